@@ -1,0 +1,92 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional()
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional(),
+    ),
+    PUBLIC_URL: optionalString.pipe(z.url().optional()),
+    SANITY_PROJECT_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9-]+$/, 'must be a Sanity project id (lowercase letters, digits, dashes)')
+        .optional(),
+    ),
+    SANITY_DATASET: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/, 'must be a Sanity dataset name')
+      .default('production'),
+    SANITY_API_VERSION: z
+      .string()
+      .regex(/^v?\d{4}-\d{2}-\d{2}$/, 'must be a dated API version such as 2025-02-19')
+      .default('2025-02-19'),
+    SANITY_READ_TOKEN: optionalString,
+    SANITY_WEBHOOK_SECRET: optionalString,
+    CONTENT_DATASET: z.string().min(1).default('cms/seed/production.ndjson'),
+    CONTENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+    SESSION_SECRET: optionalString.pipe(
+      z.string().min(32, 'must be at least 32 characters').optional(),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.SANITY_PROJECT_ID && !env.SANITY_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SANITY_WEBHOOK_SECRET'],
+        message: 'is required in production when SANITY_PROJECT_ID is set',
+      })
+    }
+  })
+
+export type Env = z.infer<typeof schema> & { dataDir: string; contentDatasetPath: string }
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'EnvError'
+  }
+}
+
+/** Parses settings; throws an EnvError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source)
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    )
+  }
+  const env = result.data
+  return {
+    ...env,
+    dataDir: path.resolve(env.DATA_DIR),
+    contentDatasetPath: path.resolve(env.CONTENT_DATASET),
+  }
+}
+
+let cached: Env | undefined
+
+/** The validated settings of this process, parsed once. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env)
+  return cached
+}
+
+/** For tests: forget the parsed settings so the next getEnv() reads process.env again. */
+export function resetEnvForTests() {
+  cached = undefined
+}

@@ -1,0 +1,28 @@
+import type { Locale } from '~/i18n/locales'
+import type { DocumentKind, LegalDocument, LegalDocumentSummary, SiteSettings } from '../types'
+
+/**
+ * Where legal content comes from: Sanity in production, the local NDJSON
+ * dataset otherwise. Both run the same named GROQ queries (./queries.ts) and
+ * validate results with the zod schemas in ../types.ts; a document that fails
+ * validation is logged and skipped.
+ */
+export interface ContentSource {
+  readonly name: 'sanity' | 'local'
+  /** Every published version of a kind in a locale, highest version first. */
+  listVersions(kind: DocumentKind, locale: Locale): Promise<LegalDocumentSummary[]>
+  /** One exact published version with its body, or null when there is none. */
+  getDocument(kind: DocumentKind, locale: Locale, version: number): Promise<LegalDocument | null>
+  /** Operator details resolved for a locale, or null when the document is missing or invalid. */
+  getSiteSettings(locale: Locale): Promise<SiteSettings | null>
+  /** Throws when the source cannot answer (used by /readyz). */
+  checkHealth(): Promise<void>
+}
+
+/** The source could not answer and there was no earlier answer to fall back on. */
+export class ContentUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'ContentUnavailableError'
+  }
+}

@@ -1,0 +1,34 @@
+import { vitePlugin as remix } from '@remix-run/dev'
+import { defineConfig } from 'vitest/config'
+import remixConfig from './remix.config.js'
+
+declare module '@remix-run/node' {
+  interface Future {
+    v3_singleFetch: true
+  }
+}
+
+const isTest = Boolean(process.env.VITEST)
+
+export default defineConfig({
+  plugins: isTest ? [] : [remix(remixConfig)],
+  resolve: {
+    alias: { '~': new URL('./app', import.meta.url).pathname },
+  },
+  optimizeDeps: {
+    // i18next-fs-backend uses top-level await, which the dev pre-bundler rejects.
+    exclude: ['i18next-fs-backend'],
+  },
+  ssr: {
+    // Native and WASM packages must be loaded from node_modules at run time.
+    external: ['@electric-sql/pglite', 'pg', 'pino'],
+  },
+  test: {
+    include: ['app/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'tests/**/*.test.ts', 'cms/**/*.test.ts', 'scripts/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'tests/e2e/**', 'build/**'],
+    setupFiles: ['./tests/setup.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+})
