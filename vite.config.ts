@@ -9,9 +9,11 @@ declare module '@remix-run/node' {
 }
 
 const isTest = Boolean(process.env.VITEST)
+const buildId = process.env.BUILD_ID ?? `${Date.now().toString(36)}-${process.pid}`
 
 export default defineConfig({
   plugins: isTest ? [] : [remix(remixConfig)],
+  define: { __BUILD_ID__: JSON.stringify(buildId) },
   resolve: {
     alias: { '~': new URL('./app', import.meta.url).pathname },
   },

@@ -1,12 +1,9 @@
 import { z } from 'zod'
 import { LOCALES } from '~/i18n/locales'
 
-export const DOCUMENT_KINDS = ['privacy', 'terms', 'cookies', 'consent'] as const
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number]
+import { DOCUMENT_KINDS } from './kinds'
 
-export function isDocumentKind(value: unknown): value is DocumentKind {
-  return typeof value === 'string' && (DOCUMENT_KINDS as readonly string[]).includes(value)
-}
+export { DOCUMENT_KINDS, isDocumentKind, type DocumentKind } from './kinds'
 
 // Portable Text as the Studio schema (cms/schemaTypes) allows it: headings,
 // paragraphs, bullet and numbered lists, links, emphasis, and simple tables

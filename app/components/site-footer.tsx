@@ -1,0 +1,45 @@
+import { Link } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import type { Locale } from '~/i18n/locales'
+import { DOCUMENT_KINDS } from '~/legal/kinds'
+import type { SiteSettings } from '~/legal/types'
+
+export function SiteFooter({ locale, settings }: { locale: Locale; settings: SiteSettings | null }) {
+  const { t } = useTranslation('common')
+  return (
+    <footer className="site-footer">
+      <div className="site-footer__inner">
+        <nav aria-labelledby="footer-documents">
+          <h2 id="footer-documents" className="site-footer__heading">
+            {t('footer.documentsHeading')}
+          </h2>
+          <ul>
+            {DOCUMENT_KINDS.map((kind) => (
+              <li key={kind}>
+                <Link to={`/${locale}/${kind}`}>{t(`documentKinds.${kind}`)}</Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {settings ? (
+          <section aria-labelledby="footer-operator">
+            <h2 id="footer-operator" className="site-footer__heading">
+              {t('footer.operatorHeading')}
+            </h2>
+            <p>{settings.operatorName}</p>
+            {settings.registrationNumbers.length ? (
+              <p>{settings.registrationNumbers.map((n) => `${n.label} ${n.value}`).join(' · ')}</p>
+            ) : null}
+            <p>
+              {t('footer.contactLabel')}{' '}
+              <a href={`mailto:${settings.contactEmail}`}>{settings.contactEmail}</a>
+            </p>
+          </section>
+        ) : null}
+      </div>
+      <p className="site-footer__copyright">
+        {t('footer.copyright', { year: new Date().getFullYear(), operator: settings?.operatorName ?? t('siteName') })}
+      </p>
+    </footer>
+  )
+}

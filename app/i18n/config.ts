@@ -1,0 +1,18 @@
+import type { InitOptions } from 'i18next'
+import { DEFAULT_LOCALE, LOCALES } from './locales'
+
+/** Namespaces under locales/{ru,en}/; routes declare the ones they use in handle.i18n. */
+export const NAMESPACES = ['common', 'home', 'legal'] as const
+export type Namespace = (typeof NAMESPACES)[number]
+
+export const i18nConfig = {
+  supportedLngs: [...LOCALES],
+  fallbackLng: DEFAULT_LOCALE,
+  defaultNS: 'common',
+  ns: ['common'],
+  interpolation: { escapeValue: false },
+  react: { useSuspense: false },
+} satisfies InitOptions
+
+/** The cookie that remembers the language a person chose (see the cookie policy). */
+export const LANGUAGE_COOKIE = 'lng'

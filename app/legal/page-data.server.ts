@@ -1,0 +1,41 @@
+import { data } from '@remix-run/node'
+import type { Params } from '@remix-run/react'
+import { getEnv } from '~/env.server'
+import { i18next } from '~/i18n/i18next.server'
+import { isLocale, type Locale } from '~/i18n/locales'
+import { etagFor, PUBLIC_PAGE_CACHE_CONTROL } from '~/lib/http.server'
+import { getSiteSettings } from './documents.server'
+import { headingAnchors } from './toc'
+import { isDocumentKind, type DocumentKind, type PortableBody } from './types'
+
+/** The language and document kind of a legal route, or a 404. */
+export function legalRouteParams(params: Params): { locale: Locale; kind: DocumentKind } {
+  const { lang, kind } = params
+  if (!isLocale(lang) || !isDocumentKind(kind)) throw data('Not found', { status: 404 })
+  return { locale: lang, kind }
+}
+
+/** A version number from a URL: a positive integer without decoration, or null. */
+export function parseVersionNumber(raw: string | null | undefined): number | null {
+  if (!raw || !/^[1-9]\d{0,5}$/.test(raw)) return null
+  return Number(raw)
+}
+
+export async function legalT(locale: Locale) {
+  return i18next.getFixedT(locale, ['legal', 'common'])
+}
+
+/** Everything a rendered document needs besides the document itself. */
+export async function documentExtras(locale: Locale, body: PortableBody) {
+  const settings = await getSiteSettings(locale)
+  const { ids, toc } = headingAnchors(body)
+  return { settings, anchorIds: ids, toc }
+}
+
+/** Cache headers for a public legal page whose content is fully described by `parts`. */
+export function publicPageHeaders(...parts: Array<string | number | boolean | null | undefined>) {
+  return {
+    ETag: etagFor(__BUILD_ID__, getEnv().NODE_ENV, ...parts),
+    'Cache-Control': PUBLIC_PAGE_CACHE_CONTROL,
+  }
+}

@@ -1,0 +1,123 @@
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { useChangeLanguage } from 'remix-i18next/react'
+import { ErrorPage } from './components/error-page'
+import { detectLocale, i18next } from './i18n/i18next.server'
+import { LOCALES, type Locale } from './i18n/locales'
+import { getEnv } from './env.server'
+import stylesheet from './styles/app.css?url'
+import printStylesheet from './styles/print.css?url'
+
+export const handle = { i18n: ['common'] }
+
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'stylesheet', href: printStylesheet, media: 'print' },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const locale = await detectLocale(request)
+  const origin = getEnv().PUBLIC_URL?.replace(/\/$/, '') ?? new URL(request.url).origin
+  const t = await i18next.getFixedT(locale, 'common')
+  return data({
+    locale,
+    origin,
+    siteName: t('siteName'),
+    errorTitles: {
+      notFound: t('errors.notFoundTitle'),
+      badRequest: t('errors.badRequestTitle'),
+      serverError: t('errors.serverErrorTitle'),
+    },
+  })
+}
+
+export type RootLoaderData = Awaited<ReturnType<typeof loader>>['data']
+
+export const meta: MetaFunction<typeof loader> = ({ data: rootData, error }) => {
+  if (!error) return []
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const titles = rootData?.errorTitles
+  const title = !titles
+    ? 'Palitra'
+    : status === 404
+      ? titles.notFound
+      : status < 500
+        ? titles.badRequest
+        : titles.serverError
+  return [{ title: rootData ? `${title} — ${rootData.siteName}` : title }]
+}
+
+/** Swaps the language prefix of a path, keeping the rest of it. */
+export function pathInLocale(pathname: string, locale: Locale): string {
+  const rest = pathname.replace(/^\/[^/]*/, '')
+  return `/${locale}${rest}`
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const rootData = useRouteLoaderData<RootLoaderData>('root')
+  const locale = rootData?.locale ?? 'ru'
+  const location = useLocation()
+  const { i18n } = useTranslation()
+  useChangeLanguage(locale)
+  const hasLocalePrefix = LOCALES.some((l) => location.pathname === `/${l}` || location.pathname.startsWith(`/${l}/`))
+  return (
+    <html lang={locale} dir={i18n.dir(locale)}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
+        {rootData && hasLocalePrefix
+          ? [
+              ...LOCALES.map((l) => (
+                <link
+                  key={l}
+                  rel="alternate"
+                  hrefLang={l}
+                  href={`${rootData.origin}${pathInLocale(location.pathname, l)}${location.search}`}
+                />
+              )),
+              <link key="x-default" rel="alternate" hrefLang="x-default" href={`${rootData.origin}/`} />,
+            ]
+          : null}
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  )
+}
+
+export default function App() {
+  return <Outlet />
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const { t } = useTranslation('common')
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const title =
+    status === 404 ? t('errors.notFoundTitle') : status < 500 ? t('errors.badRequestTitle') : t('errors.serverErrorTitle')
+  const text =
+    status === 404
+      ? t('errors.notFoundText')
+      : status < 500 && isRouteErrorResponse(error) && typeof error.data === 'string'
+        ? error.data
+        : t('errors.serverErrorText')
+  return <ErrorPage status={status} title={title} text={text} />
+}

@@ -1,0 +1,53 @@
+import { data, type LoaderFunctionArgs } from '@remix-run/node'
+import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { ErrorPage } from '~/components/error-page'
+import { SiteFooter } from '~/components/site-footer'
+import { SiteHeader } from '~/components/site-header'
+import { isLocale } from '~/i18n/locales'
+import { getSiteSettings } from '~/legal/documents.server'
+
+export const handle = { i18n: ['common'] }
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const locale = params.lang
+  // Only ru and en exist; anything else is a (localized) 404 from the root boundary.
+  if (!isLocale(locale)) throw data('Unknown language', { status: 404 })
+  return { locale, settings: await getSiteSettings(locale) }
+}
+
+export default function LocaleLayout() {
+  const { locale, settings } = useLoaderData<typeof loader>()
+  return (
+    <div className="page">
+      <SiteHeader locale={locale} />
+      <Outlet />
+      <SiteFooter locale={locale} settings={settings} />
+    </div>
+  )
+}
+
+/** Errors below a language prefix keep the site's header and footer. */
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const layout = useRouteLoaderData<typeof loader>('routes/$lang')
+  const { t } = useTranslation('common')
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const title =
+    status === 404 ? t('errors.notFoundTitle') : status < 500 ? t('errors.badRequestTitle') : t('errors.serverErrorTitle')
+  const text =
+    status === 404
+      ? t('errors.notFoundText')
+      : status < 500 && isRouteErrorResponse(error) && typeof error.data === 'string'
+        ? error.data
+        : t('errors.serverErrorText')
+  const page = <ErrorPage status={status} title={title} text={text} />
+  if (!layout) return page
+  return (
+    <div className="page">
+      <SiteHeader locale={layout.locale} />
+      {page}
+      <SiteFooter locale={layout.locale} settings={layout.settings} />
+    </div>
+  )
+}

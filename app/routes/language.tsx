@@ -1,0 +1,23 @@
+import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
+import { languageCookie } from '~/i18n/i18next.server'
+import { isLocale } from '~/i18n/locales'
+
+/**
+ * The language switch: remembers the choice in the `lng` cookie and returns
+ * to the same page in that language. Only paths on this site under the chosen
+ * prefix are accepted as the destination, so it cannot be used as an open redirect.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url)
+  const lang = url.searchParams.get('lang')
+  if (!isLocale(lang)) throw new Response('Unknown language', { status: 400 })
+  const next = url.searchParams.get('next') ?? ''
+  const safeNext =
+    next.startsWith(`/${lang}`) && !next.startsWith('//') && !next.includes('\\') && /^\/[a-z]{2}(\/|\?|#|$)/.test(next)
+      ? next
+      : `/${lang}`
+  return redirect(safeNext, {
+    status: 303,
+    headers: { 'Set-Cookie': await languageCookie.serialize(lang), 'Cache-Control': 'no-store' },
+  })
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
+import express from 'express'
+import { EnvError, getEnv } from '../app/env.server'
+import { logger, withRequestContext } from '../app/log.server'
+
+type EntryModule = {
+  prepareServer?: () => Promise<void>
+  shutdownServer?: () => Promise<void>
+}
+
+function loadSettings() {
+  try {
+    return getEnv()
+  } catch (error) {
+    if (error instanceof EnvError) {
+      // Plain stderr as well as the JSON log: this is read by a person starting the server.
+      console.error(error.message)
+      logger.fatal({ problems: error.problems }, 'invalid environment')
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
+const env = loadSettings()
+const isProduction = env.NODE_ENV === 'production'
+
+const viteDevServer = isProduction
+  ? undefined
+  : await import('vite').then((vite) => vite.createServer({ server: { middlewareMode: true } }))
+
+async function loadBuild(): Promise<ServerBuild> {
+  if (viteDevServer) return (await viteDevServer.ssrLoadModule('virtual:remix/server-build')) as ServerBuild
+  return (await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/
+
+const app = express()
+app.disable('x-powered-by')
+app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : 'loopback')
+
+// Every log line written while handling a request carries its id; the id is
+// returned to the client so a person can quote it to support.
+app.use((req, res, next) => {
+  const incoming = req.get('x-request-id')
+  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+  res.setHeader('X-Request-Id', requestId)
+  const started = process.hrtime.bigint()
+  withRequestContext(requestId, () => {
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      const level = res.statusCode >= 500 ? 'error' : 'info'
+      logger[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request')
+    })
+    next()
+  })
+})
+
+app.use((_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin')
+  res.setHeader('X-Frame-Options', 'DENY')
+  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()')
+  next()
+})
+
+app.use(compression())
+
+if (viteDevServer) {
+  app.use(viteDevServer.middlewares)
+} else {
+  app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
+  app.use(express.static('build/client', { maxAge: '1h', index: false }))
+}
+
+const initialBuild = await loadBuild()
+const entry = initialBuild.entry.module as EntryModule
+await entry.prepareServer?.()
+
+app.all(
+  '*',
+  createRequestHandler({
+    build: viteDevServer ? loadBuild : initialBuild,
+    mode: isProduction ? 'production' : 'development',
+  }),
+)
+
+const server = app.listen(env.PORT, env.HOST, () => {
+  logger.info({ port: env.PORT, mode: env.NODE_ENV }, `Palitra is listening on http://localhost:${env.PORT}`)
+})
+
+let closing = false
+async function shutdown(signal: string) {
+  if (closing) return
+  closing = true
+  logger.info({ signal }, 'shutting down')
+  server.close()
+  await viteDevServer?.close()
+  await entry.shutdownServer?.().catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'))
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))
