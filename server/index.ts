@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
@@ -14,6 +15,8 @@ type EntryModule = {
 }
 
 function loadSettings() {
+  // A .env file in the working directory fills in settings not already in the environment.
+  if (existsSync('.env')) process.loadEnvFile('.env')
   try {
     return getEnv()
   } catch (error) {
@@ -56,7 +59,10 @@ app.use((req, res, next) => {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       const level = res.statusCode >= 500 ? 'error' : 'info'
-      logger[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request')
+      logger[level](
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        'request',
+      )
     })
     next()
   })

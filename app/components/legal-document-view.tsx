@@ -1,5 +1,5 @@
 import { Link } from '@remix-run/react'
-import { useEffect, useState } from 'react'
+import { useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatDate } from '~/i18n/format'
 import type { Locale } from '~/i18n/locales'
@@ -26,11 +26,16 @@ export type LegalDocumentViewProps = {
   notice?: React.ReactNode
 }
 
+const subscribeToNothing = () => () => {}
+
 function PrintButton({ label }: { label: string }) {
   // Printing needs JavaScript; without it the button would do nothing, so it
   // appears only after hydration (the print stylesheet works either way).
-  const [hydrated, setHydrated] = useState(false)
-  useEffect(() => setHydrated(true), [])
+  const hydrated = useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  )
   if (!hydrated) return null
   return (
     <li>
@@ -117,13 +122,11 @@ function OperatorDetails({ settings }: { settings: SiteSettings | null }) {
         </p>
       ) : null}
       <p>
-        {t('contactEmail')}{' '}
-        <a href={`mailto:${settings.contactEmail}`}>{settings.contactEmail}</a>
+        {t('contactEmail')} <a href={`mailto:${settings.contactEmail}`}>{settings.contactEmail}</a>
       </p>
       <h3>{t('dataRequestsHeading')}</h3>
       <p>
-        {t('dataRequestsEmail')}{' '}
-        <a href={`mailto:${settings.dataRequestEmail}`}>{settings.dataRequestEmail}</a>
+        {t('dataRequestsEmail')} <a href={`mailto:${settings.dataRequestEmail}`}>{settings.dataRequestEmail}</a>
         {settings.dataRequestPostalAddress ? (
           <>
             <br />

@@ -31,8 +31,7 @@ export function SiteFooter({ locale, settings }: { locale: Locale; settings: Sit
               <p>{settings.registrationNumbers.map((n) => `${n.label} ${n.value}`).join(' · ')}</p>
             ) : null}
             <p>
-              {t('footer.contactLabel')}{' '}
-              <a href={`mailto:${settings.contactEmail}`}>{settings.contactEmail}</a>
+              {t('footer.contactLabel')} <a href={`mailto:${settings.contactEmail}`}>{settings.contactEmail}</a>
             </p>
           </section>
         ) : null}

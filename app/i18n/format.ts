@@ -21,6 +21,7 @@ export function formatMoney(kopecks: number, locale: Locale): string {
   return new Intl.NumberFormat(intlLocale[locale], {
     style: 'currency',
     currency: 'RUB',
+    currencyDisplay: 'narrowSymbol',
     minimumFractionDigits: kopecks % 100 === 0 ? 0 : 2,
   }).format(kopecks / 100)
 }

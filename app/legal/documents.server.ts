@@ -1,15 +1,11 @@
 import { getDb, type Database } from '~/db/client.server'
 import { isLocale, otherLocale, type Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
-import {
-  archiveVersion,
-  getArchivedVersion,
-  listArchivedVersions,
-  type ArchivedVersion,
-} from './archive.server'
+import { archiveVersion, getArchivedVersion, listArchivedVersions, type ArchivedVersion } from './archive.server'
 import { getContentSource } from './content/index.server'
 import { ContentUnavailableError, type ContentSource } from './content/source'
 import { diffPlainText, groupByParagraph, type DiffParagraph } from './diff'
+import { effectiveVersion, nextAnnouncedVersion, previousVersion } from './effective-version'
 import type { DocumentKind, SiteSettings } from './types'
 
 /**
@@ -76,7 +72,7 @@ export function classifyVersions(
   now: Date,
 ): { versions: VersionInfo[]; inForce: number | null } {
   const sorted = [...versions].sort((a, b) => b.version - a.version)
-  const inForce = sorted.find((v) => Date.parse(v.effectiveFrom) <= now.getTime())?.version ?? null
+  const inForce = effectiveVersion(sorted, now)?.version ?? null
   return {
     inForce,
     versions: sorted.map((v) => ({
@@ -163,12 +159,20 @@ export async function getPolicyPage(
     return { state: 'missing', otherLocale: otherVersions.list.length ? other : null }
   }
   const { versions, inForce } = classifyVersions(list, now)
-  const next = versions.filter((v) => v.status === 'future').at(-1) ?? null
+  const next = nextAnnouncedVersion(versions, now)
   if (inForce === null) return { state: 'not-in-force', next }
-  const document = await loadVersion(d, kind, locale, inForce)
-  if (!document) throw new ContentUnavailableError(`${kind}/${locale} v${inForce} is neither archived nor available`)
-  const previous = versions.find((v) => v.version < inForce)?.version ?? null
-  return { state: 'ok', document, versions, inForce, next, previous, fromArchive }
+  // A version whose body failed validation is listed but cannot be served;
+  // the newest earlier version that can be served stays in force.
+  for (const candidate of versions.filter((v) => v.version <= inForce)) {
+    const document = await loadVersion(d, kind, locale, candidate.version)
+    if (!document) {
+      logger.error({ kind, locale, version: candidate.version }, 'version in force cannot be served; falling back')
+      continue
+    }
+    const previous = previousVersion(versions, candidate.version)?.version ?? null
+    return { state: 'ok', document, versions, inForce: candidate.version, next, previous, fromArchive }
+  }
+  throw new ContentUnavailableError(`no servable version of ${kind}/${locale}`)
 }
 
 export async function getVersionList(kind: DocumentKind, locale: Locale, now = new Date(), deps?: Deps) {
@@ -192,7 +196,7 @@ export async function getVersionPage(
   if (!document) return null
   const { versions, inForce } = classifyVersions(list, now)
   const status = versions.find((v) => v.version === version)!.status
-  const previous = versions.find((v) => v.version < version)?.version ?? null
+  const previous = previousVersion(versions, version)?.version ?? null
   return { document, status, inForce, previous, versions }
 }
 

@@ -17,4 +17,5 @@ export function isNotModified(request: Request, responseHeaders: Headers): boole
 }
 
 /** Cache policy for public legal pages: short browser life, longer CDN life, served stale while refreshing. */
-export const PUBLIC_PAGE_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-while-revalidate=600, stale-if-error=86400'
+export const PUBLIC_PAGE_CACHE_CONTROL =
+  'public, max-age=60, s-maxage=300, stale-while-revalidate=600, stale-if-error=86400'

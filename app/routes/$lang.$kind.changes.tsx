@@ -20,7 +20,9 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const rawFrom = search.get('from')
   const to = rawTo === null ? (inForce ?? versions[0]!.version) : parseVersionNumber(rawTo)
   const from =
-    rawFrom === null ? (versions.find((v) => to !== null && v.version < to)?.version ?? null) : parseVersionNumber(rawFrom)
+    rawFrom === null
+      ? (versions.find((v) => to !== null && v.version < to)?.version ?? null)
+      : parseVersionNumber(rawFrom)
   if (to === null || from === null || from >= to) {
     throw data(t('changes.badRange'), { status: 400 })
   }
@@ -41,7 +43,16 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       wordsInserted: page.wordsInserted,
       wordsDeleted: page.wordsDeleted,
     },
-    { headers: publicPageHeaders('changes', locale, kind, page.from.sha256, page.to.sha256, JSON.stringify(page.summaries)) },
+    {
+      headers: publicPageHeaders(
+        'changes',
+        locale,
+        kind,
+        page.from.sha256,
+        page.to.sha256,
+        JSON.stringify(page.summaries),
+      ),
+    },
   )
 }
 
@@ -50,31 +61,61 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: data.title }, { name: 'robots', content: 'noindex' }] : []
 
-function DiffText({ paragraphs }: { paragraphs: DiffParagraph[] }) {
+function DiffParagraphText({ paragraph }: { paragraph: DiffParagraph }) {
   const { t } = useTranslation('legal')
   return (
-    <div className="diff">
-      {paragraphs.map((paragraph, p) => (
-        <p key={p}>
-          {paragraph.segments.map((segment, s) =>
-            segment.type === 'equal' ? (
-              <span key={s}>{segment.text}</span>
-            ) : segment.type === 'insert' ? (
-              <ins key={s} className="diff-insert">
-                <span className="visually-hidden">{t('changes.inserted')} </span>
-                {segment.text}
-              </ins>
-            ) : (
-              <del key={s} className="diff-delete">
-                <span className="visually-hidden">{t('changes.deleted')} </span>
-                {segment.text}
-              </del>
-            ),
-          )}
-        </p>
-      ))}
-    </div>
+    <p>
+      {paragraph.segments.map((segment, s) =>
+        segment.type === 'equal' ? (
+          <span key={s}>{segment.text}</span>
+        ) : segment.type === 'insert' ? (
+          <ins key={s} className="diff-insert">
+            <span className="visually-hidden">{t('changes.inserted')} </span>
+            {segment.text}
+          </ins>
+        ) : (
+          <del key={s} className="diff-delete">
+            <span className="visually-hidden">{t('changes.deleted')} </span>
+            {segment.text}
+          </del>
+        ),
+      )}
+    </p>
   )
+}
+
+// Long runs of unchanged paragraphs fold into a <details> element (works
+// without JavaScript), keeping one paragraph of context around each change.
+const CONTEXT = 1
+
+function DiffText({ paragraphs }: { paragraphs: DiffParagraph[] }) {
+  const { t } = useTranslation('legal')
+  const keep = paragraphs.map((_, i) =>
+    paragraphs.slice(Math.max(0, i - CONTEXT), i + CONTEXT + 1).some((p) => p.status !== 'equal'),
+  )
+  const parts: React.ReactNode[] = []
+  let folded: number[] = []
+  const flush = () => {
+    if (folded.length === 0) return
+    const indexes = folded
+    parts.push(
+      <details key={`fold-${indexes[0]}`} className="diff-fold">
+        <summary>{t('changes.unchanged', { count: indexes.length })}</summary>
+        {indexes.map((i) => (
+          <DiffParagraphText key={i} paragraph={paragraphs[i]!} />
+        ))}
+      </details>,
+    )
+    folded = []
+  }
+  paragraphs.forEach((paragraph, i) => {
+    if (keep[i]) {
+      flush()
+      parts.push(<DiffParagraphText key={i} paragraph={paragraph} />)
+    } else folded.push(i)
+  })
+  flush()
+  return <div className="diff">{parts}</div>
 }
 
 export default function ChangesPage() {

@@ -24,14 +24,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
       fromArchive,
     },
     {
-      headers: publicPageHeaders(
-        'versions',
-        locale,
-        kind,
-        inForce,
-        JSON.stringify(versions),
-        fromArchive,
-      ),
+      headers: publicPageHeaders('versions', locale, kind, inForce, JSON.stringify(versions), fromArchive),
     },
   )
 }
@@ -73,7 +66,11 @@ export default function VersionsPage() {
                   <td>
                     <span
                       className={
-                        v.status === 'in-force' ? 'badge' : v.status === 'future' ? 'badge badge--future' : 'badge badge--muted'
+                        v.status === 'in-force'
+                          ? 'badge'
+                          : v.status === 'future'
+                            ? 'badge badge--future'
+                            : 'badge badge--muted'
                       }
                     >
                       {t(`versions.${v.status === 'in-force' ? 'inForce' : v.status}`)}

@@ -19,12 +19,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data
-    ? [
-        { title: data.title },
-        { name: 'description', content: data.description },
-      ]
-    : []
+  data ? [{ title: data.title }, { name: 'description', content: data.description }] : []
 
 export default function Home() {
   const { guestCredits } = useLoaderData<typeof loader>()
@@ -36,9 +31,7 @@ export default function Home() {
         <h1>{t('heroTitle')}</h1>
         <p className="hero__lead">{t('heroLead')}</p>
         {guestCredits > 0 ? (
-          <p className="hero__offer">
-            {t('guestOffer', { credits: t('common:credits', { count: guestCredits }) })}
-          </p>
+          <p className="hero__offer">{t('guestOffer', { credits: t('common:credits', { count: guestCredits }) })}</p>
         ) : null}
         <p className="notice">{t('comingSoon')}</p>
       </section>

@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
-import { languageCookie } from '~/i18n/i18next.server'
+import { serializeLanguageCookie } from '~/i18n/i18next.server'
 import { isLocale } from '~/i18n/locales'
 
 /**
@@ -18,6 +18,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       : `/${lang}`
   return redirect(safeNext, {
     status: 303,
-    headers: { 'Set-Cookie': await languageCookie.serialize(lang), 'Cache-Control': 'no-store' },
+    headers: { 'Set-Cookie': serializeLanguageCookie(lang), 'Cache-Control': 'no-store' },
   })
 }

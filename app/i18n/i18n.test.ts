@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { createInstance } from 'i18next'
+import { describe, expect, it } from 'vitest'
+import { i18nConfig } from './config'
+import { formatDate, formatMoney } from './format'
+import { LOCALES } from './locales'
+
+const localesDir = path.resolve('locales')
+
+function load(locale: string) {
+  return Object.fromEntries(
+    readdirSync(path.join(localesDir, locale)).map((file) => [
+      file.replace(/\.json$/, ''),
+      JSON.parse(readFileSync(path.join(localesDir, locale, file), 'utf8')) as Record<string, unknown>,
+    ]),
+  )
+}
+
+async function t(locale: string) {
+  const instance = createInstance()
+  await instance.init({ ...i18nConfig, lng: locale, resources: { ru: load('ru'), en: load('en') } })
+  return instance.t
+}
+
+function keys(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [prefix]
+  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k))
+}
+
+// Plural suffixes differ by language (ru: one/few/many/other, en: one/other).
+const withoutPlural = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '')
+
+describe('strings', () => {
+  it('has the same namespaces and keys in every language', () => {
+    const [first, ...rest] = LOCALES.map((l) => load(l))
+    for (const other of rest) {
+      expect(Object.keys(other).sort()).toEqual(Object.keys(first!).sort())
+      for (const ns of Object.keys(first!)) {
+        expect(new Set(keys(other[ns]).map(withoutPlural)), ns).toEqual(new Set(keys(first![ns]).map(withoutPlural)))
+      }
+    }
+  })
+
+  it('uses Russian plural forms', async () => {
+    const ru = await t('ru')
+    expect([1, 2, 5, 11, 21, 22, 25, 101].map((count) => ru('credits', { count }))).toEqual([
+      '1 кредит',
+      '2 кредита',
+      '5 кредитов',
+      '11 кредитов',
+      '21 кредит',
+      '22 кредита',
+      '25 кредитов',
+      '101 кредит',
+    ])
+    const en = await t('en')
+    expect([1, 2].map((count) => en('credits', { count }))).toEqual(['1 credit', '2 credits'])
+  })
+})
+
+describe('formatting', () => {
+  it('formats dates in the legal time zone for each locale', () => {
+    // 21:30 UTC on 31 August is already 1 September in Moscow.
+    expect(formatDate('2026-08-31T21:30:00Z', 'ru')).toBe('1 сентября 2026 г.')
+    expect(formatDate('2026-08-31T21:30:00Z', 'en')).toBe('1 September 2026')
+  })
+
+  it('formats kopecks as roubles and refuses fractions', () => {
+    expect(formatMoney(49_000, 'ru').replace(/\s/g, ' ')).toBe('490 ₽')
+    expect(formatMoney(49_050, 'en')).toBe('₽490.50')
+    expect(() => formatMoney(10.5, 'ru')).toThrow(TypeError)
+  })
+})

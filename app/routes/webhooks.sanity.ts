@@ -1,0 +1,37 @@
+import type { ActionFunctionArgs } from '@remix-run/node'
+import { getEnv } from '~/env.server'
+import { getContentSource } from '~/legal/content/index.server'
+import { clearArchivedMemo } from '~/legal/documents.server'
+import { verifySanityWebhookRequest } from '~/legal/webhook.server'
+import { logger } from '~/log.server'
+
+const json = (body: unknown, status: number) =>
+  Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } })
+
+export function loader() {
+  return json({ error: 'method not allowed' }, 405)
+}
+
+/**
+ * Sanity calls this on publish. The signature is checked against the raw body
+ * and must be recent; then the content cache is dropped so the next request
+ * reads the published version (and archives it when it is first served).
+ */
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return json({ error: 'method not allowed' }, 405)
+  const secret = getEnv().SANITY_WEBHOOK_SECRET
+  if (!secret) return json({ error: 'webhook not configured' }, 404)
+  const result = await verifySanityWebhookRequest(request, secret)
+  if (!result.ok) {
+    logger.warn({ event: 'sanity.webhook.rejected', reason: result.reason }, 'rejected a Sanity webhook')
+    return json({ error: 'invalid signature', reason: result.reason }, 401)
+  }
+  getContentSource().invalidate()
+  clearArchivedMemo()
+  const payload = result.payload as { _id?: unknown; _type?: unknown } | null
+  logger.info(
+    { event: 'sanity.webhook.accepted', documentId: payload?._id, documentType: payload?._type },
+    'content changed in Sanity; cache invalidated',
+  )
+  return json({ ok: true }, 200)
+}
