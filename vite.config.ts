@@ -26,7 +26,13 @@ export default defineConfig({
     external: ['@electric-sql/pglite', 'pg', 'pino'],
   },
   test: {
-    include: ['app/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'tests/**/*.test.ts', 'cms/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'app/**/*.test.{ts,tsx}',
+      'server/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'cms/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', 'tests/e2e/**', 'build/**'],
     setupFiles: ['./tests/setup.ts'],
     testTimeout: 20_000,

@@ -40,9 +40,7 @@ const schema = z
     CONTENT_DATASET: z.string().min(1).default('cms/seed/production.ndjson'),
     CONTENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
     GUEST_FREE_CREDITS: z.coerce.number().int().min(0).max(1000).default(3),
-    SESSION_SECRET: optionalString.pipe(
-      z.string().min(32, 'must be at least 32 characters').optional(),
-    ),
+    SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.SANITY_PROJECT_ID && !env.SANITY_WEBHOOK_SECRET) {

@@ -112,7 +112,11 @@ export function ErrorBoundary() {
   const { t } = useTranslation('common')
   const status = isRouteErrorResponse(error) ? error.status : 500
   const title =
-    status === 404 ? t('errors.notFoundTitle') : status < 500 ? t('errors.badRequestTitle') : t('errors.serverErrorTitle')
+    status === 404
+      ? t('errors.notFoundTitle')
+      : status < 500
+        ? t('errors.badRequestTitle')
+        : t('errors.serverErrorTitle')
   const text =
     status === 404
       ? t('errors.notFoundText')

@@ -65,8 +65,14 @@ export const legalDocumentSummarySchema = z.object({
   version: z.number().int().min(1),
   effectiveFrom: isoDateTime,
   title: z.string().min(1),
-  changeSummary: z.string().nullish().transform((v) => v ?? null),
-  material: z.boolean().nullish().transform((v) => v ?? false),
+  changeSummary: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  material: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
 })
 
 export const legalDocumentSchema = legalDocumentSummarySchema.extend({
@@ -78,14 +84,20 @@ export type LegalDocument = z.infer<typeof legalDocumentSchema>
 
 export const siteSettingsSchema = z.object({
   operatorName: z.string().min(1),
-  legalAddress: z.string().nullish().transform((v) => v ?? null),
+  legalAddress: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   registrationNumbers: z
     .array(z.object({ label: z.string().min(1), value: z.string().min(1) }))
     .nullish()
     .transform((v) => v ?? []),
   contactEmail: z.email(),
   dataRequestEmail: z.email(),
-  dataRequestPostalAddress: z.string().nullish().transform((v) => v ?? null),
+  dataRequestPostalAddress: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
 })
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>

@@ -3,6 +3,15 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { encodeSignatureHeader } from '@sanity/webhook'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type * as IndexRoute from '~/routes/_index'
+import type * as LangRoute from '~/routes/$lang'
+import type * as PolicyRoute from '~/routes/$lang.$kind._index'
+import type * as VersionRoute from '~/routes/$lang.$kind.v.$version'
+import type * as VersionsRoute from '~/routes/$lang.$kind.versions'
+import type * as ChangesRoute from '~/routes/$lang.$kind.changes'
+import type * as LanguageRoute from '~/routes/language'
+import type * as WebhookRoute from '~/routes/webhooks.sanity'
+import type * as ReadyzRoute from '~/routes/readyz'
 
 // Route loaders and actions against the process-wide database (PGlite under a
 // temporary DATA_DIR, or the run's PostgreSQL under `npm run test:pg`) and a
@@ -78,15 +87,15 @@ const args = (url: string, params: Record<string, string>, headers?: Record<stri
 })
 
 let routes: {
-  index: typeof import('~/routes/_index')
-  lang: typeof import('~/routes/$lang')
-  policy: typeof import('~/routes/$lang.$kind._index')
-  version: typeof import('~/routes/$lang.$kind.v.$version')
-  versions: typeof import('~/routes/$lang.$kind.versions')
-  changes: typeof import('~/routes/$lang.$kind.changes')
-  language: typeof import('~/routes/language')
-  webhook: typeof import('~/routes/webhooks.sanity')
-  readyz: typeof import('~/routes/readyz')
+  index: typeof IndexRoute
+  lang: typeof LangRoute
+  policy: typeof PolicyRoute
+  version: typeof VersionRoute
+  versions: typeof VersionsRoute
+  changes: typeof ChangesRoute
+  language: typeof LanguageRoute
+  webhook: typeof WebhookRoute
+  readyz: typeof ReadyzRoute
 }
 
 beforeAll(async () => {

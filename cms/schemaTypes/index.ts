@@ -1,0 +1,6 @@
+import { legalDocument } from './legalDocument'
+import { localizedString } from './localizedString'
+import { registrationNumber, siteSettings } from './siteSettings'
+import { table, tableRow } from './table'
+
+export const schemaTypes = [legalDocument, siteSettings, localizedString, registrationNumber, table, tableRow]
