@@ -1,0 +1,20 @@
+CREATE TABLE "legal_document_versions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"kind" text NOT NULL,
+	"locale" text NOT NULL,
+	"version" integer NOT NULL,
+	"effective_from" timestamp with time zone NOT NULL,
+	"title" text NOT NULL,
+	"body" jsonb NOT NULL,
+	"change_summary" text,
+	"material" boolean DEFAULT false NOT NULL,
+	"plain_text" text NOT NULL,
+	"sha256" text NOT NULL,
+	"source_document_id" text NOT NULL,
+	"first_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "legal_document_versions_kind_locale_version_key" UNIQUE("kind","locale","version"),
+	CONSTRAINT "legal_document_versions_kind_check" CHECK ("legal_document_versions"."kind" in ('privacy', 'terms', 'cookies', 'consent')),
+	CONSTRAINT "legal_document_versions_locale_check" CHECK ("legal_document_versions"."locale" in ('ru', 'en')),
+	CONSTRAINT "legal_document_versions_version_check" CHECK ("legal_document_versions"."version" >= 1),
+	CONSTRAINT "legal_document_versions_sha256_check" CHECK ("legal_document_versions"."sha256" ~ '^[0-9a-f]{64}$')
+);
