@@ -33,7 +33,13 @@ export default defineConfig({
       'cms/**/*.test.ts',
       'scripts/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', 'tests/e2e/**', 'build/**'],
+    exclude: [
+      '**/node_modules/**',
+      'tests/e2e/**',
+      'build/**',
+      // *.pg.test.ts need a real PostgreSQL server: `npm run test:pg` sets DATABASE_URL.
+      ...(process.env.DATABASE_URL ? [] : ['**/*.pg.test.ts']),
+    ],
     setupFiles: ['./tests/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import { createDatabase, defaultMigrationsFolder, type Database, type DatabaseHandle } from '~/db/client.server'
 
@@ -137,4 +138,16 @@ export async function captureDatabaseError(query: PromiseLike<unknown>): Promise
     return { code: info.code, constraint: info.constraint, message: String(info.message ?? cause) }
   }
   throw new Error('expected the query to fail, but it succeeded')
+}
+
+/** How many migrations the database has recorded as applied. */
+export async function migrationCount(db: Database) {
+  const result = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
+  return (result as unknown as { rows: Array<{ n: number }> }).rows[0]!.n
+}
+
+/** How many migrations the drizzle/ folder holds. */
+export async function journalLength() {
+  const journal = JSON.parse(await fs.readFile(path.join(defaultMigrationsFolder(), 'meta/_journal.json'), 'utf8'))
+  return (journal.entries as unknown[]).length
 }

@@ -1,32 +1,11 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resetEnvForTests } from '~/env.server'
-import { createThrowawayPostgresDatabase } from '../../tests/db'
-import {
-  checkDb,
-  closeDb,
-  createDatabase,
-  defaultMigrationsFolder,
-  getDb,
-  type Database,
-  type DatabaseHandle,
-} from './client.server'
+import { journalLength, migrationCount } from '../../tests/db'
+import { checkDb, closeDb, createDatabase, getDb } from './client.server'
 import { legalDocumentVersions } from './schema'
-
-const onPostgres = Boolean(process.env.DATABASE_URL?.trim())
-
-async function migrationCount(db: Database) {
-  const result = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
-  return (result as unknown as { rows: Array<{ n: number }> }).rows[0]!.n
-}
-
-async function journalLength() {
-  const journal = JSON.parse(await fs.readFile(path.join(defaultMigrationsFolder(), 'meta/_journal.json'), 'utf8'))
-  return (journal.entries as unknown[]).length
-}
 
 let tmp: string
 beforeAll(async () => {
@@ -36,23 +15,11 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true })
 })
 
+const onPostgres = Boolean(process.env.DATABASE_URL?.trim())
+
 describe('createDatabase', () => {
   it('refuses to guess where the database is', async () => {
     await expect(createDatabase({})).rejects.toThrow(/needs a url/)
-  })
-
-  it.runIf(onPostgres)('lets several processes migrate one PostgreSQL database at once', async () => {
-    const server = await createThrowawayPostgresDatabase()
-    const handles: DatabaseHandle[] = []
-    try {
-      const opened = await Promise.allSettled(Array.from({ length: 4 }, () => createDatabase({ url: server.url })))
-      for (const result of opened) if (result.status === 'fulfilled') handles.push(result.value)
-      expect(opened.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'])
-      expect(await migrationCount(handles[0]!.db)).toBe(await journalLength())
-    } finally {
-      await Promise.all(handles.map((h) => h.close()))
-      await server.drop()
-    }
   })
 })
 

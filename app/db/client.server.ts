@@ -56,7 +56,8 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
 }
 
 async function openPostgres(url: string, migrationsFolder: string): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, application_name: 'palitra' })
+  // A bounded connect wait: /readyz must answer "not ready", not hang.
+  const pool = new pg.Pool({ connectionString: url, application_name: 'palitra', connectionTimeoutMillis: 10_000 })
   // An idle client losing its connection emits 'error' on the pool; unhandled,
   // that would crash the process instead of failing the next query.
   pool.on('error', (error) => logger.error({ err: error, event: 'db.pool.error' }, 'idle database connection failed'))

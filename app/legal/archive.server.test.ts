@@ -142,12 +142,27 @@ describe('archiveVersion', () => {
     expect(await rowsFor('privacy', 'en')).toBe(1)
   })
 
-  it('does not call metadata-only differences a conflict', async () => {
+  it('does not call metadata-only differences a conflict, but warns about them', async () => {
     const original = await archiveVersion(testDb.db, doc('consent', 'en', 1))
     const errorSpy = vi.spyOn(logger, 'error')
-    const again = await archiveVersion(testDb.db, doc('consent', 'en', 1, { id: 'consent-en-1-duplicate' }))
-    expect(again.conflict).toBe(false)
-    expect(again.sourceDocumentId).toBe(original.sourceDocumentId)
+    const warnSpy = vi.spyOn(logger, 'warn')
+
+    const sameSource = await archiveVersion(testDb.db, doc('consent', 'en', 1, { id: 'consent-en-1-copy' }))
+    expect(sameSource.conflict).toBe(false)
+    expect(sameSource.sourceDocumentId).toBe(original.sourceDocumentId)
+    expect(warnSpy).not.toHaveBeenCalled()
+
+    const moved = await archiveVersion(
+      testDb.db,
+      doc('consent', 'en', 1, { effectiveFrom: '2026-01-01T00:00:00Z', material: true }),
+    )
+    expect(moved.conflict).toBe(false)
+    expect(moved.effectiveFrom).toBe(original.effectiveFrom)
+    expect(moved.material).toBe(false)
+    expect(warnSpy).toHaveBeenCalledWith(
+      expect.objectContaining({ event: 'legal.archive.metadata_drift', fields: ['effectiveFrom', 'material'] }),
+      expect.any(String),
+    )
     expect(errorSpy).not.toHaveBeenCalled()
   })
 })

@@ -103,7 +103,22 @@ export async function archiveVersion(db: Database, doc: LegalDocument): Promise<
     )
     return { ...toArchivedVersion(archived), conflict: true }
   }
+  warnOnMetadataDrift(archived, doc)
   return { ...toArchivedVersion(archived), conflict: false }
+}
+
+// Same text, different metadata: not a conflict (the hash covers the text),
+// but the effective date decides which version is in force, so say so.
+function warnOnMetadataDrift(archived: LegalDocumentVersionRow, doc: LegalDocument) {
+  const fields: string[] = []
+  if (archived.effectiveFrom.getTime() !== Date.parse(doc.effectiveFrom)) fields.push('effectiveFrom')
+  if (archived.changeSummary !== doc.changeSummary) fields.push('changeSummary')
+  if (archived.material !== doc.material) fields.push('material')
+  if (fields.length === 0) return
+  logger.warn(
+    { event: 'legal.archive.metadata_drift', kind: doc.kind, locale: doc.locale, version: doc.version, fields },
+    'legal document metadata changed after archiving; the archived values are kept',
+  )
 }
 
 /** One exact archived version, or null. */
