@@ -1,14 +1,10 @@
-import { PassThrough } from 'node:stream'
+import { Transform } from 'node:stream'
 import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
-import { createInstance } from 'i18next'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
-import { I18nextProvider, initReactI18next } from 'react-i18next'
-import Backend from 'i18next-fs-backend'
-import path from 'node:path'
-import { i18nConfig } from './i18n/config'
-import { detectLocale, i18next } from './i18n/i18next.server'
+import { I18nextProvider } from 'react-i18next'
+import { detectLocale, i18next, requestInstance } from './i18n/i18next.server'
 import { logger } from './log.server'
 import { isNotModified } from './lib/http.server'
 
@@ -27,20 +23,12 @@ export default async function handleRequest(
     return new Response(null, { status: 304, headers: responseHeaders })
   }
 
-  // A fresh i18next instance per request, loaded with the namespaces the
-  // matched routes declare in handle.i18n.
-  const instance = createInstance()
+  // A fresh i18next instance per request (a clone sharing the process-wide
+  // resource store), in the request's language.
   const lng = await detectLocale(request)
-  const ns = i18next.getRouteNamespaces(remixContext)
-  await instance
-    .use(initReactI18next)
-    .use(Backend)
-    .init({
-      ...i18nConfig,
-      lng,
-      ns: ns.length ? ns : ['common'],
-      backend: { loadPath: path.resolve('locales/{{lng}}/{{ns}}.json') },
-    })
+  const instance = requestInstance(lng)
+  // Make sure the namespaces the matched routes declare in handle.i18n exist.
+  await instance.loadNamespaces(i18next.getRouteNamespaces(remixContext))
 
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode
   return new Promise<Response>((resolve, reject) => {
@@ -52,7 +40,7 @@ export default async function handleRequest(
       {
         [waitForAll ? 'onAllReady' : 'onShellReady']() {
           shellRendered = true
-          const body = new PassThrough()
+          const body = withoutNulBytes()
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
           resolve(
             new Response(createReadableStreamFromReadable(body), {
@@ -72,6 +60,19 @@ export default async function handleRequest(
       },
     )
     setTimeout(abort, ABORT_DELAY)
+  })
+}
+
+/**
+ * React 18.3's streaming renderer can emit stray NUL bytes when a multi-byte
+ * (Cyrillic) character straddles its internal buffer boundary (fixed in React
+ * 19). HTML never contains a legitimate NUL, so they are dropped on the way out.
+ */
+function withoutNulBytes() {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      callback(null, chunk.includes(0) ? chunk.filter((byte) => byte !== 0) : chunk)
+    },
   })
 }
 

@@ -13,7 +13,7 @@ import {
 import { useTranslation } from 'react-i18next'
 import { useChangeLanguage } from 'remix-i18next/react'
 import { ErrorPage } from './components/error-page'
-import { detectLocale, i18next } from './i18n/i18next.server'
+import { detectLocale, getFixedT } from './i18n/i18next.server'
 import { LOCALES, type Locale } from './i18n/locales'
 import { getEnv } from './env.server'
 import stylesheet from './styles/app.css?url'
@@ -30,7 +30,7 @@ export const links: LinksFunction = () => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const locale = await detectLocale(request)
   const origin = getEnv().PUBLIC_URL?.replace(/\/$/, '') ?? new URL(request.url).origin
-  const t = await i18next.getFixedT(locale, 'common')
+  const t = getFixedT(locale, 'common')
   return data({
     locale,
     origin,

@@ -4,6 +4,7 @@ import { createInstance } from 'i18next'
 import { describe, expect, it } from 'vitest'
 import { i18nConfig } from './config'
 import { formatDate, formatMoney } from './format'
+import { languageFromAcceptLanguage } from './i18next.server'
 import { LOCALES } from './locales'
 
 const localesDir = path.resolve('locales')
@@ -70,5 +71,21 @@ describe('formatting', () => {
     expect(formatMoney(49_000, 'ru').replace(/\s/g, ' ')).toBe('490 ₽')
     expect(formatMoney(49_050, 'en')).toBe('₽490.50')
     expect(() => formatMoney(10.5, 'ru')).toThrow(TypeError)
+  })
+})
+
+describe('languageFromAcceptLanguage', () => {
+  it.each([
+    ['en-US,en;q=0.9', 'en'],
+    ['de-DE,de;q=0.9,en;q=0.8,ru;q=0.7', 'en'],
+    ['ru;q=0.5,en;q=0.8', 'en'],
+    ['fr, ru', 'ru'],
+    ['en;q=0, ru;q=0.1', 'ru'],
+    ['EN-gb', 'en'],
+    ['de, fr;q=0.5, *;q=0.1', null],
+    ['', null],
+    [';;;,q=,', null],
+  ])('%j → %s', (header, expected) => {
+    expect(languageFromAcceptLanguage(header)).toBe(expected)
   })
 })

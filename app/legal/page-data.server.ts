@@ -1,7 +1,7 @@
 import { data } from '@remix-run/node'
 import type { Params } from '@remix-run/react'
 import { getEnv } from '~/env.server'
-import { i18next } from '~/i18n/i18next.server'
+import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale, type Locale } from '~/i18n/locales'
 import { etagFor, PUBLIC_PAGE_CACHE_CONTROL } from '~/lib/http.server'
 import { getSiteSettings } from './documents.server'
@@ -21,8 +21,8 @@ export function parseVersionNumber(raw: string | null | undefined): number | nul
   return Number(raw)
 }
 
-export async function legalT(locale: Locale) {
-  return i18next.getFixedT(locale, ['legal', 'common'])
+export function legalT(locale: Locale) {
+  return getFixedT(locale, ['legal', 'common'])
 }
 
 /** Everything a rendered document needs besides the document itself. */

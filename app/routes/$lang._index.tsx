@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { getEnv } from '~/env.server'
-import { i18next } from '~/i18n/i18next.server'
+import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale } from '~/i18n/locales'
 import { DOCUMENT_KINDS } from '~/legal/kinds'
 
@@ -10,7 +10,7 @@ export const handle = { i18n: ['common', 'home'] }
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const locale = isLocale(params.lang) ? params.lang : 'ru'
-  const t = await i18next.getFixedT(locale, 'home')
+  const t = getFixedT(locale, 'home')
   return {
     title: t('title'),
     description: t('description'),
