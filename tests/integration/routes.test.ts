@@ -128,6 +128,7 @@ describe('/ picks a language', () => {
     [{ Cookie: 'lng=en' }, '/en'],
     [{ 'Accept-Language': 'en-US,en;q=0.9' }, '/en'],
     [{ 'Accept-Language': 'de-DE,de;q=0.9' }, '/ru'],
+    [{ 'Accept-Language': 'de-DE,de;q=0.9,en;q=0.8' }, '/en'],
     [{ Cookie: 'lng=ru', 'Accept-Language': 'en' }, '/ru'],
     [{}, '/ru'],
   ])('%o → %s', async (headers, location) => {

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// The command Playwright's webServer runs: the production build on
+// --port with --dataset (an NDJSON content dataset) and a temporary DATA_DIR
+// that is removed again when Playwright stops it with SIGTERM.
+//   node tests/e2e/serve.mjs --port 4700 [--dataset tests/fixtures/e2e/dataset.ndjson]
+import { parseArgs } from 'node:util'
+import { startProductionServer } from './support/production-server.mjs'
+
+const { values } = parseArgs({ options: { port: { type: 'string' }, dataset: { type: 'string' } } })
+const port = Number(values.port)
+if (!Number.isInteger(port) || port <= 0) {
+  console.error('usage: node tests/e2e/serve.mjs --port N [--dataset file.ndjson]')
+  process.exit(2)
+}
+
+const server = await startProductionServer({ port, dataset: values.dataset })
+console.log(`palitra e2e server ready at ${server.url} (dataset ${values.dataset ?? 'default seed'})`)
+
+let stopping = false
+const stop = async () => {
+  if (stopping) return
+  stopping = true
+  await server.stop()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop())
+process.on('SIGINT', () => void stop())
+server.child.once('exit', (code) => {
+  if (stopping) return
+  console.error(`the Palitra server exited unexpectedly (${code})`)
+  void server.stop().then(() => process.exit(1))
+})
