@@ -82,7 +82,10 @@ if (viteDevServer) {
   app.use(viteDevServer.middlewares)
 } else {
   app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
-  app.use(express.static('build/client', { maxAge: '1h', index: false }))
+  // Other public files (favicon) all have an extension; pages never do, so
+  // page requests skip the file-system lookup.
+  const publicFiles = express.static('build/client', { maxAge: '1h', index: false })
+  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()))
 }
 
 const initialBuild = await loadBuild()

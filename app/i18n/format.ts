@@ -6,13 +6,22 @@ const intlLocale: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB' }
 // printed date identical to the one in the legal text for every reader.
 export const LEGAL_TIME_ZONE = 'Europe/Moscow'
 
+// Building an Intl formatter is costly; pages format many dates with few settings.
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
 export function formatDate(iso: string | Date, locale: Locale, withTime = false): string {
   const date = typeof iso === 'string' ? new Date(iso) : iso
-  return new Intl.DateTimeFormat(intlLocale[locale], {
-    dateStyle: 'long',
-    ...(withTime ? { timeStyle: 'short' } : {}),
-    timeZone: LEGAL_TIME_ZONE,
-  }).format(date)
+  const key = `${locale}:${withTime}`
+  let format = dateFormats.get(key)
+  if (!format) {
+    format = new Intl.DateTimeFormat(intlLocale[locale], {
+      dateStyle: 'long',
+      ...(withTime ? { timeStyle: 'short' } : {}),
+      timeZone: LEGAL_TIME_ZONE,
+    })
+    dateFormats.set(key, format)
+  }
+  return format.format(date)
 }
 
 /** Money is kept in kopecks (integers); only display divides. */

@@ -25,11 +25,19 @@ export function legalT(locale: Locale) {
   return getFixedT(locale, ['legal', 'common'])
 }
 
+// Archived versions never change, so their headings are worked out once per hash.
+const anchorsByHash = new Map<string, ReturnType<typeof headingAnchors>>()
+
 /** Everything a rendered document needs besides the document itself. */
-export async function documentExtras(locale: Locale, body: PortableBody) {
+export async function documentExtras(locale: Locale, document: { sha256: string; body: PortableBody }) {
   const settings = await getSiteSettings(locale)
-  const { ids, toc } = headingAnchors(body)
-  return { settings, anchorIds: ids, toc }
+  let anchors = anchorsByHash.get(document.sha256)
+  if (!anchors) {
+    anchors = headingAnchors(document.body)
+    if (anchorsByHash.size > 500) anchorsByHash.clear()
+    anchorsByHash.set(document.sha256, anchors)
+  }
+  return { settings, anchorIds: anchors.ids, toc: anchors.toc }
 }
 
 /** Cache headers for a public legal page whose content is fully described by `parts`. */

@@ -28,7 +28,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
       { status: 404 },
     )
   }
-  const extras = await documentExtras(locale, page.document.body)
+  const extras = await documentExtras(locale, page.document)
   const { plainText: _plainText, ...document } = page.document
   return data(
     {

@@ -21,7 +21,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const page = await getVersionPage(kind, locale, version)
   if (!page) throw data('Unknown version', { status: 404 })
   const t = await legalT(locale)
-  const extras = await documentExtras(locale, page.document.body)
+  const extras = await documentExtras(locale, page.document)
   const { plainText: _plainText, ...document } = page.document
   return data(
     {
