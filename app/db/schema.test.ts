@@ -81,7 +81,9 @@ describe('legal_document_versions', () => {
   })
 
   it('refuses TRUNCATE', async () => {
-    const error = await captureDatabaseError(testDb.db.execute(sql`truncate legal_document_versions`))
+    // Plain TRUNCATE already fails on the ledger's foreign key; CASCADE gets past
+    // that check and reaches the triggers.
+    const error = await captureDatabaseError(testDb.db.execute(sql`truncate legal_document_versions cascade`))
     expect(error.message).toMatch(APPEND_ONLY)
   })
 
