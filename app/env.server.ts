@@ -40,6 +40,23 @@ const schema = z
     CONTENT_DATASET: z.string().min(1).default('cms/seed/production.ndjson'),
     CONTENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
     GUEST_FREE_CREDITS: z.coerce.number().int().min(0).max(1000).default(3),
+    SMTP_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+        .optional(),
+    ),
+    MAIL_FROM: z.string().default('Palitra <no-reply@palitra.example>'),
+    GOOGLE_CLIENT_ID: optionalString,
+    GOOGLE_CLIENT_SECRET: optionalString,
+    YANDEX_CLIENT_ID: optionalString,
+    YANDEX_CLIENT_SECRET: optionalString,
+    VK_CLIENT_ID: optionalString,
+    VK_CLIENT_SECRET: optionalString,
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_BOT_NAME: optionalString,
+    /** The privacy policy keeps IP and user agent of acceptance records 3 years. */
+    LEDGER_IP_RETENTION_DAYS: z.coerce.number().int().min(365).max(3650).default(1095),
     SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   })
   .superRefine((env, ctx) => {
