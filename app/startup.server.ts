@@ -1,15 +1,20 @@
+import { startRetentionSchedule } from './consent/retention.server'
 import { closeDb, getDb } from './db/client.server'
 import { getEnv } from './env.server'
 import { logger } from './log.server'
 
+let retention: { stop(): void } | undefined
+
 /**
  * Runs once before the server listens: validates settings (a bad setting
- * stops the process) and applies database migrations.
+ * stops the process), applies database migrations, and starts the daily job
+ * that erases IP addresses and user agents from acceptance records once the
+ * retention period has passed (safe to run on every instance).
  */
 export async function prepareServer() {
   const env = getEnv()
   const started = Date.now()
-  await getDb()
+  const db = await getDb()
   logger.info(
     {
       database: env.DATABASE_URL ? 'postgresql' : 'pglite',
@@ -18,9 +23,11 @@ export async function prepareServer() {
     },
     'database ready',
   )
+  retention = startRetentionSchedule(db, env)
 }
 
 /** Closes what prepareServer opened, on SIGTERM/SIGINT. */
 export async function shutdownServer() {
+  retention?.stop()
   await closeDb()
 }

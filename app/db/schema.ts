@@ -132,14 +132,18 @@ export const passwordResetTokens = pgTable('password_reset_tokens', {
 })
 
 /** A guest: someone using the service without an account, identified by a signed cookie. */
-export const guests = pgTable('guests', {
-  id: text('id').primaryKey(),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  /** Set when the guest registers: their history and ledger rows belong to that account from then on. */
-  linkedUserId: text('linked_user_id').references(() => users.id),
-  linkedAt: timestamp('linked_at', { withTimezone: true, mode: 'date' }),
-})
+export const guests = pgTable(
+  'guests',
+  {
+    id: text('id').primaryKey(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Set when the guest registers: their history and ledger rows belong to that account from then on. */
+    linkedUserId: text('linked_user_id').references(() => users.id),
+    linkedAt: timestamp('linked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('guests_linked_user_idx').on(t.linkedUserId)],
+)
 
 /**
  * Fixed-window counters for rate limits, shared by every instance. One row
@@ -208,6 +212,10 @@ export const acceptances = pgTable(
     index('acceptances_user_idx').on(t.userId, t.recordedAt),
     index('acceptances_guest_idx').on(t.guestId, t.recordedAt),
     index('acceptances_version_idx').on(t.documentVersionId),
+    // The retention job looks for old rows that still hold an IP or user agent.
+    index('acceptances_retention_idx')
+      .on(t.recordedAt)
+      .where(sql`${t.ip} is not null or ${t.userAgent} is not null`),
   ],
 )
 

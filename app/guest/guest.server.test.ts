@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../tests/db'
+import { guests, users } from '~/db/schema'
+import { resetEnvForTests } from '~/env.server'
+import {
+  GUEST_COOKIE,
+  clearGuestCookie,
+  createGuest,
+  getGuest,
+  linkGuestToUser,
+  readGuestId,
+  serializeGuestCookie,
+} from './guest.server'
+import { resetSigningSecretForTests } from './secret.server'
+
+let database: TestDatabase
+const savedEnv = { SESSION_SECRET: process.env.SESSION_SECRET, PUBLIC_URL: process.env.PUBLIC_URL }
+
+function useEnv(values: { SESSION_SECRET?: string; PUBLIC_URL?: string }) {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key]
+    else process.env[key] = value
+  }
+  resetEnvForTests()
+  resetSigningSecretForTests()
+}
+
+const SECRET = 'test-secret-0123456789-abcdefghijklmnop'
+
+beforeAll(async () => {
+  useEnv({ SESSION_SECRET: SECRET, PUBLIC_URL: undefined })
+  database = await createTestDatabase()
+})
+
+afterAll(async () => {
+  useEnv(savedEnv)
+  await database?.close()
+})
+
+function requestWith(cookieHeader: string | null) {
+  return new Request('http://localhost/ru', cookieHeader ? { headers: { cookie: cookieHeader } } : undefined)
+}
+
+/** The name=value part of a Set-Cookie value. */
+const pair = (setCookie: string) => setCookie.split(';')[0]!
+
+async function newUser() {
+  const id = `user_${randomUUID()}`
+  await database.db.insert(users).values({ id })
+  return id
+}
+
+describe('the guest cookie', () => {
+  it('carries a random, url-safe id with an HMAC, HttpOnly, Lax, for 30 days', async () => {
+    const id = await createGuest(database.db)
+    expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    expect(await createGuest(database.db)).not.toBe(id)
+    const cookie = serializeGuestCookie(id)
+    expect(cookie).toMatch(new RegExp(`^${GUEST_COOKIE}=${id}\\.[A-Za-z0-9_-]{43};`))
+    expect(cookie).toContain('Max-Age=2592000')
+    expect(cookie).toContain('Path=/')
+    expect(cookie).toContain('HttpOnly')
+    expect(cookie).toContain('SameSite=Lax')
+    expect(cookie).not.toContain('Secure')
+    expect(readGuestId(requestWith(`theme=dark; ${pair(cookie)}; lang=ru`))).toBe(id)
+  })
+
+  it('is Secure when the site is served over https', async () => {
+    useEnv({ PUBLIC_URL: 'https://palitra.example' })
+    try {
+      expect(serializeGuestCookie(await createGuest(database.db))).toMatch(/; Secure$/)
+      expect(clearGuestCookie()).toContain('Secure')
+    } finally {
+      useEnv({ PUBLIC_URL: undefined, SESSION_SECRET: SECRET })
+    }
+  })
+
+  it('clears', () => {
+    expect(clearGuestCookie()).toMatch(new RegExp(`^${GUEST_COOKIE}=; Max-Age=0; Path=/`))
+  })
+
+  it('is refused when tampered with', async () => {
+    const id = await createGuest(database.db)
+    const [, signature] = pair(serializeGuestCookie(id)).split('.')
+    const otherId = await createGuest(database.db)
+    const flipped = signature!.slice(0, -1) + (signature!.endsWith('A') ? 'B' : 'A')
+    for (const value of [
+      `${otherId}.${signature}`, // someone else's id under this signature
+      `${id}.${flipped}`,
+      `${id}.${signature}x`,
+      `${id}.`,
+      id,
+      `${id.slice(1)}.${signature}`,
+      '',
+    ]) {
+      expect(readGuestId(requestWith(`${GUEST_COOKIE}=${value}`)), value).toBeNull()
+    }
+    expect(readGuestId(requestWith(null))).toBeNull()
+    expect(readGuestId(requestWith(`other_${GUEST_COOKIE}=${id}.${signature}`))).toBeNull()
+  })
+
+  it('is refused when signed with another secret', async () => {
+    const id = await createGuest(database.db)
+    const cookie = pair(serializeGuestCookie(id))
+    useEnv({ SESSION_SECRET: 'another-secret-0123456789-abcdefghijk' })
+    try {
+      expect(readGuestId(requestWith(cookie))).toBeNull()
+    } finally {
+      useEnv({ SESSION_SECRET: SECRET })
+    }
+    expect(readGuestId(requestWith(cookie))).toBe(id)
+  })
+})
+
+describe('getGuest', () => {
+  it('returns the row the cookie names, or null', async () => {
+    const id = await createGuest(database.db)
+    const guest = await getGuest(database.db, requestWith(pair(serializeGuestCookie(id))))
+    expect(guest?.id).toBe(id)
+    expect(guest?.linkedUserId).toBeNull()
+    expect(await getGuest(database.db, requestWith(null))).toBeNull()
+    // Correctly signed, but no such guest (e.g. another installation's secret and id).
+    const unknown = 'x'.repeat(32)
+    expect(await getGuest(database.db, requestWith(pair(serializeGuestCookie(unknown))))).toBeNull()
+  })
+
+  it('marks the guest as seen at most once an hour', async () => {
+    const id = await createGuest(database.db)
+    const request = requestWith(pair(serializeGuestCookie(id)))
+    const start = new Date('2026-03-01T10:00:00Z')
+    await database.db.update(guests).set({ lastSeenAt: start }).where(eq(guests.id, id))
+
+    const soon = await getGuest(database.db, request, { now: new Date('2026-03-01T10:59:00Z') })
+    expect(soon?.lastSeenAt).toEqual(start)
+    const later = new Date('2026-03-01T11:00:01Z')
+    expect((await getGuest(database.db, request, { now: later }))?.lastSeenAt).toEqual(later)
+    const [stored] = await database.db.select().from(guests).where(eq(guests.id, id))
+    expect(stored?.lastSeenAt).toEqual(later)
+    expect((await getGuest(database.db, request, { now: new Date('2026-03-01T11:30:00Z') }))?.lastSeenAt).toEqual(later)
+  })
+})
+
+describe('linkGuestToUser', () => {
+  it('links once, and never to a second user', async () => {
+    const id = await createGuest(database.db)
+    const owner = await newUser()
+    const stranger = await newUser()
+
+    expect(await database.db.transaction((tx) => linkGuestToUser(tx, id, owner))).toBe('linked')
+    const [first] = await database.db.select().from(guests).where(eq(guests.id, id))
+    expect(first?.linkedUserId).toBe(owner)
+    expect(first?.linkedAt).toBeInstanceOf(Date)
+
+    expect(await linkGuestToUser(database.db, id, owner)).toBe('already-linked')
+    expect(await linkGuestToUser(database.db, id, stranger)).toBe('linked-to-another-user')
+    const [after] = await database.db.select().from(guests).where(eq(guests.id, id))
+    expect(after).toEqual(first)
+
+    expect(await linkGuestToUser(database.db, 'no-such-guest', owner)).toBe('not-found')
+  })
+})

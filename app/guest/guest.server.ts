@@ -1,0 +1,116 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { and, eq, isNull, lt, sql } from 'drizzle-orm'
+import type { Database } from '~/db/client.server'
+import { guests, type GuestRow } from '~/db/schema'
+import { getEnv } from '~/env.server'
+import { getSigningSecret } from './secret.server'
+
+/**
+ * Guests: people using the service without an account, known by a signed
+ * cookie `palitra_guest=<id>.<signature>`. The id is random and the signature
+ * (HMAC-SHA256 with the signing secret) stops anyone from choosing or
+ * guessing an id; the database row is what the guest's work and ledger rows
+ * hang on.
+ */
+
+export const GUEST_COOKIE = 'palitra_guest'
+const MAX_AGE_SECONDS = 30 * 24 * 60 * 60
+// 24 random bytes: 32 base64url characters.
+const GUEST_ID = /^[A-Za-z0-9_-]{32}$/
+const TOUCH_INTERVAL_MS = 60 * 60 * 1000
+
+/** Inserts a guest in the caller's transaction and returns its id. */
+export async function createGuest(tx: Database): Promise<string> {
+  const id = randomBytes(24).toString('base64url')
+  await tx.insert(guests).values({ id })
+  return id
+}
+
+/** A Set-Cookie value that carries the guest id for 30 days. */
+export function serializeGuestCookie(id: string): string {
+  if (!GUEST_ID.test(id)) throw new Error('not a guest id')
+  return cookie(`${id}.${sign(id)}`, MAX_AGE_SECONDS)
+}
+
+/** A Set-Cookie value that removes the guest cookie (e.g. once the guest has registered). */
+export function clearGuestCookie(): string {
+  return cookie('', 0) + '; Expires=Thu, 01 Jan 1970 00:00:00 GMT'
+}
+
+/** The guest id from the request's cookie, or null when it is absent, malformed or not signed by us. */
+export function readGuestId(request: Request): string | null {
+  const value = cookieValue(request.headers.get('cookie'), GUEST_COOKIE)
+  if (!value) return null
+  const dot = value.indexOf('.')
+  if (dot === -1) return null
+  const id = value.slice(0, dot)
+  if (!GUEST_ID.test(id)) return null
+  const given = Buffer.from(value.slice(dot + 1))
+  const expected = Buffer.from(sign(id))
+  // timingSafeEqual needs equal lengths; the length of a valid signature is no secret.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
+  return id
+}
+
+/**
+ * The guest the request's cookie names, or null. Marks the guest as seen at
+ * most once an hour, so ordinary page views stay reads. A guest that has been
+ * linked to an account is still returned (check linkedUserId).
+ */
+export async function getGuest(db: Database, request: Request, opts: { now?: Date } = {}): Promise<GuestRow | null> {
+  const id = readGuestId(request)
+  if (!id) return null
+  const [row] = await db.select().from(guests).where(eq(guests.id, id)).limit(1)
+  if (!row) return null
+  const now = opts.now ?? new Date()
+  if (now.getTime() - row.lastSeenAt.getTime() < TOUCH_INTERVAL_MS) return row
+  // The condition keeps concurrent requests (or instances) from touching twice.
+  const [touched] = await db
+    .update(guests)
+    .set({ lastSeenAt: now })
+    .where(and(eq(guests.id, id), lt(guests.lastSeenAt, new Date(now.getTime() - TOUCH_INTERVAL_MS))))
+    .returning()
+  return touched ?? row
+}
+
+export type LinkGuestResult = 'linked' | 'already-linked' | 'linked-to-another-user' | 'not-found'
+
+/**
+ * Hands a guest to the account it registered or signed in to. Once only: a
+ * guest linked to one user is never moved to another, because its ledger
+ * rows and work would then appear in a stranger's history.
+ */
+export async function linkGuestToUser(tx: Database, guestId: string, userId: string): Promise<LinkGuestResult> {
+  const [linked] = await tx
+    .update(guests)
+    .set({ linkedUserId: userId, linkedAt: sql`now()` })
+    .where(and(eq(guests.id, guestId), isNull(guests.linkedUserId)))
+    .returning({ id: guests.id })
+  if (linked) return 'linked'
+  const [row] = await tx
+    .select({ linkedUserId: guests.linkedUserId })
+    .from(guests)
+    .where(eq(guests.id, guestId))
+    .limit(1)
+  if (!row) return 'not-found'
+  return row.linkedUserId === userId ? 'already-linked' : 'linked-to-another-user'
+}
+
+// "guest:" keeps this signature from being valid for any other use of the same secret.
+function sign(id: string): string {
+  return createHmac('sha256', getSigningSecret()).update(`guest:${id}`).digest('base64url')
+}
+
+function cookie(value: string, maxAge: number): string {
+  const secure = getEnv().PUBLIC_URL?.startsWith('https:') ? '; Secure' : ''
+  return `${GUEST_COOKIE}=${value}; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Lax${secure}`
+}
+
+function cookieValue(header: string | null, name: string): string | null {
+  if (!header) return null
+  for (const part of header.split(';')) {
+    const sep = part.indexOf('=')
+    if (sep !== -1 && part.slice(0, sep).trim() === name) return part.slice(sep + 1).trim()
+  }
+  return null
+}

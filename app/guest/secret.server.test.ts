@@ -1,0 +1,54 @@
+import fs from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { resetEnvForTests } from '~/env.server'
+import { SECRET_FILE_NAME, getSigningSecret, resetSigningSecretForTests } from './secret.server'
+
+const saved = { SESSION_SECRET: process.env.SESSION_SECRET, DATA_DIR: process.env.DATA_DIR }
+let dataDir: string
+
+function useEnv(values: Record<string, string | undefined>) {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key]
+    else process.env[key] = value
+  }
+  resetEnvForTests()
+  resetSigningSecretForTests()
+}
+
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(tmpdir(), 'palitra-secret-'))
+  useEnv({ SESSION_SECRET: undefined, DATA_DIR: path.join(dataDir, 'data') })
+})
+
+afterEach(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+afterAll(() => useEnv(saved))
+
+describe('getSigningSecret', () => {
+  it('uses SESSION_SECRET when set, without touching the data directory', () => {
+    useEnv({ SESSION_SECRET: 'configured-secret-0123456789-abcdefgh' })
+    expect(getSigningSecret()).toBe('configured-secret-0123456789-abcdefgh')
+    expect(fs.existsSync(path.join(dataDir, 'data'))).toBe(false)
+  })
+
+  it('otherwise generates one secret, private to the owner, that survives a restart', () => {
+    const secret = getSigningSecret()
+    expect(secret).toMatch(/^[0-9a-f]{64}$/)
+    const file = path.join(dataDir, 'data', SECRET_FILE_NAME)
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+    expect(fs.readdirSync(path.dirname(file))).toEqual([SECRET_FILE_NAME])
+
+    resetSigningSecretForTests() // as after a restart
+    expect(getSigningSecret()).toBe(secret)
+  })
+
+  it('refuses a damaged secret file instead of silently replacing it', () => {
+    fs.mkdirSync(path.join(dataDir, 'data'), { recursive: true })
+    fs.writeFileSync(path.join(dataDir, 'data', SECRET_FILE_NAME), 'short')
+    expect(() => getSigningSecret()).toThrow(/SESSION_SECRET/)
+  })
+})

@@ -1,0 +1,2 @@
+CREATE INDEX "acceptances_retention_idx" ON "acceptances" USING btree ("recorded_at") WHERE "acceptances"."ip" is not null or "acceptances"."user_agent" is not null;--> statement-breakpoint
+CREATE INDEX "guests_linked_user_idx" ON "guests" USING btree ("linked_user_id");
