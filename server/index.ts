@@ -8,6 +8,7 @@ import compression from 'compression'
 import express from 'express'
 import { EnvError, getEnv } from '../app/env.server'
 import { logger, withRequestContext } from '../app/log.server'
+import { isSameOriginRequest } from '../app/security/csrf'
 
 type EntryModule = {
   prepareServer?: () => Promise<void>
@@ -76,6 +77,31 @@ app.use((_req, res, next) => {
   next()
 })
 
+// Cross-site request forgery: a state-changing request must come from a page
+// of this site (Origin, or Referer when Origin is absent). SameSite=Lax
+// cookies are the second layer. Webhooks are signed instead and exempt.
+const CSRF_REFUSAL = {
+  ru: 'Запрос отклонён: он пришёл не со страницы нашего сайта. Обновите страницу и попробуйте ещё раз.',
+  en: 'Request refused: it did not come from a page of this site. Reload the page and try again.',
+}
+app.use((req, res, next) => {
+  if (req.path.startsWith('/webhooks/')) return next()
+  const sameOrigin = isSameOriginRequest({
+    method: req.method,
+    origin: req.get('origin'),
+    referer: req.get('referer'),
+    host: req.get('host'),
+    publicUrl: env.PUBLIC_URL,
+  })
+  if (sameOrigin) return next()
+  logger.warn(
+    { event: 'csrf.refused', method: req.method, path: req.path, origin: req.get('origin') },
+    'cross-site request refused',
+  )
+  const locale = req.path.startsWith('/en') ? 'en' : 'ru'
+  res.status(403).type('text/plain; charset=utf-8').send(CSRF_REFUSAL[locale])
+})
+
 app.use(compression())
 
 if (viteDevServer) {
@@ -97,6 +123,9 @@ app.all(
   createRequestHandler({
     build: viteDevServer ? loadBuild : initialBuild,
     mode: isProduction ? 'production' : 'development',
+    // The client's address as Express sees it (honouring TRUST_PROXY), for
+    // rate limits and acceptance evidence.
+    getLoadContext: (req) => ({ clientIp: req.ip ?? null }),
   }),
 )
 

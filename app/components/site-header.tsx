@@ -1,4 +1,4 @@
-import { Link, useLocation } from '@remix-run/react'
+import { Form, Link, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { otherLocale, type Locale } from '~/i18n/locales'
 
@@ -9,7 +9,32 @@ export function languageSwitchHref(pathname: string, search: string, target: Loc
   return `/language?${new URLSearchParams({ lang: target, next }).toString()}`
 }
 
-export function SiteHeader({ locale }: { locale: Locale }) {
+type Viewer = { kind: 'user'; email: string | null } | { kind: 'guest' } | null
+
+function AccountLinks({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
+  const { t } = useTranslation('account')
+  if (viewer?.kind === 'user') {
+    return (
+      <div className="account-links">
+        <Link to={`/${locale}/account`}>{t('nav.account')}</Link>
+        <Form method="post" action={`/${locale}/logout`} className="inline-form">
+          <button type="submit" className="link-button">
+            {t('nav.signOut')}
+          </button>
+        </Form>
+      </div>
+    )
+  }
+  return (
+    <div className="account-links">
+      {viewer?.kind === 'guest' ? <Link to={`/${locale}/guest`}>{t('nav.guest')}</Link> : null}
+      <Link to={`/${locale}/login`}>{t('nav.signIn')}</Link>
+      <Link to={`/${locale}/register`}>{t('nav.register')}</Link>
+    </div>
+  )
+}
+
+export function SiteHeader({ locale, viewer = null }: { locale: Locale; viewer?: Viewer }) {
   const { t } = useTranslation('common')
   const location = useLocation()
   const target = otherLocale(locale)
@@ -27,6 +52,7 @@ export function SiteHeader({ locale }: { locale: Locale }) {
           <Link to={`/${locale}`}>{t('nav.home')}</Link>
           <Link to={`/${locale}#documents`}>{t('nav.documents')}</Link>
         </nav>
+        <AccountLinks locale={locale} viewer={viewer} />
         <a
           className="language-switch"
           href={languageSwitchHref(location.pathname, location.search, target)}

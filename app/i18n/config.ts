@@ -1,9 +1,8 @@
 import type { InitOptions } from 'i18next'
 import { DEFAULT_LOCALE, LOCALES } from './locales'
 
-/** Namespaces under locales/{ru,en}/; routes declare the ones they use in handle.i18n. */
-export const NAMESPACES = ['common', 'home', 'legal'] as const
-export type Namespace = (typeof NAMESPACES)[number]
+// Namespaces are the files under locales/{ru,en}/; routes declare the ones
+// they use in handle.i18n.
 
 export const i18nConfig = {
   supportedLngs: [...LOCALES],

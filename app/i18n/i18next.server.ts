@@ -1,8 +1,9 @@
+import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { createInstance, type i18n as I18n } from 'i18next'
 import Backend from 'i18next-fs-backend'
 import { RemixI18Next } from 'remix-i18next/server'
-import { i18nConfig, LANGUAGE_COOKIE, NAMESPACES } from './config'
+import { i18nConfig, LANGUAGE_COOKIE } from './config'
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from './locales'
 
 const LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
@@ -77,7 +78,10 @@ function sharedInstance(): I18n {
     ...i18nConfig,
     lng: DEFAULT_LOCALE,
     preload: [...LOCALES],
-    ns: [...NAMESPACES],
+    // Every namespace file there is (locales/ru/*.json).
+    ns: readdirSync(path.resolve('locales', DEFAULT_LOCALE))
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => file.slice(0, -'.json'.length)),
     // Synchronous load: the instance is complete when init returns.
     initImmediate: false,
     backend: { loadPath: path.resolve('locales/{{lng}}/{{ns}}.json') },

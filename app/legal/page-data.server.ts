@@ -40,10 +40,24 @@ export async function documentExtras(locale: Locale, document: { sha256: string;
   return { settings, anchorIds: anchors.ids, toc: anchors.toc }
 }
 
-/** Cache headers for a public legal page whose content is fully described by `parts`. */
-export function publicPageHeaders(...parts: Array<string | number | boolean | null | undefined>) {
+const IDENTITY_COOKIES = /(?:^|;\s*)(palitra_session|palitra_guest)=([^;]*)/g
+
+/** The session and guest cookies of a request, as one string ('' when it has none). */
+function identityOf(request: Request): string {
+  const cookie = request.headers.get('Cookie') ?? ''
+  return [...cookie.matchAll(IDENTITY_COOKIES)].map((m) => `${m[1]}=${m[2]}`).join(';')
+}
+
+/**
+ * Cache headers for a legal page whose content is fully described by `parts`.
+ * Anonymous visitors get a public, CDN-cacheable page; a signed-in person or
+ * guest sees their own header, so their copy is private and its ETag is tied
+ * to their session.
+ */
+export function publicPageHeaders(request: Request, ...parts: Array<string | number | boolean | null | undefined>) {
+  const identity = identityOf(request)
   return {
-    ETag: etagFor(__BUILD_ID__, getEnv().NODE_ENV, ...parts),
-    'Cache-Control': PUBLIC_PAGE_CACHE_CONTROL,
+    ETag: etagFor(__BUILD_ID__, getEnv().NODE_ENV, identity, ...parts),
+    'Cache-Control': identity ? 'private, no-cache' : PUBLIC_PAGE_CACHE_CONTROL,
   }
 }

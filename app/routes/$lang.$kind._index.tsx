@@ -8,7 +8,7 @@ import { documentExtras, legalRouteParams, legalT, publicPageHeaders } from '~/l
 
 export const handle = { i18n: ['common', 'legal'] }
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const { locale, kind } = legalRouteParams(params)
   const t = await legalT(locale)
   const page = await getPolicyPage(kind, locale)
@@ -44,6 +44,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
     } as const,
     {
       headers: publicPageHeaders(
+        request,
         'policy',
         locale,
         kind,

@@ -45,6 +45,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     },
     {
       headers: publicPageHeaders(
+        request,
         'changes',
         locale,
         kind,

@@ -14,7 +14,7 @@ import {
 
 export const handle = { i18n: ['common', 'legal'] }
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const { locale, kind } = legalRouteParams(params)
   const version = parseVersionNumber(params.version)
   if (version === null) throw data('Unknown version', { status: 404 })
@@ -36,6 +36,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
     },
     {
       headers: publicPageHeaders(
+        request,
         'version',
         locale,
         kind,

@@ -7,7 +7,7 @@ import { legalRouteParams, legalT, publicPageHeaders } from '~/legal/page-data.s
 
 export const handle = { i18n: ['common', 'legal'] }
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const { locale, kind } = legalRouteParams(params)
   const { versions, inForce, fromArchive } = await getVersionList(kind, locale)
   if (versions.length === 0) throw data('No versions', { status: 404 })
@@ -24,7 +24,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
       fromArchive,
     },
     {
-      headers: publicPageHeaders('versions', locale, kind, inForce, JSON.stringify(versions), fromArchive),
+      headers: publicPageHeaders(request, 'versions', locale, kind, inForce, JSON.stringify(versions), fromArchive),
     },
   )
 }

@@ -33,6 +33,11 @@ export default function Home() {
         {guestCredits > 0 ? (
           <p className="hero__offer">{t('guestOffer', { credits: t('common:credits', { count: guestCredits }) })}</p>
         ) : null}
+        <p>
+          <Link className="button-link" to={`/${locale}/guest`}>
+            {t('tryAsGuest')}
+          </Link>
+        </p>
         <p className="notice">{t('comingSoon')}</p>
       </section>
       <section aria-labelledby="features-heading" className="features">

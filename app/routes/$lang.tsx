@@ -5,22 +5,35 @@ import { ErrorPage } from '~/components/error-page'
 import { SiteFooter } from '~/components/site-footer'
 import { SiteHeader } from '~/components/site-header'
 import { isLocale } from '~/i18n/locales'
+import { getSessionUser } from '~/auth/session.server'
+import { readGuestId } from '~/guest/guest.server'
 import { getSiteSettings } from '~/legal/documents.server'
 
-export const handle = { i18n: ['common'] }
+export const handle = { i18n: ['common', 'account'] }
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export type Viewer = { kind: 'user'; email: string | null } | { kind: 'guest' } | null
+
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const locale = params.lang
   // Only ru and en exist; anything else is a (localized) 404 from the root boundary.
   if (!isLocale(locale)) throw data('Unknown language', { status: 404 })
-  return { locale, settings: await getSiteSettings(locale) }
+  const [settings, session] = await Promise.all([getSiteSettings(locale), getSessionUser(request)])
+  const viewer: Viewer = session
+    ? { kind: 'user', email: session.user.email }
+    : readGuestId(request)
+      ? { kind: 'guest' }
+      : null
+  return data(
+    { locale, settings, viewer },
+    session?.refreshedCookie ? { headers: { 'Set-Cookie': session.refreshedCookie } } : undefined,
+  )
 }
 
 export default function LocaleLayout() {
-  const { locale, settings } = useLoaderData<typeof loader>()
+  const { locale, settings, viewer } = useLoaderData<typeof loader>()
   return (
     <div className="page">
-      <SiteHeader locale={locale} />
+      <SiteHeader locale={locale} viewer={viewer} />
       <Outlet />
       <SiteFooter locale={locale} settings={settings} />
     </div>
@@ -49,7 +62,7 @@ export function ErrorBoundary() {
   if (!layout) return page
   return (
     <div className="page">
-      <SiteHeader locale={layout.locale} />
+      <SiteHeader locale={layout.locale} viewer={layout.viewer} />
       {page}
       <SiteFooter locale={layout.locale} settings={layout.settings} />
     </div>

@@ -140,9 +140,10 @@ describe('/ picks a language', () => {
 
 describe('language prefix', () => {
   it('accepts ru and en and 404s anything else', async () => {
-    const ok = await routes.lang.loader(args('/en', { lang: 'en' }) as never)
-    expect(ok.locale).toBe('en')
-    expect(ok.settings?.operatorName).toBe('Test LLC')
+    const ok = (await routes.lang.loader(args('/en', { lang: 'en' }) as never)) as unknown as DataResult
+    expect(ok.data.locale).toBe('en')
+    expect((ok.data.settings as { operatorName: string }).operatorName).toBe('Test LLC')
+    expect(ok.data.viewer).toBeNull()
     expect(statusOf(await thrownBy(() => routes.lang.loader(args('/de', { lang: 'de' }) as never)))).toBe(404)
   })
 })

@@ -1,0 +1,54 @@
+import type { TFunction } from 'i18next'
+import { currentVersionsForAcceptance } from '~/consent/current-versions.server'
+import { compareShownVersions, encodeShownVersions, parseShownVersions } from '~/consent/shown-versions'
+import type { Locale } from '~/i18n/locales'
+import type { DocumentKind } from '~/legal/kinds'
+
+export type CurrentVersion = Awaited<ReturnType<typeof currentVersionsForAcceptance>>[number]
+
+/** What a form with acceptance checkboxes needs to render: the versions in force and the hidden field naming them. */
+export async function acceptanceFormData(kinds: DocumentKind[], locale: Locale) {
+  const documents = await currentVersionsForAcceptance(kinds, locale)
+  return {
+    documents: documents.map((d) => ({ kind: d.kind, version: d.version, title: d.title })),
+    shownVersions: encodeShownVersions(documents),
+  }
+}
+
+/** The checkbox wording exactly as the page rendered it. */
+export function acceptanceWording(t: TFunction, doc: { kind: DocumentKind; title: string; version: number }) {
+  return t(`account:acceptance.${doc.kind}`, { title: doc.title, version: doc.version })
+}
+
+export type AcceptanceCheck =
+  | { ok: true; documents: CurrentVersion[] }
+  | { ok: false; changedTitles: string[]; fieldErrors: Record<string, string> }
+
+/**
+ * Checks a submitted acceptance form against the versions in force now: every
+ * box ticked, and the versions the form showed still the ones in force. When a
+ * version changed while the form was open nothing may be recorded, and the
+ * form comes back with the new text.
+ */
+export async function checkSubmittedAcceptance(
+  form: FormData,
+  kinds: DocumentKind[],
+  locale: Locale,
+): Promise<AcceptanceCheck> {
+  const current = await currentVersionsForAcceptance(kinds, locale)
+  const shown = parseShownVersions(String(form.get('shownVersions') ?? ''))
+  const comparison = shown ? compareShownVersions(shown, current) : { ok: false as const, changed: kinds }
+  if (!comparison.ok) {
+    return {
+      ok: false,
+      changedTitles: current.filter((d) => comparison.changed.includes(d.kind)).map((d) => d.title),
+      fieldErrors: {},
+    }
+  }
+  const fieldErrors: Record<string, string> = {}
+  for (const kind of kinds) {
+    if (form.get(`accept_${kind}`) !== 'yes') fieldErrors[`accept_${kind}`] = 'acceptance.required'
+  }
+  if (Object.keys(fieldErrors).length) return { ok: false, changedTitles: [], fieldErrors }
+  return { ok: true, documents: current }
+}

@@ -1,0 +1,46 @@
+import { recordAcceptances } from '~/consent/ledger.server'
+import { getDb } from '~/db/client.server'
+import { createGuest, serializeGuestCookie } from '~/guest/guest.server'
+import { getFixedT } from '~/i18n/i18next.server'
+import type { Locale } from '~/i18n/locales'
+import { formFailure } from '~/lib/form'
+import { logger } from '~/log.server'
+import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import type { ActionOutcome } from './register.server'
+
+export const GUEST_KINDS = ['terms', 'privacy'] as const
+
+/** Starts a guest session: the guest row and its `guest` acceptance rows in one transaction. No acceptance, no guest. */
+export async function startGuestSession(
+  form: FormData,
+  locale: Locale,
+  evidence: { ip: string | null; userAgent: string | null },
+): Promise<ActionOutcome> {
+  const acceptance = await checkSubmittedAcceptance(form, [...GUEST_KINDS], locale)
+  if (!acceptance.ok) {
+    return acceptance.changedTitles.length
+      ? {
+          ok: false,
+          status: 409,
+          failure: formFailure({}, {}, 'acceptance.changed', { titles: acceptance.changedTitles.join('», «') }),
+        }
+      : { ok: false, status: 400, failure: formFailure(acceptance.fieldErrors, {}) }
+  }
+  const t = getFixedT(locale, ['account'])
+  const db = await getDb()
+  const guestId = await db.transaction(async (tx) => {
+    const id = await createGuest(tx)
+    await recordAcceptances(tx, {
+      subject: { guestId: id },
+      event: 'guest',
+      documents: acceptance.documents,
+      wordings: Object.fromEntries(acceptance.documents.map((d) => [d.kind, acceptanceWording(t, d)])),
+      ip: evidence.ip,
+      userAgent: evidence.userAgent,
+      action: { type: 'guest-session', id },
+    })
+    return id
+  })
+  logger.info({ event: 'guest.started', guestId }, 'guest session started')
+  return { ok: true, headers: new Headers({ 'Set-Cookie': serializeGuestCookie(guestId) }) }
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { acceptances, legalDocumentVersions, oauthAccounts, passwordResetTokens, sessions, users } from '~/db/schema'
+import { createTestDatabase, type TestDatabase } from '../../tests/db'
+import {
+  AccountInputError,
+  authenticate,
+  createAccount,
+  deleteAccountData,
+  EmailTakenError,
+  findUser,
+  setPassword,
+  verifyPasswordForUser,
+} from './accounts.server'
+import { createUserSession, getSessionUser } from './session.server'
+
+let handle: TestDatabase
+beforeAll(async () => {
+  handle = await createTestDatabase()
+})
+afterAll(async () => {
+  await handle?.close()
+})
+
+const PASSWORD = 'lilac kettle on the roof'
+
+function register(email: string, password = PASSWORD) {
+  return handle.db.transaction((tx) => createAccount(tx, { email, password, locale: 'ru' }))
+}
+
+describe('createAccount and authenticate', () => {
+  it('creates an account and signs in with any letter case of the address', async () => {
+    const id = await register('  Anna.Smirnova@Example.COM ')
+    const [row] = await handle.db.select().from(users).where(eq(users.id, id))
+    expect(row).toMatchObject({
+      email: 'Anna.Smirnova@Example.COM',
+      emailNormalized: 'anna.smirnova@example.com',
+      locale: 'ru',
+      deletedAt: null,
+    })
+    expect(row!.passwordHash).toMatch(/^\$argon2id\$/)
+
+    expect(await authenticate(handle.db, 'anna.smirnova@EXAMPLE.com', PASSWORD)).toEqual({
+      id,
+      email: 'Anna.Smirnova@Example.COM',
+      displayName: null,
+      locale: 'ru',
+      roles: [],
+    })
+    expect(await authenticate(handle.db, 'anna.smirnova@example.com', 'lilac kettle on the floor')).toBeNull()
+    expect(await authenticate(handle.db, 'nobody@example.com', PASSWORD)).toBeNull()
+    expect(await authenticate(handle.db, 'not an address', PASSWORD)).toBeNull()
+  })
+
+  it('allows one account per address regardless of case', async () => {
+    await register('boris@example.com')
+    await expect(register('BORIS@Example.com')).rejects.toBeInstanceOf(EmailTakenError)
+    await expect(register(' boris@EXAMPLE.COM')).rejects.toBeInstanceOf(EmailTakenError)
+    const rows = await handle.db.select().from(users).where(eq(users.emailNormalized, 'boris@example.com'))
+    expect(rows).toHaveLength(1)
+  })
+
+  it('refuses an invalid address or a weak password before touching the database', async () => {
+    await expect(register('not-an-address')).rejects.toMatchObject({ problem: 'invalid-email' })
+    await expect(register('vera@example.com', 'short')).rejects.toMatchObject({ problem: 'too-short' })
+    await expect(register('vera@example.com', 'qwerty123456')).rejects.toMatchObject({ problem: 'common' })
+    await expect(register('vera@example.com', 'vera@example.com!!')).rejects.toBeInstanceOf(AccountInputError)
+    expect(await handle.db.select().from(users).where(eq(users.emailNormalized, 'vera@example.com'))).toEqual([])
+  })
+
+  it('does not let an account without a password sign in with one', async () => {
+    const id = randomUUID()
+    await handle.db.insert(users).values({ id, email: 'oauth@example.com', emailNormalized: 'oauth@example.com' })
+    expect(await authenticate(handle.db, 'oauth@example.com', '')).toBeNull()
+    expect(await verifyPasswordForUser(handle.db, id, PASSWORD)).toBe(false)
+  })
+})
+
+describe('verifyPasswordForUser and setPassword', () => {
+  it('re-authenticates, and a new password ends every session', async () => {
+    const id = await register('galina@example.com')
+    expect(await verifyPasswordForUser(handle.db, id, PASSWORD)).toBe(true)
+    expect(await verifyPasswordForUser(handle.db, id, 'something else entirely')).toBe(false)
+
+    const { cookie } = await createUserSession(handle.db, id, { ip: null, userAgent: null })
+    await expect(setPassword(handle.db, id, 'short')).rejects.toMatchObject({ problem: 'too-short' })
+    expect(await setPassword(handle.db, id, 'orange moth at midnight')).toBe(true)
+    const request = new Request('http://localhost/', { headers: { Cookie: cookie.split(';')[0]! } })
+    expect(await getSessionUser(request, handle.db)).toBeNull()
+    expect(await authenticate(handle.db, 'galina@example.com', 'orange moth at midnight')).not.toBeNull()
+    expect(await setPassword(handle.db, randomUUID(), 'orange moth at midnight')).toBe(false)
+  })
+})
+
+describe('deleteAccountData', () => {
+  it('de-identifies the account, removes what hangs off it and keeps its ledger rows', async () => {
+    const id = await register('dmitry@example.com')
+    const { cookie } = await createUserSession(handle.db, id, { ip: '192.0.2.1', userAgent: 'test' })
+    await handle.db.insert(oauthAccounts).values({ provider: 'google', providerUserId: 'g-1', userId: id })
+    await handle.db
+      .insert(passwordResetTokens)
+      .values({ tokenHash: 'f'.repeat(64), userId: id, expiresAt: new Date(Date.now() + 60_000) })
+    const acceptanceId = await recordSampleAcceptance(id)
+
+    await handle.db.transaction((tx) => deleteAccountData(tx, id))
+
+    const [row] = await handle.db.select().from(users).where(eq(users.id, id))
+    expect(row).toMatchObject({ email: null, emailNormalized: null, passwordHash: null, displayName: null, roles: [] })
+    expect(row!.deletedAt).toBeInstanceOf(Date)
+    expect(await handle.db.select().from(sessions).where(eq(sessions.userId, id))).toEqual([])
+    expect(await handle.db.select().from(oauthAccounts).where(eq(oauthAccounts.userId, id))).toEqual([])
+    expect(await handle.db.select().from(passwordResetTokens).where(eq(passwordResetTokens.userId, id))).toEqual([])
+    const ledger = await handle.db.select().from(acceptances).where(eq(acceptances.id, acceptanceId))
+    expect(ledger).toHaveLength(1)
+    expect(ledger[0]!.userId).toBe(id)
+
+    const request = new Request('http://localhost/', { headers: { Cookie: cookie.split(';')[0]! } })
+    expect(await getSessionUser(request, handle.db)).toBeNull()
+    expect(await authenticate(handle.db, 'dmitry@example.com', PASSWORD)).toBeNull()
+    expect(await verifyPasswordForUser(handle.db, id, PASSWORD)).toBe(false)
+    expect(await findUser(handle.db, id)).toBeNull()
+
+    // The address is free again: a new person may register with it.
+    const again = await register('Dmitry@example.com')
+    expect(again).not.toBe(id)
+  })
+
+  it('can run outside a transaction the caller opened, and twice', async () => {
+    const id = await register('elena@example.com')
+    await deleteAccountData(handle.db, id)
+    const [first] = await handle.db.select({ deletedAt: users.deletedAt }).from(users).where(eq(users.id, id))
+    await deleteAccountData(handle.db, id)
+    const [second] = await handle.db.select({ deletedAt: users.deletedAt }).from(users).where(eq(users.id, id))
+    expect(second!.deletedAt).toEqual(first!.deletedAt)
+  })
+})
+
+async function recordSampleAcceptance(userId: string) {
+  const sha256 = 'a'.repeat(64)
+  const [version] = await handle.db
+    .insert(legalDocumentVersions)
+    .values({
+      kind: 'terms',
+      locale: 'ru',
+      version: 1000 + Math.floor(Math.random() * 100_000),
+      effectiveFrom: new Date('2025-09-01T00:00:00Z'),
+      title: 'Sample terms',
+      body: [],
+      plainText: 'Sample terms',
+      sha256,
+      sourceDocumentId: 'terms-ru',
+    })
+    .returning({ id: legalDocumentVersions.id, version: legalDocumentVersions.version })
+  const [row] = await handle.db
+    .insert(acceptances)
+    .values({
+      userId,
+      documentVersionId: version!.id,
+      kind: 'terms',
+      locale: 'ru',
+      version: version!.version,
+      contentSha256: sha256,
+      event: 'register',
+      state: 'given',
+      wording: 'I accept',
+      actionType: 'account',
+      actionId: userId,
+    })
+    .returning({ id: acceptances.id })
+  return row!.id
+}

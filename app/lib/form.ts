@@ -1,0 +1,32 @@
+/**
+ * The one shape of a refused form submission: field errors as message keys
+ * (translated in the page), a form-level message key, and the values to put
+ * back into the fields. Actions return it with a 4xx status.
+ */
+export type FormFailure = {
+  formError?: string
+  formErrorParams?: Record<string, string | number>
+  fieldErrors: Partial<Record<string, string>>
+  values: Record<string, string>
+}
+
+export function formFailure(
+  fieldErrors: FormFailure['fieldErrors'],
+  values: FormFailure['values'],
+  formError?: string,
+  formErrorParams?: FormFailure['formErrorParams'],
+): FormFailure {
+  return { fieldErrors, values, ...(formError ? { formError } : {}), ...(formErrorParams ? { formErrorParams } : {}) }
+}
+
+/** A text field from form data, trimmed to at most `max` characters; files and missing fields give ''. */
+export function textField(form: FormData, name: string, max = 1000): string {
+  const value = form.get(name)
+  return typeof value === 'string' ? value.slice(0, max) : ''
+}
+
+/** A same-site path to return to after a form, or the fallback (never an absolute or protocol-relative URL). */
+export function safeRedirect(target: string | null | undefined, fallback: string): string {
+  if (!target || !target.startsWith('/') || target.startsWith('//') || target.includes('\\')) return fallback
+  return target
+}

@@ -1,0 +1,16 @@
+import '@remix-run/node'
+
+declare module '@remix-run/node' {
+  interface AppLoadContext {
+    /** The client's IP address as the Express entry determined it; null in tests. */
+    clientIp?: string | null
+  }
+}
+
+/** Evidence about the request that performed an action. */
+export function requestEvidence(request: Request, context: { clientIp?: string | null }) {
+  return {
+    ip: context.clientIp ?? null,
+    userAgent: request.headers.get('User-Agent')?.slice(0, 512) ?? null,
+  }
+}

@@ -1,0 +1,103 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { listSessions, requireUser, revokeSession, signOutEverywhere } from '~/auth/session.server'
+import { getDb } from '~/db/client.server'
+import { formatDate } from '~/i18n/format'
+import { getFixedT } from '~/i18n/i18next.server'
+import { isLocale } from '~/i18n/locales'
+import { textField } from '~/lib/form'
+
+export const handle = { i18n: ['common', 'account'] }
+
+function localeOf(params: LoaderFunctionArgs['params']) {
+  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
+  return params.lang
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const locale = localeOf(params)
+  const { user, session } = await requireUser(request, locale)
+  const t = getFixedT(locale, ['account', 'common'])
+  const sessions = await listSessions(await getDb(), user.id, session.id)
+  return {
+    locale,
+    title: `${t('account.title')} — ${t('common:siteName')}`,
+    email: user.email,
+    welcome: new URL(request.url).searchParams.has('welcome'),
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      current: s.current,
+      createdAt: s.createdAt.toISOString(),
+      userAgent: s.userAgent,
+      ip: s.ip,
+    })),
+  }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const locale = localeOf(params)
+  const { user } = await requireUser(request, locale)
+  const form = await request.formData()
+  const intent = textField(form, 'intent', 40)
+  const db = await getDb()
+  if (intent === 'revoke') {
+    await revokeSession(db, user.id, textField(form, 'sessionId', 200))
+    return redirect(`/${locale}/account`)
+  }
+  if (intent === 'signout-everywhere') {
+    await signOutEverywhere(db, user.id)
+    return redirect(`/${locale}/login`)
+  }
+  throw data('Unknown action', { status: 400 })
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function Account() {
+  const { locale, email, sessions, welcome } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('account')
+  return (
+    <main id="main">
+      <h1>{t('account.title')}</h1>
+      {welcome ? (
+        <p className="notice" role="status">
+          {t('account.registered')}
+        </p>
+      ) : null}
+      <p>{t('account.signedInAs', { email })}</p>
+      <ul>
+        <li>
+          <Link to={`/${locale}/account/consents`}>{t('account.consentsLink')}</Link>
+        </li>
+      </ul>
+      <section aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">{t('account.sessionsHeading')}</h2>
+        <ul className="sessions">
+          {sessions.map((s) => (
+            <li key={s.id}>
+              <strong>{s.userAgent ?? t('account.sessionUnknownDevice')}</strong>
+              {s.current ? ` (${t('account.sessionCurrent')})` : null}
+              <br />
+              {t('account.sessionStarted', { date: formatDate(s.createdAt, locale, true) })}
+              {s.ip ? ` · ${s.ip}` : null}
+              {s.current ? null : (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="intent" value="revoke" />
+                  <input type="hidden" name="sessionId" value={s.id} />{' '}
+                  <button type="submit" className="link-button">
+                    {t('account.revoke')}
+                  </button>
+                </Form>
+              )}
+            </li>
+          ))}
+        </ul>
+        <Form method="post">
+          <input type="hidden" name="intent" value="signout-everywhere" />
+          <button type="submit">{t('account.signOutEverywhere')}</button>
+        </Form>
+      </section>
+    </main>
+  )
+}

@@ -1,0 +1,37 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { requireUser } from '~/auth/session.server'
+import { AcceptanceHistory, toHistoryRow } from '~/components/acceptance-history'
+import { acceptanceHistory } from '~/consent/ledger.server'
+import { getDb } from '~/db/client.server'
+import { getFixedT } from '~/i18n/i18next.server'
+import { isLocale } from '~/i18n/locales'
+
+export const handle = { i18n: ['common', 'account'] }
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
+  const locale = params.lang
+  const { user } = await requireUser(request, locale)
+  const t = getFixedT(locale, ['account', 'common'])
+  return {
+    locale,
+    title: `${t('consents.title')} — ${t('common:siteName')}`,
+    rows: (await acceptanceHistory(await getDb(), { userId: user.id })).map(toHistoryRow),
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function Consents() {
+  const { locale, rows } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('account')
+  return (
+    <main id="main">
+      <h1>{t('consents.title')}</h1>
+      <p>{t('consents.lead')}</p>
+      <AcceptanceHistory locale={locale} rows={rows} />
+    </main>
+  )
+}

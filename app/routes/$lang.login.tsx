@@ -1,0 +1,78 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { signIn } from '~/account/login.server'
+import { getSessionUser } from '~/auth/session.server'
+import { FormErrorSummary, TextField } from '~/components/form-fields'
+import { getFixedT } from '~/i18n/i18next.server'
+import { isLocale } from '~/i18n/locales'
+import { requestEvidence } from '~/load-context'
+import { safeRedirect, type FormFailure } from '~/lib/form'
+
+export const handle = { i18n: ['common', 'account', 'auth'] }
+
+function localeOf(params: LoaderFunctionArgs['params']) {
+  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
+  return params.lang
+}
+
+/** Where to go after signing in: a page of this site under the same language, else the account. */
+function destination(request: Request, locale: string) {
+  const target = new URL(request.url).searchParams.get('redirectTo')
+  const safe = safeRedirect(target, `/${locale}/account`)
+  return safe.startsWith(`/${locale}/`) || safe === `/${locale}` ? safe : `/${locale}/account`
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const locale = localeOf(params)
+  if (await getSessionUser(request)) throw redirect(destination(request, locale))
+  const t = getFixedT(locale, ['account', 'common'])
+  return { locale, title: `${t('login.title')} — ${t('common:siteName')}` }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const locale = localeOf(params)
+  const result = await signIn(request, await request.formData(), requestEvidence(request, context))
+  if (result.ok) return redirect(destination(request, locale), { headers: result.headers })
+  return data(result.failure, { status: result.status, headers: result.headers })
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function Login() {
+  const { locale } = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>() as FormFailure | undefined
+  const { t } = useTranslation('account')
+  const navigation = useNavigation()
+  return (
+    <main id="main">
+      <h1>{t('login.title')}</h1>
+      <Form method="post" className="form" noValidate>
+        <FormErrorSummary failure={failure} />
+        <TextField
+          name="email"
+          type="email"
+          label={t('fields.email')}
+          autoComplete="email"
+          defaultValue={failure?.values.email}
+          error={failure?.fieldErrors.email}
+        />
+        <TextField
+          name="password"
+          type="password"
+          label={t('fields.password')}
+          autoComplete="current-password"
+          error={failure?.fieldErrors.password}
+        />
+        <p>
+          <button type="submit" disabled={navigation.state === 'submitting'}>
+            {t('login.submit')}
+          </button>
+        </p>
+      </Form>
+      <p>
+        {t('login.noAccount')} <Link to={`/${locale}/register`}>{t('nav.register')}</Link>
+      </p>
+    </main>
+  )
+}

@@ -1,0 +1,120 @@
+/**
+ * Fixed-window rate limits counted in PostgreSQL (`rate_limit_windows`), so
+ * every instance sees the same counts. Windows are aligned on the database
+ * clock unless a test passes `now`.
+ */
+import { createHash } from 'node:crypto'
+import { isIPv4, isIPv6 } from 'node:net'
+import { lt, sql } from 'drizzle-orm'
+import type { Database } from '~/db/client.server'
+import { rateLimitWindows } from '~/db/schema'
+
+export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number }
+
+export type RateLimitRule = { limit: number; windowSeconds: number }
+
+export const RATE_LIMIT_POLICIES = {
+  'signin-ip': { limit: 20, windowSeconds: 15 * 60 },
+  'signin-account': { limit: 10, windowSeconds: 15 * 60 },
+  'register-ip': { limit: 10, windowSeconds: 60 * 60 },
+  'reset-ip': { limit: 5, windowSeconds: 60 * 60 },
+  'reset-account': { limit: 3, windowSeconds: 60 * 60 },
+} as const satisfies Record<string, RateLimitRule>
+
+export type RateLimitPolicy = keyof typeof RATE_LIMIT_POLICIES
+
+/**
+ * Counts one hit against `key` in the current window and says whether it is
+ * within `limit`. One atomic upsert: concurrent hits from any number of
+ * instances each get a distinct count, so exactly `limit` of them pass.
+ */
+export async function hit(
+  db: Database,
+  key: string,
+  { limit, windowSeconds, now }: RateLimitRule & { now?: Date },
+): Promise<RateLimitResult> {
+  if (!Number.isInteger(windowSeconds) || windowSeconds <= 0)
+    throw new Error('windowSeconds must be a positive integer')
+  const at = now ? sql`${now.toISOString()}::timestamptz` : sql`statement_timestamp()`
+  const result = await db.execute(sql`
+    with clock as (select extract(epoch from ${at})::float8 as t)
+    insert into ${rateLimitWindows} (key, window_start, hits)
+    select ${key}::text, to_timestamp(floor(clock.t / ${windowSeconds}::float8) * ${windowSeconds}::float8), 1 from clock
+    on conflict (key, window_start) do update set hits = ${rateLimitWindows}.hits + 1
+    returning hits,
+      extract(epoch from window_start)::float8 + ${windowSeconds}::float8 - (select t from clock) as seconds_left
+  `)
+  const row = (result as unknown as { rows: Array<{ hits: number | string; seconds_left: number | string }> }).rows[0]
+  if (!row) throw new Error('rate limit upsert returned no row')
+  if (Number(row.hits) <= limit) return { ok: true }
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(Number(row.seconds_left))) }
+}
+
+/**
+ * Hits every named limit (each one counts even when another already refuses,
+ * so an attacker cannot dodge one by tripping the other) and refuses when any
+ * is exceeded, with the longest wait. Subjects: an IP address for `-ip`
+ * policies, a normalized e-mail address for `-account` policies; a missing
+ * subject is skipped.
+ */
+export async function checkLimits(
+  db: Database,
+  checks: Array<{ policy: RateLimitPolicy; subject: string | null | undefined }>,
+  options: { now?: Date } = {},
+): Promise<RateLimitResult> {
+  let retryAfterSeconds = 0
+  for (const { policy, subject } of checks) {
+    if (!subject) continue
+    const rule = RATE_LIMIT_POLICIES[policy]
+    const result = await hit(db, policyKey(policy, subject), { ...rule, now: options.now })
+    if (!result.ok) retryAfterSeconds = Math.max(retryAfterSeconds, result.retryAfterSeconds)
+  }
+  return retryAfterSeconds > 0 ? { ok: false, retryAfterSeconds } : { ok: true }
+}
+
+/**
+ * The counter key of a policy and subject. The subject is hashed: the table
+ * then holds no e-mail addresses or IPs, and keys have a fixed length.
+ */
+export function policyKey(policy: RateLimitPolicy, subject: string): string {
+  const canonical = policy.endsWith('-ip') ? ipSubject(subject) : subject.trim().toLowerCase()
+  return `${policy}:${createHash('sha256').update(canonical).digest('base64url').slice(0, 32)}`
+}
+
+/**
+ * IPv6 hosts usually get a whole /64, so limits apply per /64 prefix; an
+ * IPv4-mapped IPv6 address counts as its IPv4 address.
+ */
+export function ipSubject(ip: string): string {
+  const trimmed = ip.trim().toLowerCase()
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(trimmed)
+  if (mapped && isIPv4(mapped[1]!)) return mapped[1]!
+  if (!isIPv6(trimmed)) return trimmed
+  const groups = expandIPv6(trimmed.split('%')[0]!)
+  return `${groups.slice(0, 4).join(':')}::/64`
+}
+
+function expandIPv6(address: string): string[] {
+  // An embedded IPv4 tail (::1.2.3.4) becomes two groups.
+  const withHex = address.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a, b, c, d) => {
+    const hex = (x: string, y: string) => ((Number(x) << 8) | Number(y)).toString(16)
+    return `${hex(a, b)}:${hex(c, d)}`
+  })
+  const [head = '', tail] = withHex.split('::')
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0')
+  return [...left, ...zeros, ...right].map((g) => g.replace(/^0+(?=.)/, ''))
+}
+
+/** Deletes windows that started more than `keepSeconds` ago (default a day: longer than any policy's window). */
+export async function sweepRateLimitWindows(
+  db: Database,
+  { keepSeconds = 24 * 60 * 60, now = new Date() }: { keepSeconds?: number; now?: Date } = {},
+): Promise<number> {
+  const removed = await db
+    .delete(rateLimitWindows)
+    .where(lt(rateLimitWindows.windowStart, new Date(now.getTime() - keepSeconds * 1000)))
+    .returning({ key: rateLimitWindows.key })
+  return removed.length
+}
