@@ -89,6 +89,36 @@ function timingDummyHash() {
   return dummyHash
 }
 
+/**
+ * An account created through a sign-in provider: no password; the e-mail is
+ * the provider's (Telegram gives none). A provider address that already
+ * belongs to an account throws EmailTakenError: the person signs in to that
+ * account instead of getting a second one.
+ */
+export async function createProviderAccount(
+  tx: Database,
+  input: { email: string | null; locale: Locale; displayName?: string | null },
+): Promise<string> {
+  const email = input.email?.trim().normalize('NFKC') || null
+  const emailNormalized = email ? normalizeEmail(email) : null
+  if (email && !emailNormalized) throw new AccountInputError('invalid-email')
+  const id = randomUUID()
+  try {
+    await tx.insert(users).values({
+      id,
+      email: emailNormalized ? email : null,
+      emailNormalized,
+      passwordHash: null,
+      displayName: input.displayName?.trim() || null,
+      locale: input.locale,
+    })
+  } catch (error) {
+    if (isEmailUniqueViolation(error)) throw new EmailTakenError()
+    throw error
+  }
+  return id
+}
+
 /** The account for this e-mail and password, or null (unknown, deleted, no password, or wrong password). */
 export async function authenticate(db: Database, email: string, password: string): Promise<SessionUser | null> {
   const normalized = normalizeEmail(email)

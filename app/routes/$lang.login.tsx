@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { signIn } from '~/account/login.server'
+import { enabledProviders, telegramLoginWidget } from '~/auth/oauth/providers.server'
 import { getSessionUser } from '~/auth/session.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { getFixedT } from '~/i18n/i18next.server'
@@ -27,7 +28,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = localeOf(params)
   if (await getSessionUser(request)) throw redirect(destination(request, locale))
   const t = getFixedT(locale, ['account', 'common'])
-  return { locale, title: `${t('login.title')} — ${t('common:siteName')}` }
+  const providerError = new URL(request.url).searchParams.get('providerError')
+  return {
+    locale,
+    title: `${t('login.title')} — ${t('common:siteName')}`,
+    // Telegram's widget is a script from Telegram; it is listed but started on its own page.
+    providers: enabledProviders(undefined, locale).filter((p) => p.id !== 'telegram'),
+    telegram: telegramLoginWidget(new URL(request.url).origin),
+    redirectTo: new URL(request.url).searchParams.get('redirectTo'),
+    providerError:
+      providerError && ['state-mismatch', 'denied', 'token', 'profile', 'telegram', 'expired'].includes(providerError)
+        ? providerError
+        : null,
+  }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -40,13 +53,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function Login() {
-  const { locale } = useLoaderData<typeof loader>()
+  const { locale, providers, providerError, redirectTo, telegram } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>() as FormFailure | undefined
   const { t } = useTranslation('account')
   const navigation = useNavigation()
   return (
     <main id="main">
       <h1>{t('login.title')}</h1>
+      {providerError ? (
+        <p className="form-error" role="alert">
+          {providerError === 'expired' ? t('providers.expired') : t(`providers.errors.${providerError}`)}
+        </p>
+      ) : null}
       <Form method="post" className="form" noValidate>
         <FormErrorSummary failure={failure} />
         <TextField
@@ -70,6 +88,33 @@ export default function Login() {
           </button>
         </p>
       </Form>
+      {providers.length || telegram ? (
+        <section aria-labelledby="providers-heading">
+          <h2 id="providers-heading">{t('providers.heading')}</h2>
+          <ul className="providers">
+            {providers.map((p) => (
+              <li key={p.id}>
+                <a
+                  href={`/auth/${p.id}?${new URLSearchParams({ lang: locale, ...(redirectTo ? { redirectTo } : {}) })}`}
+                >
+                  {t('providers.signInWith', { name: p.label })}
+                </a>
+              </li>
+            ))}
+          </ul>
+          {telegram ? (
+            // Telegram's own widget (needs JavaScript and Telegram's script); it
+            // returns to /auth/telegram/callback with signed data we verify.
+            <script
+              async
+              src="https://telegram.org/js/telegram-widget.js?22"
+              data-telegram-login={telegram.botName}
+              data-size="large"
+              data-auth-url={telegram.authUrl}
+            />
+          ) : null}
+        </section>
+      ) : null}
       <p>
         {t('login.noAccount')} <Link to={`/${locale}/register`}>{t('nav.register')}</Link>
       </p>

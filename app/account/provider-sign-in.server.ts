@@ -1,0 +1,107 @@
+import { createProviderAccount, EmailTakenError } from '~/auth/accounts.server'
+import { findUserIdByProvider, linkProvider } from '~/auth/oauth/accounts.server'
+import { clearPendingSignup, readPendingSignup, serializePendingSignup } from '~/auth/oauth/pending-signup.server'
+import type { ProviderProfile } from '~/auth/oauth/profile.server'
+import { createUserSession } from '~/auth/session.server'
+import { recordAcceptances } from '~/consent/ledger.server'
+import { getDb } from '~/db/client.server'
+import { clearGuestCookie, linkGuestToUser, readGuestId } from '~/guest/guest.server'
+import { getSigningSecret } from '~/guest/secret.server'
+import { getFixedT } from '~/i18n/i18next.server'
+import type { Locale } from '~/i18n/locales'
+import { formFailure } from '~/lib/form'
+import { logger } from '~/log.server'
+import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { REGISTER_KINDS, type ActionOutcome } from './register.server'
+
+type Evidence = { ip: string | null; userAgent: string | null }
+
+/**
+ * After a provider vouched for someone: an existing account signs in; a
+ * first-time identity waits in a signed cookie until the person has gone
+ * through the same acceptance step as a registration.
+ */
+export async function finishProviderSignIn(
+  request: Request,
+  profile: ProviderProfile,
+  locale: Locale,
+  redirectTo: string | null,
+  evidence: Evidence,
+): Promise<{ location: string; headers: Headers }> {
+  const db = await getDb()
+  const headers = new Headers()
+  const userId = await findUserIdByProvider(db, profile.provider, profile.providerUserId)
+  if (userId) {
+    const session = await createUserSession(db, userId, { ...evidence, request })
+    headers.append('Set-Cookie', session.cookie)
+    logger.info({ event: 'auth.signin', userId, provider: profile.provider }, 'signed in through a provider')
+    return { location: redirectTo ?? `/${locale}/account`, headers }
+  }
+  headers.append('Set-Cookie', serializePendingSignup(profile, getSigningSecret()))
+  return { location: `/${locale}/register/complete`, headers }
+}
+
+/** The pending first-time provider sign-in of this request, if any. */
+export function pendingProviderProfile(request: Request): ProviderProfile | null {
+  return readPendingSignup(request, getSigningSecret())
+}
+
+/**
+ * Completes a first-time provider sign-in: the account, the provider link and
+ * the three acceptance rows in one transaction, then a session.
+ */
+export async function completeProviderSignup(
+  request: Request,
+  form: FormData,
+  locale: Locale,
+  evidence: Evidence,
+): Promise<ActionOutcome> {
+  const profile = pendingProviderProfile(request)
+  if (!profile) return { ok: false, status: 400, failure: formFailure({}, {}, 'providers.expired') }
+  const acceptance = await checkSubmittedAcceptance(form, [...REGISTER_KINDS], locale)
+  if (!acceptance.ok) {
+    return acceptance.changedTitles.length
+      ? {
+          ok: false,
+          status: 409,
+          failure: formFailure({}, {}, 'acceptance.changed', { titles: acceptance.changedTitles.join('», «') }),
+        }
+      : { ok: false, status: 400, failure: formFailure(acceptance.fieldErrors, {}) }
+  }
+  const t = getFixedT(locale, ['account'])
+  const db = await getDb()
+  const guestId = readGuestId(request)
+  let userId: string
+  try {
+    userId = await db.transaction(async (tx) => {
+      const id = await createProviderAccount(tx, { email: profile.email, displayName: profile.displayName, locale })
+      await linkProvider(tx, id, profile)
+      await recordAcceptances(tx, {
+        subject: { userId: id },
+        event: 'register',
+        documents: acceptance.documents,
+        wordings: Object.fromEntries(acceptance.documents.map((d) => [d.kind, acceptanceWording(t, d)])),
+        ip: evidence.ip,
+        userAgent: evidence.userAgent,
+        action: { type: 'account', id },
+      })
+      if (guestId) await linkGuestToUser(tx, guestId, id)
+      return id
+    })
+  } catch (error) {
+    if (error instanceof EmailTakenError) {
+      return { ok: false, status: 409, failure: formFailure({}, {}, 'providers.emailTaken') }
+    }
+    throw error
+  }
+  logger.info(
+    { event: 'account.registered', userId, provider: profile.provider },
+    'account registered through a provider',
+  )
+  const session = await createUserSession(db, userId, evidence)
+  const headers = new Headers()
+  headers.append('Set-Cookie', session.cookie)
+  headers.append('Set-Cookie', clearPendingSignup())
+  if (guestId) headers.append('Set-Cookie', clearGuestCookie())
+  return { ok: true, headers }
+}

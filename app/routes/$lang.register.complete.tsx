@@ -1,0 +1,81 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { acceptanceFormData } from '~/account/acceptance-form.server'
+import { completeProviderSignup, pendingProviderProfile } from '~/account/provider-sign-in.server'
+import { REGISTER_KINDS } from '~/account/register.server'
+import { enabledProviders } from '~/auth/oauth/providers.server'
+import { AcceptanceCheckboxes } from '~/components/acceptance-checkboxes'
+import { FormErrorSummary } from '~/components/form-fields'
+import { getFixedT } from '~/i18n/i18next.server'
+import { isLocale } from '~/i18n/locales'
+import type { FormFailure } from '~/lib/form'
+import { requestEvidence } from '~/load-context'
+
+export const handle = { i18n: ['common', 'account'] }
+
+function localeOf(params: LoaderFunctionArgs['params']) {
+  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
+  return params.lang
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const locale = localeOf(params)
+  const profile = pendingProviderProfile(request)
+  if (!profile) throw redirect(`/${locale}/login?providerError=expired`)
+  const t = getFixedT(locale, ['account', 'common'])
+  const provider = enabledProviders(undefined, locale).find((p) => p.id === profile.provider)?.label ?? profile.provider
+  return {
+    locale,
+    title: `${t('providers.completeTitle')} — ${t('common:siteName')}`,
+    provider,
+    email: profile.email,
+    ...(await acceptanceFormData([...REGISTER_KINDS], locale)),
+  }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const locale = localeOf(params)
+  const result = await completeProviderSignup(
+    request,
+    await request.formData(),
+    locale,
+    requestEvidence(request, context),
+  )
+  if (result.ok) return redirect(`/${locale}/account?welcome=1`, { headers: result.headers })
+  return data(
+    { ...result.failure, ...(await acceptanceFormData([...REGISTER_KINDS], locale)) },
+    { status: result.status },
+  )
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function CompleteProviderSignup() {
+  const loaderData = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>() as (FormFailure & typeof loaderData) | undefined
+  const { t } = useTranslation('account')
+  const navigation = useNavigation()
+  const { locale, provider, email } = loaderData
+  return (
+    <main id="main">
+      <h1>{t('providers.completeTitle')}</h1>
+      <p>{t('providers.completeLead', { provider })}</p>
+      <p>{email ? t('providers.completeEmail', { provider, email }) : t('providers.completeNoEmail', { provider })}</p>
+      <Form method="post" className="form" noValidate>
+        <FormErrorSummary failure={actionData} />
+        <input type="hidden" name="shownVersions" value={actionData?.shownVersions ?? loaderData.shownVersions} />
+        <AcceptanceCheckboxes
+          locale={locale}
+          documents={actionData?.documents ?? loaderData.documents}
+          errors={actionData?.fieldErrors ?? {}}
+        />
+        <p>
+          <button type="submit" disabled={navigation.state === 'submitting'}>
+            {t('providers.completeSubmit')}
+          </button>
+        </p>
+      </Form>
+    </main>
+  )
+}

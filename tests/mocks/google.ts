@@ -1,0 +1,173 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { http, HttpResponse } from 'msw'
+
+/**
+ * Google's OAuth 2.0 / OpenID Connect endpoints as arctic and our code use
+ * them: the token endpoint (client secret in HTTP Basic, PKCE S256) and the
+ * OpenID userinfo endpoint (bearer token). `googleMock.authorize()` plays the
+ * consent screen: it checks the authorization URL and hands back the query
+ * string Google would put on the callback. Tests steer failures through
+ * `googleMock`.
+ */
+
+export const GOOGLE_AUTHORIZE_URL = 'https://accounts.google.com/o/oauth2/v2/auth'
+export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token'
+export const GOOGLE_USERINFO_URL = 'https://openidconnect.googleapis.com/v1/userinfo'
+
+export type GoogleUser = {
+  sub: string
+  email?: string
+  email_verified?: boolean
+  name?: string
+  given_name?: string
+  family_name?: string
+  picture?: string
+  locale?: string
+}
+
+export type RecordedGoogleRequest = {
+  endpoint: 'token' | 'userinfo'
+  authorization: string | null
+  form: Record<string, string>
+}
+
+type Failure = { status: number; body: unknown }
+type IssuedCode = { redirectUri: string; codeChallenge: string; clientId: string }
+
+const DEFAULT_USER: GoogleUser = {
+  sub: '104857600000000000001',
+  email: 'mira.kovalenko@palitra-test.example',
+  email_verified: true,
+  name: 'Mira Kovalenko',
+  given_name: 'Mira',
+  family_name: 'Kovalenko',
+  locale: 'en',
+}
+
+const codes = new Map<string, IssuedCode>()
+const accessTokens = new Set<string>()
+const requests: RecordedGoogleRequest[] = []
+let user: GoogleUser = { ...DEFAULT_USER }
+let userInfoBody: unknown = undefined
+let tokenFailure: Failure | null = null
+let userInfoFailure: Failure | null = null
+let tokenHangs = false
+let releaseHung: Array<() => void> = []
+
+const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url')
+const token = (prefix: string) => `${prefix}.${randomBytes(16).toString('base64url')}`
+
+function basicCredentials(header: string | null): { id: string; secret: string } | null {
+  const match = /^Basic (.+)$/.exec(header ?? '')
+  if (!match?.[1]) return null
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  return colon === -1 ? null : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) }
+}
+
+export const googleMock = {
+  clientId: 'google-test-client.apps.googleusercontent.com',
+  clientSecret: 'google-test-secret',
+  requests: requests as readonly RecordedGoogleRequest[],
+  /** Plays the consent screen; returns the callback's query (`code` and `state`, or `error`). */
+  authorize(authorizationUrl: URL | string, options: { deny?: boolean } = {}): URLSearchParams {
+    const url = new URL(authorizationUrl)
+    const q = url.searchParams
+    if (`${url.origin}${url.pathname}` !== GOOGLE_AUTHORIZE_URL) throw new Error(`not Google's consent URL: ${url}`)
+    if (q.get('client_id') !== googleMock.clientId) throw new Error('Google: unknown client_id')
+    if (q.get('response_type') !== 'code') throw new Error('Google: response_type must be code')
+    if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) throw new Error('Google: PKCE missing')
+    const redirectUri = q.get('redirect_uri')
+    if (!redirectUri) throw new Error('Google: redirect_uri missing')
+    const state = q.get('state') ?? ''
+    if (options.deny) return new URLSearchParams({ error: 'access_denied', state })
+    const code = token('4/0Google')
+    codes.set(code, { redirectUri, codeChallenge: q.get('code_challenge')!, clientId: googleMock.clientId })
+    return new URLSearchParams({ state, code, scope: q.get('scope') ?? '', authuser: '0', prompt: 'consent' })
+  },
+  setUser(next: Partial<GoogleUser>) {
+    user = { ...DEFAULT_USER, ...next }
+  },
+  /** Answer userinfo with this exact body (a string goes out as non-JSON text). */
+  answerUserInfoWith(body: unknown) {
+    userInfoBody = body
+  },
+  /** Answer every token request with this status and body until reset. */
+  failToken(status: number, body: unknown = { error: 'internal_failure' }) {
+    tokenFailure = { status, body }
+  },
+  /** Never answer token requests until reset(), to exercise the timeout. */
+  hangToken() {
+    tokenHangs = true
+  },
+  /** Answer every userinfo request with this status and body until reset. */
+  failUserInfo(status: number, body: unknown = { error: 'internal_failure' }) {
+    userInfoFailure = { status, body }
+  },
+  reset() {
+    codes.clear()
+    accessTokens.clear()
+    requests.length = 0
+    user = { ...DEFAULT_USER }
+    userInfoBody = undefined
+    tokenFailure = null
+    userInfoFailure = null
+    tokenHangs = false
+    for (const release of releaseHung) release()
+    releaseHung = []
+  },
+}
+
+/** JSON for objects and arrays; a string goes out as plain text, to play a broken answer. */
+const reply = (body: unknown, status = 200) =>
+  typeof body === 'string'
+    ? new HttpResponse(body, { status, headers: { 'Content-Type': 'text/html' } })
+    : HttpResponse.json(body as Record<string, unknown>, { status })
+
+const oauthError = (status: number, error: string, description: string) =>
+  HttpResponse.json({ error, error_description: description }, { status })
+
+export const googleHandlers = [
+  http.post(GOOGLE_TOKEN_URL, async ({ request }) => {
+    const form = Object.fromEntries(new URLSearchParams(await request.text()))
+    const authorization = request.headers.get('authorization')
+    requests.push({ endpoint: 'token', authorization, form })
+    if (tokenHangs) {
+      await new Promise<void>((resolve) => releaseHung.push(resolve))
+      return HttpResponse.error()
+    }
+    if (tokenFailure) return reply(tokenFailure.body, tokenFailure.status)
+
+    const client = basicCredentials(authorization) ?? { id: form.client_id, secret: form.client_secret }
+    if (client.id !== googleMock.clientId || client.secret !== googleMock.clientSecret) {
+      return oauthError(401, 'invalid_client', 'The OAuth client was not found.')
+    }
+    if (form.grant_type !== 'authorization_code') return oauthError(400, 'unsupported_grant_type', 'Invalid grant_type')
+    const issued = form.code ? codes.get(form.code) : undefined
+    if (!issued) return oauthError(400, 'invalid_grant', 'Malformed auth code.')
+    codes.delete(form.code!) // single use
+    if (form.redirect_uri !== issued.redirectUri) return oauthError(400, 'redirect_uri_mismatch', 'Bad Request')
+    if (!form.code_verifier) return oauthError(400, 'invalid_grant', 'Missing code verifier.')
+    if (s256(form.code_verifier) !== issued.codeChallenge)
+      return oauthError(400, 'invalid_grant', 'Invalid code verifier.')
+
+    const accessToken = token('ya29.google')
+    accessTokens.add(accessToken)
+    return HttpResponse.json({
+      access_token: accessToken,
+      expires_in: 3599,
+      scope: 'openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile',
+      token_type: 'Bearer',
+      id_token: 'header.payload.signature',
+    })
+  }),
+
+  http.get(GOOGLE_USERINFO_URL, ({ request }) => {
+    const authorization = request.headers.get('authorization')
+    requests.push({ endpoint: 'userinfo', authorization, form: {} })
+    if (userInfoFailure) return reply(userInfoFailure.body, userInfoFailure.status)
+    const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1]
+    if (!bearer || !accessTokens.has(bearer)) return oauthError(401, 'invalid_request', 'Invalid Credentials')
+    return reply(userInfoBody ?? user)
+  }),
+]
