@@ -1,9 +1,27 @@
+import { sweepPasswordResetTokens } from './auth/password-reset.server'
+import { deleteExpiredSessions } from './auth/session.server'
 import { startRetentionSchedule } from './consent/retention.server'
-import { closeDb, getDb } from './db/client.server'
+import { closeDb, getDb, type Database } from './db/client.server'
 import { getEnv } from './env.server'
 import { logger } from './log.server'
+import { sweepRateLimitWindows } from './security/rate-limit.server'
 
 let retention: { stop(): void } | undefined
+let housekeeping: NodeJS.Timeout | undefined
+
+const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
+
+/** Removes rows that only matter until they expire: sessions, reset tokens, rate-limit windows. */
+async function sweepExpired(db: Database) {
+  try {
+    await deleteExpiredSessions(db)
+    const tokens = await sweepPasswordResetTokens(db)
+    const windows = await sweepRateLimitWindows(db)
+    logger.info({ event: 'housekeeping', tokens, windows }, 'expired rows removed')
+  } catch (error) {
+    logger.error({ err: error, event: 'housekeeping.failed' }, 'housekeeping failed')
+  }
+}
 
 /**
  * Runs once before the server listens: validates settings (a bad setting
@@ -24,10 +42,14 @@ export async function prepareServer() {
     'database ready',
   )
   retention = startRetentionSchedule(db, env)
+  void sweepExpired(db)
+  housekeeping = setInterval(() => void sweepExpired(db), HOUSEKEEPING_INTERVAL_MS)
+  housekeeping.unref()
 }
 
 /** Closes what prepareServer opened, on SIGTERM/SIGINT. */
 export async function shutdownServer() {
   retention?.stop()
+  clearInterval(housekeeping)
   await closeDb()
 }
