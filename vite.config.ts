@@ -19,7 +19,9 @@ export default defineConfig({
   },
   optimizeDeps: {
     // i18next-fs-backend uses top-level await, which the dev pre-bundler rejects.
-    exclude: ['i18next-fs-backend'],
+    // @node-rs/argon2 is native, server-only; the dev scanner sees it through
+    // route files and would try (and fail) to bundle it for the browser.
+    exclude: ['i18next-fs-backend', '@node-rs/argon2'],
   },
   ssr: {
     // Native and WASM packages must be loaded from node_modules at run time.

@@ -13,7 +13,8 @@ import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.s
 
 export const REGISTER_KINDS = ['terms', 'privacy', 'consent'] as const
 
-const PASSWORD_ERRORS = {
+/** Message keys (account namespace) for the password rules of password.server.ts. */
+export const PASSWORD_ERRORS = {
   'too-short': 'errors.passwordTooShort',
   'too-long': 'errors.passwordTooLong',
   common: 'errors.passwordCommon',

@@ -88,6 +88,9 @@ export default function Login() {
           </button>
         </p>
       </Form>
+      <p>
+        <Link to={`/${locale}/forgot-password`}>{t('login.forgot')}</Link>
+      </p>
       {providers.length || telegram ? (
         <section aria-labelledby="providers-heading">
           <h2 id="providers-heading">{t('providers.heading')}</h2>

@@ -1,0 +1,97 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { requestResetLink, storedMailPreviewed } from '~/account/password-reset.server'
+import { RESET_TOKEN_TTL_MINUTES } from '~/auth/password-reset.server'
+import { FormErrorSummary, TextField } from '~/components/form-fields'
+import { getFixedT } from '~/i18n/i18next.server'
+import { isLocale } from '~/i18n/locales'
+import { requestEvidence } from '~/load-context'
+import type { FormFailure } from '~/lib/form'
+
+export const handle = { i18n: ['common', 'account', 'auth'] }
+
+function localeOf(params: LoaderFunctionArgs['params']) {
+  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
+  return params.lang
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const locale = localeOf(params)
+  const t = getFixedT(locale, ['auth', 'common'])
+  const sent = new URL(request.url).searchParams.has('sent')
+  return {
+    locale,
+    title: `${t('reset.forgotTitle')} — ${t('common:siteName')}`,
+    sent,
+    minutes: RESET_TOKEN_TTL_MINUTES,
+    devMail: sent && storedMailPreviewed(),
+  }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const locale = localeOf(params)
+  const result = await requestResetLink(request, await request.formData(), locale, requestEvidence(request, context))
+  // Redirect after POST: a reload does not send a second mail.
+  if (result.ok) return redirect(`/${locale}/forgot-password?sent=1`, { headers: result.headers })
+  return data(result.failure, { status: result.status, headers: result.headers })
+}
+
+// Without JavaScript the page is the response to the POST: keep the 429's Retry-After.
+export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
+  const merged = new Headers(loaderHeaders)
+  const retryAfter = actionHeaders.get('Retry-After')
+  if (retryAfter) merged.set('Retry-After', retryAfter)
+  return merged
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function ForgotPassword() {
+  const { locale, sent, minutes, devMail } = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>() as FormFailure | undefined
+  const { t } = useTranslation('auth')
+  const navigation = useNavigation()
+  return (
+    <main id="main">
+      <h1>{t('reset.forgotTitle')}</h1>
+      {sent && !failure ? (
+        <div className="notice" role="status">
+          <p>{t('reset.sent', { count: minutes })}</p>
+          {devMail ? (
+            <p>
+              {t('reset.devMail')} <a href="/dev/mail">{t('reset.devMailLink')}</a>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      <p>{t('reset.forgotLead')}</p>
+      <Form method="post" className="form" noValidate>
+        <FormErrorSummary failure={failure} />
+        <TextField
+          name="email"
+          type="email"
+          label={t('account:fields.email')}
+          autoComplete="email"
+          defaultValue={failure?.values.email}
+          error={failure?.fieldErrors.email}
+        />
+        <p>
+          <button type="submit" disabled={navigation.state === 'submitting'}>
+            {t('reset.forgotSubmit')}
+          </button>
+        </p>
+      </Form>
+      <p>
+        <Link to={`/${locale}/login`}>{t('reset.backToSignIn')}</Link>
+      </p>
+    </main>
+  )
+}
