@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createUserSession } from '~/auth/session.server'
+import { TIMELINE, createTestContentSource } from '~/consent/__fixtures__/legal-dataset'
+import { currentVersionsForAcceptance, type CurrentVersion } from '~/consent/current-versions.server'
+import { recordAcceptances } from '~/consent/ledger.server'
+import { guests, oauthAccounts, users } from '~/db/schema'
+import { createTestDatabase, type TestDatabase } from '../../tests/db'
+import {
+  AccountGoneError,
+  EXPORT_SECTIONS,
+  buildPersonalDataExport,
+  exportFileName,
+  exportResponse,
+  type PersonalDataExport,
+} from './export.server'
+
+let database: TestDatabase
+let content: ReturnType<typeof createTestContentSource>
+let ruJan: CurrentVersion[]
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  content = createTestContentSource()
+  ruJan = await currentVersionsForAcceptance(['terms', 'privacy', 'consent'], 'ru', {
+    now: TIMELINE.jan,
+    deps: { db: database.db, source: content.source },
+  })
+})
+
+afterAll(async () => {
+  content?.cleanup()
+  await database?.close()
+})
+
+const wordings = { terms: 'I accept the terms', privacy: 'I have read the policy', consent: 'I consent' }
+
+async function person(email: string) {
+  const id = `user_${randomUUID()}`
+  await database.db.insert(users).values({ id, email, emailNormalized: email, passwordHash: '$argon2id$secret' })
+  return id
+}
+
+describe('buildPersonalDataExport', () => {
+  let userId: string
+  let otherId: string
+  let guestId: string
+  let sessionId: string
+
+  beforeAll(async () => {
+    userId = await person(`vera.${randomUUID()}@example.com`)
+    otherId = await person(`gleb.${randomUUID()}@example.com`)
+    guestId = `guest_${randomUUID()}`
+    const db = database.db
+    await db.insert(guests).values({ id: guestId })
+    await recordAcceptances(db, {
+      subject: { guestId },
+      event: 'guest',
+      documents: ruJan.filter((d) => d.kind !== 'consent'),
+      wordings,
+      ip: '203.0.113.1',
+      userAgent: 'guest browser',
+      action: { type: 'guest-session', id: guestId },
+    })
+    await db.update(guests).set({ linkedUserId: userId, linkedAt: new Date() }).where(eq(guests.id, guestId))
+    for (const id of [userId, otherId]) {
+      await recordAcceptances(db, {
+        subject: { userId: id },
+        event: 'register',
+        documents: ruJan,
+        wordings,
+        ip: '203.0.113.2',
+        userAgent: 'account browser',
+        action: { type: 'account', id },
+      })
+    }
+    await db.insert(oauthAccounts).values({ provider: 'yandex', providerUserId: 'ya-42', userId })
+    sessionId = (await createUserSession(db, userId, { ip: '203.0.113.3', userAgent: 'phone' })).sessionId
+    await createUserSession(db, userId, { ip: '203.0.113.4', userAgent: 'laptop' })
+    await createUserSession(db, otherId, { userAgent: 'someone else' })
+  })
+
+  it('puts the sections in the order EXPORT_SECTIONS lists, after the format header', async () => {
+    const now = new Date('2026-11-21T23:59:59.000Z')
+    const file = await buildPersonalDataExport(database.db, { userId, currentSessionId: sessionId, now })
+    expect(Object.keys(file)).toEqual(['format', 'formatVersion', 'generatedAt', ...EXPORT_SECTIONS.map((s) => s.key)])
+    expect(file).toMatchObject({
+      format: 'palitra-personal-data-export',
+      formatVersion: 1,
+      generatedAt: '2026-11-21T23:59:59.000Z',
+    })
+    expect(new Set(EXPORT_SECTIONS.map((s) => s.key)).size).toBe(EXPORT_SECTIONS.length)
+  })
+
+  it('holds the profile, own sessions, linked guests and every ledger row, and nobody else’s', async () => {
+    const file = await buildPersonalDataExport(database.db, { userId, currentSessionId: sessionId })
+    expect(file.profile).toMatchObject({
+      userId,
+      hasPassword: true,
+      signInProviders: [{ provider: 'yandex', providerUserId: 'ya-42', linkedAt: expect.any(String) }],
+    })
+    expect(JSON.stringify(file)).not.toContain('$argon2id$secret')
+    expect(file.sessions.map((s) => [s.userAgent, s.current]).sort()).toEqual([
+      ['laptop', false],
+      ['phone', true],
+    ])
+    expect(file.guestSessions).toEqual([expect.objectContaining({ guestId, linkedAt: expect.any(String) })])
+    expect(file.acceptances).toHaveLength(5)
+    const guestRows = file.acceptances.filter((r) => r.recordedUnder.type === 'guest')
+    expect(guestRows.map((r) => r.documentKind).sort()).toEqual(['privacy', 'terms'])
+    const terms = file.acceptances.find((r) => r.documentKind === 'terms' && r.recordedUnder.type === 'account')!
+    expect(terms).toMatchObject({
+      version: 1,
+      locale: 'ru',
+      contentSha256: ruJan.find((d) => d.kind === 'terms')!.sha256,
+      event: 'register',
+      state: 'given',
+      wording: 'I accept the terms',
+      ip: '203.0.113.2',
+      userAgent: 'account browser',
+      action: { type: 'account', id: userId },
+      recordedUnder: { type: 'account', id: userId },
+      documentPath: '/ru/terms/v/1',
+    })
+    expect(JSON.stringify(file)).not.toContain(otherId)
+    expect(JSON.stringify(file)).not.toContain('someone else')
+  })
+
+  it('refuses a deleted account', async () => {
+    const gone = await person(`gone.${randomUUID()}@example.com`)
+    await database.db
+      .update(users)
+      .set({ email: null, emailNormalized: null, passwordHash: null, deletedAt: new Date() })
+      .where(eq(users.id, gone))
+    await expect(buildPersonalDataExport(database.db, { userId: gone })).rejects.toBeInstanceOf(AccountGoneError)
+  })
+})
+
+describe('exportResponse', () => {
+  it('answers a dated JSON attachment that nothing caches', async () => {
+    const document = {
+      format: 'palitra-personal-data-export',
+      formatVersion: 1,
+      generatedAt: '2026-03-05T00:00:01.000Z',
+    } as PersonalDataExport
+    const response = exportResponse(document, { 'Set-Cookie': 'a=b' })
+    expect(response.headers.get('Content-Type')).toBe('application/json; charset=utf-8')
+    expect(response.headers.get('Content-Disposition')).toBe('attachment; filename="palitra-export-2026-03-05.json"')
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+    expect(response.headers.get('Set-Cookie')).toBe('a=b')
+    expect(JSON.parse(await response.text())).toEqual(document)
+    expect(exportFileName('2027-12-31T23:59:59.999Z')).toBe('palitra-export-2027-12-31.json')
+  })
+})

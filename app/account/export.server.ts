@@ -1,0 +1,172 @@
+import { and, asc, eq, isNull } from 'drizzle-orm'
+import { listSessions } from '~/auth/session.server'
+import { acceptanceHistory, type LedgerSubject } from '~/consent/ledger.server'
+import type { Database } from '~/db/client.server'
+import { guests, oauthAccounts, users } from '~/db/schema'
+import { logger } from '~/log.server'
+
+/**
+ * The person's own data as one machine-readable JSON document (right to
+ * portability; 152-FZ art. 14 access). Format described in
+ * docs/data-export.md: bump EXPORT_FORMAT_VERSION when a field changes
+ * meaning or disappears; adding a section or a field does not need a bump.
+ */
+
+export const EXPORT_FORMAT = 'palitra-personal-data-export'
+export const EXPORT_FORMAT_VERSION = 1
+
+/** The account was deleted between the page's check and the export. */
+export class AccountGoneError extends Error {
+  constructor() {
+    super('data export: no live account')
+    this.name = 'AccountGoneError'
+  }
+}
+
+export type ExportContext = {
+  /** A read-only snapshot: every section sees the same moment. */
+  db: Database
+  userId: string
+  /** The session that asked, marked `current` in the sessions section. */
+  currentSessionId: string | null
+}
+
+/** One top-level key of the export and how to fill it. */
+export type ExportSection<K extends string, V> = { key: K; collect(context: ExportContext): Promise<V> }
+
+function section<K extends string, V>(key: K, collect: (context: ExportContext) => Promise<V>): ExportSection<K, V> {
+  return { key, collect }
+}
+
+const profile = section('profile', async ({ db, userId }) => {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+  if (!row) throw new AccountGoneError()
+  const providers = await db
+    .select()
+    .from(oauthAccounts)
+    .where(eq(oauthAccounts.userId, userId))
+    .orderBy(asc(oauthAccounts.createdAt))
+  return {
+    userId: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    locale: row.locale,
+    createdAt: row.createdAt.toISOString(),
+    // Whether one is set, never the hash: the hash is a secret of the service, not data about the person.
+    hasPassword: row.passwordHash !== null,
+    signInProviders: providers.map((p) => ({
+      provider: p.provider,
+      providerUserId: p.providerUserId,
+      linkedAt: p.createdAt.toISOString(),
+    })),
+  }
+})
+
+const sessions = section('sessions', async ({ db, userId, currentSessionId }) =>
+  (await listSessions(db, userId, currentSessionId ?? undefined)).map((s) => ({
+    startedAt: s.createdAt.toISOString(),
+    expiresAt: s.expiresAt.toISOString(),
+    ip: s.ip,
+    userAgent: s.userAgent,
+    current: s.current,
+  })),
+)
+
+const guestSessions = section('guestSessions', async ({ db, userId }) =>
+  (await db.select().from(guests).where(eq(guests.linkedUserId, userId)).orderBy(asc(guests.createdAt))).map((g) => ({
+    guestId: g.id,
+    startedAt: g.createdAt.toISOString(),
+    lastSeenAt: g.lastSeenAt.toISOString(),
+    linkedAt: g.linkedAt?.toISOString() ?? null,
+  })),
+)
+
+function recordedUnder(subject: LedgerSubject) {
+  if ('userId' in subject) return { type: 'account' as const, id: subject.userId }
+  if ('guestId' in subject) return { type: 'guest' as const, id: subject.guestId }
+  return { type: 'cookie-consent' as const, id: subject.consentId }
+}
+
+// The ledger already includes rows recorded under guests linked to the account.
+const acceptances = section('acceptances', async ({ db, userId }) =>
+  (await acceptanceHistory(db, { userId })).map((r) => ({
+    id: r.id,
+    documentKind: r.kind,
+    documentTitle: r.title,
+    version: r.version,
+    locale: r.locale,
+    contentSha256: r.contentSha256,
+    documentPath: `/${r.locale}/${r.kind}/v/${r.version}`,
+    event: r.event,
+    state: r.state,
+    scope: r.scope,
+    wording: r.wording,
+    acceptedAt: r.recordedAt,
+    ip: r.ip,
+    userAgent: r.userAgent,
+    action: { type: r.actionType, id: r.actionId },
+    recordedUnder: recordedUnder(r.recordedUnder),
+  })),
+)
+
+/**
+ * The sections of the export, in file order. Later issues add theirs here
+ * (generations, payments, cookieConsents), each a `section(key, collect)`
+ * reading through its own module, and describe it in docs/data-export.md.
+ */
+export const EXPORT_SECTIONS = [profile, sessions, guestSessions, acceptances] as const
+
+type Sections = typeof EXPORT_SECTIONS
+export type PersonalDataExport = {
+  format: typeof EXPORT_FORMAT
+  formatVersion: typeof EXPORT_FORMAT_VERSION
+  /** ISO 8601 UTC. */
+  generatedAt: string
+} & { [S in Sections[number] as S['key']]: Awaited<ReturnType<S['collect']>> }
+
+/**
+ * Collects every section in one read-only, repeatable-read transaction, so
+ * a session starting or an acceptance recorded meanwhile cannot make the
+ * sections disagree. Throws AccountGoneError for a deleted account.
+ */
+export async function buildPersonalDataExport(
+  db: Database,
+  input: { userId: string; currentSessionId?: string | null; now?: Date },
+): Promise<PersonalDataExport> {
+  const generatedAt = (input.now ?? new Date()).toISOString()
+  const collected = await db.transaction(
+    async (tx) => {
+      const context: ExportContext = { db: tx, userId: input.userId, currentSessionId: input.currentSessionId ?? null }
+      const entries: Array<[string, unknown]> = []
+      // One connection per transaction: sections run one after another.
+      for (const s of EXPORT_SECTIONS) entries.push([s.key, await s.collect(context)])
+      return Object.fromEntries(entries)
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  )
+  logger.info({ event: 'account.exported', userId: input.userId }, 'personal data exported')
+  return {
+    format: EXPORT_FORMAT,
+    formatVersion: EXPORT_FORMAT_VERSION,
+    generatedAt,
+    ...collected,
+  } as PersonalDataExport
+}
+
+/** `palitra-export-YYYY-MM-DD.json`, dated in UTC like every time in the file. */
+export function exportFileName(generatedAt: string): string {
+  return `palitra-export-${generatedAt.slice(0, 10)}.json`
+}
+
+/** The download: JSON the person can keep, never cached anywhere on the way. */
+export function exportResponse(document: PersonalDataExport, extraHeaders?: HeadersInit): Response {
+  const headers = new Headers(extraHeaders)
+  headers.set('Content-Type', 'application/json; charset=utf-8')
+  headers.set('Content-Disposition', `attachment; filename="${exportFileName(document.generatedAt)}"`)
+  headers.set('Cache-Control', 'no-store')
+  // Indented: people open this file in a text editor as often as in a program.
+  return new Response(JSON.stringify(document, null, 2) + '\n', { status: 200, headers })
+}

@@ -1,0 +1,160 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { confirmationFor, confirmationPhrase, deleteOwnAccount, type Confirmation } from '~/account/delete.server'
+import { getSessionUser, requireUser } from '~/auth/session.server'
+import { FormErrorSummary, TextField } from '~/components/form-fields'
+import { getDb } from '~/db/client.server'
+import { getFixedT } from '~/i18n/i18next.server'
+import { isLocale } from '~/i18n/locales'
+import type { FormFailure } from '~/lib/form'
+import { requestEvidence } from '~/load-context'
+
+export const handle = { i18n: ['common', 'account', 'account-data'] }
+
+function localeOf(params: LoaderFunctionArgs['params']) {
+  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
+  return params.lang
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const locale = localeOf(params)
+  const t = getFixedT(locale, ['account-data', 'common'])
+  // The confirmation is shown to someone who is, by then, signed out.
+  if (new URL(request.url).searchParams.has('done') && !(await getSessionUser(request))) {
+    return { locale, title: `${t('delete.doneTitle')} — ${t('common:siteName')}`, done: true as const }
+  }
+  const { user } = await requireUser(request, locale)
+  const confirmation = await confirmationFor(await getDb(), user.id)
+  if (!confirmation) throw redirect(`/${locale}/login`)
+  return {
+    locale,
+    title: `${t('delete.title')} — ${t('common:siteName')}`,
+    done: false as const,
+    userId: user.id,
+    confirmation,
+    phrase: confirmationPhrase(locale, 'delete'),
+  }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const locale = localeOf(params)
+  const { user } = await requireUser(request, locale)
+  const result = await deleteOwnAccount(
+    request,
+    await request.formData(),
+    user,
+    locale,
+    requestEvidence(request, context),
+  )
+  if (result.ok) return redirect(`/${locale}/account/delete?done=1`, { headers: result.headers })
+  return data(result.failure, { status: result.status, headers: result.headers })
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+/** The one field that proves it is the account's owner; which one depends on how the account signs in. */
+function ConfirmationField({
+  confirmation,
+  phrase,
+  failure,
+}: {
+  confirmation: Confirmation
+  phrase: string
+  failure: FormFailure | undefined
+}) {
+  const { t } = useTranslation('account-data')
+  const error = failure?.fieldErrors[confirmation]
+  if (confirmation === 'password') {
+    return (
+      <TextField
+        name="password"
+        type="password"
+        label={t('confirm.password')}
+        hint={t('confirm.passwordHint')}
+        autoComplete="current-password"
+        error={error}
+      />
+    )
+  }
+  if (confirmation === 'email') {
+    return (
+      <TextField
+        name="email"
+        type="email"
+        label={t('confirm.email')}
+        hint={t('confirm.emailHint')}
+        autoComplete="email"
+        defaultValue={failure?.values.email}
+        error={error}
+      />
+    )
+  }
+  return (
+    <TextField
+      name="phrase"
+      label={t('confirm.phrase')}
+      hint={t('confirm.phraseHint', { phrase })}
+      autoComplete="off"
+      defaultValue={failure?.values.phrase}
+      error={error}
+    />
+  )
+}
+
+export default function DeleteAccount() {
+  const page = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>() as FormFailure | undefined
+  const { t } = useTranslation('account-data')
+  const navigation = useNavigation()
+  const { locale } = page
+  if (page.done) {
+    return (
+      <main id="main">
+        <h1>{t('delete.doneTitle')}</h1>
+        <p role="status">{t('delete.doneText')}</p>
+        <p>
+          <Link to={`/${locale}`}>{t('closing.home')}</Link>
+        </p>
+      </main>
+    )
+  }
+  return (
+    <main id="main">
+      <h1>{t('delete.title')}</h1>
+      <p>{t('delete.lead')}</p>
+      <h2>{t('closing.whatHappensHeading')}</h2>
+      <ul>
+        <li>{t('closing.signedOut')}</li>
+        <li>{t('closing.erased')}</li>
+        <li>{t('closing.irreversible')}</li>
+      </ul>
+      <h2>{t('closing.keptHeading')}</h2>
+      <p>{t('closing.kept')}</p>
+      <p>{t('closing.keptPeriod')}</p>
+      <p>{t('closing.pseudonymousId', { id: page.userId })}</p>
+      <p>
+        <Link to={`/${locale}/privacy`}>{t('closing.policyLink')}</Link>
+      </p>
+      <p>
+        {t('closing.exportFirst')} <Link to={`/${locale}/account/export`}>{t('accountLinks.export')}</Link>
+      </p>
+      <p>
+        {t('delete.withdrawInstead')} <Link to={`/${locale}/account/withdraw`}>{t('accountLinks.withdraw')}</Link>
+      </p>
+      <h2>{t('closing.confirmHeading')}</h2>
+      <Form method="post" className="form" noValidate>
+        <FormErrorSummary failure={failure} />
+        <ConfirmationField confirmation={page.confirmation} phrase={page.phrase} failure={failure} />
+        <p>
+          <button type="submit" disabled={navigation.state === 'submitting'}>
+            {t('delete.submit')}
+          </button>
+        </p>
+      </Form>
+      <p>
+        <Link to={`/${locale}/account`}>{t('closing.backToAccount')}</Link>
+      </p>
+    </main>
+  )
+}

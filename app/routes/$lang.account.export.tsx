@@ -1,0 +1,51 @@
+import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { requireUser } from '~/auth/session.server'
+import { getFixedT } from '~/i18n/i18next.server'
+import { isLocale } from '~/i18n/locales'
+
+export const handle = { i18n: ['common', 'account', 'account-data'] }
+
+/** Where the file itself is served: a resource route, because a page route can only answer with HTML. */
+function exportFileUrl(locale: string) {
+  return `/${locale}/account/export.json`
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
+  const locale = params.lang
+  await requireUser(request, locale)
+  // `?download=1` is the address the page's first design named; it leads to the file.
+  if (new URL(request.url).searchParams.has('download')) throw redirect(exportFileUrl(locale))
+  const t = getFixedT(locale, ['account-data', 'common'])
+  return { locale, title: `${t('export.title')} — ${t('common:siteName')}` }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function ExportData() {
+  const { locale } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('account-data')
+  return (
+    <main id="main">
+      <h1>{t('export.title')}</h1>
+      <p>{t('export.lead')}</p>
+      <h2>{t('export.containsHeading')}</h2>
+      <ul>
+        <li>{t('export.profile')}</li>
+        <li>{t('export.sessions')}</li>
+        <li>{t('export.guestSessions')}</li>
+        <li>{t('export.acceptances')}</li>
+      </ul>
+      <p>{t('export.later')}</p>
+      <h2>{t('export.formatHeading')}</h2>
+      <p>{t('export.format')}</p>
+      <p className="notice notice--warning">{t('export.careful')}</p>
+      {/* A plain GET form: the browser downloads the file, with or without JavaScript. */}
+      <Form method="get" action={exportFileUrl(locale)} reloadDocument>
+        <button type="submit">{t('export.download')}</button>
+      </Form>
+    </main>
+  )
+}

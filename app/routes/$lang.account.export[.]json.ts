@@ -1,0 +1,21 @@
+import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
+import { AccountGoneError, buildPersonalDataExport, exportResponse } from '~/account/export.server'
+import { requireUser } from '~/auth/session.server'
+import { getDb } from '~/db/client.server'
+import { isLocale } from '~/i18n/locales'
+
+// The data export file (/:lang/account/export.json). A resource route: a page
+// route's loader can only feed its HTML, never answer with a download.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  if (!isLocale(params.lang)) return new Response('Not found', { status: 404 })
+  const locale = params.lang
+  const { user, session, refreshedCookie } = await requireUser(request, locale)
+  try {
+    const document = await buildPersonalDataExport(await getDb(), { userId: user.id, currentSessionId: session.id })
+    return exportResponse(document, refreshedCookie ? { 'Set-Cookie': refreshedCookie } : undefined)
+  } catch (error) {
+    // Closed in another tab between the session check and the export.
+    if (error instanceof AccountGoneError) throw redirect(`/${locale}/login`)
+    throw error
+  }
+}
