@@ -151,3 +151,19 @@ export async function journalLength() {
   const journal = JSON.parse(await fs.readFile(path.join(defaultMigrationsFolder(), 'meta/_journal.json'), 'utf8'))
   return (journal.entries as unknown[]).length
 }
+
+/**
+ * Under `npm run test:pg`, points the process-wide database (getDb) of this
+ * test file at a fresh database of its own, so files with different content
+ * datasets never share a legal archive. Call it in beforeAll before getDb();
+ * returns the cleanup for afterAll (a no-op on PGlite, where every file
+ * already has its own DATA_DIR).
+ */
+export async function isolateProcessDatabase(): Promise<() => Promise<void>> {
+  if (!process.env.DATABASE_URL?.trim()) return async () => {}
+  const own = await createThrowawayPostgresDatabase()
+  process.env.DATABASE_URL = own.url
+  const { resetEnvForTests } = await import('~/env.server')
+  resetEnvForTests()
+  return own.drop
+}

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { requireCurrentVersionsAccepted } from '~/account/reaccept.server'
 import { listSessions, requireUser, revokeSession, signOutEverywhere } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
 import { formatDate } from '~/i18n/format'
@@ -8,7 +9,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale } from '~/i18n/locales'
 import { textField } from '~/lib/form'
 
-export const handle = { i18n: ['common', 'account'] }
+export const handle = { i18n: ['common', 'account', 'account-data'] }
 
 function localeOf(params: LoaderFunctionArgs['params']) {
   if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
@@ -40,6 +41,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request, locale)
   const form = await request.formData()
   const intent = textField(form, 'intent', 40)
+  // Changing the account waits for pending new versions to be accepted (sign-out, export and deletion never wait).
+  if (intent === 'revoke' || intent === 'signout-everywhere') await requireCurrentVersionsAccepted(request, locale)
   const db = await getDb()
   if (intent === 'revoke') {
     await revokeSession(db, user.id, textField(form, 'sessionId', 200))
@@ -69,6 +72,15 @@ export default function Account() {
       <ul>
         <li>
           <Link to={`/${locale}/account/consents`}>{t('account.consentsLink')}</Link>
+        </li>
+        <li>
+          <Link to={`/${locale}/account/export`}>{t('account-data:accountLinks.export')}</Link>
+        </li>
+        <li>
+          <Link to={`/${locale}/account/withdraw`}>{t('account-data:accountLinks.withdraw')}</Link>
+        </li>
+        <li>
+          <Link to={`/${locale}/account/delete`}>{t('account-data:accountLinks.delete')}</Link>
         </li>
       </ul>
       <section aria-labelledby="sessions-heading">

@@ -1,15 +1,17 @@
 import { data, type LoaderFunctionArgs } from '@remix-run/node'
 import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { versionNoticesFor } from '~/account/reaccept.server'
 import { ErrorPage } from '~/components/error-page'
 import { SiteFooter } from '~/components/site-footer'
 import { SiteHeader } from '~/components/site-header'
+import { VersionNotice } from '~/components/version-notice'
 import { isLocale } from '~/i18n/locales'
 import { getSessionUser } from '~/auth/session.server'
 import { readGuestId } from '~/guest/guest.server'
 import { getSiteSettings } from '~/legal/documents.server'
 
-export const handle = { i18n: ['common', 'account'] }
+export const handle = { i18n: ['common', 'account', 'reaccept'] }
 
 export type Viewer = { kind: 'user'; email: string | null } | { kind: 'guest' } | null
 
@@ -23,17 +25,19 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     : readGuestId(request)
       ? { kind: 'guest' }
       : null
+  const notices = await versionNoticesFor(request, locale, session)
   return data(
-    { locale, settings, viewer },
+    { locale, settings, viewer, notices },
     session?.refreshedCookie ? { headers: { 'Set-Cookie': session.refreshedCookie } } : undefined,
   )
 }
 
 export default function LocaleLayout() {
-  const { locale, settings, viewer } = useLoaderData<typeof loader>()
+  const { locale, settings, viewer, notices } = useLoaderData<typeof loader>()
   return (
     <div className="page">
       <SiteHeader locale={locale} viewer={viewer} />
+      {notices ? <VersionNotice locale={locale} notices={notices} /> : null}
       <Outlet />
       <SiteFooter locale={locale} settings={settings} />
     </div>

@@ -11,6 +11,9 @@ import type * as WithdrawPage from '~/routes/$lang.account.withdraw'
 import type * as RegisterPage from '~/routes/$lang.register'
 import type * as GuestPage from '~/routes/$lang.guest'
 import type * as LoginPage from '~/routes/$lang.login'
+import { isolateProcessDatabase } from '../db'
+
+let dropOwnDatabase: () => Promise<void> = async () => {}
 
 // The person's own data (export, deletion, withdrawal of consent) through the
 // routes, against the process-wide database (PGlite under a temporary
@@ -42,6 +45,7 @@ let routes: {
 }
 
 beforeAll(async () => {
+  dropOwnDatabase = await isolateProcessDatabase()
   const { getDb } = await import('~/db/client.server')
   await getDb()
   routes = {
@@ -61,6 +65,7 @@ afterAll(async () => {
   closeContentSource()
   await closeDb()
   rmSync(dir, { recursive: true, force: true })
+  await dropOwnDatabase()
 })
 
 // ---------------------------------------------------------------------------

@@ -14,6 +14,9 @@ import type * as Session from '~/auth/session.server'
 import type * as Env from '~/env.server'
 import type * as I18n from '~/i18n/i18next.server'
 import type * as Mailer from '~/mail/mailer.server'
+import { isolateProcessDatabase } from '../db'
+
+let dropOwnDatabase: () => Promise<void> = async () => {}
 
 // The reset flow through its route loaders and actions, against the
 // process-wide database (PGlite under a temporary DATA_DIR, or the run's
@@ -45,6 +48,7 @@ let modules: {
 }
 
 beforeAll(async () => {
+  dropOwnDatabase = await isolateProcessDatabase()
   const { getDb } = await import('~/db/client.server')
   db = await getDb()
   routes = {
@@ -67,6 +71,7 @@ afterAll(async () => {
   const { closeDb } = await import('~/db/client.server')
   await closeDb()
   rmSync(dir, { recursive: true, force: true })
+  await dropOwnDatabase()
 })
 
 const unique = () => randomBytes(5).toString('hex')

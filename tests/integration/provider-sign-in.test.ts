@@ -7,6 +7,9 @@ import { googleMock } from '../mocks/google'
 import type * as StartRoute from '~/routes/auth.$provider'
 import type * as CallbackRoute from '~/routes/auth.$provider.callback'
 import type * as CompleteRoute from '~/routes/$lang.register.complete'
+import { isolateProcessDatabase } from '../db'
+
+let dropOwnDatabase: () => Promise<void> = async () => {}
 
 // First and second sign-in through Google, through the routes, against the
 // msw Google and the process-wide database.
@@ -73,6 +76,7 @@ async function signInWithGoogle(jar: Jar) {
 }
 
 beforeAll(async () => {
+  dropOwnDatabase = await isolateProcessDatabase()
   // The shipped seed dataset (the default CONTENT_DATASET): it has every document in force in English.
   server.listen({ onUnhandledRequest: 'error' })
   const { getDb } = await import('~/db/client.server')
@@ -89,6 +93,7 @@ afterAll(async () => {
   closeContentSource()
   await closeDb()
   rmSync(dir, { recursive: true, force: true })
+  await dropOwnDatabase()
 })
 
 describe('signing in through a provider', () => {

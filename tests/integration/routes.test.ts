@@ -12,6 +12,9 @@ import type * as ChangesRoute from '~/routes/$lang.$kind.changes'
 import type * as LanguageRoute from '~/routes/language'
 import type * as WebhookRoute from '~/routes/webhooks.sanity'
 import type * as ReadyzRoute from '~/routes/readyz'
+import { isolateProcessDatabase } from '../db'
+
+let dropOwnDatabase: () => Promise<void> = async () => {}
 
 // Route loaders and actions against the process-wide database (PGlite under a
 // temporary DATA_DIR, or the run's PostgreSQL under `npm run test:pg`) and a
@@ -99,6 +102,7 @@ let routes: {
 }
 
 beforeAll(async () => {
+  dropOwnDatabase = await isolateProcessDatabase()
   // Opening and migrating the database is the slow part; do it once up front.
   const { getDb } = await import('~/db/client.server')
   await getDb()
@@ -121,6 +125,7 @@ afterAll(async () => {
   closeContentSource()
   await closeDb()
   rmSync(dir, { recursive: true, force: true })
+  await dropOwnDatabase()
 })
 
 describe('/ picks a language', () => {
