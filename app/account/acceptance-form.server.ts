@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next'
 import { currentVersionsForAcceptance } from '~/consent/current-versions.server'
 import { compareShownVersions, encodeShownVersions, parseShownVersions } from '~/consent/shown-versions'
 import type { Locale } from '~/i18n/locales'
+import { formFailure, type FormFailure } from '~/lib/form'
 import type { DocumentKind } from '~/legal/kinds'
 
 export type CurrentVersion = Awaited<ReturnType<typeof currentVersionsForAcceptance>>[number]
@@ -51,4 +52,18 @@ export async function checkSubmittedAcceptance(
   }
   if (Object.keys(fieldErrors).length) return { ok: false, changedTitles: [], fieldErrors }
   return { ok: true, documents: current }
+}
+
+/**
+ * The refusal when versions changed while the form was open: names the
+ * documents in the quotation marks of the page's language.
+ */
+export function versionsChangedFailure(
+  titles: string[],
+  locale: Locale,
+  fieldErrors: FormFailure['fieldErrors'] = {},
+  values: FormFailure['values'] = {},
+): FormFailure {
+  const quoted = titles.map((title) => (locale === 'ru' ? `«${title}»` : `“${title}”`)).join(', ')
+  return formFailure(fieldErrors, values, 'acceptance.changed', { titles: quoted })
 }

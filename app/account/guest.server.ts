@@ -5,7 +5,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { formFailure } from '~/lib/form'
 import { logger } from '~/log.server'
-import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { acceptanceWording, checkSubmittedAcceptance, versionsChangedFailure } from './acceptance-form.server'
 import type { ActionOutcome } from './register.server'
 
 export const GUEST_KINDS = ['terms', 'privacy'] as const
@@ -22,7 +22,7 @@ export async function startGuestSession(
       ? {
           ok: false,
           status: 409,
-          failure: formFailure({}, {}, 'acceptance.changed', { titles: acceptance.changedTitles.join('», «') }),
+          failure: versionsChangedFailure(acceptance.changedTitles, locale),
         }
       : { ok: false, status: 400, failure: formFailure(acceptance.fieldErrors, {}) }
   }

@@ -11,7 +11,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { formFailure } from '~/lib/form'
 import { logger } from '~/log.server'
-import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { acceptanceWording, checkSubmittedAcceptance, versionsChangedFailure } from './acceptance-form.server'
 import { REGISTER_KINDS, type ActionOutcome } from './register.server'
 
 type Evidence = { ip: string | null; userAgent: string | null }
@@ -64,7 +64,7 @@ export async function completeProviderSignup(
       ? {
           ok: false,
           status: 409,
-          failure: formFailure({}, {}, 'acceptance.changed', { titles: acceptance.changedTitles.join('», «') }),
+          failure: versionsChangedFailure(acceptance.changedTitles, locale),
         }
       : { ok: false, status: 400, failure: formFailure(acceptance.fieldErrors, {}) }
   }

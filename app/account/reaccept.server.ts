@@ -15,7 +15,7 @@ import { getVersionList } from '~/legal/documents.server'
 import type { DocumentKind } from '~/legal/kinds'
 import { formFailure, safeRedirect, type FormFailure } from '~/lib/form'
 import { logger } from '~/log.server'
-import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { acceptanceWording, checkSubmittedAcceptance, versionsChangedFailure } from './acceptance-form.server'
 import { GUEST_KINDS } from './guest.server'
 
 /**
@@ -250,7 +250,7 @@ export async function acceptPendingVersions(
     return {
       ok: false,
       status: 409,
-      failure: formFailure({}, {}, 'acceptance.changed', { titles: titles.join('», «') }),
+      failure: versionsChangedFailure(titles, locale),
     }
   }
 

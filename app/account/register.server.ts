@@ -9,7 +9,7 @@ import type { Locale } from '~/i18n/locales'
 import { formFailure, textField, type FormFailure } from '~/lib/form'
 import { logger } from '~/log.server'
 import { checkLimits } from '~/security/rate-limit.server'
-import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { acceptanceWording, checkSubmittedAcceptance, versionsChangedFailure } from './acceptance-form.server'
 
 export const REGISTER_KINDS = ['terms', 'privacy', 'consent'] as const
 
@@ -67,9 +67,7 @@ export async function registerAccount(
     return {
       ok: false,
       status: 409,
-      failure: formFailure(fieldErrors, values, 'acceptance.changed', {
-        titles: acceptance.changedTitles.join('», «'),
-      }),
+      failure: versionsChangedFailure(acceptance.changedTitles, locale, fieldErrors, values),
     }
   }
   if (!acceptance.ok) Object.assign(fieldErrors, acceptance.fieldErrors)

@@ -26,7 +26,9 @@ export function AcceptanceCheckboxes({
         const id = `accept-${doc.kind}`
         const error = errors[`accept_${doc.kind}`]
         return (
-          <div key={doc.kind} className="acceptance__item">
+          // Keyed by version too: when a form comes back with a new version, its
+          // box must be a new, unticked input, not the old one still ticked.
+          <div key={`${doc.kind}-${doc.version}`} className="acceptance__item">
             <input
               type="checkbox"
               id={id}

@@ -30,3 +30,15 @@ export function safeRedirect(target: string | null | undefined, fallback: string
   if (!target || !target.startsWith('/') || target.startsWith('//') || target.includes('\\')) return fallback
   return target
 }
+
+/**
+ * The `headers` export of a form route: keeps the loader's headers and adds
+ * the action's Retry-After, so a 429 tells browsers without JavaScript when
+ * to come back (Remix only sends what this function returns).
+ */
+export function keepRetryAfter({ loaderHeaders, actionHeaders }: { loaderHeaders: Headers; actionHeaders: Headers }) {
+  const merged = new Headers(loaderHeaders)
+  const retryAfter = actionHeaders.get('Retry-After')
+  if (retryAfter) merged.set('Retry-After', retryAfter)
+  return merged
+}

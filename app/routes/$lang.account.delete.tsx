@@ -1,6 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  type HeadersFunction,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { keepRetryAfter } from '~/lib/form'
 import { confirmationFor, confirmationPhrase, deleteOwnAccount, type Confirmation } from '~/account/delete.server'
 import { getSessionUser, requireUser } from '~/auth/session.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
@@ -50,6 +58,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (result.ok) return redirect(`/${locale}/account/delete?done=1`, { headers: result.headers })
   return data(result.failure, { status: result.status, headers: result.headers })
 }
+
+export const headers: HeadersFunction = keepRetryAfter
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 

@@ -1,6 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  type HeadersFunction,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { keepRetryAfter } from '~/lib/form'
 import {
   confirmationFor,
   confirmationPhrase,
@@ -62,6 +70,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (result.ok) return redirect(`/${locale}/account/withdraw?done=1`, { headers: result.headers })
   return data(result.failure, { status: result.status, headers: result.headers })
 }
+
+export const headers: HeadersFunction = keepRetryAfter
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 

@@ -8,6 +8,7 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { keepRetryAfter } from '~/lib/form'
 import { requestResetLink, storedMailPreviewed } from '~/account/password-reset.server'
 import { RESET_TOKEN_TTL_MINUTES } from '~/auth/password-reset.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
@@ -45,12 +46,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 // Without JavaScript the page is the response to the POST: keep the 429's Retry-After.
-export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
-  const merged = new Headers(loaderHeaders)
-  const retryAfter = actionHeaders.get('Retry-After')
-  if (retryAfter) merged.set('Retry-After', retryAfter)
-  return merged
-}
+export const headers: HeadersFunction = keepRetryAfter
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 

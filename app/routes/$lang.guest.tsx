@@ -1,6 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  type HeadersFunction,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { keepRetryAfter } from '~/lib/form'
 import { acceptanceFormData } from '~/account/acceptance-form.server'
 import { GUEST_KINDS, startGuestSession } from '~/account/guest.server'
 import { getSessionUser } from '~/auth/session.server'
@@ -46,6 +54,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (result.ok) return redirect(`/${locale}/guest`, { headers: result.headers })
   return data({ ...result.failure, ...(await acceptanceFormData([...GUEST_KINDS], locale)) }, { status: result.status })
 }
+
+export const headers: HeadersFunction = keepRetryAfter
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 

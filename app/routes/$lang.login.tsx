@@ -1,4 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  type HeadersFunction,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { signIn } from '~/account/login.server'
@@ -8,7 +15,7 @@ import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale } from '~/i18n/locales'
 import { requestEvidence } from '~/load-context'
-import { safeRedirect, type FormFailure } from '~/lib/form'
+import { safeRedirect, type FormFailure, keepRetryAfter } from '~/lib/form'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 
@@ -49,6 +56,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (result.ok) return redirect(destination(request, locale), { headers: result.headers })
   return data(result.failure, { status: result.status, headers: result.headers })
 }
+
+export const headers: HeadersFunction = keepRetryAfter
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 

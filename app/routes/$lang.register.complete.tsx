@@ -1,6 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  type HeadersFunction,
+} from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { keepRetryAfter } from '~/lib/form'
 import { acceptanceFormData } from '~/account/acceptance-form.server'
 import { completeProviderSignup, pendingProviderProfile } from '~/account/provider-sign-in.server'
 import { REGISTER_KINDS } from '~/account/register.server'
@@ -48,6 +56,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     { status: result.status },
   )
 }
+
+export const headers: HeadersFunction = keepRetryAfter
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 

@@ -1,6 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  type HeadersFunction,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { keepRetryAfter } from '~/lib/form'
 import { REGISTER_KINDS, registerAccount } from '~/account/register.server'
 import { acceptanceFormData } from '~/account/acceptance-form.server'
 import { AcceptanceCheckboxes } from '~/components/acceptance-checkboxes'
@@ -41,6 +49,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     { status: result.status, headers: result.headers },
   )
 }
+
+export const headers: HeadersFunction = keepRetryAfter
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 

@@ -494,7 +494,7 @@ describe('a version coming into force while the interstitial is open', () => {
     expect(result.init?.status).toBe(409)
     expect(result.data).toMatchObject({
       formError: 'acceptance.changed',
-      formErrorParams: { titles: 'terms en v3' },
+      formErrorParams: { titles: '“terms en v3”' },
       shownVersions: 'terms:3',
     })
     expect((result.data.documents as Array<{ version: number; changes: unknown[] }>)[0]).toMatchObject({
