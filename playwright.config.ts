@@ -1,31 +1,56 @@
+import { randomUUID } from 'node:crypto'
+import os from 'node:os'
+import path from 'node:path'
 import { defineConfig, devices } from '@playwright/test'
 import { freePort } from './tests/e2e/support/production-server.mjs'
 
 /**
  * End-to-end tests against the production build (`npm run build` first;
- * `npm run test:e2e` builds when build/ is missing). Two servers run for the
+ * `npm run test:e2e` builds when build/ is missing). Four servers run for the
  * whole suite, each with its own temporary DATA_DIR:
  *  - "fixture": tests/fixtures/e2e/dataset.ndjson, a small dataset with a
  *    fixed shape (three privacy versions, a future one, a kind missing in
  *    English) for the tests that need exact versions and texts;
  *  - "seed": the shipped cms/seed/production.ndjson, checked by tests that
  *    read titles and versions from the pages instead of knowing them.
+ * And two for accounts, on tests/fixtures/e2e/accounts-dataset.ndjson (terms,
+ * privacy and consent in force in both languages, as registration needs):
+ *  - "accounts": registration, sign-in, guests, account pages; its DATA_DIR
+ *    is named here so the tests can read the stored mail (password reset);
+ *  - "reaccept": serves a copy of the dataset that reaccept.spec.ts edits
+ *    while the server runs (a new material version appears), so no other
+ *    spec shares it.
  */
 
 // Ports are chosen once, in the runner process; the workers inherit them
 // through the environment when they load this file again.
 process.env.PALITRA_E2E_FIXTURE_PORT ??= String(await freePort())
 process.env.PALITRA_E2E_SEED_PORT ??= String(await freePort())
+process.env.PALITRA_E2E_ACCOUNTS_PORT ??= String(await freePort())
+process.env.PALITRA_E2E_REACCEPT_PORT ??= String(await freePort())
+// Paths the tests reach into (support/accounts.ts and reaccept.spec.ts read them back);
+// serve.mjs creates them and removes them when Playwright stops it.
+const run = randomUUID()
+process.env.PALITRA_E2E_ACCOUNTS_DATA_DIR ??= path.join(os.tmpdir(), `palitra-e2e-accounts-data-${run}`)
+process.env.PALITRA_E2E_REACCEPT_DATASET ??= path.join(os.tmpdir(), `palitra-e2e-content-${run}`, 'dataset.ndjson')
+const accountsDataDir = process.env.PALITRA_E2E_ACCOUNTS_DATA_DIR
+const reacceptDataset = process.env.PALITRA_E2E_REACCEPT_DATASET
 const fixturePort = Number(process.env.PALITRA_E2E_FIXTURE_PORT)
 const seedPort = Number(process.env.PALITRA_E2E_SEED_PORT)
+const accountsPort = Number(process.env.PALITRA_E2E_ACCOUNTS_PORT)
+const reacceptPort = Number(process.env.PALITRA_E2E_REACCEPT_PORT)
+const ACCOUNTS_DATASET = 'tests/fixtures/e2e/accounts-dataset.ndjson'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SEED_SPECS = /(seed-content|accessibility)\.spec\.ts$/
+const ACCOUNTS_SPECS = /accounts\.spec\.ts$/
+const REACCEPT_SPECS = /reaccept\.spec\.ts$/
 
-function server(name: string, port: number, dataset?: string) {
+function server(name: string, port: number, dataset?: string, extraArgs: string[] = []) {
+  const args = ['--port', String(port), ...(dataset ? ['--dataset', dataset] : []), ...extraArgs]
   return {
     name,
-    command: `node tests/e2e/serve.mjs --port ${port}${dataset ? ` --dataset ${dataset}` : ''}`,
+    command: `node tests/e2e/serve.mjs ${args.map((a) => JSON.stringify(a)).join(' ')}`,
     url: `http://127.0.0.1:${port}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -65,7 +90,7 @@ export default defineConfig({
   projects: [
     {
       name: 'fixture',
-      testIgnore: SEED_SPECS,
+      testIgnore: [SEED_SPECS, ACCOUNTS_SPECS, REACCEPT_SPECS],
       use: { baseURL: `http://127.0.0.1:${fixturePort}` },
     },
     {
@@ -73,6 +98,24 @@ export default defineConfig({
       testMatch: SEED_SPECS,
       use: { baseURL: `http://127.0.0.1:${seedPort}` },
     },
+    {
+      name: 'accounts',
+      testMatch: ACCOUNTS_SPECS,
+      use: { baseURL: `http://127.0.0.1:${accountsPort}` },
+    },
+    {
+      name: 'reaccept',
+      testMatch: REACCEPT_SPECS,
+      // One story told in order against one dataset file it edits: never two
+      // runs side by side, not even with --repeat-each.
+      workers: 1,
+      use: { baseURL: `http://127.0.0.1:${reacceptPort}` },
+    },
   ],
-  webServer: [server('fixture', fixturePort, 'tests/fixtures/e2e/dataset.ndjson'), server('seed', seedPort)],
+  webServer: [
+    server('fixture', fixturePort, 'tests/fixtures/e2e/dataset.ndjson'),
+    server('seed', seedPort),
+    server('accounts', accountsPort, ACCOUNTS_DATASET, ['--data-dir', accountsDataDir]),
+    server('reaccept', reacceptPort, ACCOUNTS_DATASET, ['--dataset-copy', reacceptDataset]),
+  ],
 })

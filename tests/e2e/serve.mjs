@@ -3,18 +3,37 @@
 // --port with --dataset (an NDJSON content dataset) and a temporary DATA_DIR
 // that is removed again when Playwright stops it with SIGTERM.
 //   node tests/e2e/serve.mjs --port 4700 [--dataset tests/fixtures/e2e/dataset.ndjson]
+//     [--data-dir DIR]        this DATA_DIR instead of a fresh temporary one (tests read stored mail there)
+//     [--dataset-copy FILE]   serve a copy of --dataset made at FILE, which tests may edit
 import { parseArgs } from 'node:util'
 import { startProductionServer } from './support/production-server.mjs'
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, dataset: { type: 'string' } } })
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    dataset: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'dataset-copy': { type: 'string' },
+  },
+})
 const port = Number(values.port)
 if (!Number.isInteger(port) || port <= 0) {
-  console.error('usage: node tests/e2e/serve.mjs --port N [--dataset file.ndjson]')
+  console.error(
+    'usage: node tests/e2e/serve.mjs --port N [--dataset file.ndjson] [--data-dir DIR] [--dataset-copy FILE]',
+  )
   process.exit(2)
 }
 
-const server = await startProductionServer({ port, dataset: values.dataset })
-console.log(`palitra e2e server ready at ${server.url} (dataset ${values.dataset ?? 'default seed'})`)
+const server = await startProductionServer({
+  port,
+  dataset: values.dataset,
+  dataDir: values['data-dir'],
+  datasetCopy: values['dataset-copy'],
+})
+console.log(
+  `palitra e2e server ready at ${server.url} (dataset ${values.dataset ?? 'default seed'}` +
+    `${values['dataset-copy'] ? `, served from the copy ${values['dataset-copy']}` : ''})`,
+)
 
 let stopping = false
 const stop = async () => {

@@ -3,7 +3,7 @@
 // archive rows or other state leak between runs. Used by the end-to-end
 // launcher (tests/e2e/serve.mjs) and by the benchmark (bench/policy-page.mjs).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -70,17 +70,39 @@ export function freePort() {
  * until /readyz answers 200. Resolves to { url, dataDir, child, stop }.
  * stop() sends SIGTERM (the server closes its database), waits for the exit,
  * then removes the temporary DATA_DIR.
+ * For tests that look behind the server's back:
+ *  - `dataDir` names that directory instead of a fresh mkdtemp one (created
+ *    when missing, removed the same way), e.g. to read the stored mail;
+ *  - `datasetCopy` is a file path: `dataset` is copied there and the copy is
+ *    served, so a test can edit the content while the server runs (the
+ *    server re-reads a changed dataset). The copy, and its directory when
+ *    that is left empty, are removed by stop().
  */
 export async function startProductionServer({
   port,
   dataset,
+  dataDir: requestedDataDir,
+  datasetCopy,
   env = {},
   stdio = 'inherit',
   readyTimeoutMs = 60_000,
 } = {}) {
   if (!existsSync(SERVER_ENTRY)) throw new Error('build/server-entry.js is missing: run npm run build first')
   const listenPort = port ?? (await freePort())
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'palitra-data-'))
+  if (datasetCopy && !dataset) throw new Error('datasetCopy needs a dataset to copy')
+  let servedDataset = dataset ? path.resolve(ROOT, dataset) : undefined
+  if (datasetCopy) {
+    servedDataset = path.resolve(datasetCopy)
+    mkdirSync(path.dirname(servedDataset), { recursive: true })
+    copyFileSync(path.resolve(ROOT, dataset), servedDataset)
+  }
+  let dataDir
+  if (requestedDataDir) {
+    dataDir = path.resolve(requestedDataDir)
+    mkdirSync(dataDir, { recursive: true })
+  } else {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'palitra-data-'))
+  }
   const url = `http://127.0.0.1:${listenPort}`
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: ROOT,
@@ -97,7 +119,7 @@ export async function startProductionServer({
       DATABASE_URL: '',
       SANITY_PROJECT_ID: '',
       PUBLIC_URL: '',
-      ...(dataset ? { CONTENT_DATASET: path.resolve(ROOT, dataset) } : {}),
+      ...(servedDataset ? { CONTENT_DATASET: servedDataset } : {}),
       ...env,
     },
   })
@@ -113,6 +135,7 @@ export async function startProductionServer({
         clearTimeout(killer)
       }
       rmSync(dataDir, { recursive: true, force: true })
+      if (datasetCopy) removeCopy(servedDataset)
     })()
     return stopping
   }
@@ -136,4 +159,13 @@ export async function startProductionServer({
     await new Promise((resolve) => setTimeout(resolve, 150))
   }
   return { url, port: listenPort, dataDir, child, stop }
+}
+
+function removeCopy(file) {
+  rmSync(file, { force: true })
+  try {
+    rmdirSync(path.dirname(file))
+  } catch {
+    // not empty (or already gone): leave it
+  }
 }
