@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
@@ -80,10 +80,14 @@ app.use((_req, res, next) => {
 // Cross-site request forgery: a state-changing request must come from a page
 // of this site (Origin, or Referer when Origin is absent). SameSite=Lax
 // cookies are the second layer. Webhooks are signed instead and exempt.
-const CSRF_REFUSAL = {
-  ru: 'Запрос отклонён: он пришёл не со страницы нашего сайта. Обновите страницу и попробуйте ещё раз.',
-  en: 'Request refused: it did not come from a page of this site. Reload the page and try again.',
-}
+const CSRF_REFUSAL = Object.fromEntries(
+  (['ru', 'en'] as const).map((locale) => {
+    const strings = JSON.parse(readFileSync(path.resolve('locales', locale, 'common.json'), 'utf8')) as {
+      errors: { crossSite: string }
+    }
+    return [locale, strings.errors.crossSite]
+  }),
+) as Record<'ru' | 'en', string>
 app.use((req, res, next) => {
   if (req.path.startsWith('/webhooks/')) return next()
   const sameOrigin = isSameOriginRequest({
