@@ -7,12 +7,11 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
-  useRouteError,
   useRouteLoaderData,
 } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { useChangeLanguage } from 'remix-i18next/react'
-import { ErrorPage } from './components/error-page'
+import { RouteErrorPage } from './components/error-page'
 import { detectLocale, getFixedT } from './i18n/i18next.server'
 import { LOCALES, type Locale } from './i18n/locales'
 import { getEnv } from './env.server'
@@ -108,20 +107,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation('common')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const title =
-    status === 404
-      ? t('errors.notFoundTitle')
-      : status < 500
-        ? t('errors.badRequestTitle')
-        : t('errors.serverErrorTitle')
-  const text =
-    status === 404
-      ? t('errors.notFoundText')
-      : status < 500 && isRouteErrorResponse(error) && typeof error.data === 'string'
-        ? error.data
-        : t('errors.serverErrorText')
-  return <ErrorPage status={status} title={title} text={text} />
+  return <RouteErrorPage />
 }

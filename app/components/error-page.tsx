@@ -1,5 +1,29 @@
-import { Link } from '@remix-run/react'
+import { isRouteErrorResponse, Link, useRouteError } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+
+/**
+ * The localized page for whatever a route threw: 404s say the page does not
+ * exist, other 4xx show the message the route threw (already localized), and
+ * anything else is a generic server error that reveals nothing.
+ */
+export function RouteErrorPage() {
+  const error = useRouteError()
+  const { t } = useTranslation('common')
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const title =
+    status === 404
+      ? t('errors.notFoundTitle')
+      : status < 500
+        ? t('errors.badRequestTitle')
+        : t('errors.serverErrorTitle')
+  const text =
+    status === 404
+      ? t('errors.notFoundText')
+      : status < 500 && isRouteErrorResponse(error) && typeof error.data === 'string'
+        ? error.data
+        : t('errors.serverErrorText')
+  return <ErrorPage status={status} title={title} text={text} />
+}
 
 export function ErrorPage({ status, title, text }: { status: number; title: string; text: string }) {
   const { t, i18n } = useTranslation('common')

@@ -6,18 +6,13 @@ import { listSessions, requireUser, revokeSession, signOutEverywhere } from '~/a
 import { getDb } from '~/db/client.server'
 import { formatDate } from '~/i18n/format'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 import { textField } from '~/lib/form'
 
 export const handle = { i18n: ['common', 'account', 'account-data'] }
 
-function localeOf(params: LoaderFunctionArgs['params']) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  return params.lang
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const { user, session } = await requireUser(request, locale)
   const t = getFixedT(locale, ['account', 'common'])
   const sessions = await listSessions(await getDb(), user.id, session.id)
@@ -37,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const { user } = await requireUser(request, locale)
   const form = await request.formData()
   const intent = textField(form, 'intent', 40)

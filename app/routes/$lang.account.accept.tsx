@@ -13,20 +13,16 @@ import { AcceptanceCheckboxes } from '~/components/acceptance-checkboxes'
 import { FormErrorSummary } from '~/components/form-fields'
 import { formatDate } from '~/i18n/format'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale, type Locale } from '~/i18n/locales'
+import { type Locale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 import { textField, type FormFailure } from '~/lib/form'
 import { requestEvidence } from '~/load-context'
 import type { loader as layoutLoader } from './$lang'
 
 export const handle = { i18n: ['common', 'account', 'reaccept'] }
 
-function localeOf(params: LoaderFunctionArgs['params']) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  return params.lang
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const search = new URL(request.url).searchParams
   const redirectTo = continuePath(search.get('redirectTo'), locale)
   const page = await reacceptPage(request, locale)
@@ -45,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const form = await request.formData()
   const redirectTo = continuePath(textField(form, 'redirectTo', 2000), locale)
 

@@ -8,25 +8,21 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ConfirmationField } from '~/components/confirmation-field'
 import { keepRetryAfter } from '~/lib/form'
-import { confirmationFor, confirmationPhrase, deleteOwnAccount, type Confirmation } from '~/account/delete.server'
+import { confirmationFor, confirmationPhrase, deleteOwnAccount } from '~/account/delete.server'
 import { getSessionUser, requireUser } from '~/auth/session.server'
-import { FormErrorSummary, TextField } from '~/components/form-fields'
+import { FormErrorSummary } from '~/components/form-fields'
 import { getDb } from '~/db/client.server'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 import type { FormFailure } from '~/lib/form'
 import { requestEvidence } from '~/load-context'
 
 export const handle = { i18n: ['common', 'account', 'account-data'] }
 
-function localeOf(params: LoaderFunctionArgs['params']) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  return params.lang
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const t = getFixedT(locale, ['account-data', 'common'])
   // The confirmation is shown to someone who is, by then, signed out.
   if (new URL(request.url).searchParams.has('done') && !(await getSessionUser(request))) {
@@ -46,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const { user } = await requireUser(request, locale)
   const result = await deleteOwnAccount(
     request,
@@ -62,55 +58,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export const headers: HeadersFunction = keepRetryAfter
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
-
-/** The one field that proves it is the account's owner; which one depends on how the account signs in. */
-function ConfirmationField({
-  confirmation,
-  phrase,
-  failure,
-}: {
-  confirmation: Confirmation
-  phrase: string
-  failure: FormFailure | undefined
-}) {
-  const { t } = useTranslation('account-data')
-  const error = failure?.fieldErrors[confirmation]
-  if (confirmation === 'password') {
-    return (
-      <TextField
-        name="password"
-        type="password"
-        label={t('confirm.password')}
-        hint={t('confirm.passwordHint')}
-        autoComplete="current-password"
-        error={error}
-      />
-    )
-  }
-  if (confirmation === 'email') {
-    return (
-      <TextField
-        name="email"
-        type="email"
-        label={t('confirm.email')}
-        hint={t('confirm.emailHint')}
-        autoComplete="email"
-        defaultValue={failure?.values.email}
-        error={error}
-      />
-    )
-  }
-  return (
-    <TextField
-      name="phrase"
-      label={t('confirm.phrase')}
-      hint={t('confirm.phraseHint', { phrase })}
-      autoComplete="off"
-      defaultValue={failure?.values.phrase}
-      error={error}
-    />
-  )
-}
 
 export default function DeleteAccount() {
   const page = useLoaderData<typeof loader>()

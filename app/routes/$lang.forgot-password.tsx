@@ -13,19 +13,14 @@ import { requestResetLink, storedMailPreviewed } from '~/account/password-reset.
 import { RESET_TOKEN_TTL_MINUTES } from '~/auth/password-reset.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
 import type { FormFailure } from '~/lib/form'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 
-function localeOf(params: LoaderFunctionArgs['params']) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  return params.lang
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const t = getFixedT(locale, ['auth', 'common'])
   const sent = new URL(request.url).searchParams.has('sent')
   return {
@@ -38,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const result = await requestResetLink(request, await request.formData(), locale, requestEvidence(request, context))
   // Redirect after POST: a reload does not send a second mail.
   if (result.ok) return redirect(`/${locale}/forgot-password?sent=1`, { headers: result.headers })

@@ -21,19 +21,14 @@ import { getEnv } from '~/env.server'
 import { getGuest } from '~/guest/guest.server'
 import { formatDate } from '~/i18n/format'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
 import type { FormFailure } from '~/lib/form'
 
 export const handle = { i18n: ['common', 'account'] }
 
-function localeOf(params: LoaderFunctionArgs['params']) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  return params.lang
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   if (await getSessionUser(request)) throw redirect(`/${locale}/account`)
   const t = getFixedT(locale, ['account', 'common'])
   const db = await getDb()
@@ -49,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const result = await startGuestSession(await request.formData(), locale, requestEvidence(request, context))
   if (result.ok) return redirect(`/${locale}/guest`, { headers: result.headers })
   return data({ ...result.failure, ...(await acceptanceFormData([...GUEST_KINDS], locale)) }, { status: result.status })

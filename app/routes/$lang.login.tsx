@@ -13,16 +13,11 @@ import { enabledProviders, telegramLoginWidget } from '~/auth/oauth/providers.se
 import { getSessionUser } from '~/auth/session.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
 import { safeRedirect, type FormFailure, keepRetryAfter } from '~/lib/form'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
-
-function localeOf(params: LoaderFunctionArgs['params']) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  return params.lang
-}
 
 /** Where to go after signing in: a page of this site under the same language, else the account. */
 function destination(request: Request, locale: string) {
@@ -32,7 +27,7 @@ function destination(request: Request, locale: string) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   if (await getSessionUser(request)) throw redirect(destination(request, locale))
   const t = getFixedT(locale, ['account', 'common'])
   const providerError = new URL(request.url).searchParams.get('providerError')
@@ -51,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const result = await signIn(request, await request.formData(), requestEvidence(request, context))
   if (result.ok) return redirect(destination(request, locale), { headers: result.headers })
   return data(result.failure, { status: result.status, headers: result.headers })

@@ -16,19 +16,14 @@ import { enabledProviders } from '~/auth/oauth/providers.server'
 import { AcceptanceCheckboxes } from '~/components/acceptance-checkboxes'
 import { FormErrorSummary } from '~/components/form-fields'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 import type { FormFailure } from '~/lib/form'
 import { requestEvidence } from '~/load-context'
 
 export const handle = { i18n: ['common', 'account'] }
 
-function localeOf(params: LoaderFunctionArgs['params']) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  return params.lang
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const profile = pendingProviderProfile(request)
   if (!profile) throw redirect(`/${locale}/login?providerError=expired`)
   const t = getFixedT(locale, ['account', 'common'])
@@ -43,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const result = await completeProviderSignup(
     request,
     await request.formData(),

@@ -16,19 +16,14 @@ import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { getSessionUser } from '~/auth/session.server'
 import { readGuestId } from '~/guest/guest.server'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
 import type { FormFailure } from '~/lib/form'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 
-function localeOf(params: LoaderFunctionArgs['params']) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  return params.lang
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   if (await getSessionUser(request)) throw redirect(`/${locale}/account`)
   const t = getFixedT(locale, ['account', 'common'])
   return {
@@ -40,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const result = await registerAccount(request, await request.formData(), locale, requestEvidence(request, context))
   if (result.ok) return redirect(`/${locale}/account?welcome=1`, { headers: result.headers })
   // The form comes back with the versions in force now (they may have changed).

@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next'
 import { completeReset, inspectResetLink } from '~/account/password-reset.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 
@@ -23,13 +23,8 @@ const PRIVATE_PAGE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-ori
 type ResetView =
   { state: 'form'; token: string; email: string | null } | { state: 'refused'; message: string } | { state: 'done' }
 
-function localeOf(params: LoaderFunctionArgs['params']) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  return params.lang
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const t = getFixedT(locale, ['auth', 'common'])
   const url = new URL(request.url)
   const page = (view: ResetView, titleKey: string) => ({
@@ -51,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const locale = localeOf(params)
+  const locale = routeLocale(params)
   const result = await completeReset(await request.formData(), new URL(request.url))
   if (result.ok) return redirect(`/${locale}/reset-password?done=1`)
   return data(

@@ -1,8 +1,7 @@
 import { data, type LoaderFunctionArgs } from '@remix-run/node'
-import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
-import { useTranslation } from 'react-i18next'
+import { Outlet, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import { versionNoticesFor } from '~/account/reaccept.server'
-import { ErrorPage } from '~/components/error-page'
+import { RouteErrorPage } from '~/components/error-page'
 import { SiteFooter } from '~/components/site-footer'
 import { SiteHeader } from '~/components/site-header'
 import { VersionNotice } from '~/components/version-notice'
@@ -46,23 +45,8 @@ export default function LocaleLayout() {
 
 /** Errors below a language prefix keep the site's header and footer. */
 export function ErrorBoundary() {
-  const error = useRouteError()
   const layout = useRouteLoaderData<typeof loader>('routes/$lang')
-  const { t } = useTranslation('common')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const title =
-    status === 404
-      ? t('errors.notFoundTitle')
-      : status < 500
-        ? t('errors.badRequestTitle')
-        : t('errors.serverErrorTitle')
-  const text =
-    status === 404
-      ? t('errors.notFoundText')
-      : status < 500 && isRouteErrorResponse(error) && typeof error.data === 'string'
-        ? error.data
-        : t('errors.serverErrorText')
-  const page = <ErrorPage status={status} title={title} text={text} />
+  const page = <RouteErrorPage />
   if (!layout) return page
   return (
     <div className="page">
