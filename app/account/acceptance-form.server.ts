@@ -22,35 +22,36 @@ export function acceptanceWording(t: TFunction, doc: { kind: DocumentKind; title
 }
 
 export type AcceptanceCheck =
-  | { ok: true; documents: CurrentVersion[] }
-  | { ok: false; changedTitles: string[]; fieldErrors: Record<string, string> }
+  { ok: true; documents: CurrentVersion[] } | { ok: false; status: 400 | 409; failure: FormFailure }
 
 /**
- * Checks a submitted acceptance form against the versions in force now: every
- * box ticked, and the versions the form showed still the ones in force. When a
- * version changed while the form was open nothing may be recorded, and the
- * form comes back with the new text.
+ * Checks a submitted acceptance form against the versions in force now: the
+ * versions the form showed must still be the ones in force (otherwise 409:
+ * nothing may be recorded, and the form comes back with the new text), and
+ * every box must be ticked (otherwise 400). A form's own field errors and
+ * values ride along, so one refusal carries everything the page shows.
  */
 export async function checkSubmittedAcceptance(
   form: FormData,
   kinds: DocumentKind[],
   locale: Locale,
+  extra: { fieldErrors?: FormFailure['fieldErrors']; values?: FormFailure['values'] } = {},
 ): Promise<AcceptanceCheck> {
+  const fieldErrors = { ...extra.fieldErrors }
+  const values = extra.values ?? {}
   const current = await currentVersionsForAcceptance(kinds, locale)
   const shown = parseShownVersions(String(form.get('shownVersions') ?? ''))
   const comparison = shown ? compareShownVersions(shown, current) : { ok: false as const, changed: kinds }
   if (!comparison.ok) {
-    return {
-      ok: false,
-      changedTitles: current.filter((d) => comparison.changed.includes(d.kind)).map((d) => d.title),
-      fieldErrors: {},
-    }
+    const changed = current.filter((d) => comparison.changed.includes(d.kind))
+    // A kind the form showed that is no longer asked for changes no title: name what is asked now.
+    const titles = (changed.length ? changed : current).map((d) => d.title)
+    return { ok: false, status: 409, failure: versionsChangedFailure(titles, locale, fieldErrors, values) }
   }
-  const fieldErrors: Record<string, string> = {}
   for (const kind of kinds) {
     if (form.get(`accept_${kind}`) !== 'yes') fieldErrors[`accept_${kind}`] = 'acceptance.required'
   }
-  if (Object.keys(fieldErrors).length) return { ok: false, changedTitles: [], fieldErrors }
+  if (Object.keys(fieldErrors).length) return { ok: false, status: 400, failure: formFailure(fieldErrors, values) }
   return { ok: true, documents: current }
 }
 

@@ -3,9 +3,8 @@ import { getDb } from '~/db/client.server'
 import { createGuest, serializeGuestCookie } from '~/guest/guest.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
-import { formFailure } from '~/lib/form'
 import { logger } from '~/log.server'
-import { acceptanceWording, checkSubmittedAcceptance, versionsChangedFailure } from './acceptance-form.server'
+import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
 import type { ActionOutcome } from './register.server'
 
 export const GUEST_KINDS = ['terms', 'privacy'] as const
@@ -17,15 +16,7 @@ export async function startGuestSession(
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<ActionOutcome> {
   const acceptance = await checkSubmittedAcceptance(form, [...GUEST_KINDS], locale)
-  if (!acceptance.ok) {
-    return acceptance.changedTitles.length
-      ? {
-          ok: false,
-          status: 409,
-          failure: versionsChangedFailure(acceptance.changedTitles, locale),
-        }
-      : { ok: false, status: 400, failure: formFailure(acceptance.fieldErrors, {}) }
-  }
+  if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
   const t = getFixedT(locale, ['account'])
   const db = await getDb()
   const guestId = await db.transaction(async (tx) => {

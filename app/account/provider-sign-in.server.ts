@@ -11,7 +11,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { formFailure } from '~/lib/form'
 import { logger } from '~/log.server'
-import { acceptanceWording, checkSubmittedAcceptance, versionsChangedFailure } from './acceptance-form.server'
+import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
 import { REGISTER_KINDS, type ActionOutcome } from './register.server'
 
 type Evidence = { ip: string | null; userAgent: string | null }
@@ -59,15 +59,7 @@ export async function completeProviderSignup(
   const profile = pendingProviderProfile(request)
   if (!profile) return { ok: false, status: 400, failure: formFailure({}, {}, 'providers.expired') }
   const acceptance = await checkSubmittedAcceptance(form, [...REGISTER_KINDS], locale)
-  if (!acceptance.ok) {
-    return acceptance.changedTitles.length
-      ? {
-          ok: false,
-          status: 409,
-          failure: versionsChangedFailure(acceptance.changedTitles, locale),
-        }
-      : { ok: false, status: 400, failure: formFailure(acceptance.fieldErrors, {}) }
-  }
+  if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
   const t = getFixedT(locale, ['account'])
   const db = await getDb()
   const guestId = readGuestId(request)

@@ -13,9 +13,9 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale, LOCALES, type Locale } from '~/i18n/locales'
 import { getVersionList } from '~/legal/documents.server'
 import type { DocumentKind } from '~/legal/kinds'
-import { formFailure, safeRedirect, type FormFailure } from '~/lib/form'
+import { safeRedirect, type FormFailure } from '~/lib/form'
 import { logger } from '~/log.server'
-import { acceptanceWording, checkSubmittedAcceptance, versionsChangedFailure } from './acceptance-form.server'
+import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
 import { GUEST_KINDS } from './guest.server'
 
 /**
@@ -237,21 +237,13 @@ export async function acceptPendingVersions(
   const kinds = pending.map((d) => d.kind)
   const check = await checkSubmittedAcceptance(form, kinds, locale)
   if (!check.ok) {
-    if (Object.keys(check.fieldErrors).length > 0) {
-      return { ok: false, status: 400, failure: formFailure(check.fieldErrors, {}) }
+    if (check.status === 409) {
+      logger.info(
+        { event: 'consent.reaccept.changed', viewer: person.viewer, locale },
+        'versions changed while the interstitial was open; nothing recorded',
+      )
     }
-    // A version changed while the page was open. When the change was that a
-    // kind is no longer pending, no title is "changed": name what is pending now.
-    const titles = check.changedTitles.length ? check.changedTitles : pending.map((d) => d.title)
-    logger.info(
-      { event: 'consent.reaccept.changed', viewer: person.viewer, locale },
-      'versions changed while the interstitial was open; nothing recorded',
-    )
-    return {
-      ok: false,
-      status: 409,
-      failure: versionsChangedFailure(titles, locale),
-    }
+    return { ok: false, status: check.status, failure: check.failure }
   }
 
   const t = getFixedT(locale, ['account'])

@@ -9,7 +9,7 @@ import type { Locale } from '~/i18n/locales'
 import { formFailure, textField, type FormFailure } from '~/lib/form'
 import { logger } from '~/log.server'
 import { checkLimits } from '~/security/rate-limit.server'
-import { acceptanceWording, checkSubmittedAcceptance, versionsChangedFailure } from './acceptance-form.server'
+import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
 
 export const REGISTER_KINDS = ['terms', 'privacy', 'consent'] as const
 
@@ -62,18 +62,8 @@ export async function registerAccount(
   const passwordError = validateNewPassword(password, normalized ?? email)
   if (passwordError) fieldErrors.password = PASSWORD_ERRORS[passwordError]
 
-  const acceptance = await checkSubmittedAcceptance(form, [...REGISTER_KINDS], locale)
-  if (!acceptance.ok && acceptance.changedTitles.length) {
-    return {
-      ok: false,
-      status: 409,
-      failure: versionsChangedFailure(acceptance.changedTitles, locale, fieldErrors, values),
-    }
-  }
-  if (!acceptance.ok) Object.assign(fieldErrors, acceptance.fieldErrors)
-  if (Object.keys(fieldErrors).length || !acceptance.ok) {
-    return { ok: false, status: 400, failure: formFailure(fieldErrors, values) }
-  }
+  const acceptance = await checkSubmittedAcceptance(form, [...REGISTER_KINDS], locale, { fieldErrors, values })
+  if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
 
   const t = getFixedT(locale, ['account'])
   const guestId = readGuestId(request)

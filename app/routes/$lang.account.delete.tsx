@@ -6,13 +6,12 @@ import {
   type MetaFunction,
   type HeadersFunction,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { ConfirmationField } from '~/components/confirmation-field'
+import { AccountClosed, ClosingConfirmation, WhatEnds, WhatIsKept } from '~/components/account-closing'
 import { keepRetryAfter } from '~/lib/form'
 import { confirmationFor, confirmationPhrase, deleteOwnAccount } from '~/account/delete.server'
 import { getSessionUser, requireUser } from '~/auth/session.server'
-import { FormErrorSummary } from '~/components/form-fields'
 import { getDb } from '~/db/client.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
@@ -63,52 +62,24 @@ export default function DeleteAccount() {
   const page = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>() as FormFailure | undefined
   const { t } = useTranslation('account-data')
-  const navigation = useNavigation()
   const { locale } = page
-  if (page.done) {
-    return (
-      <main id="main">
-        <h1>{t('delete.doneTitle')}</h1>
-        <p role="status">{t('delete.doneText')}</p>
-        <p>
-          <Link to={`/${locale}`}>{t('closing.home')}</Link>
-        </p>
-      </main>
-    )
-  }
+  if (page.done) return <AccountClosed locale={locale} title={t('delete.doneTitle')} text={t('delete.doneText')} />
   return (
     <main id="main">
       <h1>{t('delete.title')}</h1>
       <p>{t('delete.lead')}</p>
       <h2>{t('closing.whatHappensHeading')}</h2>
-      <ul>
-        <li>{t('closing.signedOut')}</li>
-        <li>{t('closing.erased')}</li>
-        <li>{t('closing.irreversible')}</li>
-      </ul>
-      <h2>{t('closing.keptHeading')}</h2>
-      <p>{t('closing.kept')}</p>
-      <p>{t('closing.keptPeriod')}</p>
-      <p>{t('closing.pseudonymousId', { id: page.userId })}</p>
-      <p>
-        <Link to={`/${locale}/privacy`}>{t('closing.policyLink')}</Link>
-      </p>
-      <p>
-        {t('closing.exportFirst')} <Link to={`/${locale}/account/export`}>{t('accountLinks.export')}</Link>
-      </p>
+      <WhatEnds />
+      <WhatIsKept locale={locale} userId={page.userId} />
       <p>
         {t('delete.withdrawInstead')} <Link to={`/${locale}/account/withdraw`}>{t('accountLinks.withdraw')}</Link>
       </p>
-      <h2>{t('closing.confirmHeading')}</h2>
-      <Form method="post" className="form" noValidate>
-        <FormErrorSummary failure={failure} />
-        <ConfirmationField confirmation={page.confirmation} phrase={page.phrase} failure={failure} />
-        <p>
-          <button type="submit" disabled={navigation.state === 'submitting'}>
-            {t('delete.submit')}
-          </button>
-        </p>
-      </Form>
+      <ClosingConfirmation
+        confirmation={page.confirmation}
+        phrase={page.phrase}
+        failure={failure}
+        submitLabel={t('delete.submit')}
+      />
       <p>
         <Link to={`/${locale}/account`}>{t('closing.backToAccount')}</Link>
       </p>

@@ -6,9 +6,9 @@ import {
   type MetaFunction,
   type HeadersFunction,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { ConfirmationField } from '~/components/confirmation-field'
+import { AccountClosed, ClosingConfirmation, WhatEnds, WhatIsKept } from '~/components/account-closing'
 import { keepRetryAfter } from '~/lib/form'
 import {
   confirmationFor,
@@ -17,7 +17,6 @@ import {
   withdrawConsentAndClose,
 } from '~/account/delete.server'
 import { getSessionUser, requireUser } from '~/auth/session.server'
-import { FormErrorSummary } from '~/components/form-fields'
 import { getDb } from '~/db/client.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
@@ -74,30 +73,15 @@ export default function WithdrawConsent() {
   const page = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>() as FormFailure | undefined
   const { t } = useTranslation('account-data')
-  const navigation = useNavigation()
   const { locale } = page
-  if (page.done) {
-    return (
-      <main id="main">
-        <h1>{t('withdraw.doneTitle')}</h1>
-        <p role="status">{t('withdraw.doneText')}</p>
-        <p>
-          <Link to={`/${locale}`}>{t('closing.home')}</Link>
-        </p>
-      </main>
-    )
-  }
+  if (page.done) return <AccountClosed locale={locale} title={t('withdraw.doneTitle')} text={t('withdraw.doneText')} />
   return (
     <main id="main">
       <h1>{t('withdraw.title')}</h1>
       <p>{t('withdraw.lead')}</p>
       <h2>{t('withdraw.consequenceHeading')}</h2>
       <p>{t('withdraw.consequence')}</p>
-      <ul>
-        <li>{t('closing.signedOut')}</li>
-        <li>{t('closing.erased')}</li>
-        <li>{t('closing.irreversible')}</li>
-      </ul>
+      <WhatEnds />
       {page.withdrawing.map((d) => (
         <p key={`${d.locale}-${d.version}`}>
           {t('withdraw.withdrawing', { title: d.title, version: d.version })}{' '}
@@ -105,27 +89,14 @@ export default function WithdrawConsent() {
         </p>
       ))}
       <p>{t('withdraw.recorded')}</p>
-      <h2>{t('closing.keptHeading')}</h2>
-      <p>{t('closing.kept')}</p>
-      <p>{t('closing.keptPeriod')}</p>
-      <p>{t('closing.pseudonymousId', { id: page.userId })}</p>
-      <p>
-        <Link to={`/${locale}/privacy`}>{t('closing.policyLink')}</Link>
-      </p>
-      <p>
-        {t('closing.exportFirst')} <Link to={`/${locale}/account/export`}>{t('accountLinks.export')}</Link>
-      </p>
-      <h2>{t('closing.confirmHeading')}</h2>
-      <Form method="post" className="form" noValidate>
-        <FormErrorSummary failure={failure} />
-        <ConfirmationField confirmation={page.confirmation} phrase={page.phrase} failure={failure} />
-        <p>
-          {/* The ledger records this text as the wording of the withdrawal (withdrawalWording). */}
-          <button type="submit" disabled={navigation.state === 'submitting'}>
-            {t('withdraw.submit')}
-          </button>
-        </p>
-      </Form>
+      <WhatIsKept locale={locale} userId={page.userId} />
+      {/* The ledger records the button text as the wording of the withdrawal (withdrawalWording). */}
+      <ClosingConfirmation
+        confirmation={page.confirmation}
+        phrase={page.phrase}
+        failure={failure}
+        submitLabel={t('withdraw.submit')}
+      />
       <p>
         <Link to={`/${locale}/account`}>{t('closing.backToAccount')}</Link>
       </p>

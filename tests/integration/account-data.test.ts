@@ -12,6 +12,7 @@ import type * as RegisterPage from '~/routes/$lang.register'
 import type * as GuestPage from '~/routes/$lang.guest'
 import type * as LoginPage from '~/routes/$lang.login'
 import { isolateProcessDatabase } from '../db'
+import { type DataResult, closeAppResources } from './support'
 
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
@@ -60,18 +61,13 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  const { closeDb } = await import('~/db/client.server')
-  const { closeContentSource } = await import('~/legal/content/index.server')
-  closeContentSource()
-  await closeDb()
+  await closeAppResources()
   rmSync(dir, { recursive: true, force: true })
   await dropOwnDatabase()
 })
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-type DataResult = { data: Record<string, unknown>; init: ResponseInit | null }
 
 async function settle(fn: () => unknown): Promise<unknown> {
   try {

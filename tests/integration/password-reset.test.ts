@@ -15,6 +15,7 @@ import type * as Env from '~/env.server'
 import type * as I18n from '~/i18n/i18next.server'
 import type * as Mailer from '~/mail/mailer.server'
 import { isolateProcessDatabase } from '../db'
+import { type DataResult, statusOf, thrownBy } from './support'
 
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
@@ -28,8 +29,6 @@ delete process.env.PUBLIC_URL
 
 const OLD = 'first garden of copper'
 const NEW = 'second river of glass'
-
-type DataResult = { data: Record<string, unknown>; init: ResponseInit | null }
 
 let db: Database
 let routes: {
@@ -125,17 +124,6 @@ function linkIn(text: string) {
   if (!link) throw new Error('no link in the message')
   return new URL(link)
 }
-
-async function thrownBy(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the loader to throw')
-}
-
-const statusOf = (thrown: unknown) => (thrown instanceof Response ? thrown.status : (thrown as DataResult).init?.status)
 
 /** Runs `fn` with NODE_ENV=production, then restores the test settings. */
 async function inProduction<T>(fn: () => Promise<T>): Promise<T> {

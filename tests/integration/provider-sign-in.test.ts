@@ -8,6 +8,7 @@ import type * as StartRoute from '~/routes/auth.$provider'
 import type * as CallbackRoute from '~/routes/auth.$provider.callback'
 import type * as CompleteRoute from '~/routes/$lang.register.complete'
 import { isolateProcessDatabase } from '../db'
+import { closeAppResources } from './support'
 
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
@@ -88,10 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server.close()
-  const { closeDb } = await import('~/db/client.server')
-  const { closeContentSource } = await import('~/legal/content/index.server')
-  closeContentSource()
-  await closeDb()
+  await closeAppResources()
   rmSync(dir, { recursive: true, force: true })
   await dropOwnDatabase()
 })

@@ -14,6 +14,7 @@ import type * as ChangesRoute from '~/routes/$lang.$kind.changes'
 import type * as LogoutRoute from '~/routes/$lang.logout'
 import type * as Reaccept from '~/account/reaccept.server'
 import { isolateProcessDatabase } from '../db'
+import { type DataResult, closeAppResources, thrownBy } from './support'
 
 // Asking again, through the routes, against the process-wide database and a
 // dataset whose changes took effect yesterday (loaders use the real clock).
@@ -55,8 +56,6 @@ writeDataset()
 process.env.DATA_DIR = dir
 process.env.CONTENT_DATASET = datasetPath
 
-type DataResult = { data: Record<string, unknown>; init: ResponseInit | null }
-
 let routes: {
   accept: typeof AcceptRoute
   account: typeof AccountRoute
@@ -87,10 +86,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  const { closeDb } = await import('~/db/client.server')
-  const { closeContentSource } = await import('~/legal/content/index.server')
-  closeContentSource()
-  await closeDb()
+  await closeAppResources()
   await dropDatabase?.()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -166,15 +162,6 @@ function post(url: string, fields: Record<string, string>, headers: Record<strin
 
 const EVIDENCE = { clientIp: '203.0.113.7' }
 const USER_AGENT = 'Mozilla/5.0 (reaccept test)'
-
-async function thrownBy(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected it to throw')
-}
 
 /** The Location of a redirect a loader or action threw or returned. */
 function locationOf(result: unknown): string | null {

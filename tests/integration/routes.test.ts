@@ -13,6 +13,7 @@ import type * as LanguageRoute from '~/routes/language'
 import type * as WebhookRoute from '~/routes/webhooks.sanity'
 import type * as ReadyzRoute from '~/routes/readyz'
 import { isolateProcessDatabase } from '../db'
+import { type DataResult, closeAppResources, statusOf, thrownBy } from './support'
 
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
@@ -65,22 +66,6 @@ process.env.DATA_DIR = dir
 process.env.CONTENT_DATASET = datasetPath
 process.env.SANITY_WEBHOOK_SECRET = WEBHOOK_SECRET
 
-type DataResult = { data: Record<string, unknown>; init: ResponseInit | null }
-
-async function thrownBy(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the loader to throw')
-}
-
-function statusOf(thrown: unknown): number | undefined {
-  if (thrown instanceof Response) return thrown.status
-  return (thrown as DataResult).init?.status
-}
-
 const request = (url: string, headers: Record<string, string> = {}) =>
   new Request(`http://localhost${url}`, { headers })
 const args = (url: string, params: Record<string, string>, headers?: Record<string, string>) => ({
@@ -120,10 +105,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  const { closeDb } = await import('~/db/client.server')
-  const { closeContentSource } = await import('~/legal/content/index.server')
-  closeContentSource()
-  await closeDb()
+  await closeAppResources()
   rmSync(dir, { recursive: true, force: true })
   await dropOwnDatabase()
 })
