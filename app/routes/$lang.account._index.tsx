@@ -8,6 +8,7 @@ import { formatDate } from '~/i18n/format'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { textField } from '~/lib/form'
+import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'account-data'] }
 
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const locale = routeLocale(params)
   const { user } = await requireUser(request, locale)
-  const form = await request.formData()
+  const form = await readForm(request)
   const intent = textField(form, 'intent', 40)
   // Changing the account waits for pending new versions to be accepted (sign-out, export and deletion never wait).
   if (intent === 'revoke' || intent === 'signout-everywhere') await requireCurrentVersionsAccepted(request, locale)

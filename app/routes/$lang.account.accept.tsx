@@ -18,6 +18,7 @@ import { routeLocale } from '~/i18n/route-locale'
 import { textField, type FormFailure } from '~/lib/form'
 import { requestEvidence } from '~/load-context'
 import type { loader as layoutLoader } from './$lang'
+import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'reaccept'] }
 
@@ -42,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
-  const form = await request.formData()
+  const form = await readForm(request)
   const redirectTo = continuePath(textField(form, 'redirectTo', 2000), locale)
 
   // The layout's notice posts here too: this route owns asking about new versions.

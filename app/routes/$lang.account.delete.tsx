@@ -17,6 +17,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import type { FormFailure } from '~/lib/form'
 import { requestEvidence } from '~/load-context'
+import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'account-data'] }
 
@@ -45,7 +46,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireUser(request, locale)
   const result = await deleteOwnAccount(
     request,
-    await request.formData(),
+    await readForm(request),
     user,
     locale,
     requestEvidence(request, context),

@@ -16,6 +16,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
 import type { FormFailure } from '~/lib/form'
+import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
-  const result = await requestResetLink(request, await request.formData(), locale, requestEvidence(request, context))
+  const result = await requestResetLink(request, await readForm(request), locale, requestEvidence(request, context))
   // Redirect after POST: a reload does not send a second mail.
   if (result.ok) return redirect(`/${locale}/forgot-password?sent=1`, { headers: result.headers })
   return data(result.failure, { status: result.status, headers: result.headers })

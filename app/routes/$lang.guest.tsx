@@ -24,6 +24,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
 import type { FormFailure } from '~/lib/form'
+import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account'] }
 
@@ -45,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
-  const result = await startGuestSession(await request.formData(), locale, requestEvidence(request, context))
+  const result = await startGuestSession(await readForm(request), locale, requestEvidence(request, context))
   if (result.ok) return redirect(`/${locale}/guest`, { headers: result.headers })
   return data({ ...result.failure, ...(await acceptanceFormData([...GUEST_KINDS], locale)) }, { status: result.status })
 }

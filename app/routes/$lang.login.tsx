@@ -16,6 +16,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
 import { safeRedirect, type FormFailure, keepRetryAfter } from '~/lib/form'
+import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
-  const result = await signIn(request, await request.formData(), requestEvidence(request, context))
+  const result = await signIn(request, await readForm(request), requestEvidence(request, context))
   if (result.ok) return redirect(destination(request, locale), { headers: result.headers })
   return data(result.failure, { status: result.status, headers: result.headers })
 }

@@ -19,6 +19,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import type { FormFailure } from '~/lib/form'
 import { requestEvidence } from '~/load-context'
+import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account'] }
 
@@ -41,7 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
   const result = await completeProviderSignup(
     request,
-    await request.formData(),
+    await readForm(request),
     locale,
     requestEvidence(request, context),
   )

@@ -19,6 +19,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
 import type { FormFailure } from '~/lib/form'
+import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 
@@ -36,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
-  const result = await registerAccount(request, await request.formData(), locale, requestEvidence(request, context))
+  const result = await registerAccount(request, await readForm(request), locale, requestEvidence(request, context))
   if (result.ok) return redirect(`/${locale}/account?welcome=1`, { headers: result.headers })
   // The form comes back with the versions in force now (they may have changed).
   return data(

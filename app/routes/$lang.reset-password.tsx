@@ -12,6 +12,7 @@ import { completeReset, inspectResetLink } from '~/account/password-reset.server
 import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
+import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const locale = routeLocale(params)
-  const result = await completeReset(await request.formData(), new URL(request.url))
+  const result = await completeReset(await readForm(request), new URL(request.url))
   if (result.ok) return redirect(`/${locale}/reset-password?done=1`)
   return data(
     { ...result.failure, refusedMessage: result.refusal?.message ?? null },

@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
-import { serializeLanguageCookie } from '~/i18n/i18next.server'
+import { detectLocale, getFixedT, serializeLanguageCookie } from '~/i18n/i18next.server'
 import { isLocale } from '~/i18n/locales'
 
 /**
@@ -10,7 +10,13 @@ import { isLocale } from '~/i18n/locales'
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   const lang = url.searchParams.get('lang')
-  if (!isLocale(lang)) throw new Response('Unknown language', { status: 400 })
+  if (!isLocale(lang)) {
+    const t = getFixedT(await detectLocale(request), 'common')
+    throw new Response(t('errors.unknownLanguage'), {
+      status: 400,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    })
+  }
   const next = url.searchParams.get('next') ?? ''
   const safeNext =
     next.startsWith(`/${lang}`) && !next.startsWith('//') && !next.includes('\\') && /^\/[a-z]{2}(\/|\?|#|$)/.test(next)
