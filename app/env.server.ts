@@ -58,8 +58,44 @@ const schema = z
     /** The privacy policy keeps IP and user agent of acceptance records 3 years. */
     LEDGER_IP_RETENTION_DAYS: z.coerce.number().int().min(365).max(3650).default(1095),
     SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    /** Image engine: 'local' (preview engine, not AI, no set-up) or 'openai' (OpenAI Images API or a compatible one). */
+    IMAGE_ENGINE: z.enum(['local', 'openai']).default('local'),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: z.url().default('https://api.openai.com/v1'),
+    OPENAI_IMAGE_MODEL: z.string().min(1).default('gpt-image-1'),
+    /** One engine call (all images of a job) may take this long before it counts as a timeout. */
+    ENGINE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
+    /** Extra HTTP attempts an engine adapter makes on 429/5xx/network errors within one job attempt. */
+    ENGINE_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    /** Generation workers inside the web process; 0 leaves jobs to `npm run worker` processes. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(32).default(2),
+    /** A running job's lease; a worker that stops renewing it loses the job to another worker. */
+    JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+    /** Attempts per job before it fails for good and its credits are refunded. */
+    JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    /** A JSON file with prompt moderation rules; the shipped rules when unset. */
+    MODERATION_RULES_FILE: optionalString,
+    S3_BUCKET: optionalString,
+    S3_REGION: z.string().min(1).default('ru-central1'),
+    S3_ENDPOINT: optionalString.pipe(z.url().optional()),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: z
+      .enum(['true', 'false', '1', '0', ''])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
   })
   .superRefine((env, ctx) => {
+    if (env.IMAGE_ENGINE === 'openai' && !env.OPENAI_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: "is required when IMAGE_ENGINE is 'openai'" })
+    }
+    if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_ACCESS_KEY_ID'],
+        message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_BUCKET is set',
+      })
+    }
     if (env.NODE_ENV === 'production' && env.SANITY_PROJECT_ID && !env.SANITY_WEBHOOK_SECRET) {
       ctx.addIssue({
         code: 'custom',
