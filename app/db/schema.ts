@@ -224,3 +224,169 @@ export type SessionRow = typeof sessions.$inferSelect
 export type GuestRow = typeof guests.$inferSelect
 export type AcceptanceRow = typeof acceptances.$inferSelect
 export type NewAcceptanceRow = typeof acceptances.$inferInsert
+
+// ---------------------------------------------------------------------------
+// Credits (issue 4)
+
+/**
+ * Who holds credits and owns generations: `user:<id>` or `guest:<id>`. One
+ * text key lets the ledger, the balance and the jobs name their holder the
+ * same way; the user_id/guest_id columns beside it carry the foreign keys.
+ */
+export type CreditOwner = `user:${string}` | `guest:${string}`
+
+export const CREDIT_REASONS = ['grant', 'purchase', 'generation', 'refund', 'adjustment'] as const
+export type CreditReason = (typeof CREDIT_REASONS)[number]
+
+/**
+ * The current balance of each holder, kept beside the ledger and changed only
+ * in the same transaction as a ledger row. The CHECK makes a negative balance
+ * impossible whatever the code does.
+ */
+export const creditBalances = pgTable(
+  'credit_balances',
+  {
+    owner: text('owner').$type<CreditOwner>().primaryKey(),
+    userId: text('user_id').references(() => users.id),
+    guestId: text('guest_id').references(() => guests.id),
+    balance: integer('balance').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('credit_balances_not_negative', sql`${t.balance} >= 0`),
+    check('credit_balances_one_holder', sql`num_nonnulls(${t.userId}, ${t.guestId}) = 1`),
+    check(
+      'credit_balances_owner_matches',
+      sql`${t.owner} = coalesce('user:' || ${t.userId}, 'guest:' || ${t.guestId})`,
+    ),
+  ],
+)
+
+/**
+ * Every movement of credits, as a signed integer, with what caused it
+ * (reference type and id: 'job' + job id, 'order' + order id, 'guest' + guest
+ * id for the welcome grant, 'guest-link' + guest id when a guest's credits
+ * move to the account it registered). Append-only (migration 0006). The
+ * unique key makes each cause count once per holder: a job is charged once
+ * and refunded at most once, an order credits once.
+ */
+export const creditMovements = pgTable(
+  'credit_movements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    owner: text('owner')
+      .$type<CreditOwner>()
+      .notNull()
+      .references(() => creditBalances.owner),
+    delta: integer('delta').notNull(),
+    reason: text('reason', { enum: CREDIT_REASONS }).notNull(),
+    referenceType: text('reference_type').notNull(),
+    referenceId: text('reference_id').notNull(),
+    /** The balance right after this movement: the ledger can be audited row by row. */
+    balanceAfter: integer('balance_after').notNull(),
+    note: text('note'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('credit_movements_delta_not_zero', sql`${t.delta} <> 0`),
+    check('credit_movements_balance_after_not_negative', sql`${t.balanceAfter} >= 0`),
+    check('credit_movements_reason_check', oneOf(sql`${t.reason}`, CREDIT_REASONS)),
+    unique('credit_movements_once_per_cause').on(t.owner, t.reason, t.referenceType, t.referenceId),
+    index('credit_movements_owner_idx').on(t.owner, t.createdAt),
+  ],
+)
+
+// ---------------------------------------------------------------------------
+// Generation jobs (issue 4)
+
+export const JOB_STATUS_VALUES = ['queued', 'running', 'done', 'failed', 'canceled'] as const
+
+/**
+ * The generation queue and history in one table. Workers claim queued rows
+ * (and running rows whose lease has expired) with FOR UPDATE SKIP LOCKED;
+ * only the worker holding the lease can finish a job.
+ */
+export const generationJobs = pgTable(
+  'generation_jobs',
+  {
+    id: uuid('id').primaryKey(),
+    owner: text('owner').$type<CreditOwner>().notNull(),
+    userId: text('user_id').references(() => users.id),
+    guestId: text('guest_id').references(() => guests.id),
+    status: text('status', { enum: JOB_STATUS_VALUES }).notNull().default('queued'),
+    prompt: text('prompt').notNull(),
+    style: text('style').notNull(),
+    aspectRatio: text('aspect_ratio').notNull(),
+    count: integer('count').notNull(),
+    seed: integer('seed').notNull(),
+    cost: integer('cost').notNull(),
+    engine: text('engine').notNull(),
+    engineKind: text('engine_kind', { enum: ['local', 'ai'] }).notNull(),
+    /** The re-encoded upload, or null (none, or removed after the retention period). */
+    sourceImageKey: text('source_image_key'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    /** Not before this time (back-off between attempts). */
+    runAfter: timestamp('run_after', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
+    failureCode: text('failure_code'),
+    refundedCredits: integer('refunded_credits').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    check('generation_jobs_status_check', oneOf(sql`${t.status}`, JOB_STATUS_VALUES)),
+    check('generation_jobs_count_check', sql`${t.count} between 1 and 4`),
+    check('generation_jobs_cost_check', sql`${t.cost} >= 0`),
+    check('generation_jobs_refund_check', sql`${t.refundedCredits} between 0 and ${t.cost}`),
+    check('generation_jobs_one_holder', sql`num_nonnulls(${t.userId}, ${t.guestId}) >= 1`),
+    index('generation_jobs_owner_idx').on(t.owner, t.createdAt),
+    index('generation_jobs_queue_idx')
+      .on(t.runAfter, t.createdAt)
+      .where(sql`${t.status} = 'queued'`),
+    index('generation_jobs_lease_idx')
+      .on(t.leaseExpiresAt)
+      .where(sql`${t.status} = 'running'`),
+    index('generation_jobs_guest_idx').on(t.guestId),
+  ],
+)
+
+/** The images of a finished job; written in the same transaction that marks the job done. */
+export const generationImages = pgTable(
+  'generation_images',
+  {
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => generationJobs.id, { onDelete: 'cascade' }),
+    index: integer('index').notNull(),
+    storageKey: text('storage_key').notNull(),
+    mimeType: text('mime_type').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    bytes: integer('bytes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.index] })],
+)
+
+/** Prompts the moderation rules refused, kept for review (terms 8.3: a person may ask for one to be checked). */
+export const moderationRefusals = pgTable(
+  'moderation_refusals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    owner: text('owner').$type<CreditOwner>(),
+    userId: text('user_id').references(() => users.id),
+    guestId: text('guest_id').references(() => guests.id),
+    prompt: text('prompt').notNull(),
+    category: text('category').notNull(),
+    ruleId: text('rule_id').notNull(),
+    matched: text('matched').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('moderation_refusals_created_idx').on(t.createdAt), index('moderation_refusals_owner_idx').on(t.owner)],
+)
+
+export type CreditMovementRow = typeof creditMovements.$inferSelect
+export type GenerationJobRow = typeof generationJobs.$inferSelect
+export type GenerationImageRow = typeof generationImages.$inferSelect

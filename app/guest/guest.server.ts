@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, eq, isNull, lt, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
-import { guests, type GuestRow } from '~/db/schema'
+import { grantGuestCredits, moveGuestCredits } from '~/credits/ledger.server'
+import { generationJobs, guests, moderationRefusals, type CreditOwner, type GuestRow } from '~/db/schema'
 import { getEnv } from '~/env.server'
 import { getSigningSecret } from './secret.server'
 
@@ -19,10 +20,11 @@ const MAX_AGE_SECONDS = 30 * 24 * 60 * 60
 const GUEST_ID = /^[A-Za-z0-9_-]{32}$/
 const TOUCH_INTERVAL_MS = 60 * 60 * 1000
 
-/** Inserts a guest in the caller's transaction and returns its id. */
+/** Inserts a guest with its free credits (GUEST_FREE_CREDITS) in the caller's transaction and returns its id. */
 export async function createGuest(tx: Database): Promise<string> {
   const id = randomBytes(24).toString('base64url')
   await tx.insert(guests).values({ id })
+  await grantGuestCredits(tx, id, getEnv().GUEST_FREE_CREDITS)
   return id
 }
 
@@ -86,7 +88,15 @@ export async function linkGuestToUser(tx: Database, guestId: string, userId: str
     .set({ linkedUserId: userId, linkedAt: sql`now()` })
     .where(and(eq(guests.id, guestId), isNull(guests.linkedUserId)))
     .returning({ id: guests.id })
-  if (linked) return 'linked'
+  if (linked) {
+    // The same person goes on with an account: their generations and what is
+    // left of their credits go with them.
+    const owner: CreditOwner = `user:${userId}`
+    await tx.update(generationJobs).set({ owner, userId }).where(eq(generationJobs.guestId, guestId))
+    await tx.update(moderationRefusals).set({ owner, userId }).where(eq(moderationRefusals.guestId, guestId))
+    await moveGuestCredits(tx, guestId, userId)
+    return 'linked'
+  }
   const [row] = await tx
     .select({ linkedUserId: guests.linkedUserId })
     .from(guests)
