@@ -9,6 +9,8 @@ import {
   useLocation,
   useRouteLoaderData,
 } from '@remix-run/react'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useChangeLanguage } from 'remix-i18next/react'
 import { RouteErrorPage } from './components/error-page'
@@ -16,12 +18,14 @@ import { detectLocale, getFixedT } from './i18n/i18next.server'
 import { LOCALES, type Locale } from './i18n/locales'
 import { getEnv } from './env.server'
 import stylesheet from './styles/app.css?url'
+import generationStylesheet from './styles/generation.css?url'
 import printStylesheet from './styles/print.css?url'
 
 export const handle = { i18n: ['common'] }
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
+  { rel: 'stylesheet', href: generationStylesheet },
   { rel: 'stylesheet', href: printStylesheet, media: 'print' },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
@@ -103,7 +107,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />
+  // One client per browser tab, created once: generation status and history queries share its cache.
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } }),
+  )
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Outlet />
+    </QueryClientProvider>
+  )
 }
 
 export function ErrorBoundary() {

@@ -3,11 +3,15 @@ import { deleteExpiredSessions } from './auth/session.server'
 import { startRetentionSchedule } from './consent/retention.server'
 import { closeDb, getDb, type Database } from './db/client.server'
 import { getEnv } from './env.server'
+import { getEngine } from './generation/engines/index.server'
+import { GenerationWorker } from './generation/worker.server'
+import { getStorage } from './storage/index.server'
 import { logger } from './log.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'
 
 let retention: { stop(): void } | undefined
 let housekeeping: NodeJS.Timeout | undefined
+let worker: GenerationWorker | undefined
 
 const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 
@@ -45,11 +49,29 @@ export async function prepareServer() {
   void sweepExpired(db)
   housekeeping = setInterval(() => void sweepExpired(db), HOUSEKEEPING_INTERVAL_MS)
   housekeeping.unref()
+  worker = startWorker(db, env.WORKER_CONCURRENCY)
+}
+
+/** Generation workers inside this process (WORKER_CONCURRENCY; 0 leaves the queue to `npm run worker`). */
+export function startWorker(db: Database, concurrency: number) {
+  if (concurrency <= 0) return undefined
+  const env = getEnv()
+  const started = new GenerationWorker({
+    db,
+    storage: getStorage(),
+    engine: getEngine(),
+    concurrency,
+    leaseSeconds: env.JOB_LEASE_SECONDS,
+    timeoutMs: env.ENGINE_TIMEOUT_MS,
+  })
+  started.start()
+  return started
 }
 
 /** Closes what prepareServer opened, on SIGTERM/SIGINT. */
 export async function shutdownServer() {
   retention?.stop()
   clearInterval(housekeeping)
+  await worker?.stop()
   await closeDb()
 }

@@ -1,5 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import { deleteAccountData, verifyPasswordForUser } from '~/auth/accounts.server'
+import { removeJobFiles } from '~/generation/jobs.server'
+import { getStorage } from '~/storage/index.server'
 import { normalizeEmail } from '~/auth/password.server'
 import { signOut, type SessionUser } from '~/auth/session.server'
 import {
@@ -149,9 +151,21 @@ export async function deleteOwnAccount(
   const db = await getDb()
   const refusal = await reauthenticate(db, user, form, locale, 'delete', evidence)
   if (refusal) return refusal
-  await deleteAccountData(db, user.id)
+  const { generationIds } = await deleteAccountData(db, user.id)
+  await removeGenerationFiles(generationIds)
   logger.info({ event: 'account.deleted', userId: user.id }, 'account deleted at the owner’s request')
   return { ok: true, headers: await closedAccountHeaders(request, db) }
+}
+
+/** The photos and images of deleted generations; their rows are already gone. */
+async function removeGenerationFiles(jobIds: string[]) {
+  const storage = getStorage()
+  const failed: string[] = []
+  for (const id of jobIds) await removeJobFiles(storage, id).catch(() => failed.push(id))
+  if (failed.length > 0) {
+    // The rows are gone, so nothing links to these files any more; they are listed for removal by hand.
+    logger.error({ event: 'generation.files-orphaned', jobIds: failed }, 'files of deleted generations left behind')
+  }
 }
 
 function fromArchive(archived: NonNullable<Awaited<ReturnType<typeof getArchivedVersion>>>): CurrentVersion {
@@ -214,7 +228,7 @@ export async function withdrawConsentAndClose(
   if (refusal) return refusal
   const documents = await consentToWithdraw(db, user.id, locale)
   const wording = withdrawalWording(locale)
-  await db.transaction(async (tx) => {
+  const { generationIds } = await db.transaction(async (tx) => {
     // recordAcceptances takes each kind once per call; a person may have given consent in both languages.
     for (const document of documents) {
       await withdrawConsent(tx, {
@@ -226,8 +240,9 @@ export async function withdrawConsentAndClose(
         action: { type: 'account', id: user.id },
       })
     }
-    await deleteAccountData(tx, user.id)
+    return deleteAccountData(tx, user.id)
   })
+  await removeGenerationFiles(generationIds)
   if (documents.length === 0) {
     // The wish to stop processing is honoured even with nothing to name in the ledger.
     logger.warn({ event: 'consent.withdrawn.unrecorded', userId: user.id }, 'no consent version to record')

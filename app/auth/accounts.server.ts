@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
-import { oauthAccounts, passwordResetTokens, users, type UserRow } from '~/db/schema'
+import { generationJobs, moderationRefusals, oauthAccounts, passwordResetTokens, users, type UserRow } from '~/db/schema'
 import type { Locale } from '~/i18n/locales'
 import {
   hashPassword,
@@ -181,12 +181,13 @@ export async function setPassword(tx: Database, userId: string, newPassword: str
 /**
  * Erases what identifies the person: e-mail, password, name and roles go,
  * deletedAt is set, and sessions, provider links and reset tokens are
- * deleted. The row itself stays so acceptance records keep a subject, which
+ * deleted, and so are the generations (rows here; files by the caller). The
+ * row itself stays so acceptance records keep a subject, which
  * is now only a pseudonymous id. Runs in a transaction of its own (a
  * savepoint inside the caller's).
  */
-export async function deleteAccountData(tx: Database, userId: string): Promise<void> {
-  await tx.transaction(async (inner) => {
+export async function deleteAccountData(tx: Database, userId: string): Promise<{ generationIds: string[] }> {
+  return tx.transaction(async (inner) => {
     await inner
       .update(users)
       .set({
@@ -201,5 +202,13 @@ export async function deleteAccountData(tx: Database, userId: string): Promise<v
     await signOutEverywhere(inner, userId)
     await inner.delete(oauthAccounts).where(eq(oauthAccounts.userId, userId))
     await inner.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
+    // Generations and refused prompts are the person's content: they go with
+    // the account. The caller removes the files once this has committed.
+    await inner.delete(moderationRefusals).where(eq(moderationRefusals.userId, userId))
+    const removed = await inner
+      .delete(generationJobs)
+      .where(eq(generationJobs.owner, `user:${userId}`))
+      .returning({ id: generationJobs.id })
+    return { generationIds: removed.map((r) => r.id) }
   })
 }

@@ -9,13 +9,28 @@ export function languageSwitchHref(pathname: string, search: string, target: Loc
   return `/language?${new URLSearchParams({ lang: target, next }).toString()}`
 }
 
-type Viewer = { kind: 'user'; email: string | null } | { kind: 'guest' } | null
+type Viewer = { kind: 'user'; email: string | null; credits: number } | { kind: 'guest'; credits: number } | null
+
+/** The balance, linking to the person's generations. */
+function Balance({ locale, credits }: { locale: Locale; credits: number }) {
+  const { t } = useTranslation('common')
+  return (
+    <Link
+      to={`/${locale}/history`}
+      className="balance"
+      aria-label={t('balance.label', { credits: t('credits', { count: credits }) })}
+    >
+      {t('credits', { count: credits })}
+    </Link>
+  )
+}
 
 function AccountLinks({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
   const { t } = useTranslation('account')
   if (viewer?.kind === 'user') {
     return (
       <div className="account-links">
+        <Balance locale={locale} credits={viewer.credits} />
         <Link to={`/${locale}/account`}>{t('nav.account')}</Link>
         <Form method="post" action={`/${locale}/logout`} className="inline-form">
           <button type="submit" className="link-button">
@@ -27,6 +42,7 @@ function AccountLinks({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
   }
   return (
     <div className="account-links">
+      {viewer?.kind === 'guest' ? <Balance locale={locale} credits={viewer.credits} /> : null}
       {viewer?.kind === 'guest' ? <Link to={`/${locale}/guest`}>{t('nav.guest')}</Link> : null}
       <Link to={`/${locale}/login`}>{t('nav.signIn')}</Link>
       <Link to={`/${locale}/register`}>{t('nav.register')}</Link>

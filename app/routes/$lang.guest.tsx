@@ -67,6 +67,11 @@ export default function Guest() {
         <h1>{t('guest.title')}</h1>
         <p>{t('guest.already', { date: formatDate(guest.since, locale) })}</p>
         <p>
+          <Link className="button-link" to={`/${locale}#generate`}>
+            {t('guest.startCreating')}
+          </Link>
+        </p>
+        <p>
           <Link to={`/${locale}/register`}>{t('guest.registerCta')}</Link>
         </p>
         <h2>{t('guest.history')}</h2>

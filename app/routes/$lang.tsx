@@ -7,22 +7,26 @@ import { SiteHeader } from '~/components/site-header'
 import { VersionNotice } from '~/components/version-notice'
 import { isLocale } from '~/i18n/locales'
 import { getSessionUser } from '~/auth/session.server'
+import { balanceOf } from '~/credits/ledger.server'
+import { getDb } from '~/db/client.server'
 import { readGuestId } from '~/guest/guest.server'
 import { getSiteSettings } from '~/legal/documents.server'
 
 export const handle = { i18n: ['common', 'account', 'reaccept'] }
 
-export type Viewer = { kind: 'user'; email: string | null } | { kind: 'guest' } | null
+export type Viewer = { kind: 'user'; email: string | null; credits: number } | { kind: 'guest'; credits: number } | null
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const locale = params.lang
   // Only ru and en exist; anything else is a (localized) 404 from the root boundary.
   if (!isLocale(locale)) throw data('Unknown language', { status: 404 })
   const [settings, session] = await Promise.all([getSiteSettings(locale), getSessionUser(request)])
+  const guestId = session ? null : readGuestId(request)
+  const db = await getDb()
   const viewer: Viewer = session
-    ? { kind: 'user', email: session.user.email }
-    : readGuestId(request)
-      ? { kind: 'guest' }
+    ? { kind: 'user', email: session.user.email, credits: await balanceOf(db, `user:${session.user.id}`) }
+    : guestId
+      ? { kind: 'guest', credits: await balanceOf(db, `guest:${guestId}`) }
       : null
   const notices = await versionNoticesFor(request, locale, session)
   return data(

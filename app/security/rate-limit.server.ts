@@ -19,6 +19,8 @@ export const RATE_LIMIT_POLICIES = {
   'register-ip': { limit: 10, windowSeconds: 60 * 60 },
   'reset-ip': { limit: 5, windowSeconds: 60 * 60 },
   'reset-account': { limit: 3, windowSeconds: 60 * 60 },
+  // Generous for a person, a brake for a script: credits are the real limit.
+  'generate-ip': { limit: 30, windowSeconds: 60 },
 } as const satisfies Record<string, RateLimitRule>
 
 export type RateLimitPolicy = keyof typeof RATE_LIMIT_POLICIES

@@ -1,5 +1,7 @@
 import { setupServer } from 'msw/node'
 import { googleHandlers } from './google'
+import { openaiHandlers } from './openai'
+import { s3Handlers } from './s3'
 import { sanityHandlers } from './sanity'
 import { vkHandlers } from './vk'
 import { yandexHandlers } from './yandex'
@@ -9,7 +11,14 @@ import { yandexHandlers } from './yandex'
  * their own file here. Tests start it with
  * `server.listen({ onUnhandledRequest: 'error' })` and stop it in afterAll.
  */
-export const handlers = [...sanityHandlers, ...googleHandlers, ...yandexHandlers, ...vkHandlers]
+export const handlers = [
+  ...sanityHandlers,
+  ...googleHandlers,
+  ...yandexHandlers,
+  ...vkHandlers,
+  ...s3Handlers,
+  ...openaiHandlers,
+]
 
 export const server = setupServer(...handlers)
 

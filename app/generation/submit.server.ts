@@ -1,0 +1,178 @@
+import { requireCurrentVersionsAccepted } from '~/account/reaccept.server'
+import { getDb } from '~/db/client.server'
+import { moderationRefusals } from '~/db/schema'
+import { getEnv } from '~/env.server'
+import { getFixedT } from '~/i18n/i18next.server'
+import type { Locale } from '~/i18n/locales'
+import { formFailure, type FormFailure } from '~/lib/form'
+import { logger } from '~/log.server'
+import { checkLimits } from '~/security/rate-limit.server'
+import { getStorage } from '~/storage/index.server'
+import { getEngine } from './engines/index.server'
+import { createJob, currentGenerator, toJobView, type Generator } from './jobs.server'
+import { checkPrompt, loadModerationRules } from './moderation'
+import {
+  isAspectRatio,
+  isStyle,
+  MAX_IMAGES,
+  MIN_IMAGES,
+  PROMPT_MAX_LENGTH,
+  type AspectRatio,
+  type Style,
+} from './options'
+import { preparePhoto, readGenerationForm } from './upload.server'
+import type { JobView } from './view'
+
+export type SubmitOutcome =
+  | { ok: true; job: JobView; balance: number }
+  | {
+      ok: false
+      status: 400 | 401 | 402 | 413 | 415 | 422 | 429
+      failure: FormFailure
+      retryAfter?: number
+      /** The request body was not read to its end (a refused upload). */
+      unreadBody?: boolean
+    }
+
+type Fields = { prompt: string; style: Style; aspectRatio: AspectRatio; count: number }
+
+/** The generation form's fields, checked; field errors are keys in the `generate` namespace. */
+export function parseFields(
+  raw: Record<string, string>,
+): { ok: true; fields: Fields } | { ok: false; failure: FormFailure } {
+  const values = {
+    prompt: (raw.prompt ?? '').slice(0, PROMPT_MAX_LENGTH + 100),
+    style: raw.style ?? 'none',
+    aspectRatio: raw.aspectRatio ?? '1:1',
+    count: raw.count ?? '1',
+  }
+  const prompt = values.prompt.replace(/\r\n/g, '\n').trim()
+  const count = Number(values.count)
+  const errors: Record<string, string> = {}
+  if (prompt === '') errors.prompt = 'errors.prompt-required'
+  else if ([...prompt].length > PROMPT_MAX_LENGTH) errors.prompt = 'errors.prompt-too-long'
+  if (!isStyle(values.style)) errors.style = 'errors.bad-style'
+  if (!isAspectRatio(values.aspectRatio)) errors.aspectRatio = 'errors.bad-ratio'
+  if (!/^\d$/.test(values.count) || count < MIN_IMAGES || count > MAX_IMAGES) errors.count = 'errors.bad-count'
+  if (Object.keys(errors).length > 0) return { ok: false, failure: formFailure(errors, values) }
+  return {
+    ok: true,
+    fields: { prompt, style: values.style as Style, aspectRatio: values.aspectRatio as AspectRatio, count },
+  }
+}
+
+/**
+ * One submission of the generation form, in the order the terms promise:
+ * the form and photo are read within their limits, the fields checked, the
+ * prompt moderated, the photo validated and re-encoded, and only then are
+ * credits charged together with the job row. Every refusal is a 4xx with a
+ * localized message key and leaves nothing behind.
+ */
+export async function submitGeneration(
+  request: Request,
+  locale: Locale,
+  clientIp: string | null,
+): Promise<SubmitOutcome | { ok: false; status: 401; failure: FormFailure; needsSession: true }> {
+  const db = await getDb()
+  const generator = await currentGenerator(request, db)
+  if (!generator) {
+    return { ok: false, status: 401, needsSession: true, failure: formFailure({}, {}, 'errors.no-session') }
+  }
+  // Someone who declined a material new version goes to the interstitial first.
+  await requireCurrentVersionsAccepted(request, locale)
+
+  const limited = await checkLimits(db, [{ policy: 'generate-ip', subject: clientIp }])
+  if (!limited.ok) {
+    return {
+      ok: false,
+      status: 429,
+      retryAfter: limited.retryAfterSeconds,
+      failure: formFailure({}, {}, 'errors.rate-limited'),
+    }
+  }
+
+  const form = await readGenerationForm(request)
+  if (!form.ok) {
+    return {
+      ok: false,
+      status: form.failure.status,
+      unreadBody: true,
+      failure: formFailure({}, {}, `upload.${form.failure.code}`),
+    }
+  }
+  const parsed = parseFields(form.input.fields)
+  if (!parsed.ok) return { ok: false, status: 422, failure: parsed.failure }
+  const { fields } = parsed
+  const values = {
+    prompt: fields.prompt,
+    style: fields.style,
+    aspectRatio: fields.aspectRatio,
+    count: String(fields.count),
+  }
+
+  const verdict = checkPrompt(fields.prompt, loadModerationRules(getEnv().MODERATION_RULES_FILE))
+  if (!verdict.ok) {
+    await recordRefusal(generator, fields.prompt, verdict)
+    const t = getFixedT(locale, 'generate')
+    return {
+      ok: false,
+      status: 422,
+      failure: formFailure({ prompt: 'moderation.field' }, values, 'moderation.refused', {
+        category: t(`moderation.categories.${verdict.category}`),
+      }),
+    }
+  }
+
+  let photo = null
+  if (form.input.photo) {
+    const prepared = await preparePhoto(form.input.photo)
+    if (!prepared.ok) {
+      return {
+        ok: false,
+        status: prepared.failure.status,
+        failure: formFailure({ photo: `upload.${prepared.failure.code}` }, values),
+      }
+    }
+    photo = prepared.photo
+  }
+
+  const result = await createJob(
+    db,
+    getStorage(),
+    getEngine(),
+    generator,
+    { ...fields, photo },
+    {
+      maxAttempts: getEnv().JOB_MAX_ATTEMPTS,
+    },
+  )
+  if (!result.ok) {
+    return {
+      ok: false,
+      status: 402,
+      failure: formFailure({}, values, 'errors.not-enough-credits', { balance: result.balance, needed: result.needed }),
+    }
+  }
+  return { ok: true, job: toJobView(result.job, [], null), balance: result.balance }
+}
+
+async function recordRefusal(
+  generator: Generator,
+  prompt: string,
+  verdict: { category: string; ruleId: string; matched: string },
+) {
+  const db = await getDb()
+  await db.insert(moderationRefusals).values({
+    owner: generator.owner,
+    userId: generator.userId,
+    guestId: generator.guestId,
+    prompt,
+    category: verdict.category,
+    ruleId: verdict.ruleId,
+    matched: verdict.matched,
+  })
+  logger.warn(
+    { event: 'generation.refused', owner: generator.owner, category: verdict.category, rule: verdict.ruleId },
+    'prompt refused by moderation rules',
+  )
+}

@@ -1,0 +1,57 @@
+// `npm run worker`: generation workers in their own process, beside or
+// instead of the ones inside the web server (WORKER_CONCURRENCY there).
+// Any number of these may run at once against one PostgreSQL database.
+import { existsSync } from 'node:fs'
+import { EnvError, getEnv } from '../app/env.server'
+import { closeDb, getDb } from '../app/db/client.server'
+import { getEngine } from '../app/generation/engines/index.server'
+import { GenerationWorker } from '../app/generation/worker.server'
+import { logger } from '../app/log.server'
+import { getStorage } from '../app/storage/index.server'
+
+if (existsSync('.env')) process.loadEnvFile('.env')
+
+function settings() {
+  try {
+    return getEnv()
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
+const env = settings()
+if (!env.DATABASE_URL) {
+  console.error(
+    'npm run worker needs DATABASE_URL: the embedded database (PGlite) can be opened by one process only, ' +
+      'so without PostgreSQL the workers run inside the web server (WORKER_CONCURRENCY).',
+  )
+  process.exit(1)
+}
+
+const concurrency = Number(process.env.WORKER_PROCESS_CONCURRENCY ?? '') || Math.max(1, env.WORKER_CONCURRENCY)
+const db = await getDb()
+const worker = new GenerationWorker({
+  db,
+  storage: getStorage(),
+  engine: getEngine(),
+  concurrency,
+  leaseSeconds: env.JOB_LEASE_SECONDS,
+  timeoutMs: env.ENGINE_TIMEOUT_MS,
+})
+worker.start()
+
+let stopping = false
+async function stop(signal: string) {
+  if (stopping) return
+  stopping = true
+  logger.info({ signal, worker: worker.id }, 'worker shutting down')
+  await worker.stop()
+  await closeDb()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop('SIGTERM'))
+process.on('SIGINT', () => void stop('SIGINT'))
