@@ -4,6 +4,7 @@ import { startRetentionSchedule } from './consent/retention.server'
 import { closeDb, getDb, type Database } from './db/client.server'
 import { getEnv } from './env.server'
 import { getEngine } from './generation/engines/index.server'
+import { sweepOldPhotos } from './generation/jobs.server'
 import { GenerationWorker } from './generation/worker.server'
 import { getStorage } from './storage/index.server'
 import { logger } from './log.server'
@@ -15,13 +16,14 @@ let worker: GenerationWorker | undefined
 
 const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 
-/** Removes rows that only matter until they expire: sessions, reset tokens, rate-limit windows. */
+/** Removes what only matters until it expires: sessions, reset tokens, rate-limit windows, uploaded photos after 30 days. */
 async function sweepExpired(db: Database) {
   try {
     await deleteExpiredSessions(db)
     const tokens = await sweepPasswordResetTokens(db)
     const windows = await sweepRateLimitWindows(db)
-    logger.info({ event: 'housekeeping', tokens, windows }, 'expired rows removed')
+    const photos = await sweepOldPhotos(db, getStorage())
+    logger.info({ event: 'housekeeping', tokens, windows, photos }, 'expired rows removed')
   } catch (error) {
     logger.error({ err: error, event: 'housekeeping.failed' }, 'housekeeping failed')
   }

@@ -1,8 +1,9 @@
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm'
 import { listSessions } from '~/auth/session.server'
 import { acceptanceHistory, type LedgerSubject } from '~/consent/ledger.server'
 import type { Database } from '~/db/client.server'
-import { guests, oauthAccounts, users } from '~/db/schema'
+import { balanceOf, creditHistory } from '~/credits/ledger.server'
+import { generationImages, generationJobs, guests, oauthAccounts, users } from '~/db/schema'
 import { logger } from '~/log.server'
 
 /**
@@ -112,12 +113,77 @@ const acceptances = section('acceptances', async ({ db, userId }) =>
   })),
 )
 
+// Generations with their settings and links to the files; the links work for
+// the signed-in owner only (the same check as on the site).
+const generations = section('generations', async ({ db, userId }) => {
+  const owner = `user:${userId}` as const
+  const jobs = await db
+    .select()
+    .from(generationJobs)
+    .where(eq(generationJobs.owner, owner))
+    .orderBy(desc(generationJobs.createdAt))
+  const images = jobs.length
+    ? await db
+        .select()
+        .from(generationImages)
+        .where(
+          inArray(
+            generationImages.jobId,
+            jobs.map((j) => j.id),
+          ),
+        )
+        .orderBy(asc(generationImages.index))
+    : []
+  return jobs.map((job) => ({
+    id: job.id,
+    prompt: job.prompt,
+    style: job.style,
+    aspectRatio: job.aspectRatio,
+    imageCount: job.count,
+    seed: job.seed,
+    engine: job.engine,
+    engineKind: job.engineKind,
+    status: job.status,
+    costCredits: job.cost,
+    refundedCredits: job.refundedCredits,
+    failureCode: job.failureCode,
+    createdAt: job.createdAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    photoPath: job.sourceImageKey ? `/media/uploads/${job.id}` : null,
+    images: images
+      .filter((image) => image.jobId === job.id)
+      .map((image) => ({
+        index: image.index,
+        path: `/media/generations/${job.id}/${image.index}`,
+        mimeType: image.mimeType,
+        width: image.width,
+        height: image.height,
+        bytes: image.bytes,
+      })),
+  }))
+})
+
+// Every credit movement of the account, including what came over from its guest sessions.
+const credits = section('credits', async ({ db, userId }) => {
+  const owner = `user:${userId}` as const
+  return {
+    balance: await balanceOf(db, owner),
+    movements: (await creditHistory(db, owner)).map((m) => ({
+      delta: m.delta,
+      reason: m.reason,
+      cause: { type: m.referenceType, id: m.referenceId },
+      balanceAfter: m.balanceAfter,
+      at: m.createdAt,
+    })),
+  }
+})
+
 /**
  * The sections of the export, in file order. Later issues add theirs here
- * (generations, payments, cookieConsents), each a `section(key, collect)`
+ * (payments, cookieConsents), each a `section(key, collect)`
  * reading through its own module, and describe it in docs/data-export.md.
  */
-export const EXPORT_SECTIONS = [profile, sessions, guestSessions, acceptances] as const
+export const EXPORT_SECTIONS = [profile, sessions, guestSessions, acceptances, generations, credits] as const
 
 type Sections = typeof EXPORT_SECTIONS
 export type PersonalDataExport = {

@@ -254,3 +254,34 @@ export async function deleteAllJobsOf(db: Database, storage: ObjectStorage, owne
   for (const job of jobs) await removeJobFiles(storage, job.id)
   return jobs.length
 }
+
+/** The privacy policy keeps uploaded photos 30 days from upload. */
+export const PHOTO_RETENTION_DAYS = 30
+
+/**
+ * Removes uploaded photos older than the retention period (files first, then
+ * the reference), leaving the generation and its results. Jobs still waiting
+ * or running keep theirs until they end. Returns how many were removed.
+ */
+export async function sweepOldPhotos(db: Database, storage: ObjectStorage, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - PHOTO_RETENTION_DAYS * 24 * 60 * 60 * 1000)
+  const due = await db
+    .select({ id: generationJobs.id, key: generationJobs.sourceImageKey })
+    .from(generationJobs)
+    .where(
+      and(
+        sql`${generationJobs.sourceImageKey} is not null`,
+        lt(generationJobs.createdAt, cutoff),
+        inArray(generationJobs.status, ['done', 'failed', 'canceled']),
+      ),
+    )
+    .limit(500)
+  let removed = 0
+  for (const job of due) {
+    if (!job.key) continue
+    await storage.delete([job.key])
+    await db.update(generationJobs).set({ sourceImageKey: null }).where(eq(generationJobs.id, job.id))
+    removed++
+  }
+  return removed
+}

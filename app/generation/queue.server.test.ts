@@ -5,7 +5,7 @@ import { generationImages, generationJobs } from '~/db/schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { fakeImages, guestWithCredits, memoryStorage, scriptedEngine } from '../../tests/support/generation'
 import { EngineError } from './engines/types'
-import { createJob, deleteJob, jobStatus, type NewJob } from './jobs.server'
+import { createJob, deleteJob, jobStatus, sweepOldPhotos, type NewJob } from './jobs.server'
 import { cancelQueuedJob, claimNextJob, completeJob, reapAbandonedJobs, recordFailure } from './queue.server'
 import { GenerationWorker } from './worker.server'
 
@@ -245,5 +245,26 @@ describe('the worker', () => {
     } finally {
       await worker.stop()
     }
+  })
+})
+
+describe('photo retention', () => {
+  it('removes uploaded photos 30 days after upload and keeps the generation', async () => {
+    const { db } = handle
+    const storage = memoryStorage()
+    const generator = await guestWithCredits(db, 2)
+    const photo = { bytes: Buffer.from('photo'), mimeType: 'image/webp' as const, width: 64, height: 64 }
+    const created = await createJob(db, storage, engine, generator, { ...request, photo }, { maxAttempts: 3 })
+    if (!created.ok) throw new Error('expected a job')
+    const worker = new GenerationWorker({ db, storage, engine, concurrency: 1, leaseSeconds: 30, timeoutMs: 5000 })
+    await worker.runOnce()
+    const day = 24 * 60 * 60 * 1000
+    expect(await sweepOldPhotos(db, storage, new Date(Date.now() + 29 * day))).toBe(0)
+    expect(storage.objects.has(`uploads/${created.job.id}/source.webp`)).toBe(true)
+    expect(await sweepOldPhotos(db, storage, new Date(Date.now() + 31 * day))).toBeGreaterThanOrEqual(1)
+    expect(storage.objects.has(`uploads/${created.job.id}/source.webp`)).toBe(false)
+    const status = await jobStatus(db, created.job.id, generator.owner)
+    expect(status?.job).toMatchObject({ status: 'done', sourceImageUrl: null })
+    expect(status?.job.images).toHaveLength(2)
   })
 })
