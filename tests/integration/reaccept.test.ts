@@ -504,3 +504,29 @@ describe('a version coming into force while the interstitial is open', () => {
     expect(rows.map((row) => [row.kind, row.locale, row.version])).toEqual([['terms', 'en', 3]])
   })
 })
+
+describe('generating images', () => {
+  it('holds someone who has not accepted a material new version at the interstitial, charging nothing', async () => {
+    const guest = await guestWhoAcceptedV1()
+    const home = await import('~/routes/$lang._index')
+    const { balanceOf } = await import('~/credits/ledger.server')
+    const { generationJobs } = await import('~/db/schema')
+    const { eq } = await import('drizzle-orm')
+    const before = await balanceOf(await db(), `guest:${guest.guestId}`)
+    const body = new FormData()
+    body.set('prompt', 'a lighthouse in the fog')
+    body.set('style', 'none')
+    body.set('aspectRatio', '1:1')
+    body.set('count', '1')
+    const request = new Request('http://localhost/ru?index', {
+      method: 'POST',
+      body,
+      headers: { Cookie: guest.cookie, Referer: 'http://localhost/ru' },
+    })
+    const thrown = await thrownBy(() => home.action({ request, params: { lang: 'ru' }, context: {} }))
+    expect(locationOf(thrown)).toBe('/ru/account/accept?redirectTo=%2Fru')
+    expect(await balanceOf(await db(), `guest:${guest.guestId}`)).toBe(before)
+    const jobs = await (await db()).select().from(generationJobs).where(eq(generationJobs.guestId, guest.guestId))
+    expect(jobs).toHaveLength(0)
+  })
+})
