@@ -319,6 +319,8 @@ describe('/:lang/account/export', () => {
       'sessions',
       'guestSessions',
       'acceptances',
+      'generations',
+      'credits',
     ])
 
     expect(file.profile).toMatchObject({
@@ -539,6 +541,84 @@ describe('/:lang/account/delete', () => {
     )
     expect(newcomer!.user.email).toBe(person.email)
     expect(newcomer!.user.id).not.toBe(person.userId)
+  })
+
+  it('takes the generations and their files with the account, after the export listed them', async () => {
+    const person = await registerPerson('painter')
+    const { getDb } = await import('~/db/client.server')
+    const { applyMovement } = await import('~/credits/ledger.server')
+    const { createJob } = await import('~/generation/jobs.server')
+    const { getStorage } = await import('~/storage/index.server')
+    const { createLocalEngine } = await import('~/generation/engines/local.server')
+    const { GenerationWorker } = await import('~/generation/worker.server')
+    const db = await getDb()
+    const owner = `user:${person.userId}` as const
+    await db.transaction((tx) =>
+      applyMovement(tx, { owner, delta: 2, reason: 'adjustment', referenceType: 'test', referenceId: person.userId }),
+    )
+    const engine = createLocalEngine({ longSide: 128 })
+    const photo = { bytes: Buffer.from('a photo'), mimeType: 'image/webp' as const, width: 64, height: 64 }
+    const created = await createJob(
+      db,
+      getStorage(),
+      engine,
+      { owner, userId: person.userId, guestId: null, session: null },
+      { prompt: 'a lantern in the snow', style: 'vintage', aspectRatio: '1:1', count: 2, photo: null },
+      { maxAttempts: 1 },
+    )
+    if (!created.ok) throw new Error('expected a job')
+    await new GenerationWorker({
+      db,
+      storage: getStorage(),
+      engine,
+      concurrency: 1,
+      leaseSeconds: 30,
+      timeoutMs: 20_000,
+    }).runOnce()
+    await getStorage().put(`uploads/${created.job.id}/source.webp`, photo.bytes, photo.mimeType)
+    const files = async () => [
+      ...((await getStorage().get(`generations/${created.job.id}/a1/0.webp`)) ? ['0'] : []),
+      ...((await getStorage().get(`generations/${created.job.id}/a1/1.webp`)) ? ['1'] : []),
+      ...((await getStorage().get(`uploads/${created.job.id}/source.webp`)) ? ['photo'] : []),
+    ]
+    expect(await files()).toEqual(['0', '1', 'photo'])
+
+    const exported = asResponse(
+      await routes.exportFile.loader({
+        request: get('/ru/account/export.json', person.cookie),
+        params: { lang: 'ru' },
+        context: {},
+      }),
+    )
+    const document = (await exported.json()) as {
+      generations: Array<{ id: string; status: string; images: Array<{ path: string }> }>
+      credits: { balance: number; movements: Array<{ reason: string }> }
+    }
+    expect(document.generations).toMatchObject([
+      {
+        id: created.job.id,
+        status: 'done',
+        images: [
+          { path: `/media/generations/${created.job.id}/0` },
+          { path: `/media/generations/${created.job.id}/1` },
+        ],
+      },
+    ])
+    expect(document.credits.balance).toBe(0)
+    expect(document.credits.movements.map((m) => m.reason)).toEqual(['generation', 'adjustment'])
+
+    const response = asResponse(
+      await routes.deletePage.action({
+        request: post('/ru/account/delete', { password: PASSWORD }, person.cookie),
+        params: { lang: 'ru' },
+        context: { clientIp: '203.0.113.10' },
+      }),
+    )
+    expect(response.status).toBe(302)
+    expect(await files()).toEqual([])
+    const { generationJobs } = await import('~/db/schema')
+    const { eq } = await import('drizzle-orm')
+    expect(await db.select().from(generationJobs).where(eq(generationJobs.owner, owner))).toEqual([])
   })
 
   it('has accounts without a password confirm with their e-mail address', async () => {
