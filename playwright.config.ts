@@ -43,7 +43,7 @@ const ACCOUNTS_DATASET = 'tests/fixtures/e2e/accounts-dataset.ndjson'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SEED_SPECS = /(seed-content|accessibility)\.spec\.ts$/
-const ACCOUNTS_SPECS = /accounts\.spec\.ts$/
+const ACCOUNTS_SPECS = /(accounts|generation)\.spec\.ts$/
 const REACCEPT_SPECS = /reaccept\.spec\.ts$/
 
 function server(name: string, port: number, dataset?: string, extraArgs: string[] = []) {

@@ -1,6 +1,19 @@
 import { expect, test, type Page } from '@playwright/test'
+import { startGuestOverHttp } from './support/accounts'
 import { expectAccessible, hydrated } from './support/axe'
-import { LOCALES } from './support/ui-text'
+import {
+  expectImageLoaded,
+  fillGenerationForm,
+  generateOverHttp,
+  jobCard,
+  openImage,
+  photoInput,
+  samplePhoto,
+  statusBadge,
+  submitGenerate,
+  waitForJobDone,
+} from './support/generation'
+import { LOCALES, ui } from './support/ui-text'
 
 // axe-core in a real browser, on the shipped seed content. Serious and
 // critical findings fail the test; moderate and minor ones are attached to
@@ -46,6 +59,51 @@ for (const locale of LOCALES) {
     test('not-found page', async ({ page }) => {
       await open(page, `/${locale}/no-such-page`, 404)
       await expectAccessible(page, `/${locale}/no-such-page`)
+    })
+
+    test('generation as a guest: the form, a finished job, the full-size dialog, the job page, the history', async ({
+      page,
+      baseURL,
+    }) => {
+      await startGuestOverHttp(page.request, baseURL, locale)
+      await open(page, `/${locale}`)
+      await expectAccessible(page, `/${locale} as a guest`)
+
+      // The form with a photo chosen, then the job card below it once the job is done.
+      await fillGenerationForm(page, locale, { prompt: 'A lighthouse at dawn', style: 'neon', count: 2 })
+      await photoInput(page, locale).setInputFiles({
+        name: 'sample.png',
+        mimeType: 'image/png',
+        buffer: await samplePhoto('png'),
+      })
+      await expectAccessible(page, `/${locale} with a photo chosen`)
+      await submitGenerate(page, locale).click()
+      const card = jobCard(page)
+      await expect(statusBadge(card, locale, 'done')).toBeVisible({ timeout: 20_000 })
+      const opener = openImage(card, locale, 1, 2)
+      await expectImageLoaded(opener.locator('img'))
+      await expectAccessible(page, `/${locale} with a finished job`)
+      await opener.click()
+      await expect(page.getByRole('dialog')).toBeVisible()
+      await expectAccessible(page, `/${locale} with the full-size dialog open`)
+      await page.keyboard.press('Escape')
+      await expect(page.getByRole('dialog')).toBeHidden()
+
+      // A refused form, with its messages.
+      await fillGenerationForm(page, locale, { prompt: 'nude photo of a child', count: 1 })
+      await submitGenerate(page, locale).click()
+      await expect(page.getByRole('main').getByRole('alert')).toBeVisible()
+      await expectAccessible(page, `/${locale} with a refused prompt`)
+
+      const id = await generateOverHttp(page.request, baseURL, locale, { prompt: 'A ginger cat on a red sofa' })
+      await waitForJobDone(page.request, id)
+      await open(page, `/${locale}/generations/${id}`)
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(ui(locale, 'generate:results.pageTitle'))
+      await expectAccessible(page, `/${locale}/generations/:id`)
+
+      await open(page, `/${locale}/history`)
+      await expect(page.getByRole('main').locator('ol.history > li')).toHaveCount(2)
+      await expectAccessible(page, `/${locale}/history`)
     })
   })
 }
