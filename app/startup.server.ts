@@ -5,6 +5,7 @@ import { closeDb, getDb, type Database } from './db/client.server'
 import { getEnv } from './env.server'
 import { getEngine } from './generation/engines/index.server'
 import { sweepOldPhotos } from './generation/jobs.server'
+import { loadModerationRules } from './generation/moderation'
 import { GenerationWorker } from './generation/worker.server'
 import { getStorage } from './storage/index.server'
 import { logger } from './log.server'
@@ -37,6 +38,8 @@ async function sweepExpired(db: Database) {
  */
 export async function prepareServer() {
   const env = getEnv()
+  // A broken moderation rules file stops the start, not the first prompt.
+  loadModerationRules(env.MODERATION_RULES_FILE)
   const started = Date.now()
   const db = await getDb()
   logger.info(

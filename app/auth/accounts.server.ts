@@ -1,7 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
-import { generationJobs, moderationRefusals, oauthAccounts, passwordResetTokens, users, type UserRow } from '~/db/schema'
+import {
+  generationJobs,
+  moderationRefusals,
+  oauthAccounts,
+  passwordResetTokens,
+  users,
+  type UserRow,
+} from '~/db/schema'
 import type { Locale } from '~/i18n/locales'
 import {
   hashPassword,

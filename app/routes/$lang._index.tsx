@@ -133,7 +133,7 @@ function CurrentJob({ initial }: { initial: JobStatusResponse }) {
 }
 
 export default function Home() {
-  const { locale, guestCredits, engineKind, balance, defaults } = useLoaderData<typeof loader>()
+  const { locale, guestCredits, engineKind, balance, defaults, viewer } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const fetcher = useFetcher<ActionData>()
   const navigation = useNavigation()
@@ -158,6 +158,7 @@ export default function Home() {
           balance={current ? current.balance : balance}
           guestFreeCredits={guestCredits}
           engineKind={engineKind}
+          viewerKind={viewer}
           defaults={valuesOf(result) ?? defaults}
           failure={failureOf(result)}
           busy={busy}

@@ -49,6 +49,10 @@ export type GenerationFormProps = {
   defaults?: { prompt?: string; style?: Style; aspectRatio?: AspectRatio; count?: number }
   failure?: GenerationFormFailure | null
   busy?: boolean
+  /** Who is generating: guests are offered to register when short of credits. */
+  viewerKind?: 'user' | 'guest' | null
+  /** Where credits can be bought; no link while there is no such page. */
+  buyHref?: string
   onSubmit?: (form: HTMLFormElement, event: React.FormEvent<HTMLFormElement>) => void
 }
 
@@ -75,6 +79,8 @@ export function GenerationForm({
   defaults,
   failure,
   busy = false,
+  viewerKind = null,
+  buyHref,
   onSubmit,
 }: GenerationFormProps) {
   const { t } = useTranslation(['generate', 'common'])
@@ -210,10 +216,12 @@ export function GenerationForm({
           {notEnough ? (
             <div className="notice notice--warning">
               <p>{t('form.notEnough', { price: credits(price), balance: credits(balance) })}</p>
-              <p className="generation-form__links">
-                <Link to={`/${locale}/pricing`}>{t('form.buyCredits')}</Link>
-                <Link to={`/${locale}/register`}>{t('form.register')}</Link>
-              </p>
+              {buyHref || viewerKind !== 'user' ? (
+                <p className="generation-form__links">
+                  {buyHref ? <Link to={buyHref}>{t('form.buyCredits')}</Link> : null}
+                  {viewerKind !== 'user' ? <Link to={`/${locale}/register`}>{t('form.register')}</Link> : null}
+                </p>
+              ) : null}
             </div>
           ) : null}
         </div>
