@@ -1,3 +1,4 @@
+import { untilAborted } from '~/lib/abortable'
 import { randomUUID } from 'node:crypto'
 import os from 'node:os'
 import type { Database } from '~/db/client.server'
@@ -213,25 +214,6 @@ export class GenerationWorker {
       outcome === 'failed' ? 'generation failed, credits refunded' : 'generation attempt failed',
     )
   }
-}
-
-/** An engine that ignores its signal must not keep the job past its time limit. */
-function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
 }
 
 function abortReason(signal: AbortSignal, leaseLost: boolean) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { constants, type Stats } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { assertValidKey, type ObjectStorage } from './types'
+import { assertContentType, assertObjectKey, assertPrefix, type ObjectStorage } from './types'
 
 /**
  * Object storage as plain files under one directory (`DATA_DIR/media` in the
@@ -171,23 +171,6 @@ export function createLocalStorage(rootDir: string): ObjectStorage {
 
 function metaName(name: string): string {
   return `.${name}.meta`
-}
-
-/** An object key: a valid key that is not a prefix (no trailing slash). */
-function assertObjectKey(key: string): void {
-  assertValidKey(key)
-  if (key.endsWith('/')) throw new Error(`invalid storage key: ${JSON.stringify(key)} (ends with '/')`)
-}
-
-function assertPrefix(prefix: string): void {
-  assertValidKey(prefix)
-  if (!prefix.endsWith('/')) throw new Error(`invalid storage prefix: ${JSON.stringify(prefix)} (must end with '/')`)
-}
-
-function assertContentType(contentType: string): void {
-  if (contentType.length > 255 || !/^[\x21-\x7e][\x20-\x7e]*$/.test(contentType)) {
-    throw new Error(`invalid content type: ${JSON.stringify(contentType)}`)
-  }
 }
 
 function isInside(base: string, target: string): boolean {

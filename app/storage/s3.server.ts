@@ -7,7 +7,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3'
-import { assertValidKey, type ObjectStorage } from './types'
+import { assertContentType, assertObjectKey, assertPrefix, type ObjectStorage } from './types'
 
 export type S3StorageOptions = {
   bucket: string
@@ -160,21 +160,4 @@ function isMissingKey(error: unknown): boolean {
   if (error.name === 'NoSuchKey') return true
   // Some S3-compatible services answer a bare 404; a missing bucket is a configuration error, not a missing object.
   return error.$metadata.httpStatusCode === 404 && error.name !== 'NoSuchBucket'
-}
-
-/** An object key: a valid key that is not a prefix (no trailing slash). */
-function assertObjectKey(key: string): void {
-  assertValidKey(key)
-  if (key.endsWith('/')) throw new Error(`invalid storage key: ${JSON.stringify(key)} (ends with '/')`)
-}
-
-function assertPrefix(prefix: string): void {
-  assertValidKey(prefix)
-  if (!prefix.endsWith('/')) throw new Error(`invalid storage prefix: ${JSON.stringify(prefix)} (must end with '/')`)
-}
-
-function assertContentType(contentType: string): void {
-  if (contentType.length > 255 || !/^[\x21-\x7e][\x20-\x7e]*$/.test(contentType)) {
-    throw new Error(`invalid content type: ${JSON.stringify(contentType)}`)
-  }
 }

@@ -22,3 +22,20 @@ export function assertValidKey(key: string): void {
     throw new Error(`invalid storage key: ${JSON.stringify(key)}`)
   }
 }
+
+/** An object key: a valid key that is not a prefix (no trailing slash). */
+export function assertObjectKey(key: string): void {
+  assertValidKey(key)
+  if (key.endsWith('/')) throw new Error(`invalid storage key: ${JSON.stringify(key)} (ends with '/')`)
+}
+
+export function assertPrefix(prefix: string): void {
+  assertValidKey(prefix)
+  if (!prefix.endsWith('/')) throw new Error(`invalid storage prefix: ${JSON.stringify(prefix)} (must end with '/')`)
+}
+
+export function assertContentType(contentType: string): void {
+  if (contentType.length > 255 || !/^[\x21-\x7e][\x20-\x7e]*$/.test(contentType)) {
+    throw new Error(`invalid content type: ${JSON.stringify(contentType)}`)
+  }
+}

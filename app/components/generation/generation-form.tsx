@@ -56,6 +56,61 @@ export type GenerationFormProps = {
   onSubmit?: (form: HTMLFormElement, event: React.FormEvent<HTMLFormElement>) => void
 }
 
+type Choice = {
+  value: string
+  label: React.ReactNode
+  /** Uncontrolled groups give defaultChecked; controlled ones checked and onChange. */
+  defaultChecked?: boolean
+  checked?: boolean
+  onChange?: () => void
+}
+
+/** A group of radio buttons under a legend, with its error below. */
+function ChoiceGroup({
+  id,
+  name,
+  legend,
+  error,
+  options,
+}: {
+  id: string
+  name: string
+  legend: string
+  error: string | null | undefined
+  options: Choice[]
+}) {
+  const errorId = `${id}-error`
+  return (
+    <fieldset className="choices" aria-describedby={error ? errorId : undefined}>
+      <legend>{legend}</legend>
+      <div className="choices__options">
+        {options.map((option) => {
+          const inputId = `${id}-${option.value.replace(':', 'x')}`
+          return (
+            <div key={option.value} className="choice">
+              <input
+                type="radio"
+                id={inputId}
+                name={name}
+                value={option.value}
+                defaultChecked={option.defaultChecked}
+                checked={option.checked}
+                onChange={option.onChange}
+              />
+              <label htmlFor={inputId}>{option.label}</label>
+            </div>
+          )
+        })}
+      </div>
+      {error ? (
+        <p id={errorId} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  )
+}
+
 function clampCount(count: number | undefined): number {
   if (count === undefined || !Number.isInteger(count)) return MIN_IMAGES
   return Math.min(MAX_IMAGES, Math.max(MIN_IMAGES, count))
@@ -130,85 +185,55 @@ export function GenerationForm({
 
       <PhotoField id={`${id}-photo`} error={fieldError('photo')} hydrated={hydrated} />
 
-      <fieldset className="choices" aria-describedby={styleError ? `${id}-style-error` : undefined}>
-        <legend>{t('form.styleLegend')}</legend>
-        <div className="choices__options">
-          {STYLES.map((style) => (
-            <div key={style} className="choice">
-              <input
-                type="radio"
-                id={`${id}-style-${style}`}
-                name="style"
-                value={style}
-                defaultChecked={style === initialStyle}
-              />
-              <label htmlFor={`${id}-style-${style}`}>
-                <span className={`choice__swatch choice__swatch--${style}`} aria-hidden="true" />
-                {t(`styles.${style}`)}
-              </label>
-            </div>
-          ))}
-        </div>
-        {styleError ? (
-          <p id={`${id}-style-error`} className="field-error">
-            {styleError}
-          </p>
-        ) : null}
-      </fieldset>
+      <ChoiceGroup
+        id={`${id}-style`}
+        name="style"
+        legend={t('form.styleLegend')}
+        error={styleError}
+        options={STYLES.map((style) => ({
+          value: style,
+          defaultChecked: style === initialStyle,
+          label: (
+            <>
+              <span className={`choice__swatch choice__swatch--${style}`} aria-hidden="true" />
+              {t(`styles.${style}`)}
+            </>
+          ),
+        }))}
+      />
 
-      <fieldset className="choices" aria-describedby={ratioError ? `${id}-ratio-error` : undefined}>
-        <legend>{t('form.ratioLegend')}</legend>
-        <div className="choices__options">
-          {ASPECT_RATIOS.map((ratio) => {
-            const [w, h] = ratio.split(':')
-            const inputId = `${id}-ratio-${ratio.replace(':', 'x')}`
-            return (
-              <div key={ratio} className="choice">
-                <input
-                  type="radio"
-                  id={inputId}
-                  name="aspectRatio"
-                  value={ratio}
-                  defaultChecked={ratio === initialRatio}
-                />
-                <label htmlFor={inputId}>
-                  <span className="choice__shape" aria-hidden="true" style={{ aspectRatio: `${w} / ${h}` }} />
-                  {t(ratioKey(ratio))}
-                </label>
-              </div>
-            )
-          })}
-        </div>
-        {ratioError ? (
-          <p id={`${id}-ratio-error`} className="field-error">
-            {ratioError}
-          </p>
-        ) : null}
-      </fieldset>
+      <ChoiceGroup
+        id={`${id}-ratio`}
+        name="aspectRatio"
+        legend={t('form.ratioLegend')}
+        error={ratioError}
+        options={ASPECT_RATIOS.map((ratio) => {
+          const [w, h] = ratio.split(':')
+          return {
+            value: ratio,
+            defaultChecked: ratio === initialRatio,
+            label: (
+              <>
+                <span className="choice__shape" aria-hidden="true" style={{ aspectRatio: `${w} / ${h}` }} />
+                {t(ratioKey(ratio))}
+              </>
+            ),
+          }
+        })}
+      />
 
-      <fieldset className="choices" aria-describedby={countError ? `${id}-count-error` : undefined}>
-        <legend>{t('form.countLegend')}</legend>
-        <div className="choices__options">
-          {COUNTS.map((n) => (
-            <div key={n} className="choice">
-              <input
-                type="radio"
-                id={`${id}-count-${n}`}
-                name="count"
-                value={n}
-                checked={n === count}
-                onChange={() => setCount(n)}
-              />
-              <label htmlFor={`${id}-count-${n}`}>{t('images', { count: n })}</label>
-            </div>
-          ))}
-        </div>
-        {countError ? (
-          <p id={`${id}-count-error`} className="field-error">
-            {countError}
-          </p>
-        ) : null}
-      </fieldset>
+      <ChoiceGroup
+        id={`${id}-count`}
+        name="count"
+        legend={t('form.countLegend')}
+        error={countError}
+        options={COUNTS.map((n) => ({
+          value: String(n),
+          checked: n === count,
+          onChange: () => setCount(n),
+          label: t('images', { count: n }),
+        }))}
+      />
 
       <div className="generation-form__cost">
         <div aria-live="polite">

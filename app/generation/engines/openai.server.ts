@@ -1,3 +1,4 @@
+import { untilAborted } from '~/lib/abortable'
 import sharp, { type Metadata } from 'sharp'
 import { z } from 'zod'
 import { logger } from '~/log.server'
@@ -155,7 +156,7 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): ImageEngine {
         'image provider failed; retrying',
       )
       try {
-        await abortable(sleep(waitMs), signal)
+        await untilAborted(signal, sleep(waitMs))
       } catch (error) {
         throw stopped() ?? error
       }
@@ -276,24 +277,6 @@ async function decodeImages(body: unknown, input: EngineInput): Promise<EngineIm
 
 function abortedError(signal: AbortSignal): EngineError {
   return new EngineError('aborted', 'generation was cancelled', false, { cause: signal.reason })
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
 }
 
 /** Exponential backoff with jitter: 0.5–1× of 500 ms, 1 s, 2 s… capped at 8 s. */
