@@ -34,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const locale = routeLocale(params)
   const outcome = await jobPageAction(request, await readForm(request), params.id ?? '')
-  if (outcome.ok && outcome.intent === 'delete') throw redirect(`/${locale}/history`, 303)
+  if (outcome.ok && outcome.intent === 'delete') throw redirect(`/${locale}/history?deleted=1`, 303)
   if (outcome.ok) throw redirect(`/${locale}/generations/${params.id}`, 303)
   return data({ error: outcome.error }, { status: outcome.status })
 }

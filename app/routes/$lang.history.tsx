@@ -17,12 +17,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const generator = await currentGenerator(request, db)
   // Nobody to show a history for: sign in, or start as a guest from the home page.
   if (!generator) throw redirect(`/${locale}/login?${new URLSearchParams({ redirectTo: `/${locale}/history` })}`)
-  const pageParam = Number(new URL(request.url).searchParams.get('page') ?? '1')
+  const search = new URL(request.url).searchParams
+  const pageParam = Number(search.get('page') ?? '1')
   const page = Number.isInteger(pageParam) && pageParam > 0 ? pageParam : 1
   const history = await listJobs(db, generator.owner, page)
   const t = getFixedT(locale, ['generate', 'common'])
   return data(
-    { locale, ...history, title: `${t('history.title')} — ${t('common:siteName')}` },
+    {
+      locale,
+      ...history,
+      deleted: search.get('deleted') === '1',
+      title: `${t('history.title')} — ${t('common:siteName')}`,
+    },
     { headers: { 'Cache-Control': 'private, no-store' } },
   )
 }
@@ -33,7 +39,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const outcome = await jobPageAction(request, form, String(form.get('jobId') ?? ''))
   if (outcome.ok) {
     const page = String(form.get('page') ?? '')
-    throw redirect(`/${locale}/history${/^\d+$/.test(page) && page !== '1' ? `?page=${page}` : ''}`, 303)
+    const query = new URLSearchParams({ deleted: '1' })
+    if (/^\d+$/.test(page) && page !== '1') query.set('page', page)
+    throw redirect(`/${locale}/history?${query}`, 303)
   }
   return data({ error: outcome.error }, { status: outcome.status })
 }
@@ -42,13 +50,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: data.title }, { name: 'robots', content: 'noindex' }] : []
 
 export default function History() {
-  const { locale, jobs, page, pageCount } = useLoaderData<typeof loader>()
+  const { locale, jobs, page, pageCount, deleted } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const { t } = useTranslation(['generate'])
   return (
     <main id="main" className="history-page">
       <h1>{t('history.title')}</h1>
       <p>{t('history.lead')}</p>
+      {deleted && !actionData?.error ? (
+        <p className="notice" role="status">
+          {t('history.deleted')}
+        </p>
+      ) : null}
       {actionData?.error ? (
         <p className="form-error" role="alert">
           {t(actionData.error)}
