@@ -268,3 +268,44 @@ describe('photo retention', () => {
     expect(status?.job.images).toHaveLength(2)
   })
 })
+
+describe('waking workers', () => {
+  it('wakes every idle slot of a worker when jobs are queued in its process, without waiting for a poll', async () => {
+    const { db } = handle
+    const storage = memoryStorage()
+    const generator = await guestWithCredits(db, 2)
+    const started: number[] = []
+    const slow = scriptedEngine(async (input) => {
+      started.push(Date.now())
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      return fakeImages(input.count)
+    })
+    // A poll far longer than the test: only a wake-up can start these jobs in time.
+    const worker = new GenerationWorker({
+      db,
+      storage,
+      engine: slow,
+      concurrency: 2,
+      leaseSeconds: 30,
+      timeoutMs: 5000,
+      pollMs: 600_000,
+    })
+    worker.start()
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100)) // both slots asleep
+      const one = { ...request, count: 1 }
+      const jobs = await Promise.all([1, 2].map(() => createJob(db, storage, slow, generator, one, { maxAttempts: 3 })))
+      const ids = jobs.map((j) => (j.ok ? j.job.id : ''))
+      await expect
+        .poll(async () => Promise.all(ids.map(async (id) => (await jobStatus(db, id, generator.owner))?.job.status)), {
+          timeout: 5_000,
+        })
+        .toEqual(['done', 'done'])
+      // Both ran side by side: the second started while the first was still drawing.
+      expect(started).toHaveLength(2)
+      expect(Math.abs(started[1]! - started[0]!)).toBeLessThan(1000)
+    } finally {
+      await worker.stop()
+    }
+  })
+})

@@ -18,24 +18,25 @@ export type ClaimedJob = GenerationJobRow & { leaseOwner: string; attempts: numb
 
 /** Takes the oldest runnable job (queued and due, or running with an expired lease and attempts left). */
 export async function claimNextJob(db: Database, workerId: string, leaseSeconds: number): Promise<ClaimedJob | null> {
-  const result = await db.execute(sql`
-    update generation_jobs
-       set status = 'running',
-           attempts = attempts + 1,
-           lease_owner = ${workerId},
-           lease_expires_at = now() + make_interval(secs => ${leaseSeconds}),
-           started_at = coalesce(started_at, now())
-     where id = (
-       select id from generation_jobs
-        where (status = 'queued' and run_after <= now())
-           or (status = 'running' and lease_expires_at < now() and attempts < max_attempts)
-        order by created_at
-        limit 1
-        for update skip locked)
-    returning id`)
-  const id = (result as unknown as { rows: Array<{ id: string }> }).rows[0]?.id
-  if (!id) return null
-  const [job] = await db.select().from(generationJobs).where(eq(generationJobs.id, id))
+  const [job] = await db
+    .update(generationJobs)
+    .set({
+      status: 'running',
+      attempts: sql`${generationJobs.attempts} + 1`,
+      leaseOwner: workerId,
+      leaseExpiresAt: sql`now() + make_interval(secs => ${leaseSeconds})`,
+      startedAt: sql`coalesce(${generationJobs.startedAt}, now())`,
+    })
+    .where(
+      sql`${generationJobs.id} = (
+        select id from generation_jobs
+         where (status = 'queued' and run_after <= now())
+            or (status = 'running' and lease_expires_at < now() and attempts < max_attempts)
+         order by created_at
+         limit 1
+         for update skip locked)`,
+    )
+    .returning()
   return (job as ClaimedJob | undefined) ?? null
 }
 

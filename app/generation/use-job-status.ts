@@ -1,8 +1,10 @@
 import { useMutation, useQuery, useQueryClient, type Query } from '@tanstack/react-query'
 import { isFinished, type JobStatusResponse } from './view'
 
-/** How often a page asks about a job that is not finished yet. */
+/** How often a page asks about a job that is not finished yet: often at first (most jobs end within a second), then every second. */
 export const JOB_POLL_INTERVAL_MS = 1000
+export const JOB_FIRST_POLL_INTERVAL_MS = 200
+const FIRST_POLLS = 10
 
 export function jobQueryKey(jobId: string | null) {
   return ['generation', jobId] as const
@@ -45,7 +47,8 @@ function finished(query: Query<JobStatusResponse, Error, JobStatusResponse, Retu
 }
 
 /**
- * The status of one generation, asked for every second until it is finished
+ * The status of one generation, asked for every 200 ms for the first two
+ * seconds and then every second until it is finished
  * (done, failed or canceled), then never again. `initial` is the loader's
  * copy, so the first paint needs no request.
  */
@@ -61,7 +64,7 @@ export function useJobStatus(jobId: string | null, initial?: JobStatusResponse) 
       if (finished(query)) return false
       const error = query.state.error
       if (error instanceof JobRequestError && error.isFinal) return false
-      return JOB_POLL_INTERVAL_MS
+      return query.state.dataUpdateCount < FIRST_POLLS ? JOB_FIRST_POLL_INTERVAL_MS : JOB_POLL_INTERVAL_MS
     },
     retry: (failureCount, error) => !(error instanceof JobRequestError && error.isFinal) && failureCount < 3,
   })

@@ -34,6 +34,9 @@ export type WorkerOptions = {
   name?: string
 }
 
+/** How often a worker looks for jobs abandoned on their last attempt. */
+const REAP_INTERVAL_MS = 5000
+
 const EXTENSIONS: Record<EngineImage['mimeType'], string> = {
   'image/webp': 'webp',
   'image/png': 'png',
@@ -50,7 +53,8 @@ export class GenerationWorker {
   readonly id: string
   private running = false
   private loops: Promise<void>[] = []
-  private wake: (() => void) | null = null
+  private readonly sleepers = new Set<() => void>()
+  private pendingWake = false
   private unsubscribe: (() => void) | null = null
   private readonly inFlight = new Set<AbortController>()
 
@@ -61,7 +65,7 @@ export class GenerationWorker {
   start() {
     if (this.running) return
     this.running = true
-    this.unsubscribe = onJobQueued(() => this.wake?.())
+    this.unsubscribe = onJobQueued(() => this.wakeAll())
     for (let i = 0; i < this.options.concurrency; i++) this.loops.push(this.loop(i))
     logger.info(
       {
@@ -79,7 +83,7 @@ export class GenerationWorker {
     if (!this.running) return
     this.running = false
     this.unsubscribe?.()
-    this.wake?.()
+    this.wakeAll()
     const timer = setTimeout(() => {
       for (const controller of this.inFlight) controller.abort(new Error('worker stopping'))
     }, graceMs)
@@ -91,35 +95,51 @@ export class GenerationWorker {
 
   private async loop(slot: number) {
     const pollMs = this.options.pollMs ?? 500
-    let idleRounds = 0
+    let lastReap = 0
     while (this.running) {
       let worked = false
       try {
-        // One slot also fails jobs whose worker vanished on their last attempt.
-        if (slot === 0 && idleRounds % 10 === 0) await reapAbandonedJobs(this.options.db)
+        // One slot also fails jobs whose worker vanished on their last attempt, every few seconds.
+        if (slot === 0 && Date.now() - lastReap >= REAP_INTERVAL_MS) {
+          lastReap = Date.now()
+          await reapAbandonedJobs(this.options.db)
+        }
         worked = await this.runOnce()
       } catch (error) {
         logger.error({ err: error, event: 'worker.loop-error', worker: this.id }, 'worker loop error')
       }
-      if (worked) {
-        idleRounds = 0
-        continue
-      }
-      idleRounds++
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, pollMs)
-        const previous = this.wake
-        function done() {
-          clearTimeout(timer)
-          resolve()
-        }
-        this.wake = () => {
-          previous?.()
-          done()
-        }
-      })
-      this.wake = null
+      if (worked || !this.running) continue
+      await this.sleep(pollMs)
     }
+  }
+
+  /**
+   * Waits for the next poll or a job queued in this process. Every sleeping
+   * slot is woken; a notice that arrives while no slot sleeps is kept for the
+   * next one, so a job queued during a claim is not missed.
+   */
+  private sleep(ms: number): Promise<void> {
+    if (this.pendingWake) {
+      this.pendingWake = false
+      return Promise.resolve()
+    }
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.sleepers.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      this.sleepers.add(done)
+    })
+  }
+
+  private wakeAll() {
+    if (this.sleepers.size === 0) {
+      this.pendingWake = true
+      return
+    }
+    for (const wake of [...this.sleepers]) wake()
   }
 
   /** Claims and runs one job; false when the queue had nothing runnable. */
