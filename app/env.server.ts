@@ -75,6 +75,16 @@ const schema = z
     JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     /** A JSON file with prompt moderation rules; the shipped rules when unset. */
     MODERATION_RULES_FILE: optionalString,
+    /** T-Bank internet acquiring; without both keys checkout goes to the local sandbox payment page. */
+    TBANK_TERMINAL_KEY: optionalString,
+    TBANK_PASSWORD: optionalString,
+    /** The bank's production API; its test environment is https://rest-api-test.tinkoff.ru/v2 */
+    TBANK_API_URL: z.url().default('https://securepay.tinkoff.ru/v2'),
+    /** 54-FZ receipt: the operator's tax system and the VAT rate of a credit pack. */
+    RECEIPT_TAXATION: z.enum(['osn', 'usn_income', 'usn_income_outcome', 'esn', 'patent']).default('usn_income'),
+    RECEIPT_TAX: z
+      .enum(['none', 'vat0', 'vat5', 'vat7', 'vat10', 'vat20', 'vat105', 'vat107', 'vat110', 'vat120'])
+      .default('none'),
     S3_BUCKET: optionalString,
     S3_REGION: z.string().min(1).default('ru-central1'),
     S3_ENDPOINT: optionalString.pipe(z.url().optional()),
@@ -88,6 +98,20 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.IMAGE_ENGINE === 'openai' && !env.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: "is required when IMAGE_ENGINE is 'openai'" })
+    }
+    if (Boolean(env.TBANK_TERMINAL_KEY) !== Boolean(env.TBANK_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TBANK_PASSWORD'],
+        message: 'TBANK_TERMINAL_KEY and TBANK_PASSWORD are set together (or neither, for the sandbox)',
+      })
+    }
+    if (env.NODE_ENV === 'production' && env.TBANK_TERMINAL_KEY && !env.PUBLIC_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: 'is required in production with T-Bank: the bank is given notification and return addresses on it',
+      })
     }
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
       ctx.addIssue({

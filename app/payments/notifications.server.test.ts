@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { balanceOf, creditHistory } from '~/credits/ledger.server'
+import { orders, paymentNotifications, users } from '~/db/schema'
+import { createTestDatabase, type TestDatabase } from '../../tests/db'
+import { applyNotification, type VerifiedNotification } from './notifications.server'
+
+// Runs on PGlite and, under `npm run test:pg`, on PostgreSQL, where the
+// concurrent deliveries below run on separate connections.
+let handle: TestDatabase
+beforeAll(async () => {
+  handle = await createTestDatabase()
+})
+afterAll(async () => {
+  await handle?.close()
+})
+
+const TERMINAL = 'TestTerminal'
+
+async function newOrder(opts: { credits?: number; amount?: number } = {}) {
+  const userId = `buyer-${randomUUID()}`
+  await handle.db
+    .insert(users)
+    .values({ id: userId, email: `${userId}@example.com`, emailNormalized: `${userId}@example.com` })
+  const id = randomUUID()
+  const paymentId = String(Math.floor(Math.random() * 1e12))
+  await handle.db.insert(orders).values({
+    id,
+    userId,
+    packId: 'creditPack.standard',
+    packName: 'Стандарт',
+    credits: opts.credits ?? 300,
+    amountKopecks: opts.amount ?? 59_000,
+    provider: 'tbank',
+    terminalKey: TERMINAL,
+    status: 'pending',
+    paymentId,
+    receiptEmail: `${userId}@example.com`,
+    locale: 'ru',
+  })
+  return { id, userId, paymentId, owner: `user:${userId}` as const }
+}
+
+function notification(
+  order: { id: string; paymentId: string },
+  status: string,
+  amount = 59_000,
+  extra: Partial<VerifiedNotification> = {},
+): VerifiedNotification {
+  return {
+    terminalKey: TERMINAL,
+    orderId: order.id,
+    paymentId: order.paymentId,
+    status,
+    amountKopecks: amount,
+    success: true,
+    body: { Status: status, OrderId: order.id },
+    ...extra,
+  }
+}
+
+async function orderRow(id: string) {
+  const [row] = await handle.db.select().from(orders).where(eq(orders.id, id))
+  return row!
+}
+
+describe('payment notifications', () => {
+  it('grants the credits once on CONFIRMED, however many times it is delivered at once', async () => {
+    const order = await newOrder()
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => applyNotification(handle.db, notification(order, 'CONFIRMED'))),
+    )
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1)
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(19)
+    expect(await balanceOf(handle.db, order.owner)).toBe(300)
+    expect((await creditHistory(handle.db, order.owner)).filter((m) => m.reason === 'purchase')).toHaveLength(1)
+    expect(await orderRow(order.id)).toMatchObject({ status: 'confirmed', bankStatus: 'CONFIRMED' })
+    expect((await orderRow(order.id)).paidAt).toBeInstanceOf(Date)
+    const logged = await handle.db.select().from(paymentNotifications).where(eq(paymentNotifications.orderId, order.id))
+    expect(logged).toHaveLength(20)
+  })
+
+  it('keeps status order: a late AUTHORIZED after CONFIRMED changes nothing', async () => {
+    const order = await newOrder()
+    expect(await applyNotification(handle.db, notification(order, 'AUTHORIZED'))).toBe('applied')
+    expect((await orderRow(order.id)).status).toBe('authorized')
+    expect(await applyNotification(handle.db, notification(order, 'CONFIRMED'))).toBe('applied')
+    expect(await applyNotification(handle.db, notification(order, 'AUTHORIZED'))).toBe('out-of-order')
+    expect(await applyNotification(handle.db, notification(order, 'CANCELED'))).toBe('out-of-order')
+    expect(await orderRow(order.id)).toMatchObject({ status: 'confirmed', bankStatus: 'CONFIRMED' })
+    expect(await balanceOf(handle.db, order.owner)).toBe(300)
+  })
+
+  it.each([
+    ['REJECTED', 'rejected'],
+    ['CANCELED', 'canceled'],
+    ['DEADLINE_EXPIRED', 'expired'],
+  ])('closes the order without credits on %s, and a later CONFIRMED cannot reopen it', async (status, closed) => {
+    const order = await newOrder()
+    expect(await applyNotification(handle.db, notification(order, status))).toBe('applied')
+    expect((await orderRow(order.id)).status).toBe(closed)
+    expect(await applyNotification(handle.db, notification(order, 'CONFIRMED'))).toBe('out-of-order')
+    expect(await balanceOf(handle.db, order.owner)).toBe(0)
+  })
+
+  it('refuses and flags a notification whose amount or terminal does not match the order', async () => {
+    const order = await newOrder()
+    expect(await applyNotification(handle.db, notification(order, 'CONFIRMED', 100))).toBe('mismatch')
+    expect((await orderRow(order.id)).flaggedReason).toMatch(/amount 100/)
+    const other = await newOrder()
+    expect(
+      await applyNotification(handle.db, notification(other, 'CONFIRMED', 59_000, { terminalKey: 'Elsewhere' })),
+    ).toBe('mismatch')
+    expect((await orderRow(other.id)).flaggedReason).toMatch(/terminal/)
+    expect(await balanceOf(handle.db, order.owner)).toBe(0)
+    expect(await balanceOf(handle.db, other.owner)).toBe(0)
+    expect((await orderRow(order.id)).status).toBe('pending')
+  })
+
+  it('does not know orders it never made', async () => {
+    expect(await applyNotification(handle.db, notification({ id: randomUUID(), paymentId: '1' }, 'CONFIRMED'))).toBe(
+      'unknown-order',
+    )
+    expect(await applyNotification(handle.db, notification({ id: 'not-a-uuid', paymentId: '1' }, 'CONFIRMED'))).toBe(
+      'unknown-order',
+    )
+  })
+
+  it('takes back the refunded credits of a refund made at the bank, as far as they are unspent', async () => {
+    const order = await newOrder({ credits: 100, amount: 25_000 })
+    await applyNotification(handle.db, notification(order, 'CONFIRMED', 25_000))
+    expect(await applyNotification(handle.db, notification(order, 'PARTIAL_REFUNDED', 10_000))).toBe('applied')
+    expect(await balanceOf(handle.db, order.owner)).toBe(60)
+    expect(await orderRow(order.id)).toMatchObject({
+      status: 'partially-refunded',
+      refundedKopecks: 10_000,
+      refundedCredits: 40,
+    })
+    // The same report again changes nothing.
+    expect(await applyNotification(handle.db, notification(order, 'PARTIAL_REFUNDED', 10_000))).toBe('duplicate')
+    expect(await applyNotification(handle.db, notification(order, 'REFUNDED', 25_000))).toBe('applied')
+    expect(await balanceOf(handle.db, order.owner)).toBe(0)
+    expect(await orderRow(order.id)).toMatchObject({
+      status: 'refunded',
+      refundedKopecks: 25_000,
+      refundedCredits: 100,
+    })
+  })
+})
