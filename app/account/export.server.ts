@@ -3,7 +3,7 @@ import { listSessions } from '~/auth/session.server'
 import { acceptanceHistory, type LedgerSubject } from '~/consent/ledger.server'
 import type { Database } from '~/db/client.server'
 import { balanceOf, creditHistory } from '~/credits/ledger.server'
-import { generationImages, generationJobs, guests, oauthAccounts, users } from '~/db/schema'
+import { generationImages, generationJobs, guests, oauthAccounts, orders, users } from '~/db/schema'
 import { logger } from '~/log.server'
 
 /**
@@ -178,12 +178,31 @@ const credits = section('credits', async ({ db, userId }) => {
   }
 })
 
+// Orders with what was bought, paid and refunded (receipt details included).
+const payments = section('payments', async ({ db, userId }) =>
+  (await db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt))).map((o) => ({
+    orderId: o.id,
+    pack: o.packName,
+    credits: o.credits,
+    amountKopecks: o.amountKopecks,
+    currency: 'RUB',
+    status: o.status,
+    provider: o.provider,
+    paymentId: o.paymentId,
+    receiptEmail: o.receiptEmail,
+    refundedKopecks: o.refundedKopecks,
+    refundedCredits: o.refundedCredits,
+    createdAt: o.createdAt.toISOString(),
+    paidAt: o.paidAt?.toISOString() ?? null,
+  })),
+)
+
 /**
  * The sections of the export, in file order. Later issues add theirs here
- * (payments, cookieConsents), each a `section(key, collect)`
+ * (cookieConsents), each a `section(key, collect)`
  * reading through its own module, and describe it in docs/data-export.md.
  */
-export const EXPORT_SECTIONS = [profile, sessions, guestSessions, acceptances, generations, credits] as const
+export const EXPORT_SECTIONS = [profile, sessions, guestSessions, acceptances, generations, credits, payments] as const
 
 type Sections = typeof EXPORT_SECTIONS
 export type PersonalDataExport = {

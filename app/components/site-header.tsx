@@ -67,6 +67,7 @@ export function SiteHeader({ locale, viewer = null }: { locale: Locale; viewer?:
         <nav aria-label={t('nav.label')} className="site-nav">
           <Link to={`/${locale}`}>{t('nav.home')}</Link>
           <Link to={`/${locale}#documents`}>{t('nav.documents')}</Link>
+          <Link to={`/${locale}/pricing`}>{t('nav.pricing')}</Link>
         </nav>
         <AccountLinks locale={locale} viewer={viewer} />
         <a

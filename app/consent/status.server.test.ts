@@ -100,6 +100,7 @@ describe('currentVersionsForAcceptance', () => {
       listVersions: () => Promise.reject(new ContentUnavailableError('down')),
       getDocument: () => Promise.reject(new ContentUnavailableError('down')),
       getSiteSettings: () => Promise.reject(new ContentUnavailableError('down')),
+      creditPacks: () => Promise.reject(new ContentUnavailableError('down')),
       checkHealth: () => Promise.reject(new ContentUnavailableError('down')),
     }
     await currentVersionsForAcceptance(['privacy'], 'ru', { now: TIMELINE.jan, deps: deps() })

@@ -485,7 +485,9 @@ export const refunds = pgTable(
       .references(() => orders.id),
     credits: integer('credits').notNull(),
     amountKopecks: integer('amount_kopecks').notNull(),
-    status: text('status', { enum: ['requested', 'succeeded', 'failed'] }).notNull().default('requested'),
+    status: text('status', { enum: ['requested', 'succeeded', 'failed'] })
+      .notNull()
+      .default('requested'),
     bankStatus: text('bank_status'),
     failure: text('failure'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

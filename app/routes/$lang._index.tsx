@@ -159,6 +159,7 @@ export default function Home() {
           guestFreeCredits={guestCredits}
           engineKind={engineKind}
           viewerKind={viewer}
+          buyHref={`/${locale}/pricing`}
           defaults={valuesOf(result) ?? defaults}
           failure={failureOf(result)}
           busy={busy}

@@ -10,7 +10,7 @@ import { routeLocale } from '~/i18n/route-locale'
 import { textField } from '~/lib/form'
 import { readForm } from '~/lib/read-form.server'
 
-export const handle = { i18n: ['common', 'account', 'account-data'] }
+export const handle = { i18n: ['common', 'account', 'account-data', 'checkout'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
@@ -66,6 +66,9 @@ export default function Account() {
       ) : null}
       <p>{t('account.signedInAs', { email })}</p>
       <ul>
+        <li>
+          <Link to={`/${locale}/account/payments`}>{t('checkout:payments.title')}</Link>
+        </li>
         <li>
           <Link to={`/${locale}/account/consents`}>{t('account.consentsLink')}</Link>
         </li>

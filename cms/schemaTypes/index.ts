@@ -1,6 +1,16 @@
+import { creditPack, localizedText } from './creditPack'
 import { legalDocument } from './legalDocument'
 import { localizedString } from './localizedString'
 import { registrationNumber, siteSettings } from './siteSettings'
 import { table, tableRow } from './table'
 
-export const schemaTypes = [legalDocument, siteSettings, localizedString, registrationNumber, table, tableRow]
+export const schemaTypes = [
+  legalDocument,
+  siteSettings,
+  creditPack,
+  localizedString,
+  localizedText,
+  registrationNumber,
+  table,
+  tableRow,
+]

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds cms/seed/production.ndjson (the format `sanity dataset export` writes)
-// from the Markdown sources in cms/seed/src and site-settings.json.
+// from the Markdown sources in cms/seed/src, site-settings.json and
+// credit-packs.json.
 // `node cms/seed/build.mjs --check` fails when the committed NDJSON is stale.
 import { createHash } from 'node:crypto'
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs'
@@ -210,6 +211,47 @@ export function buildLegalDocument(fileName, text) {
   return { ...doc, _rev: shortHash(JSON.stringify(doc)) }
 }
 
+/** When the site settings and the credit packs were "published" in the seed. */
+const SEED_STAMP = '2026-02-20T09:00:00.000Z'
+
+const PACK_ID = /^creditPack\.[a-z0-9-]+$/
+
+function isIntegerIn(value, min, max) {
+  return Number.isInteger(value) && value >= min && value <= max
+}
+
+/**
+ * creditPack documents from credit-packs.json, checked against the limits the
+ * Studio enforces (cms/schemaTypes/creditPackRules.ts), so the seed never
+ * carries a pack the site would skip.
+ */
+export function buildCreditPacks(packs) {
+  if (!Array.isArray(packs)) throw new Error('credit-packs.json: expected a list of packs')
+  const seen = new Set()
+  return packs.map((pack) => {
+    const id = pack?._id
+    const where = `credit-packs.json: ${typeof id === 'string' ? id : JSON.stringify(id)}`
+    if (typeof id !== 'string' || !PACK_ID.test(id)) throw new Error(`${where}: _id must look like creditPack.<name>`)
+    if (seen.has(id)) throw new Error(`${where}: duplicate _id`)
+    seen.add(id)
+    if (pack._type !== 'creditPack') throw new Error(`${where}: _type must be creditPack`)
+    if (!isIntegerIn(pack.credits, 1, 100_000)) throw new Error(`${where}: credits must be an integer 1..100000`)
+    if (!isIntegerIn(pack.priceKopecks, 100, 10_000_000)) {
+      throw new Error(`${where}: priceKopecks must be an integer 100..10000000`)
+    }
+    if (!isIntegerIn(pack.order, 0, 9999)) throw new Error(`${where}: order must be an integer 0..9999`)
+    if (typeof pack.active !== 'boolean') throw new Error(`${where}: active must be true or false`)
+    for (const field of ['name', 'description']) {
+      if (!pack[field]?.ru?.trim() || !pack[field]?.en?.trim()) throw new Error(`${where}: ${field} needs ru and en`)
+    }
+    if (pack.badge !== undefined && (!pack.badge?.ru?.trim() || !pack.badge?.en?.trim())) {
+      throw new Error(`${where}: badge needs ru and en, or leave it out`)
+    }
+    const doc = { ...pack, _createdAt: SEED_STAMP, _updatedAt: SEED_STAMP }
+    return { ...doc, _rev: shortHash(JSON.stringify(doc)) }
+  })
+}
+
 export function buildDataset(sourceDir = SOURCE_DIR) {
   const files = readdirSync(sourceDir)
     .filter((f) => FILE_NAME.test(f))
@@ -218,10 +260,11 @@ export function buildDataset(sourceDir = SOURCE_DIR) {
   const settingsPath = path.join(sourceDir, '..', 'site-settings.json')
   if (existsSync(settingsPath)) {
     const settings = JSON.parse(readFileSync(settingsPath, 'utf8'))
-    const stamp = '2026-02-20T09:00:00.000Z'
-    const doc = { ...settings, _createdAt: stamp, _updatedAt: stamp }
+    const doc = { ...settings, _createdAt: SEED_STAMP, _updatedAt: SEED_STAMP }
     documents.unshift({ ...doc, _rev: shortHash(JSON.stringify(doc)) })
   }
+  const packsPath = path.join(sourceDir, '..', 'credit-packs.json')
+  if (existsSync(packsPath)) documents.push(...buildCreditPacks(JSON.parse(readFileSync(packsPath, 'utf8'))))
   return documents.map((d) => JSON.stringify(d)).join('\n') + '\n'
 }
 

@@ -11,8 +11,9 @@ import {
   type Locale,
 } from '../schemaTypes/vocabulary'
 
-// Site settings first (a single document), then one entry per kind of legal
-// document, split by language, each listing its versions newest first.
+// Site settings first (a single document), the credit packs on sale and off,
+// then one entry per kind of legal document, split by language, each listing
+// its versions newest first.
 export const structure: StructureResolver = (S) => {
   const versionList = (kind: DocumentKind, locale: Locale) =>
     S.documentList()
@@ -49,6 +50,16 @@ export const structure: StructureResolver = (S) => {
         .title('Site settings')
         .schemaType('siteSettings')
         .child(S.document().schemaType('siteSettings').documentId(SITE_SETTINGS_ID).title('Site settings')),
+      S.listItem()
+        .id('credit-packs')
+        .title('Credit packs')
+        .schemaType('creditPack')
+        .child(
+          S.documentTypeList('creditPack')
+            .title('Credit packs')
+            .apiVersion(apiVersion)
+            .defaultOrdering([{ field: 'order', direction: 'asc' }]),
+        ),
       S.divider(),
       ...DOCUMENT_KINDS.map(kindItem),
     ])

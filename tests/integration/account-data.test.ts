@@ -321,6 +321,7 @@ describe('/:lang/account/export', () => {
       'acceptances',
       'generations',
       'credits',
+      'payments',
     ])
 
     expect(file.profile).toMatchObject({

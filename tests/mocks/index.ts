@@ -3,6 +3,7 @@ import { googleHandlers } from './google'
 import { openaiHandlers } from './openai'
 import { s3Handlers } from './s3'
 import { sanityHandlers } from './sanity'
+import { tbankHandlers } from './tbank'
 import { vkHandlers } from './vk'
 import { yandexHandlers } from './yandex'
 
@@ -18,6 +19,7 @@ export const handlers = [
   ...vkHandlers,
   ...s3Handlers,
   ...openaiHandlers,
+  ...tbankHandlers,
 ]
 
 export const server = setupServer(...handlers)

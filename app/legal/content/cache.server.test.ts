@@ -40,6 +40,7 @@ function scriptedSource() {
     }),
     getDocument: vi.fn(async () => null),
     getSiteSettings: vi.fn(async () => null),
+    creditPacks: vi.fn(async () => []),
     checkHealth: vi.fn(async () => {}),
     close: vi.fn(),
   }

@@ -99,7 +99,7 @@ export function createCachedContentSource(source: ContentSource, options: Conten
           servingStale(key, fallback, error)
           return fallback.value as T
         }
-        throw new ContentUnavailableError(`legal content unavailable (${key}): ${errorMessage(error)}`, {
+        throw new ContentUnavailableError(`content unavailable (${key}): ${errorMessage(error)}`, {
           cause: error,
         })
       }
@@ -129,6 +129,7 @@ export function createCachedContentSource(source: ContentSource, options: Conten
     getDocument: (kind, locale, version) =>
       read(`document:${kind}:${locale}:${version}`, () => source.getDocument(kind, locale, version)),
     getSiteSettings: (locale) => read(`settings:${locale}`, () => source.getSiteSettings(locale)),
+    creditPacks: () => read('creditPacks', () => source.creditPacks()),
     checkHealth: () => source.checkHealth(),
     invalidate() {
       generation += 1

@@ -1,6 +1,12 @@
 import type { ContentSource } from './source'
-import { HEALTH_QUERY, LEGAL_DOCUMENT_QUERY, LEGAL_DOCUMENT_VERSIONS_QUERY, SITE_SETTINGS_QUERY } from './queries'
-import { validateDocument, validateSiteSettings, validateSummaries } from './validate.server'
+import {
+  CREDIT_PACKS_QUERY,
+  HEALTH_QUERY,
+  LEGAL_DOCUMENT_QUERY,
+  LEGAL_DOCUMENT_VERSIONS_QUERY,
+  SITE_SETTINGS_QUERY,
+} from './queries'
+import { validateCreditPacks, validateDocument, validateSiteSettings, validateSummaries } from './validate.server'
 
 /** Runs one GROQ query with params and resolves to its raw JSON result. */
 export type GroqRunner = (query: string, params: Record<string, unknown>) => Promise<unknown>
@@ -21,6 +27,9 @@ export function createGroqContentSource(name: ContentSource['name'], run: GroqRu
     },
     async getSiteSettings(locale) {
       return validateSiteSettings(await run(SITE_SETTINGS_QUERY, { locale }))
+    },
+    async creditPacks() {
+      return validateCreditPacks(await run(CREDIT_PACKS_QUERY, {}))
     },
     async checkHealth() {
       const count = await run(HEALTH_QUERY, {})

@@ -52,6 +52,25 @@ export const SITE_SETTINGS_QUERY = /* groq */ `
 }`
 
 /**
+ * Credit packs on sale, in pricing-page order, with both languages (the page
+ * picks one; checkout needs the pack whatever the language). A pack is on
+ * sale only when `active` is explicitly true: the Studio sets it for new
+ * packs, and a pack imported without it is not sold by accident. `order`
+ * ties are broken by size, then id, so the order never depends on storage.
+ */
+export const CREDIT_PACKS_QUERY = /* groq */ `
+*[_type == "creditPack" && active == true]
+  | order(order asc, credits asc, _id asc) {
+  "id": _id,
+  credits,
+  priceKopecks,
+  "name": name { ru, en },
+  "description": description { ru, en },
+  "badge": badge { ru, en },
+  order
+}`
+
+/**
  * Cheap readiness probe: 1 when the dataset holds at least one legal
  * document, 0 when it holds none (the slice stops the scan at the first hit).
  */

@@ -1,11 +1,13 @@
 import type { Locale } from '~/i18n/locales'
+import type { CreditPack } from '~/payments/pack'
 import type { DocumentKind, LegalDocument, LegalDocumentSummary, SiteSettings } from '../types'
 
 /**
- * Where legal content comes from: Sanity in production, the local NDJSON
- * dataset otherwise. Both run the same named GROQ queries (./queries.ts) and
- * validate results with the zod schemas in ../types.ts; a document that fails
- * validation is logged and skipped.
+ * Where content edited in Sanity comes from (legal documents, operator
+ * details, credit packs): Sanity in production, the local NDJSON dataset
+ * otherwise. Both run the same named GROQ queries (./queries.ts) and
+ * validate results with zod (../types.ts, ~/payments/pack.ts); a document
+ * that fails validation is logged and skipped.
  */
 export interface ContentSource {
   readonly name: 'sanity' | 'local'
@@ -15,6 +17,8 @@ export interface ContentSource {
   getDocument(kind: DocumentKind, locale: Locale, version: number): Promise<LegalDocument | null>
   /** Operator details resolved for a locale, or null when the document is missing or invalid. */
   getSiteSettings(locale: Locale): Promise<SiteSettings | null>
+  /** Credit packs on sale, in pricing-page order; invalid packs are left out. */
+  creditPacks(): Promise<CreditPack[]>
   /** Throws when the source cannot answer (used by /readyz). */
   checkHealth(): Promise<void>
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { logger } from '~/log.server'
+import { creditPackSchema, type CreditPack } from '~/payments/pack'
 import {
   legalDocumentSchema,
   legalDocumentSummarySchema,
@@ -54,4 +55,15 @@ export function validateDocument(raw: unknown): LegalDocument | null {
 export function validateSiteSettings(raw: unknown): SiteSettings | null {
   if (raw === null || raw === undefined) return null
   return parseOrSkip(siteSettingsSchema, raw, 'site settings', 'siteSettings')
+}
+
+/** Packs that parse; a result that is not a list means the query itself is wrong, so it throws. */
+export function validateCreditPacks(raw: unknown): CreditPack[] {
+  if (!Array.isArray(raw)) throw new TypeError(`expected a list of credit packs, got ${typeof raw}`)
+  const packs: CreditPack[] = []
+  for (const item of raw) {
+    const pack = parseOrSkip(creditPackSchema, item, 'credit pack')
+    if (pack) packs.push(pack)
+  }
+  return packs
 }

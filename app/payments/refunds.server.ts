@@ -1,0 +1,207 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import { applyMovement } from '~/credits/ledger.server'
+import type { Database } from '~/db/client.server'
+import { creditBalances, creditMovements, orders, refunds, type OrderRow } from '~/db/schema'
+import { logger } from '~/log.server'
+import { applyNotification } from './notifications.server'
+import { getPaymentProvider, signedNotification, type PaymentProvider } from './provider.server'
+
+/**
+ * Refunds of unused credits (terms 7.1): within 14 calendar days of the
+ * payment date, counted from the day after it, for the credits of that
+ * purchase not yet spent. Credits are spent oldest first (terms 6.6), so the
+ * credits still on the balance belong to the newest sources: the balance is
+ * shared out over the credit sources from the newest back. The amount is the
+ * price times unspent over total credits, rounded up to the kopeck (in the
+ * person's favour).
+ */
+
+export const REFUND_WINDOW_DAYS = 14
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export type RefundQuote =
+  | { ok: true; credits: number; amountKopecks: number; deadline: Date }
+  | { ok: false; reason: 'not-paid' | 'too-late' | 'nothing-unspent'; deadline: Date | null }
+
+/** The last moment a refund can be asked for: the end of the 14th day after the payment day (Moscow time). */
+export function refundDeadline(paidAt: Date): Date {
+  const moscow = new Date(paidAt.getTime() + 3 * 60 * 60 * 1000)
+  const dayStart = Date.UTC(moscow.getUTCFullYear(), moscow.getUTCMonth(), moscow.getUTCDate()) - 3 * 60 * 60 * 1000
+  return new Date(dayStart + (REFUND_WINDOW_DAYS + 1) * DAY_MS - 1)
+}
+
+/** Credits of this order still on the balance, by oldest-first spending. Read inside the caller's transaction. */
+export async function unspentCreditsOf(tx: Database, order: OrderRow): Promise<number> {
+  const owner = `user:${order.userId}` as const
+  const [balanceRow] = await tx
+    .select({ balance: creditBalances.balance })
+    .from(creditBalances)
+    .where(eq(creditBalances.owner, owner))
+  let remaining = balanceRow?.balance ?? 0
+  // Every source of credits (not refunds of failed jobs: those go back to where they came from).
+  const sources = await tx
+    .select()
+    .from(creditMovements)
+    .where(
+      and(
+        eq(creditMovements.owner, owner),
+        gt(creditMovements.delta, 0),
+        sql`${creditMovements.reason} in ('grant', 'purchase', 'adjustment')`,
+      ),
+    )
+    .orderBy(asc(creditMovements.createdAt), asc(creditMovements.id))
+  const purchased = await tx.select().from(orders).where(eq(orders.userId, order.userId))
+  const refundedByOrder = new Map(purchased.map((o) => [o.id, o.refundedCredits]))
+  for (const source of sources.reverse()) {
+    const already = source.referenceType === 'order' ? (refundedByOrder.get(source.referenceId) ?? 0) : 0
+    const share = Math.max(0, Math.min(remaining, source.delta - already))
+    if (source.referenceType === 'order' && source.referenceId === order.id) return share
+    remaining -= share
+    if (remaining <= 0) return 0
+  }
+  return 0
+}
+
+export async function quoteRefund(tx: Database, order: OrderRow, now = new Date()): Promise<RefundQuote> {
+  if (!order.paidAt || (order.status !== 'confirmed' && order.status !== 'partially-refunded')) {
+    return { ok: false, reason: 'not-paid', deadline: null }
+  }
+  const deadline = refundDeadline(order.paidAt)
+  if (now > deadline) return { ok: false, reason: 'too-late', deadline }
+  const credits = await unspentCreditsOf(tx, order)
+  if (credits <= 0) return { ok: false, reason: 'nothing-unspent', deadline }
+  const amountKopecks = Math.min(
+    order.amountKopecks - order.refundedKopecks,
+    Math.ceil((order.amountKopecks * credits) / order.credits),
+  )
+  return { ok: true, credits, amountKopecks, deadline }
+}
+
+export type RefundOutcome =
+  | { ok: true; credits: number; amountKopecks: number; state: 'succeeded' | 'requested' }
+  | { ok: false; reason: 'not-found' | 'not-paid' | 'too-late' | 'nothing-unspent' | 'bank-refused' }
+
+/**
+ * Takes the unspent credits back and records the refund in one transaction,
+ * then asks the bank to return the money (Cancel with the Amount). If the
+ * bank refuses, a compensating movement gives the credits back; if it does
+ * not answer in time the refund stays requested and the bank's notification
+ * settles it.
+ */
+export async function requestRefund(
+  db: Database,
+  userId: string,
+  orderId: string,
+  opts: { now?: Date; provider?: PaymentProvider } = {},
+): Promise<RefundOutcome> {
+  const provider = opts.provider ?? getPaymentProvider()
+  const recorded = await db.transaction(async (tx) => {
+    const [order] = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, orderId), eq(orders.userId, userId)))
+      .for('update')
+    if (!order) return { ok: false as const, reason: 'not-found' as const }
+    // Lock the balance too: spending and refunding must not interleave.
+    await tx
+      .select()
+      .from(creditBalances)
+      .where(eq(creditBalances.owner, `user:${userId}`))
+      .for('update')
+    const quote = await quoteRefund(tx, order, opts.now)
+    if (!quote.ok) return { ok: false as const, reason: quote.reason }
+    const [refund] = await tx
+      .insert(refunds)
+      .values({ orderId, credits: quote.credits, amountKopecks: quote.amountKopecks })
+      .returning()
+    await applyMovement(tx, {
+      owner: `user:${userId}`,
+      delta: -quote.credits,
+      reason: 'adjustment',
+      referenceType: 'refund',
+      referenceId: refund!.id,
+      note: `refund of ${quote.amountKopecks} kopecks for order ${orderId}`,
+    })
+    const [updated] = await tx
+      .update(orders)
+      .set({
+        refundedCredits: order.refundedCredits + quote.credits,
+        refundedKopecks: order.refundedKopecks + quote.amountKopecks,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(orders.id, orderId))
+      .returning()
+    return {
+      ok: true as const,
+      order: updated!,
+      before: order,
+      refundId: refund!.id,
+      credits: quote.credits,
+      amountKopecks: quote.amountKopecks,
+    }
+  })
+  if (!recorded.ok) return recorded
+
+  const answer = await provider.cancel(recorded.before, recorded.amountKopecks, recorded.credits)
+  if (answer.ok) {
+    await db
+      .update(refunds)
+      .set({ status: 'succeeded', bankStatus: answer.bankStatus, completedAt: sql`now()` })
+      .where(eq(refunds.id, recorded.refundId))
+    await db
+      .update(orders)
+      .set({
+        status: recorded.order.refundedKopecks >= recorded.order.amountKopecks ? 'refunded' : 'partially-refunded',
+        updatedAt: sql`now()`,
+      })
+      .where(eq(orders.id, orderId))
+    if (provider.kind === 'sandbox') {
+      // The sandbox reports the refund the way the bank does, through the same code.
+      await applyNotification(db, {
+        terminalKey: provider.terminalKey,
+        orderId,
+        paymentId: recorded.order.paymentId ?? '',
+        status: answer.bankStatus,
+        amountKopecks: recorded.order.refundedKopecks,
+        success: true,
+        body: signedNotification(provider, {
+          orderId,
+          paymentId: recorded.order.paymentId ?? '0',
+          status: answer.bankStatus,
+          amountKopecks: recorded.order.refundedKopecks,
+        }),
+      })
+    }
+    logger.info({ event: 'payment.refunded', orderId, credits: recorded.credits }, 'refund sent to the bank')
+    return { ok: true, credits: recorded.credits, amountKopecks: recorded.amountKopecks, state: 'succeeded' }
+  }
+  if (answer.kind === 'timeout') {
+    logger.warn({ event: 'payment.refund-pending', orderId }, 'the bank did not answer the refund in time')
+    return { ok: true, credits: recorded.credits, amountKopecks: recorded.amountKopecks, state: 'requested' }
+  }
+  // Refused by the bank: the credits go back on the balance and the order is as it was.
+  await db.transaction(async (tx) => {
+    await tx
+      .update(refunds)
+      .set({ status: 'failed', failure: answer.detail.slice(0, 500), completedAt: sql`now()` })
+      .where(eq(refunds.id, recorded.refundId))
+    await applyMovement(tx, {
+      owner: `user:${userId}`,
+      delta: recorded.credits,
+      reason: 'adjustment',
+      referenceType: 'refund-failed',
+      referenceId: recorded.refundId,
+      note: 'the bank refused the refund',
+    })
+    await tx
+      .update(orders)
+      .set({
+        refundedCredits: sql`${orders.refundedCredits} - ${recorded.credits}`,
+        refundedKopecks: sql`${orders.refundedKopecks} - ${recorded.amountKopecks}`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(orders.id, orderId))
+  })
+  logger.error({ event: 'payment.refund-refused', orderId, detail: answer.detail }, 'the bank refused a refund')
+  return { ok: false, reason: 'bank-refused' }
+}

@@ -1,0 +1,592 @@
+import { createHash } from 'node:crypto'
+import { http, HttpResponse } from 'msw'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { logger } from '~/log.server'
+import { server } from '../../tests/mocks'
+import {
+  signForTest,
+  TBANK_API_URL,
+  TBANK_TEST_PASSWORD,
+  TBANK_TEST_TERMINAL,
+  tbankMock,
+  tbankScenarios,
+} from '../../tests/mocks/tbank'
+import {
+  buildReceipt,
+  checkNotification,
+  createTbankClient,
+  isFinalTbankStatus,
+  RECEIPT_ITEM_NAME_MAX,
+  receiptTotal,
+  TBANK_PRODUCTION_API_URL,
+  TBANK_TEST_API_URL,
+  TbankError,
+  tbankToken,
+  verifyNotificationToken,
+  type TbankClientOptions,
+} from './tbank.server'
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+beforeEach(() => tbankMock.reset())
+afterEach(() => {
+  server.resetHandlers()
+  vi.restoreAllMocks()
+})
+afterAll(() => server.close())
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
+
+describe('tbankToken', () => {
+  // developer.tbank.ru/eacq/intro/developer/token — «Пример запроса для метода Инициировать платеж».
+  const DOC_PARAMS = {
+    TerminalKey: 'MerchantTerminalKey',
+    Amount: 19200,
+    OrderId: '00000',
+    Description: 'Подарочная карта на 1000 рублей',
+  }
+  const DOC_PASSWORD = '11111111111111'
+  const DOC_TOKEN = '72dd466f8ace0a37a1f740ce5fb78101712bc0665d91a8108c7c8a0ccd426db2'
+
+  it('matches the documented Init example', () => {
+    expect(sha256('19200Подарочная карта на 1000 рублей0000011111111111111MerchantTerminalKey')).toBe(DOC_TOKEN)
+    expect(tbankToken(DOC_PARAMS, DOC_PASSWORD)).toBe(DOC_TOKEN)
+  })
+
+  it('leaves out nested objects and arrays (the documented request with DATA and Receipt)', () => {
+    const withNested = {
+      ...DOC_PARAMS,
+      DATA: { Phone: '+71234567890', Email: 'a@test.com' },
+      Receipt: {
+        Email: 'a@test.ru',
+        Phone: '+79031234567',
+        Taxation: 'osn',
+        Items: [{ Name: 'Наименование товара 1', Price: 10000, Quantity: 1, Amount: 10000, Tax: 'vat10' }],
+      },
+      Shops: [{ ShopCode: '1', Amount: 19200 }],
+    }
+    expect(tbankToken(withNested, DOC_PASSWORD)).toBe(DOC_TOKEN)
+  })
+
+  it('leaves out Token itself and null or undefined values', () => {
+    expect(tbankToken({ ...DOC_PARAMS, Token: 'whatever', RebillId: null, CustomerKey: undefined }, DOC_PASSWORD)).toBe(
+      DOC_TOKEN,
+    )
+  })
+
+  it('treats numbers as their decimal text', () => {
+    expect(tbankToken({ ...DOC_PARAMS, Amount: '19200' }, DOC_PASSWORD)).toBe(DOC_TOKEN)
+    expect(() => tbankToken({ Amount: Number.NaN }, DOC_PASSWORD)).toThrow(TypeError)
+  })
+
+  it("writes booleans as 'true' and 'false'", () => {
+    expect(tbankToken({ Success: true, TerminalKey: 'T' }, 'p')).toBe(sha256('ptrueT'))
+    expect(tbankToken({ Success: false, TerminalKey: 'T' }, 'p')).toBe(sha256('pfalseT'))
+    expect(tbankToken({ Success: false }, 'p')).toBe(tbankToken({ Success: 'false' }, 'p'))
+  })
+
+  it('sorts keys by code unit, capitals first', () => {
+    // 'IP' < 'Info' < 'Password' by code unit; a locale sort would put Info first.
+    expect(tbankToken({ Info: 'b', IP: 'a' }, 'c')).toBe(sha256('abc'))
+  })
+
+  it('lets the password decide', () => {
+    expect(tbankToken(DOC_PARAMS, 'another')).not.toBe(DOC_TOKEN)
+  })
+})
+
+describe('notification tokens', () => {
+  // developer.tbank.ru/eacq/intro/developer/notification — «Проверить токен уведомлений».
+  const DOC_NOTIFICATION = {
+    TerminalKey: '1234567890DEMO',
+    OrderId: '000000',
+    Success: true,
+    Status: 'AUTHORIZED',
+    PaymentId: '0000000',
+    ErrorCode: '0',
+    Amount: 1111,
+    CardId: '000000',
+    Pan: '200000******0000',
+    ExpDate: '1111',
+    RebillId: '000000',
+  }
+  const DOC_PASSWORD = '11111111111'
+  const DOC_TOKEN = '1c0964277d0213349243065a0d5b838b8e90d2d25f740d0f2767836e710e80c8'
+
+  it('verifies the documented notification example', () => {
+    expect(sha256('111100000001111000000200000******0000111111111110000000000000AUTHORIZEDtrue1234567890DEMO')).toBe(
+      DOC_TOKEN,
+    )
+    expect(tbankToken(DOC_NOTIFICATION, DOC_PASSWORD)).toBe(DOC_TOKEN)
+    expect(verifyNotificationToken({ ...DOC_NOTIFICATION, Token: DOC_TOKEN }, DOC_PASSWORD)).toBe(true)
+    expect(
+      verifyNotificationToken({ ...DOC_NOTIFICATION, Data: { source: 'cards' }, Token: DOC_TOKEN }, DOC_PASSWORD),
+    ).toBe(true)
+  })
+
+  it('refuses a forged or altered notification', () => {
+    expect(verifyNotificationToken({ ...DOC_NOTIFICATION, Amount: 111100, Token: DOC_TOKEN }, DOC_PASSWORD)).toBe(false)
+    expect(verifyNotificationToken({ ...DOC_NOTIFICATION, Status: 'CONFIRMED', Token: DOC_TOKEN }, DOC_PASSWORD)).toBe(
+      false,
+    )
+    expect(verifyNotificationToken({ ...DOC_NOTIFICATION, Token: DOC_TOKEN }, 'wrong-password')).toBe(false)
+    const forged = { ...DOC_NOTIFICATION, Amount: 999_999 }
+    expect(verifyNotificationToken({ ...forged, Token: tbankToken(forged, 'guess') }, DOC_PASSWORD)).toBe(false)
+  })
+
+  it('refuses a notification without a usable Token', () => {
+    expect(verifyNotificationToken(DOC_NOTIFICATION, DOC_PASSWORD)).toBe(false)
+    expect(verifyNotificationToken({ ...DOC_NOTIFICATION, Token: '' }, DOC_PASSWORD)).toBe(false)
+    expect(verifyNotificationToken({ ...DOC_NOTIFICATION, Token: 42 }, DOC_PASSWORD)).toBe(false)
+    expect(verifyNotificationToken({ ...DOC_NOTIFICATION, Token: DOC_TOKEN.slice(1) }, DOC_PASSWORD)).toBe(false)
+    expect(verifyNotificationToken({ ...DOC_NOTIFICATION, Token: `${DOC_TOKEN}00` }, DOC_PASSWORD)).toBe(false)
+  })
+
+  it('reads a verified notification, PaymentId as a string', async () => {
+    const payment = await createTestPayment()
+    const body = tbankMock.notificationFor(payment.PaymentId, 'CONFIRMED')
+    expect(typeof body.PaymentId).toBe('number')
+    const checked = checkNotification(body, { password: TBANK_TEST_PASSWORD, terminalKey: TBANK_TEST_TERMINAL })
+    expect(checked.ok).toBe(true)
+    if (!checked.ok) return
+    expect(checked.notification.PaymentId).toBe(payment.PaymentId)
+    expect(checked.notification.CardId).toBe('4021337')
+    expect(checked.notification).toMatchObject({ Status: 'CONFIRMED', Success: true, Amount: 49_900, ErrorCode: '0' })
+  })
+
+  it('says why a notification is refused', async () => {
+    const payment = await createTestPayment()
+    const opts = { password: TBANK_TEST_PASSWORD, terminalKey: TBANK_TEST_TERMINAL }
+    expect(checkNotification('OK', opts)).toEqual({ ok: false, reason: 'not-an-object' })
+    expect(checkNotification([], opts)).toEqual({ ok: false, reason: 'not-an-object' })
+    const forged = tbankMock.notificationFor(payment.PaymentId, 'CONFIRMED', {}, { password: 'guess' })
+    expect(checkNotification(forged, opts)).toEqual({ ok: false, reason: 'bad-token' })
+    const otherTerminal = tbankMock.notificationFor(payment.PaymentId, 'CONFIRMED', { TerminalKey: 'OtherDEMO' })
+    expect(checkNotification(otherTerminal, opts)).toEqual({ ok: false, reason: 'wrong-terminal' })
+    const noAmount = tbankMock.notificationFor(payment.PaymentId, 'CONFIRMED', { Amount: undefined })
+    expect(checkNotification(noAmount, opts)).toMatchObject({ ok: false, reason: 'bad-shape' })
+  })
+})
+
+describe('buildReceipt', () => {
+  it('prices each item as Price × Quantity in kopecks, prepaid service by default', () => {
+    const receipt = buildReceipt({
+      email: 'buyer@example.com',
+      taxation: 'usn_income',
+      items: [
+        { name: 'Пакет «100 кредитов»', priceKopecks: 49_900, quantity: 1, tax: 'none' },
+        { name: 'Пакет «10 кредитов»', priceKopecks: 5_000, quantity: 3, tax: 'vat20', paymentMethod: 'full_payment' },
+      ],
+    })
+    expect(receipt).toEqual({
+      Email: 'buyer@example.com',
+      Taxation: 'usn_income',
+      Items: [
+        {
+          Name: 'Пакет «100 кредитов»',
+          Price: 49_900,
+          Quantity: 1,
+          Amount: 49_900,
+          Tax: 'none',
+          PaymentMethod: 'full_prepayment',
+          PaymentObject: 'service',
+        },
+        {
+          Name: 'Пакет «10 кредитов»',
+          Price: 5_000,
+          Quantity: 3,
+          Amount: 15_000,
+          Tax: 'vat20',
+          PaymentMethod: 'full_payment',
+          PaymentObject: 'service',
+        },
+      ],
+    })
+    expect('FfdVersion' in receipt).toBe(false)
+    expect(receiptTotal(receipt)).toBe(64_900)
+  })
+
+  it('cuts long names to 128 characters without splitting a character', () => {
+    const receipt = buildReceipt({
+      email: 'buyer@example.com',
+      taxation: 'osn',
+      items: [
+        { name: 'я'.repeat(200), priceKopecks: 100, quantity: 1, tax: 'none' },
+        { name: `${'a'.repeat(127)}🎨🎨`, priceKopecks: 100, quantity: 1, tax: 'none' },
+        { name: '  Пакет \n  кредитов  ', priceKopecks: 100, quantity: 1, tax: 'none' },
+      ],
+    })
+    expect(receipt.Items[0]!.Name).toBe('я'.repeat(RECEIPT_ITEM_NAME_MAX))
+    expect(receipt.Items[1]!.Name).toBe(`${'a'.repeat(127)}🎨`)
+    expect(Array.from(receipt.Items[1]!.Name)).toHaveLength(128)
+    expect(receipt.Items[2]!.Name).toBe('Пакет кредитов')
+  })
+
+  it('accepts a fractional quantity only when the amount is whole kopecks', () => {
+    const receipt = buildReceipt({
+      email: 'buyer@example.com',
+      taxation: 'osn',
+      items: [{ name: 'Половина', priceKopecks: 1_000, quantity: 0.5, tax: 'none' }],
+    })
+    expect(receipt.Items[0]!.Amount).toBe(500)
+    expect(() =>
+      buildReceipt({
+        email: 'buyer@example.com',
+        taxation: 'osn',
+        items: [{ name: 'Треть', priceKopecks: 1_001, quantity: 0.5, tax: 'none' }],
+      }),
+    ).toThrow(RangeError)
+  })
+
+  it('refuses what the bank would refuse', () => {
+    const item = { name: 'Пакет', priceKopecks: 100, quantity: 1, tax: 'none' as const }
+    const base = { email: 'buyer@example.com', taxation: 'osn' as const }
+    expect(() => buildReceipt({ ...base, items: [] })).toThrow(RangeError)
+    expect(() => buildReceipt({ ...base, items: Array.from({ length: 101 }, () => item) })).toThrow(RangeError)
+    expect(() => buildReceipt({ ...base, items: [{ ...item, priceKopecks: 99.5 }] })).toThrow(RangeError)
+    expect(() => buildReceipt({ ...base, items: [{ ...item, quantity: 0 }] })).toThrow(RangeError)
+    expect(() => buildReceipt({ ...base, items: [{ ...item, name: '   ' }] })).toThrow(RangeError)
+    expect(() => buildReceipt({ ...base, email: 'not-an-email', items: [item] })).toThrow()
+  })
+})
+
+describe('statuses', () => {
+  it('knows which statuses the bank leaves alone', () => {
+    for (const status of ['CONFIRMED', 'REFUNDED', 'PARTIAL_REFUNDED', 'REJECTED', 'CANCELED', 'DEADLINE_EXPIRED']) {
+      expect(isFinalTbankStatus(status)).toBe(true)
+    }
+    for (const status of ['NEW', 'FORM_SHOWED', 'AUTHORIZED', '3DS_CHECKING', 'CONFIRMING', 'REFUNDING', 'WHATEVER']) {
+      expect(isFinalTbankStatus(status)).toBe(false)
+    }
+  })
+})
+
+function client(options: Partial<TbankClientOptions> = {}) {
+  return createTbankClient({
+    terminalKey: TBANK_TEST_TERMINAL,
+    password: TBANK_TEST_PASSWORD,
+    apiUrl: TBANK_PRODUCTION_API_URL,
+    timeoutMs: 2_000,
+    ...options,
+  })
+}
+
+const ORDER_ID = '5b0c8f3e-2d7a-4c1e-9f3b-8a6d2e4c1b7f'
+
+function initParams(overrides: Record<string, unknown> = {}) {
+  return {
+    Amount: 49_900,
+    OrderId: ORDER_ID,
+    Description: 'Palitra: 100 кредитов',
+    Language: 'ru' as const,
+    NotificationURL: 'https://palitra.example/webhooks/tbank',
+    SuccessURL: 'https://palitra.example/ru/checkout/success',
+    FailURL: 'https://palitra.example/ru/checkout/fail',
+    DATA: { userId: 'u-1' },
+    Receipt: buildReceipt({
+      email: 'buyer@example.com',
+      taxation: 'usn_income',
+      items: [{ name: 'Пакет «100 кредитов»', priceKopecks: 49_900, quantity: 1, tax: 'none' }],
+    }),
+    ...overrides,
+  }
+}
+
+async function createTestPayment() {
+  return client().init(initParams())
+}
+
+async function failure(promise: Promise<unknown>): Promise<TbankError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(TbankError)
+  return error as TbankError
+}
+
+describe('createTbankClient: Init', () => {
+  it('creates a payment with a signed request', async () => {
+    const answer = await client().init(initParams())
+    expect(answer).toMatchObject({
+      Success: true,
+      ErrorCode: '0',
+      Status: 'NEW',
+      OrderId: ORDER_ID,
+      Amount: 49_900,
+      TerminalKey: TBANK_TEST_TERMINAL,
+    })
+    expect(answer.PaymentId).toMatch(/^\d+$/)
+    expect(answer.PaymentURL).toMatch(/^https:\/\//)
+
+    const [request] = tbankMock.requestsTo('Init')
+    expect(request!.url).toBe(`${TBANK_API_URL}/Init`)
+    const body = request!.body!
+    expect(body.TerminalKey).toBe(TBANK_TEST_TERMINAL)
+    expect(body.Token).toBe(signForTest(body))
+    expect(body.Receipt).toEqual(initParams().Receipt)
+    expect(body.DATA).toEqual({ userId: 'u-1' })
+    expect(JSON.stringify(body)).not.toContain(TBANK_TEST_PASSWORD)
+    expect(tbankMock.payment(answer.PaymentId)).toMatchObject({ OrderId: ORDER_ID, Amount: 49_900, Status: 'NEW' })
+  })
+
+  it('works against the test environment URL too', async () => {
+    const answer = await client({ apiUrl: `${TBANK_TEST_API_URL}/` }).init(initParams())
+    expect(answer.Status).toBe('NEW')
+    expect(tbankMock.requests[0]!.url).toBe(`${TBANK_TEST_API_URL}/Init`)
+  })
+
+  it('uses the fetch it is given', async () => {
+    const spy = vi.fn((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init))
+    await client({ fetch: spy as typeof fetch }).init(initParams())
+    expect(spy).toHaveBeenCalledTimes(1)
+    expect(String(spy.mock.calls[0]![0])).toBe(`${TBANK_PRODUCTION_API_URL}/Init`)
+  })
+
+  it('reports a decline with the bank’s code, message and details', async () => {
+    server.use(
+      ...tbankScenarios.declined('Init', '8', 'Неверный статус транзакции', 'Повторный запрос с тем же OrderId.'),
+    )
+    const error = await failure(client().init(initParams()))
+    expect(error).toMatchObject({
+      kind: 'declined',
+      method: 'Init',
+      errorCode: '8',
+      message: 'Неверный статус транзакции',
+      details: 'Повторный запрос с тем же OrderId.',
+      httpStatus: 200,
+    })
+    expect(error.outcomeUnknown).toBe(false)
+  })
+
+  it('is declined with ErrorCode 204 when signed with the wrong password', async () => {
+    const error = await failure(client({ password: 'not-the-password' }).init(initParams()))
+    expect(error).toMatchObject({ kind: 'declined', errorCode: '204' })
+    expect(error.details).toContain('Неверный токен')
+  })
+
+  it('reports HTTP errors and does not retry Init', async () => {
+    server.use(...tbankScenarios.httpError(503, 'Init'))
+    const error = await failure(client().init(initParams()))
+    expect(error).toMatchObject({ kind: 'http', httpStatus: 503, method: 'Init' })
+    expect(error.outcomeUnknown).toBe(true)
+    expect(tbankMock.requestsTo('Init')).toHaveLength(1)
+  })
+
+  it('keeps the error code of a JSON 500', async () => {
+    server.use(...tbankScenarios.internalError('Init'))
+    const error = await failure(client().init(initParams()))
+    expect(error).toMatchObject({ kind: 'http', httpStatus: 500, errorCode: '3' })
+  })
+
+  it('times out a slow answer and does not retry', async () => {
+    server.use(...tbankScenarios.slow(1_000, 'Init'))
+    const started = Date.now()
+    const error = await failure(client({ timeoutMs: 100 }).init(initParams()))
+    expect(error.kind).toBe('timeout')
+    expect(error.outcomeUnknown).toBe(true)
+    expect(Date.now() - started).toBeLessThan(900)
+    expect(tbankMock.requestsTo('Init')).toHaveLength(1)
+  })
+
+  it('reports a connection failure and does not retry', async () => {
+    server.use(...tbankScenarios.networkError('Init'))
+    const error = await failure(client().init(initParams()))
+    expect(error.kind).toBe('network')
+    expect(tbankMock.requestsTo('Init')).toHaveLength(1)
+  })
+
+  it('refuses an answer that is not JSON', async () => {
+    server.use(...tbankScenarios.malformed('not-json', 'Init'))
+    const error = await failure(client().init(initParams()))
+    expect(error).toMatchObject({ kind: 'bad-response', httpStatus: 200 })
+    expect(error.outcomeUnknown).toBe(true)
+  })
+
+  it('refuses an answer without the documented fields', async () => {
+    server.use(...tbankScenarios.malformed('wrong-shape', 'Init'))
+    const error = await failure(client().init(initParams()))
+    expect(error.kind).toBe('bad-response')
+    expect(error.message).toMatch(/PaymentId|PaymentURL/)
+  })
+
+  it('refuses an answer about another amount', async () => {
+    server.use(
+      http.post(`${TBANK_API_URL}/Init`, () =>
+        HttpResponse.json({
+          Success: true,
+          ErrorCode: '0',
+          TerminalKey: TBANK_TEST_TERMINAL,
+          Status: 'NEW',
+          PaymentId: 1,
+          OrderId: ORDER_ID,
+          Amount: 100,
+          PaymentURL: 'https://pay.tbank.ru/x',
+        }),
+      ),
+    )
+    const error = await failure(client().init(initParams()))
+    expect(error.kind).toBe('bad-response')
+    expect(error.message).toContain('amount 100')
+  })
+
+  it('refuses a request the bank would refuse, before sending it', async () => {
+    await expect(client().init(initParams({ Amount: 100 }))).rejects.toThrow(/receipt total/)
+    await expect(client().init(initParams({ Amount: 499.5 }))).rejects.toThrow(TypeError)
+    await expect(client().init(initParams({ OrderId: 'x'.repeat(37) }))).rejects.toThrow(TypeError)
+    await expect(client().init(initParams({ Language: 'de' }))).rejects.toThrow(TypeError)
+    const tooMuchData = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']))
+    await expect(client().init(initParams({ DATA: tooMuchData }))).rejects.toThrow(/20 pairs/)
+    expect(tbankMock.requests).toHaveLength(0)
+  })
+
+  it('never logs the password or the Token', async () => {
+    const calls: unknown[] = []
+    for (const level of ['info', 'warn', 'error', 'debug'] as const) {
+      vi.spyOn(logger, level).mockImplementation(((...args: unknown[]) => {
+        calls.push(args)
+      }) as never)
+    }
+    const answer = await client().init(initParams())
+    server.use(...tbankScenarios.declined('GetState', '9999', 'Ошибка'))
+    await failure(client().getState({ paymentId: answer.PaymentId }))
+    const logged = JSON.stringify(calls)
+    expect(calls.length).toBeGreaterThan(0)
+    expect(logged).not.toContain(TBANK_TEST_PASSWORD)
+    for (const request of tbankMock.requests) expect(logged).not.toContain(String(request.body!.Token))
+  })
+})
+
+describe('createTbankClient: Cancel', () => {
+  it('refunds a confirmed payment in full', async () => {
+    const payment = await createTestPayment()
+    tbankMock.setStatus(payment.PaymentId, 'CONFIRMED')
+    const answer = await client().cancel({ paymentId: payment.PaymentId })
+    expect(answer).toMatchObject({
+      Success: true,
+      Status: 'REFUNDED',
+      PaymentId: payment.PaymentId,
+      OrderId: ORDER_ID,
+      OriginalAmount: 49_900,
+      NewAmount: 0,
+    })
+    const body = tbankMock.requestsTo('Cancel')[0]!.body!
+    expect(body).not.toHaveProperty('Amount')
+    expect(body.Token).toBe(signForTest(body))
+  })
+
+  it('refunds part of a payment, then the rest', async () => {
+    const payment = await createTestPayment()
+    tbankMock.setStatus(payment.PaymentId, 'CONFIRMED')
+    const receipt = buildReceipt({
+      email: 'buyer@example.com',
+      taxation: 'usn_income',
+      items: [{ name: 'Возврат части пакета', priceKopecks: 19_900, quantity: 1, tax: 'none' }],
+    })
+    const first = await client().cancel({ paymentId: payment.PaymentId, amount: 19_900, receipt })
+    expect(first).toMatchObject({ Status: 'PARTIAL_REFUNDED', OriginalAmount: 49_900, NewAmount: 30_000 })
+    expect(tbankMock.requestsTo('Cancel')[0]!.body).toMatchObject({ Amount: 19_900, Receipt: receipt })
+
+    const second = await client().cancel({ paymentId: payment.PaymentId, amount: 30_000 })
+    expect(second).toMatchObject({ Status: 'REFUNDED', OriginalAmount: 30_000, NewAmount: 0 })
+    expect(tbankMock.payment(payment.PaymentId)).toMatchObject({ Amount: 0, Status: 'REFUNDED' })
+  })
+
+  it('cancels an unpaid payment whatever the amount', async () => {
+    const payment = await createTestPayment()
+    const answer = await client().cancel({ paymentId: payment.PaymentId, amount: 100 })
+    expect(answer).toMatchObject({ Status: 'CANCELED', NewAmount: 0 })
+  })
+
+  it('reverses an authorized payment', async () => {
+    const payment = await createTestPayment()
+    tbankMock.setStatus(payment.PaymentId, 'AUTHORIZED')
+    expect(await client().cancel({ paymentId: payment.PaymentId, amount: 900 })).toMatchObject({
+      Status: 'PARTIAL_REVERSED',
+      NewAmount: 49_000,
+    })
+  })
+
+  it('is declined for more than is left or in a final status', async () => {
+    const payment = await createTestPayment()
+    tbankMock.setStatus(payment.PaymentId, 'CONFIRMED')
+    expect(await failure(client().cancel({ paymentId: payment.PaymentId, amount: 50_000 }))).toMatchObject({
+      kind: 'declined',
+      errorCode: '8',
+    })
+    await client().cancel({ paymentId: payment.PaymentId })
+    expect(await failure(client().cancel({ paymentId: payment.PaymentId }))).toMatchObject({
+      kind: 'declined',
+      errorCode: '8',
+    })
+  })
+
+  it('accepts an answer that leaves out the echoed order and terminal', async () => {
+    server.use(
+      http.post(`${TBANK_API_URL}/Cancel`, () =>
+        HttpResponse.json({
+          Success: true,
+          ErrorCode: '0',
+          Status: 'REFUNDED',
+          PaymentId: 7_000_000_001,
+          OriginalAmount: 49_900,
+          NewAmount: 0,
+        }),
+      ),
+    )
+    const answer = await client().cancel({ paymentId: '7000000001' })
+    expect(answer).toMatchObject({ Status: 'REFUNDED', PaymentId: '7000000001', NewAmount: 0 })
+  })
+
+  it('does not retry after a connection failure', async () => {
+    const payment = await createTestPayment()
+    tbankMock.setStatus(payment.PaymentId, 'CONFIRMED')
+    server.use(...tbankScenarios.networkError('Cancel', 1))
+    const error = await failure(client().cancel({ paymentId: payment.PaymentId, amount: 100 }))
+    expect(error).toMatchObject({ kind: 'network', method: 'Cancel' })
+    expect(tbankMock.requestsTo('Cancel')).toHaveLength(1)
+    expect(tbankMock.payment(payment.PaymentId).Amount).toBe(49_900)
+  })
+})
+
+describe('createTbankClient: GetState', () => {
+  it('returns the payment’s status', async () => {
+    const payment = await createTestPayment()
+    tbankMock.setStatus(payment.PaymentId, 'CONFIRMED')
+    const answer = await client().getState({ paymentId: payment.PaymentId })
+    expect(answer).toMatchObject({
+      Success: true,
+      Status: 'CONFIRMED',
+      PaymentId: payment.PaymentId,
+      OrderId: ORDER_ID,
+      Amount: 49_900,
+    })
+    const body = tbankMock.requestsTo('GetState')[0]!.body!
+    expect(Object.keys(body).sort()).toEqual(['PaymentId', 'TerminalKey', 'Token'])
+  })
+
+  it('is declined for an unknown payment', async () => {
+    expect(await failure(client().getState({ paymentId: '123' }))).toMatchObject({ kind: 'declined', errorCode: '1' })
+  })
+
+  it('retries once after a connection failure', async () => {
+    const payment = await createTestPayment()
+    server.use(...tbankScenarios.networkError('GetState', 1))
+    const answer = await client().getState({ paymentId: payment.PaymentId })
+    expect(answer.Status).toBe('NEW')
+    expect(tbankMock.requestsTo('GetState')).toHaveLength(2)
+  })
+
+  it('gives up after the second 5xx', async () => {
+    const payment = await createTestPayment()
+    server.use(...tbankScenarios.httpError(503, 'GetState'))
+    const error = await failure(client().getState({ paymentId: payment.PaymentId }))
+    expect(error).toMatchObject({ kind: 'http', httpStatus: 503 })
+    expect(tbankMock.requestsTo('GetState')).toHaveLength(2)
+  })
+
+  it('does not retry a decline', async () => {
+    server.use(...tbankScenarios.declined('GetState', '204', 'Неверные параметры'))
+    await failure(client().getState({ paymentId: '1' }))
+    expect(tbankMock.requestsTo('GetState')).toHaveLength(1)
+  })
+})

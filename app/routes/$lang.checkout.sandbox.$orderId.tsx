@@ -1,0 +1,102 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { requireUser } from '~/auth/session.server'
+import { getDb } from '~/db/client.server'
+import { formatMoney } from '~/i18n/format'
+import { getFixedT } from '~/i18n/i18next.server'
+import { routeLocale } from '~/i18n/route-locale'
+import { readForm } from '~/lib/read-form.server'
+import { findOrder } from '~/payments/checkout.server'
+import { getPaymentProvider, signedNotification } from '~/payments/provider.server'
+import { handlePaymentNotification } from '~/payments/webhook.server'
+
+export const handle = { i18n: ['common', 'checkout'] }
+
+// The sandbox payment page: only when no T-Bank terminal is configured. It
+// plays the bank: approving or declining sends correctly signed
+// notifications through the same webhook code the bank's go through.
+
+async function sandboxOrder(request: Request, params: LoaderFunctionArgs['params']) {
+  const locale = routeLocale(params)
+  if (getPaymentProvider().kind !== 'sandbox') throw data('Not found', { status: 404 })
+  const { user } = await requireUser(request, locale)
+  const order = await findOrder(await getDb(), params.orderId ?? '', user.id)
+  if (!order || order.provider !== 'sandbox') throw data('Not found', { status: 404 })
+  return { locale, order }
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { locale, order } = await sandboxOrder(request, params)
+  const t = getFixedT(locale, ['checkout', 'common'])
+  return data(
+    {
+      locale,
+      title: `${t('sandbox.title')} — ${t('common:siteName')}`,
+      order: {
+        id: order.id,
+        packName: order.packName,
+        credits: order.credits,
+        amount: formatMoney(order.amountKopecks, locale),
+        open: order.status === 'pending' || order.status === 'created',
+      },
+    },
+    { headers: { 'Cache-Control': 'private, no-store' } },
+  )
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { locale, order } = await sandboxOrder(request, params)
+  const decision = (await readForm(request)).get('decision')
+  if (decision !== 'approve' && decision !== 'decline') throw data('Bad request', { status: 400 })
+  const provider = getPaymentProvider()
+  const statuses = decision === 'approve' ? ['AUTHORIZED', 'CONFIRMED'] : ['REJECTED']
+  for (const status of statuses) {
+    await handlePaymentNotification(
+      signedNotification(provider, {
+        orderId: order.id,
+        paymentId: order.paymentId ?? '0',
+        status,
+        amountKopecks: order.amountKopecks,
+      }),
+    )
+  }
+  throw redirect(`/${locale}/checkout/${order.id}/done?result=${decision === 'approve' ? 'success' : 'fail'}`, 303)
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data ? [{ title: data.title }, { name: 'robots', content: 'noindex' }] : []
+
+export default function SandboxPayment() {
+  const { order } = useLoaderData<typeof loader>()
+  const { t } = useTranslation(['checkout', 'common'])
+  return (
+    <main id="main" className="sandbox-payment">
+      <p className="sandbox-payment__banner" role="note">
+        {t('sandbox.banner')}
+      </p>
+      <h1>{t('sandbox.title')}</h1>
+      <p>{t('sandbox.lead')}</p>
+      <dl className="details">
+        <dt>{t('payments.pack')}</dt>
+        <dd>{order.packName}</dd>
+        <dt>{t('payments.credits')}</dt>
+        <dd>{t('common:credits', { count: order.credits })}</dd>
+        <dt>{t('payments.amount')}</dt>
+        <dd>{order.amount}</dd>
+      </dl>
+      {order.open ? (
+        <Form method="post" className="form sandbox-payment__actions">
+          <button type="submit" name="decision" value="approve">
+            {t('sandbox.approve')}
+          </button>
+          <button type="submit" name="decision" value="decline" className="secondary-button">
+            {t('sandbox.decline')}
+          </button>
+        </Form>
+      ) : (
+        <p>{t('sandbox.closed')}</p>
+      )}
+    </main>
+  )
+}

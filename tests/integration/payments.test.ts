@@ -1,0 +1,401 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type * as CheckoutRoute from '~/routes/$lang.checkout.$packId'
+import type * as SandboxRoute from '~/routes/$lang.checkout.sandbox.$orderId'
+import type * as DoneRoute from '~/routes/$lang.checkout.$orderId.done'
+import type * as PaymentsRoute from '~/routes/$lang.account.payments'
+import type * as WebhookRoute from '~/routes/webhooks.tbank'
+import { isolateProcessDatabase } from '../db'
+import { server } from '../mocks'
+import { TBANK_API_URL, TBANK_TEST_PASSWORD, TBANK_TEST_TERMINAL, tbankMock, tbankScenarios } from '../mocks/tbank'
+import { type DataResult, closeAppResources, statusOf, thrownBy } from './support'
+
+// Buying credits through the routes, against the process-wide database and
+// the shipped seed dataset (its credit packs and terms): first the sandbox
+// (no terminal keys), then T-Bank itself against its msw double.
+const dir = mkdtempSync(path.join(tmpdir(), 'palitra-payments-'))
+process.env.DATA_DIR = dir
+
+let dropOwnDatabase: () => Promise<void> = async () => {}
+let routes: {
+  checkout: typeof CheckoutRoute
+  sandbox: typeof SandboxRoute
+  done: typeof DoneRoute
+  payments: typeof PaymentsRoute
+  webhook: typeof WebhookRoute
+}
+
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest: 'error' })
+  dropOwnDatabase = await isolateProcessDatabase()
+  const { getDb } = await import('~/db/client.server')
+  await getDb()
+  routes = {
+    checkout: await import('~/routes/$lang.checkout.$packId'),
+    sandbox: await import('~/routes/$lang.checkout.sandbox.$orderId'),
+    done: await import('~/routes/$lang.checkout.$orderId.done'),
+    payments: await import('~/routes/$lang.account.payments'),
+    webhook: await import('~/routes/webhooks.tbank'),
+  }
+})
+afterEach(async () => {
+  server.resetHandlers()
+  tbankMock.reset()
+  const { setPaymentProviderForTests } = await import('~/payments/provider.server')
+  setPaymentProviderForTests(undefined)
+})
+afterAll(async () => {
+  server.close()
+  await closeAppResources()
+  rmSync(dir, { recursive: true, force: true })
+  await dropOwnDatabase()
+})
+
+const ORIGIN = 'http://localhost'
+const PACK = 'creditPack.optimal' // 300 credits for 590 ₽ in the seed
+
+async function buyer(email: string | null = `buyer-${randomUUID()}@example.com`) {
+  const { getDb } = await import('~/db/client.server')
+  const { users } = await import('~/db/schema')
+  const { createUserSession } = await import('~/auth/session.server')
+  const { recordAcceptances } = await import('~/consent/ledger.server')
+  const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
+  const db = await getDb()
+  const userId = `buyer-${randomUUID()}`
+  await db.insert(users).values({ id: userId, email, emailNormalized: email })
+  const documents = await currentVersionsForAcceptance(['terms', 'privacy', 'consent'], 'ru')
+  await db.transaction((tx) =>
+    recordAcceptances(tx, {
+      subject: { userId },
+      event: 'register',
+      documents,
+      wordings: { terms: 't', privacy: 'p', consent: 'c' },
+      ip: null,
+      userAgent: null,
+      action: { type: 'account', id: userId },
+    }),
+  )
+  const session = await createUserSession(db, userId, {})
+  return { userId, cookie: session.cookie.split(';')[0]! }
+}
+
+function get(url: string, cookie?: string) {
+  return new Request(`${ORIGIN}${url}`, { headers: cookie ? { Cookie: cookie } : {} })
+}
+
+function post(url: string, fields: Record<string, string>, cookie?: string) {
+  return new Request(`${ORIGIN}${url}`, {
+    method: 'POST',
+    body: new URLSearchParams(fields),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
+  })
+}
+
+async function checkoutPage(cookie: string, pack = PACK) {
+  const result = (await routes.checkout.loader({
+    request: get(`/ru/checkout/${pack}`, cookie),
+    params: { lang: 'ru', packId: pack },
+    context: {},
+  })) as DataResult
+  return result.data as { shownVersions: string; pack: { credits: number; price: string }; sandbox: boolean }
+}
+
+async function pay(cookie: string, fields: Record<string, string>, pack = PACK): Promise<unknown> {
+  try {
+    return await routes.checkout.action({
+      request: post(`/ru/checkout/${pack}`, fields, cookie),
+      params: { lang: 'ru', packId: pack },
+      context: { clientIp: '203.0.113.50' },
+    })
+  } catch (thrown) {
+    return thrown
+  }
+}
+
+async function state(userId: string) {
+  const { getDb } = await import('~/db/client.server')
+  const { orders, acceptances } = await import('~/db/schema')
+  const { balanceOf } = await import('~/credits/ledger.server')
+  const { eq, and } = await import('drizzle-orm')
+  const db = await getDb()
+  return {
+    orders: await db.select().from(orders).where(eq(orders.userId, userId)),
+    paymentAcceptances: await db
+      .select()
+      .from(acceptances)
+      .where(and(eq(acceptances.userId, userId), eq(acceptances.event, 'payment'))),
+    balance: await balanceOf(db, `user:${userId}`),
+  }
+}
+
+function location(thrown: unknown) {
+  return thrown instanceof Response ? thrown.headers.get('Location') : null
+}
+
+describe('checkout in the sandbox', () => {
+  it('asks guests to register and strangers to sign in', async () => {
+    const { serializeGuestCookie, createGuest } = await import('~/guest/guest.server')
+    const { getDb } = await import('~/db/client.server')
+    const guestId = await (await getDb()).transaction((tx) => createGuest(tx))
+    const guestCookie = serializeGuestCookie(guestId).split(';')[0]!
+    const asGuest = await thrownBy(() =>
+      routes.checkout.loader({
+        request: get(`/ru/checkout/${PACK}`, guestCookie),
+        params: { lang: 'ru', packId: PACK },
+        context: {},
+      }),
+    )
+    expect(location(asGuest)).toBe('/ru/register?from=checkout')
+    const anonymous = await thrownBy(() =>
+      routes.checkout.loader({
+        request: get(`/ru/checkout/${PACK}`),
+        params: { lang: 'ru', packId: PACK },
+        context: {},
+      }),
+    )
+    expect(location(anonymous)).toBe(`/ru/login?redirectTo=${encodeURIComponent(`/ru/checkout/${PACK}`)}`)
+  })
+
+  it('records nothing without the ticked terms, or when the terms changed while the page was open', async () => {
+    const person = await buyer()
+    const page = await checkoutPage(person.cookie)
+    expect(page.sandbox).toBe(true)
+    const unticked = (await pay(person.cookie, { shownVersions: page.shownVersions })) as DataResult
+    expect(statusOf(unticked)).toBe(400)
+    const stale = (await pay(person.cookie, { shownVersions: 'terms:1', accept_terms: 'yes' })) as DataResult
+    expect(statusOf(stale)).toBe(409)
+    const after = await state(person.userId)
+    expect(after.orders).toHaveLength(0)
+    expect(after.paymentAcceptances).toHaveLength(0)
+  })
+
+  it('creates the order with its payment acceptance, and the test page approves it through the webhook code', async () => {
+    const person = await buyer()
+    const page = await checkoutPage(person.cookie)
+    const started = await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    const [order] = (await state(person.userId)).orders
+    expect(location(started)).toBe(`/ru/checkout/sandbox/${order!.id}`)
+    expect(order).toMatchObject({ status: 'pending', credits: 300, amountKopecks: 59_000, provider: 'sandbox' })
+    const { paymentAcceptances } = await state(person.userId)
+    expect(paymentAcceptances).toMatchObject([
+      { kind: 'terms', actionType: 'order', actionId: order!.id, state: 'given' },
+    ])
+
+    const approved = await thrownBy(() =>
+      routes.sandbox.action({
+        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'approve' }, person.cookie),
+        params: { lang: 'ru', orderId: order!.id },
+        context: {},
+      }),
+    )
+    expect(location(approved)).toBe(`/ru/checkout/${order!.id}/done?result=success`)
+    expect(await state(person.userId)).toMatchObject({
+      balance: 300,
+      orders: [{ status: 'confirmed', bankStatus: 'CONFIRMED' }],
+    })
+
+    // Approving again (a second click, a replay) grants nothing more.
+    await thrownBy(() =>
+      routes.sandbox.action({
+        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'approve' }, person.cookie),
+        params: { lang: 'ru', orderId: order!.id },
+        context: {},
+      }),
+    )
+    expect((await state(person.userId)).balance).toBe(300)
+
+    const done = (await routes.done.loader({
+      request: get(`/ru/checkout/${order!.id}/done?result=fail`, person.cookie),
+      params: { lang: 'ru', orderId: order!.id },
+      context: {},
+    })) as DataResult
+    // The page trusts the database, not the ?result of the redirect.
+    expect(done.data).toMatchObject({ order: { status: 'confirmed' }, balance: 300, waiting: false })
+  })
+
+  it('closes a declined payment without credits', async () => {
+    const person = await buyer()
+    const page = await checkoutPage(person.cookie)
+    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    const [order] = (await state(person.userId)).orders
+    await thrownBy(() =>
+      routes.sandbox.action({
+        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'decline' }, person.cookie),
+        params: { lang: 'ru', orderId: order!.id },
+        context: {},
+      }),
+    )
+    expect(await state(person.userId)).toMatchObject({ balance: 0, orders: [{ status: 'rejected' }] })
+  })
+
+  it('refunds the unspent part of a purchase within 14 days, rounded up to the kopeck, and explains refusals', async () => {
+    const person = await buyer()
+    const page = await checkoutPage(person.cookie)
+    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    const [order] = (await state(person.userId)).orders
+    await thrownBy(() =>
+      routes.sandbox.action({
+        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'approve' }, person.cookie),
+        params: { lang: 'ru', orderId: order!.id },
+        context: {},
+      }),
+    )
+    // Spend 47 of the 300 credits (the terms' worked example).
+    const { getDb } = await import('~/db/client.server')
+    const { chargeJob } = await import('~/credits/ledger.server')
+    await (await getDb()).transaction((tx) => chargeJob(tx, `user:${person.userId}`, randomUUID(), 47))
+
+    const list = (await routes.payments.loader({
+      request: get('/ru/account/payments', person.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as DataResult
+    const rows = list.data.rows as Array<{ refund: { ok: boolean; credits?: number; amount?: string } }>
+    expect(rows[0]!.refund).toMatchObject({ ok: true, credits: 253, amount: expect.stringMatching(/^497,57\s₽$/) })
+
+    const refunded = await thrownBy(() =>
+      routes.payments.action({
+        request: post('/ru/account/payments', { orderId: order!.id }, person.cookie),
+        params: { lang: 'ru' },
+        context: {},
+      }),
+    )
+    expect(location(refunded)).toBe('/ru/account/payments?refunded=succeeded')
+    expect(await state(person.userId)).toMatchObject({
+      balance: 0,
+      orders: [{ status: 'partially-refunded', refundedCredits: 253, refundedKopecks: 49_757 }],
+    })
+    const again = (await routes.payments.action({
+      request: post('/ru/account/payments', { orderId: order!.id }, person.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as DataResult
+    expect(statusOf(again)).toBe(422)
+    expect(again.data.error).toBe('payments.refusal.nothing-unspent')
+  })
+
+  it('refuses a refund after the 14 days', async () => {
+    const person = await buyer()
+    const page = await checkoutPage(person.cookie)
+    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    const [order] = (await state(person.userId)).orders
+    await thrownBy(() =>
+      routes.sandbox.action({
+        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'approve' }, person.cookie),
+        params: { lang: 'ru', orderId: order!.id },
+        context: {},
+      }),
+    )
+    const { getDb } = await import('~/db/client.server')
+    const { orders } = await import('~/db/schema')
+    const { eq } = await import('drizzle-orm')
+    await (
+      await getDb()
+    )
+      .update(orders)
+      .set({ paidAt: new Date(Date.now() - 16 * 24 * 3600 * 1000) })
+      .where(eq(orders.id, order!.id))
+    const late = (await routes.payments.action({
+      request: post('/ru/account/payments', { orderId: order!.id }, person.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as DataResult
+    expect(statusOf(late)).toBe(422)
+    expect(late.data.error).toBe('payments.refusal.too-late')
+    expect((await state(person.userId)).balance).toBe(300)
+  })
+})
+
+describe('checkout with T-Bank', () => {
+  async function useTbank(timeoutMs?: number) {
+    const { createTbankProvider, setPaymentProviderForTests } = await import('~/payments/provider.server')
+    setPaymentProviderForTests(
+      createTbankProvider(TBANK_TEST_TERMINAL, TBANK_TEST_PASSWORD, TBANK_API_URL, { timeoutMs }),
+    )
+  }
+
+  async function webhook(body: Record<string, unknown>) {
+    const response = (await routes.webhook.action({
+      request: new Request(`${ORIGIN}/webhooks/tbank`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      }),
+      params: {},
+      context: {},
+    })) as Response
+    return { status: response.status, text: await response.text() }
+  }
+
+  it('sends Init with the amount, the order, the addresses and a receipt, and redirects to the PaymentURL', async () => {
+    await useTbank()
+    const person = await buyer('receipt@example.com')
+    const page = await checkoutPage(person.cookie)
+    const started = await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    const [order] = (await state(person.userId)).orders
+    const [init] = tbankMock.requestsTo('Init')
+    expect(init!.body).toMatchObject({
+      TerminalKey: TBANK_TEST_TERMINAL,
+      Amount: 59_000,
+      OrderId: order!.id,
+      NotificationURL: 'http://localhost/webhooks/tbank',
+      SuccessURL: `http://localhost/ru/checkout/${order!.id}/done?result=success`,
+      FailURL: `http://localhost/ru/checkout/${order!.id}/done?result=fail`,
+      Receipt: {
+        Email: 'receipt@example.com',
+        Taxation: 'usn_income',
+        Items: [{ Price: 59_000, Quantity: 1, Amount: 59_000, Tax: 'none' }],
+      },
+    })
+    expect(location(started)).toBe(order!.paymentUrl)
+    expect(order).toMatchObject({ status: 'pending', provider: 'tbank', terminalKey: TBANK_TEST_TERMINAL })
+
+    // The bank's notifications: a forged one is refused, a good one answered OK and applied once.
+    const confirmed = tbankMock.notificationFor(order!.paymentId!, 'CONFIRMED')
+    expect(await webhook({ ...confirmed, Token: '0'.repeat(64) })).toEqual({ status: 403, text: 'Forbidden' })
+    const { Token: _ignored, ...unsigned } = confirmed
+    expect((await webhook(unsigned)).status).toBe(403)
+    expect((await state(person.userId)).balance).toBe(0)
+    expect(await webhook(confirmed)).toEqual({ status: 200, text: 'OK' })
+    expect(await webhook(confirmed)).toEqual({ status: 200, text: 'OK' })
+    expect((await state(person.userId)).balance).toBe(300)
+    // A late AUTHORIZED changes nothing; a mismatched amount is refused and flagged.
+    expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'AUTHORIZED'))).toEqual({
+      status: 200,
+      text: 'OK',
+    })
+    expect((await webhook(tbankMock.notificationFor(order!.paymentId!, 'CONFIRMED', { Amount: 100 }))).status).toBe(400)
+    expect((await state(person.userId)).orders[0]).toMatchObject({
+      status: 'confirmed',
+      flaggedReason: expect.stringMatching(/amount 100/),
+    })
+  })
+
+  it('leaves nothing granted and says so when the bank declines Init', async () => {
+    await useTbank()
+    server.use(...tbankScenarios.declined('Init', '8', 'Неверный статус транзакции'))
+    const person = await buyer()
+    const page = await checkoutPage(person.cookie)
+    const started = await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    const [order] = (await state(person.userId)).orders
+    expect(location(started)).toBe(`/ru/checkout/${order!.id}/done`)
+    expect(order).toMatchObject({ status: 'init-failed' })
+    expect(order!.failure).toMatch(/declined/)
+    expect((await state(person.userId)).balance).toBe(0)
+  })
+
+  it('keeps the order pending when the bank does not answer in time', async () => {
+    await useTbank(200)
+    server.use(...tbankScenarios.slow(2_000, 'Init'))
+    const person = await buyer()
+    const page = await checkoutPage(person.cookie)
+    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    const [order] = (await state(person.userId)).orders
+    expect(order).toMatchObject({ status: 'pending', paymentId: null })
+    expect(order!.failure).toMatch(/timeout/)
+    expect((await state(person.userId)).balance).toBe(0)
+  })
+})
