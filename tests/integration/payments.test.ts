@@ -43,7 +43,7 @@ beforeAll(async () => {
 })
 afterEach(async () => {
   server.resetHandlers()
-  tbankMock.reset()
+  // tbankMock is not reset: its PaymentIds must stay unique across tests, as the bank's are.
   const { setPaymentProviderForTests } = await import('~/payments/provider.server')
   setPaymentProviderForTests(undefined)
 })
@@ -336,7 +336,7 @@ describe('checkout with T-Bank', () => {
     const page = await checkoutPage(person.cookie)
     const started = await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
     const [order] = (await state(person.userId)).orders
-    const [init] = tbankMock.requestsTo('Init')
+    const init = tbankMock.requestsTo('Init').find((r) => r.body.OrderId === order!.id)
     expect(init!.body).toMatchObject({
       TerminalKey: TBANK_TEST_TERMINAL,
       Amount: 59_000,
@@ -371,6 +371,73 @@ describe('checkout with T-Bank', () => {
     expect((await state(person.userId)).orders[0]).toMatchObject({
       status: 'confirmed',
       flaggedReason: expect.stringMatching(/amount 100/),
+    })
+  })
+
+  async function paidTbankOrder() {
+    await useTbank()
+    const person = await buyer()
+    const page = await checkoutPage(person.cookie)
+    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    const [order] = (await state(person.userId)).orders
+    expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'CONFIRMED'))).toEqual({
+      status: 200,
+      text: 'OK',
+    })
+    return { person, order: order! }
+  }
+
+  async function spend(userId: string, credits: number) {
+    const { getDb } = await import('~/db/client.server')
+    const { chargeJob } = await import('~/credits/ledger.server')
+    await (await getDb()).transaction((tx) => chargeJob(tx, `user:${userId}`, randomUUID(), credits))
+  }
+
+  async function refund(cookie: string, orderId: string) {
+    try {
+      return await routes.payments.action({
+        request: post('/ru/account/payments', { orderId }, cookie),
+        params: { lang: 'ru' },
+        context: {},
+      })
+    } catch (thrown) {
+      return thrown
+    }
+  }
+
+  it('refunds through Cancel with the Amount and a receipt for the part returned; the bank’s notification settles it once', async () => {
+    const { person, order } = await paidTbankOrder()
+    await spend(person.userId, 100)
+    expect(location(await refund(person.cookie, order.id))).toBe('/ru/account/payments?refunded=succeeded')
+    const cancel = tbankMock.requestsTo('Cancel').find((r) => String(r.body.PaymentId) === order.paymentId)
+    // 590 ₽ × 200 ÷ 300 = 393.33… → 393.34 ₽, in the person's favour.
+    expect(cancel!.body).toMatchObject({
+      TerminalKey: TBANK_TEST_TERMINAL,
+      PaymentId: order.paymentId,
+      Amount: 39_334,
+      Receipt: { Items: [{ Price: 39_334, Quantity: 1, Amount: 39_334 }] },
+    })
+    expect(await state(person.userId)).toMatchObject({
+      balance: 0,
+      orders: [{ status: 'partially-refunded', refundedCredits: 200, refundedKopecks: 39_334 }],
+    })
+    // The bank reports the refund: nothing more is taken.
+    expect(await webhook(tbankMock.notificationFor(order.paymentId!, 'PARTIAL_REFUNDED'))).toEqual({
+      status: 200,
+      text: 'OK',
+    })
+    expect(await state(person.userId)).toMatchObject({ balance: 0, orders: [{ refundedCredits: 200 }] })
+  })
+
+  it('gives the credits back when the bank refuses the refund', async () => {
+    const { person, order } = await paidTbankOrder()
+    server.use(...tbankScenarios.declined('Cancel', '8', 'Неверный статус транзакции'))
+    const refused = (await refund(person.cookie, order.id)) as DataResult
+    expect(statusOf(refused)).toBe(502)
+    expect(refused.data.error).toBe('payments.refusal.bank-refused')
+    expect(await state(person.userId)).toMatchObject({
+      balance: 300,
+      orders: [{ status: 'confirmed', refundedCredits: 0, refundedKopecks: 0 }],
     })
   })
 
