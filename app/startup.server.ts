@@ -50,6 +50,13 @@ export async function prepareServer() {
     },
     'database ready',
   )
+  if (env.NODE_ENV === 'production' && !env.TBANK_TERMINAL_KEY) {
+    // Anyone can approve their own test payment there: fine on one's own machine, never on a public site.
+    logger.warn(
+      { event: 'payments.sandbox' },
+      'no T-Bank terminal is configured: checkout uses the sandbox test payment page, which grants credits for free',
+    )
+  }
   retention = startRetentionSchedule(db, env)
   void sweepExpired(db)
   housekeeping = setInterval(() => void sweepExpired(db), HOUSEKEEPING_INTERVAL_MS)
