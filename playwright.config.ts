@@ -12,7 +12,9 @@ import { freePort } from './tests/e2e/support/production-server.mjs'
  *    fixed shape (three privacy versions, a future one, a kind missing in
  *    English) for the tests that need exact versions and texts;
  *  - "seed": the shipped cms/seed/production.ndjson, checked by tests that
- *    read titles and versions from the pages instead of knowing them.
+ *    read titles and versions from the pages instead of knowing them, and by
+ *    payments.spec.ts: the seed has the credit packs (the accounts dataset has
+ *    none) and terms, privacy and consent in force, so people register there.
  * And two for accounts, on tests/fixtures/e2e/accounts-dataset.ndjson (terms,
  * privacy and consent in force in both languages, as registration needs):
  *  - "accounts": registration, sign-in, guests, account pages; its DATA_DIR
@@ -42,7 +44,7 @@ const reacceptPort = Number(process.env.PALITRA_E2E_REACCEPT_PORT)
 const ACCOUNTS_DATASET = 'tests/fixtures/e2e/accounts-dataset.ndjson'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SEED_SPECS = /(seed-content|accessibility)\.spec\.ts$/
+const SEED_SPECS = /(seed-content|accessibility|payments)\.spec\.ts$/
 const ACCOUNTS_SPECS = /(accounts|generation)\.spec\.ts$/
 const REACCEPT_SPECS = /reaccept\.spec\.ts$/
 

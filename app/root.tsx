@@ -19,6 +19,7 @@ import { LOCALES, type Locale } from './i18n/locales'
 import { getEnv } from './env.server'
 import stylesheet from './styles/app.css?url'
 import generationStylesheet from './styles/generation.css?url'
+import paymentsStylesheet from './styles/payments.css?url'
 import printStylesheet from './styles/print.css?url'
 
 export const handle = { i18n: ['common'] }
@@ -26,6 +27,7 @@ export const handle = { i18n: ['common'] }
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
   { rel: 'stylesheet', href: generationStylesheet },
+  { rel: 'stylesheet', href: paymentsStylesheet },
   { rel: 'stylesheet', href: printStylesheet, media: 'print' },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]

@@ -52,12 +52,15 @@ function identityOf(request: Request): string {
  * Cache headers for a legal page whose content is fully described by `parts`.
  * Anonymous visitors get a public, CDN-cacheable page; a signed-in person or
  * guest sees their own header, so their copy is private and its ETag is tied
- * to their session.
+ * to their session; `Vary: Cookie` keeps the two apart in caches.
  */
 export function publicPageHeaders(request: Request, ...parts: Array<string | number | boolean | null | undefined>) {
   const identity = identityOf(request)
   return {
     ETag: etagFor(__BUILD_ID__, getEnv().NODE_ENV, identity, ...parts),
     'Cache-Control': identity ? 'private, no-cache' : PUBLIC_PAGE_CACHE_CONTROL,
+    // The same address answers differently once a session or guest cookie is
+    // set: a browser must not reuse the signed-out copy after signing in.
+    Vary: 'Cookie',
   }
 }

@@ -38,7 +38,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
   const result = await registerAccount(request, await readForm(request), locale, requestEvidence(request, context))
-  if (result.ok) return redirect(`/${locale}/account?welcome=1`, { headers: result.headers })
+  // Someone sent here from checkout goes back to choosing a pack.
+  const fromCheckout = new URL(request.url).searchParams.get('from') === 'checkout'
+  if (result.ok) {
+    return redirect(fromCheckout ? `/${locale}/pricing` : `/${locale}/account?welcome=1`, { headers: result.headers })
+  }
   // The form comes back with the versions in force now (they may have changed).
   return data(
     { ...result.failure, ...(await acceptanceFormData([...REGISTER_KINDS], locale)) },

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { startGuestOverHttp } from './support/accounts'
+import { newPerson, registerOverHttp, startGuestOverHttp, test as accountsTest } from './support/accounts'
 import { expectAccessible, hydrated } from './support/axe'
 import {
   expectImageLoaded,
@@ -105,5 +105,48 @@ for (const locale of LOCALES) {
       await expect(page.getByRole('main').locator('ol.history > li')).toHaveCount(2)
       await expectAccessible(page, `/${locale}/history`)
     })
+
+    // From its own client address (support/accounts.ts), as registering is rate-limited per address.
+    accountsTest(
+      'buying credits: pricing, checkout and its refusal, the test payment page, the done page, payments',
+      async ({ page, baseURL }) => {
+        await open(page, `/${locale}/pricing`)
+        await expectAccessible(page, `/${locale}/pricing as a visitor`)
+
+        await registerOverHttp(page.request, baseURL, newPerson(locale, 'a11y-buy'))
+        await open(page, `/${locale}/pricing`)
+        await expectAccessible(page, `/${locale}/pricing signed in`)
+
+        const main = page.getByRole('main')
+        await main.locator(`a[href^="/${locale}/checkout/"]`).first().click()
+        await expect(page).toHaveURL(new RegExp(`/${locale}/checkout/[^/]+$`))
+        await expectAccessible(page, `/${locale}/checkout/:packId`)
+
+        // Sent without the box: the form comes back with its messages.
+        const pay = main.locator('form button[type=submit]')
+        await pay.click()
+        await expect(main.getByRole('alert')).toHaveText(ui(locale, 'account:errors.formInvalid'))
+        await expectAccessible(page, `/${locale}/checkout/:packId refused`)
+
+        await main.getByRole('checkbox').check()
+        await pay.click()
+        await expect(page).toHaveURL(new RegExp(`/${locale}/checkout/sandbox/[^/]+$`))
+        await expect(main.getByRole('note')).toHaveText(ui(locale, 'checkout:sandbox.banner'))
+        await expectAccessible(page, `/${locale}/checkout/sandbox/:orderId`)
+
+        await main.getByRole('button', { name: ui(locale, 'checkout:sandbox.approve'), exact: true }).click()
+        await expect(page).toHaveURL(new RegExp(`/${locale}/checkout/[^/]+/done\\?result=success$`))
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(ui(locale, 'checkout:done.title.confirmed'))
+        await expectAccessible(page, `/${locale}/checkout/:orderId/done`)
+
+        await open(page, `/${locale}/account/payments`)
+        await expect(main.locator('li.payments__order')).toHaveCount(1)
+        await expectAccessible(page, `/${locale}/account/payments with a refund offer`)
+        await main.locator('li.payments__order form button[type=submit]').click()
+        await expect(page).toHaveURL(`/${locale}/account/payments?refunded=succeeded`)
+        await expect(main.getByRole('status')).toHaveText(ui(locale, 'checkout:payments.refundDone'))
+        await expectAccessible(page, `/${locale}/account/payments after a refund`)
+      },
+    )
   })
 }
