@@ -5,6 +5,7 @@ import { balanceOf, chargeJob, NotEnoughCreditsError } from '~/credits/ledger.se
 import type { Database } from '~/db/client.server'
 import { generationImages, generationJobs, type CreditOwner, type GenerationJobRow } from '~/db/schema'
 import { getGuest } from '~/guest/guest.server'
+import { isUuid } from '~/lib/uuid'
 import { logger } from '~/log.server'
 import type { ObjectStorage } from '~/storage/types'
 import type { ImageEngine } from './engines/types'
@@ -115,10 +116,6 @@ export async function findJob(db: Database, id: string, owner: CreditOwner): Pro
     .where(and(eq(generationJobs.id, id), eq(generationJobs.owner, owner)))
     .limit(1)
   return job ?? null
-}
-
-export function isUuid(value: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
 }
 
 async function imagesOf(db: Database, jobIds: string[]) {

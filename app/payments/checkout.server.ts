@@ -8,6 +8,7 @@ import { getEnv } from '~/env.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { formFailure, type FormFailure } from '~/lib/form'
+import { isUuid } from '~/lib/uuid'
 import { logger } from '~/log.server'
 import { findCreditPack } from './packs.server'
 import { getPaymentProvider } from './provider.server'
@@ -114,7 +115,7 @@ export async function startCheckout(input: {
 }
 
 export async function findOrder(db: Database, id: string, userId: string): Promise<OrderRow | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null
+  if (!isUuid(id)) return null
   const [order] = await db
     .select()
     .from(orders)

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { applyMovement, balanceOf } from '~/credits/ledger.server'
 import type { Database } from '~/db/client.server'
 import { orders, paymentNotifications, refunds, type OrderRow, type OrderStatus } from '~/db/schema'
+import { isUuid } from '~/lib/uuid'
 import { logger } from '~/log.server'
 
 /**
@@ -92,15 +93,13 @@ export async function recordForgedNotification(db: Database, body: Record<string
   })
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /**
  * Applies one verified notification. `mismatch` and `unknown-order` are
  * refused (the bank is told so and the order is flagged); everything else
  * is acknowledged with OK, including duplicates.
  */
 export async function applyNotification(db: Database, n: VerifiedNotification): Promise<NotificationOutcome> {
-  if (!UUID.test(n.orderId)) {
+  if (!isUuid(n.orderId)) {
     await record(db, n, null, 'unknown-order')
     return 'unknown-order'
   }

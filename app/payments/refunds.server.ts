@@ -30,9 +30,13 @@ export function refundDeadline(paidAt: Date): Date {
   return new Date(dayStart + (REFUND_WINDOW_DAYS + 1) * DAY_MS - 1)
 }
 
-/** Credits of this order still on the balance, by oldest-first spending. Read inside the caller's transaction. */
-export async function unspentCreditsOf(tx: Database, order: OrderRow): Promise<number> {
-  const owner = `user:${order.userId}` as const
+/**
+ * Credits of each of the person's orders still on the balance, by
+ * oldest-first spending: one pass over their credit sources. Read inside the
+ * caller's transaction.
+ */
+export async function unspentCreditsByOrder(tx: Database, userId: string): Promise<Map<string, number>> {
+  const owner = `user:${userId}` as const
   const [balanceRow] = await tx
     .select({ balance: creditBalances.balance })
     .from(creditBalances)
@@ -50,25 +54,31 @@ export async function unspentCreditsOf(tx: Database, order: OrderRow): Promise<n
       ),
     )
     .orderBy(asc(creditMovements.createdAt), asc(creditMovements.id))
-  const purchased = await tx.select().from(orders).where(eq(orders.userId, order.userId))
+  const purchased = await tx.select().from(orders).where(eq(orders.userId, userId))
   const refundedByOrder = new Map(purchased.map((o) => [o.id, o.refundedCredits]))
+  const unspent = new Map<string, number>()
   for (const source of sources.reverse()) {
     const already = source.referenceType === 'order' ? (refundedByOrder.get(source.referenceId) ?? 0) : 0
     const share = Math.max(0, Math.min(remaining, source.delta - already))
-    if (source.referenceType === 'order' && source.referenceId === order.id) return share
+    if (source.referenceType === 'order') unspent.set(source.referenceId, share)
     remaining -= share
-    if (remaining <= 0) return 0
   }
-  return 0
+  return unspent
 }
 
-export async function quoteRefund(tx: Database, order: OrderRow, now = new Date()): Promise<RefundQuote> {
+/** `unspent` from unspentCreditsByOrder when quoting several orders of one person; read here otherwise. */
+export async function quoteRefund(
+  tx: Database,
+  order: OrderRow,
+  now = new Date(),
+  unspent?: Map<string, number>,
+): Promise<RefundQuote> {
   if (!order.paidAt || (order.status !== 'confirmed' && order.status !== 'partially-refunded')) {
     return { ok: false, reason: 'not-paid', deadline: null }
   }
   const deadline = refundDeadline(order.paidAt)
   if (now > deadline) return { ok: false, reason: 'too-late', deadline }
-  const credits = await unspentCreditsOf(tx, order)
+  const credits = (unspent ?? (await unspentCreditsByOrder(tx, order.userId))).get(order.id) ?? 0
   if (credits <= 0) return { ok: false, reason: 'nothing-unspent', deadline }
   const amountKopecks = Math.min(
     order.amountKopecks - order.refundedKopecks,

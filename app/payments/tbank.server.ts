@@ -340,11 +340,16 @@ export const TbankInitRequestSchema = z.object({
   Token: z.string().optional(),
 })
 
-export const TbankInitResponseSchema = z.looseObject({
+/** What every successful answer carries. */
+const answered = {
   Success: z.literal(true),
   ErrorCode: z.literal('0'),
   Message: optionalText,
   Details: optionalText,
+}
+
+export const TbankInitResponseSchema = z.looseObject({
+  ...answered,
   TerminalKey: z.string(),
   Status: status,
   PaymentId: paymentId,
@@ -367,10 +372,7 @@ export const TbankCancelRequestSchema = z.object({
  * be reported as failed because an echo field was left out.
  */
 export const TbankCancelResponseSchema = z.looseObject({
-  Success: z.literal(true),
-  ErrorCode: z.literal('0'),
-  Message: optionalText,
-  Details: optionalText,
+  ...answered,
   TerminalKey: z.string().optional(),
   Status: status,
   PaymentId: paymentId,
@@ -386,10 +388,7 @@ export const TbankGetStateRequestSchema = z.object({
 })
 
 export const TbankGetStateResponseSchema = z.looseObject({
-  Success: z.literal(true),
-  ErrorCode: z.literal('0'),
-  Message: optionalText,
-  Details: optionalText,
+  ...answered,
   TerminalKey: z.string(),
   Status: status,
   PaymentId: paymentId,

@@ -9,7 +9,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { readForm } from '~/lib/read-form.server'
 import { listOrders } from '~/payments/checkout.server'
-import { quoteRefund, requestRefund } from '~/payments/refunds.server'
+import { quoteRefund, requestRefund, unspentCreditsByOrder } from '~/payments/refunds.server'
 
 export const handle = { i18n: ['common', 'checkout'] }
 
@@ -19,9 +19,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb()
   const orders = await listOrders(db, user.id)
   const t = getFixedT(locale, ['checkout', 'common'])
+  const unspent = await unspentCreditsByOrder(db, user.id)
+  const now = new Date()
   const rows = []
   for (const order of orders) {
-    const quote = await quoteRefund(db, order)
+    const quote = await quoteRefund(db, order, now, unspent)
     rows.push({
       id: order.id,
       createdAt: formatDate(order.createdAt, locale, true),

@@ -131,6 +131,23 @@ async function state(userId: string) {
   }
 }
 
+/** The test payment page's answer: approve or decline. */
+function decide(cookie: string, orderId: string, decision: 'approve' | 'decline') {
+  return thrownBy(() =>
+    routes.sandbox.action({
+      request: post(`/ru/checkout/sandbox/${orderId}`, { decision }, cookie),
+      params: { lang: 'ru', orderId },
+      context: {},
+    }),
+  )
+}
+
+/** Opens the checkout page of the pack and pays with the terms ticked. */
+async function payAccepted(cookie: string) {
+  const page = await checkoutPage(cookie)
+  return pay(cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+}
+
 function location(thrown: unknown) {
   return thrown instanceof Response ? thrown.headers.get('Location') : null
 }
@@ -184,13 +201,7 @@ describe('checkout in the sandbox', () => {
       { kind: 'terms', actionType: 'order', actionId: order!.id, state: 'given' },
     ])
 
-    const approved = await thrownBy(() =>
-      routes.sandbox.action({
-        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'approve' }, person.cookie),
-        params: { lang: 'ru', orderId: order!.id },
-        context: {},
-      }),
-    )
+    const approved = await decide(person.cookie, order!.id, 'approve')
     expect(location(approved)).toBe(`/ru/checkout/${order!.id}/done?result=success`)
     expect(await state(person.userId)).toMatchObject({
       balance: 300,
@@ -198,13 +209,7 @@ describe('checkout in the sandbox', () => {
     })
 
     // Approving again (a second click, a replay) grants nothing more.
-    await thrownBy(() =>
-      routes.sandbox.action({
-        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'approve' }, person.cookie),
-        params: { lang: 'ru', orderId: order!.id },
-        context: {},
-      }),
-    )
+    await decide(person.cookie, order!.id, 'approve')
     expect((await state(person.userId)).balance).toBe(300)
 
     const done = (await routes.done.loader({
@@ -218,31 +223,17 @@ describe('checkout in the sandbox', () => {
 
   it('closes a declined payment without credits', async () => {
     const person = await buyer()
-    const page = await checkoutPage(person.cookie)
-    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    await payAccepted(person.cookie)
     const [order] = (await state(person.userId)).orders
-    await thrownBy(() =>
-      routes.sandbox.action({
-        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'decline' }, person.cookie),
-        params: { lang: 'ru', orderId: order!.id },
-        context: {},
-      }),
-    )
+    await decide(person.cookie, order!.id, 'decline')
     expect(await state(person.userId)).toMatchObject({ balance: 0, orders: [{ status: 'rejected' }] })
   })
 
   it('refunds the unspent part of a purchase within 14 days, rounded up to the kopeck, and explains refusals', async () => {
     const person = await buyer()
-    const page = await checkoutPage(person.cookie)
-    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    await payAccepted(person.cookie)
     const [order] = (await state(person.userId)).orders
-    await thrownBy(() =>
-      routes.sandbox.action({
-        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'approve' }, person.cookie),
-        params: { lang: 'ru', orderId: order!.id },
-        context: {},
-      }),
-    )
+    await decide(person.cookie, order!.id, 'approve')
     // Spend 47 of the 300 credits (the terms' worked example).
     const { getDb } = await import('~/db/client.server')
     const { chargeJob } = await import('~/credits/ledger.server')
@@ -279,16 +270,9 @@ describe('checkout in the sandbox', () => {
 
   it('refuses a refund after the 14 days', async () => {
     const person = await buyer()
-    const page = await checkoutPage(person.cookie)
-    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    await payAccepted(person.cookie)
     const [order] = (await state(person.userId)).orders
-    await thrownBy(() =>
-      routes.sandbox.action({
-        request: post(`/ru/checkout/sandbox/${order!.id}`, { decision: 'approve' }, person.cookie),
-        params: { lang: 'ru', orderId: order!.id },
-        context: {},
-      }),
-    )
+    await decide(person.cookie, order!.id, 'approve')
     const { getDb } = await import('~/db/client.server')
     const { orders } = await import('~/db/schema')
     const { eq } = await import('drizzle-orm')
@@ -377,8 +361,7 @@ describe('checkout with T-Bank', () => {
   async function paidTbankOrder() {
     await useTbank()
     const person = await buyer()
-    const page = await checkoutPage(person.cookie)
-    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    await payAccepted(person.cookie)
     const [order] = (await state(person.userId)).orders
     expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'CONFIRMED'))).toEqual({
       status: 200,
@@ -458,8 +441,7 @@ describe('checkout with T-Bank', () => {
     await useTbank(200)
     server.use(...tbankScenarios.slow(2_000, 'Init'))
     const person = await buyer()
-    const page = await checkoutPage(person.cookie)
-    await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
+    await payAccepted(person.cookie)
     const [order] = (await state(person.userId)).orders
     expect(order).toMatchObject({ status: 'pending', paymentId: null })
     expect(order!.failure).toMatch(/timeout/)
