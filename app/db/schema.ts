@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import {
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -503,3 +504,175 @@ export const refunds = pgTable(
 export type OrderRow = typeof orders.$inferSelect
 export type PaymentNotificationRow = typeof paymentNotifications.$inferSelect
 export type RefundRow = typeof refunds.$inferSelect
+
+// ---------------------------------------------------------------------------
+// Cookie consent and page-view statistics (issue 6)
+
+/** The optional cookie categories of the cookie policy; essential cookies need no consent. */
+export const COOKIE_CATEGORIES = ['preferences', 'analytics'] as const
+export type CookieCategory = (typeof COOKIE_CATEGORIES)[number]
+
+/**
+ * An anonymous cookie-consent id: the random id the palitra_consent cookie
+ * carries and the ledger records cookie choices under (acceptances.consent_id).
+ * It is linked to the account or guest that made a choice with it, when there
+ * was one, so the account's consent history and export can include it.
+ */
+export const cookieConsents = pgTable(
+  'cookie_consents',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').references(() => users.id),
+    guestId: text('guest_id').references(() => guests.id),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lastChoiceAt: timestamp('last_choice_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('cookie_consents_user_idx').on(t.userId), index('cookie_consents_guest_idx').on(t.guestId)],
+)
+
+export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet', 'other'] as const
+export type DeviceType = (typeof DEVICE_TYPES)[number]
+
+/**
+ * De-identified page-view statistics, written only with analytics consent:
+ * the random palitra_stats visitor id, the route pattern (never the URL with
+ * its ids or query), the language, the device type and the hour. No IP, no
+ * account or guest id, no user agent. Kept 12 months (privacy policy).
+ */
+export const pageViews = pgTable(
+  'page_views',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    visitorId: text('visitor_id').notNull(),
+    route: text('route').notNull(),
+    locale: text('locale', { enum: LOCALES }).notNull(),
+    device: text('device', { enum: DEVICE_TYPES }).notNull(),
+    /** Truncated to the hour. */
+    viewedAt: timestamp('viewed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    check('page_views_device_check', oneOf(sql`${t.device}`, DEVICE_TYPES)),
+    check('page_views_locale_check', oneOf(sql`${t.locale}`, LOCALES)),
+    index('page_views_viewed_at_idx').on(t.viewedAt),
+  ],
+)
+
+export type CookieConsentRow = typeof cookieConsents.$inferSelect
+export type PageViewRow = typeof pageViews.$inferSelect
+
+// ---------------------------------------------------------------------------
+// Data-subject requests and the working-day calendar (issue 6)
+
+/**
+ * Exceptions to "Monday to Friday are working days", edited by the legal
+ * team: public holidays (kind 'holiday', also when they fall on a weekday
+ * by transfer) and weekend days made working days by a transfer ('workday').
+ * Migration 0009 seeds the Russian calendar for 2026 and 2027.
+ */
+export const CALENDAR_DAY_KINDS = ['holiday', 'workday'] as const
+export type CalendarDayKind = (typeof CALENDAR_DAY_KINDS)[number]
+
+export const calendarDays = pgTable(
+  'calendar_days',
+  {
+    day: date('day', { mode: 'string' }).primaryKey(),
+    kind: text('kind', { enum: CALENDAR_DAY_KINDS }).notNull(),
+    note: text('note').notNull(),
+    updatedBy: text('updated_by').references(() => users.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [check('calendar_days_kind_check', oneOf(sql`${t.kind}`, CALENDAR_DAY_KINDS))],
+)
+
+export const REQUEST_KINDS = ['access', 'correction', 'deletion', 'portability', 'objection', 'withdrawal'] as const
+export type RequestKind = (typeof REQUEST_KINDS)[number]
+/** Which law the requester invokes: 152-FZ (10 working days, +5 once with a reasoned notice) or the GDPR (30 days). */
+export const REQUEST_REGIMES = ['ru', 'gdpr'] as const
+export type RequestRegime = (typeof REQUEST_REGIMES)[number]
+/** awaiting-confirmation: an e-mail request whose address is not yet confirmed; the clock starts at confirmation. */
+export const REQUEST_STATUSES = ['awaiting-confirmation', 'open', 'completed'] as const
+export type RequestStatus = (typeof REQUEST_STATUSES)[number]
+export const REQUEST_OUTCOMES = ['fulfilled', 'refused'] as const
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number]
+
+export const dataSubjectRequests = pgTable(
+  'data_subject_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The number people and the legal team quote. */
+    number: integer('number').generatedAlwaysAsIdentity().notNull(),
+    kind: text('kind', { enum: REQUEST_KINDS }).notNull(),
+    regime: text('regime', { enum: REQUEST_REGIMES }).notNull(),
+    status: text('status', { enum: REQUEST_STATUSES }).notNull(),
+    outcome: text('outcome', { enum: REQUEST_OUTCOMES }),
+    locale: text('locale', { enum: LOCALES }).notNull(),
+    /** Where replies go: the account's address, or the address the requester confirmed. */
+    email: text('email').notNull(),
+    /** Set when the request was made while signed in: identified by the session. */
+    userId: text('user_id').references(() => users.id),
+    /** Set when the request came from a browser with a guest session (the guest's data). */
+    guestId: text('guest_id').references(() => guests.id),
+    details: text('details').notNull().default(''),
+    /** SHA-256 of the single-use confirmation token e-mailed to a signed-out requester. */
+    confirmTokenHash: text('confirm_token_hash'),
+    confirmExpiresAt: timestamp('confirm_expires_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** When the request counts as received (identity established): the deadline runs from here. */
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }),
+    /** The first deadline (a Moscow calendar date, inclusive). */
+    originalDueOn: date('original_due_on', { mode: 'string' }),
+    /** The deadline in force: originalDueOn, or later once extended. */
+    dueOn: date('due_on', { mode: 'string' }),
+    extendedAt: timestamp('extended_at', { withTimezone: true, mode: 'date' }),
+    extensionReason: text('extension_reason'),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    completionNote: text('completion_note'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [
+    unique('data_subject_requests_number_key').on(t.number),
+    unique('data_subject_requests_confirm_token_key').on(t.confirmTokenHash),
+    check('data_subject_requests_kind_check', oneOf(sql`${t.kind}`, REQUEST_KINDS)),
+    check('data_subject_requests_regime_check', oneOf(sql`${t.regime}`, REQUEST_REGIMES)),
+    check('data_subject_requests_status_check', oneOf(sql`${t.status}`, REQUEST_STATUSES)),
+    check(
+      'data_subject_requests_received_has_due',
+      sql`${t.status} = 'awaiting-confirmation' or (${t.receivedAt} is not null and ${t.dueOn} is not null and ${t.originalDueOn} is not null)`,
+    ),
+    check(
+      'data_subject_requests_completed_has_outcome',
+      sql`(${t.status} = 'completed') = (${t.completedAt} is not null and ${t.outcome} is not null)`,
+    ),
+    check(
+      'data_subject_requests_extension_reasoned',
+      sql`${t.extendedAt} is null or (${t.regime} = 'ru' and length(trim(${t.extensionReason})) > 0)`,
+    ),
+    index('data_subject_requests_queue_idx').on(t.status, t.dueOn),
+    index('data_subject_requests_user_idx').on(t.userId),
+  ],
+)
+
+/** Every status change of a request, who made it and why. Append-only (migration 0009). */
+export const dataSubjectRequestEvents = pgTable(
+  'data_subject_request_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => dataSubjectRequests.id),
+    /** created, confirmed, extended, completed, mail-failed */
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    /** The legal-team member who acted; null for the requester or the system. */
+    actorUserId: text('actor_user_id').references(() => users.id),
+    note: text('note'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('data_subject_request_events_request_idx').on(t.requestId, t.at)],
+)
+
+export type CalendarDayRow = typeof calendarDays.$inferSelect
+export type DataSubjectRequestRow = typeof dataSubjectRequests.$inferSelect
+export type DataSubjectRequestEventRow = typeof dataSubjectRequestEvents.$inferSelect
