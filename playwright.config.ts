@@ -22,6 +22,9 @@ import { freePort } from './tests/e2e/support/production-server.mjs'
  *  - "reaccept": serves a copy of the dataset that reaccept.spec.ts edits
  *    while the server runs (a new material version appears), so no other
  *    spec shares it.
+ * And "legal" (legal-admin.spec.ts), on the accounts dataset but on
+ * PostgreSQL: a database created for the run at TEST_PG_URL's server, so the
+ * spec can run `npm run grant-role` while the server is up.
  */
 
 // Ports are chosen once, in the runner process; the workers inherit them
@@ -30,23 +33,33 @@ process.env.PALITRA_E2E_FIXTURE_PORT ??= String(await freePort())
 process.env.PALITRA_E2E_SEED_PORT ??= String(await freePort())
 process.env.PALITRA_E2E_ACCOUNTS_PORT ??= String(await freePort())
 process.env.PALITRA_E2E_REACCEPT_PORT ??= String(await freePort())
+process.env.PALITRA_E2E_LEGAL_PORT ??= String(await freePort())
 // Paths the tests reach into (support/accounts.ts and reaccept.spec.ts read them back);
 // serve.mjs creates them and removes them when Playwright stops it.
 const run = randomUUID()
 process.env.PALITRA_E2E_ACCOUNTS_DATA_DIR ??= path.join(os.tmpdir(), `palitra-e2e-accounts-data-${run}`)
 process.env.PALITRA_E2E_REACCEPT_DATASET ??= path.join(os.tmpdir(), `palitra-e2e-content-${run}`, 'dataset.ndjson')
+// The "legal" server's PostgreSQL database (serve-legal.mjs creates and drops
+// it; legal-admin.spec.ts runs `npm run grant-role` against it).
+process.env.PALITRA_E2E_LEGAL_DATABASE_URL ??= (() => {
+  const url = new URL(process.env.TEST_PG_URL?.trim() || 'postgresql://postgres@127.0.0.1:5432/postgres')
+  url.pathname = `/palitra_e2e_legal_${run.replaceAll('-', '').slice(0, 16)}`
+  return url.toString()
+})()
 const accountsDataDir = process.env.PALITRA_E2E_ACCOUNTS_DATA_DIR
 const reacceptDataset = process.env.PALITRA_E2E_REACCEPT_DATASET
 const fixturePort = Number(process.env.PALITRA_E2E_FIXTURE_PORT)
 const seedPort = Number(process.env.PALITRA_E2E_SEED_PORT)
 const accountsPort = Number(process.env.PALITRA_E2E_ACCOUNTS_PORT)
 const reacceptPort = Number(process.env.PALITRA_E2E_REACCEPT_PORT)
+const legalPort = Number(process.env.PALITRA_E2E_LEGAL_PORT)
 const ACCOUNTS_DATASET = 'tests/fixtures/e2e/accounts-dataset.ndjson'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SEED_SPECS = /(seed-content|accessibility|payments)\.spec\.ts$/
-const ACCOUNTS_SPECS = /(accounts|generation)\.spec\.ts$/
+const SEED_SPECS = /(seed-content|accessibility|payments|cookie-consent)\.spec\.ts$/
+const ACCOUNTS_SPECS = /(accounts|generation|privacy-requests)\.spec\.ts$/
 const REACCEPT_SPECS = /reaccept\.spec\.ts$/
+const LEGAL_SPECS = /legal-admin\.spec\.ts$/
 
 function server(name: string, port: number, dataset?: string, extraArgs: string[] = []) {
   const args = ['--port', String(port), ...(dataset ? ['--dataset', dataset] : []), ...extraArgs]
@@ -92,7 +105,7 @@ export default defineConfig({
   projects: [
     {
       name: 'fixture',
-      testIgnore: [SEED_SPECS, ACCOUNTS_SPECS, REACCEPT_SPECS],
+      testIgnore: [SEED_SPECS, ACCOUNTS_SPECS, REACCEPT_SPECS, LEGAL_SPECS],
       use: { baseURL: `http://127.0.0.1:${fixturePort}` },
     },
     {
@@ -113,11 +126,33 @@ export default defineConfig({
       workers: 1,
       use: { baseURL: `http://127.0.0.1:${reacceptPort}` },
     },
+    {
+      name: 'legal',
+      testMatch: LEGAL_SPECS,
+      // The counts on the legal pages are compared with the CSV: no other
+      // test may register people on this server in the meantime.
+      workers: 1,
+      use: { baseURL: `http://127.0.0.1:${legalPort}` },
+    },
   ],
   webServer: [
     server('fixture', fixturePort, 'tests/fixtures/e2e/dataset.ndjson'),
     server('seed', seedPort),
     server('accounts', accountsPort, ACCOUNTS_DATASET, ['--data-dir', accountsDataDir]),
     server('reaccept', reacceptPort, ACCOUNTS_DATASET, ['--dataset-copy', reacceptDataset]),
+    {
+      ...server('legal', legalPort),
+      // On PostgreSQL, in a database of its own made for the run (see serve-legal.mjs).
+      command: `node tests/e2e/serve-legal.mjs ${[
+        '--port',
+        String(legalPort),
+        '--dataset',
+        ACCOUNTS_DATASET,
+        '--database-url',
+        process.env.PALITRA_E2E_LEGAL_DATABASE_URL,
+      ]
+        .map((a) => JSON.stringify(a))
+        .join(' ')}`,
+    },
   ],
 })

@@ -19,6 +19,7 @@ import { LOCALES, type Locale } from './i18n/locales'
 import { getEnv } from './env.server'
 import stylesheet from './styles/app.css?url'
 import generationStylesheet from './styles/generation.css?url'
+import legalAdminStylesheet from './styles/legal-admin.css?url'
 import paymentsStylesheet from './styles/payments.css?url'
 import printStylesheet from './styles/print.css?url'
 
@@ -28,6 +29,7 @@ export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
   { rel: 'stylesheet', href: generationStylesheet },
   { rel: 'stylesheet', href: paymentsStylesheet },
+  { rel: 'stylesheet', href: legalAdminStylesheet },
   { rel: 'stylesheet', href: printStylesheet, media: 'print' },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]

@@ -10,6 +10,7 @@ import { GenerationWorker } from './generation/worker.server'
 import { getStorage } from './storage/index.server'
 import { logger } from './log.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'
+import { forgetUnconfirmedRequests } from './privacy-requests/requests.server'
 
 let retention: { stop(): void } | undefined
 let housekeeping: NodeJS.Timeout | undefined
@@ -17,14 +18,19 @@ let worker: GenerationWorker | undefined
 
 const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 
-/** Removes what only matters until it expires: sessions, reset tokens, rate-limit windows, uploaded photos after 30 days. */
+/**
+ * Removes what only matters until it expires: sessions, reset tokens,
+ * rate-limit windows, uploaded photos after 30 days, and the contact details
+ * of data-subject requests whose address was never confirmed.
+ */
 async function sweepExpired(db: Database) {
   try {
     await deleteExpiredSessions(db)
     const tokens = await sweepPasswordResetTokens(db)
     const windows = await sweepRateLimitWindows(db)
     const photos = await sweepOldPhotos(db, getStorage())
-    logger.info({ event: 'housekeeping', tokens, windows, photos }, 'expired rows removed')
+    const unconfirmedRequests = await forgetUnconfirmedRequests(db)
+    logger.info({ event: 'housekeeping', tokens, windows, photos, unconfirmedRequests }, 'expired rows removed')
   } catch (error) {
     logger.error({ err: error, event: 'housekeeping.failed' }, 'housekeeping failed')
   }

@@ -5,7 +5,8 @@ import { createUserSession } from '~/auth/session.server'
 import { TIMELINE, createTestContentSource } from '~/consent/__fixtures__/legal-dataset'
 import { currentVersionsForAcceptance, type CurrentVersion } from '~/consent/current-versions.server'
 import { recordAcceptances } from '~/consent/ledger.server'
-import { guests, oauthAccounts, users } from '~/db/schema'
+import { cookieConsents, guests, oauthAccounts, users } from '~/db/schema'
+import { COOKIE_TIMELINE, createCookieContentSource } from '~/cookie-consent/__fixtures__/cookie-dataset'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import {
   AccountGoneError,
@@ -134,6 +135,82 @@ describe('buildPersonalDataExport', () => {
       .set({ email: null, emailNormalized: null, passwordHash: null, deletedAt: new Date() })
       .where(eq(users.id, gone))
     await expect(buildPersonalDataExport(database.db, { userId: gone })).rejects.toBeInstanceOf(AccountGoneError)
+  })
+})
+
+describe('cookie consents in the export', () => {
+  it('lists the consent ids of the account and its guests with their current choice, and their rows', async () => {
+    const cookieContent = createCookieContentSource()
+    try {
+      const [cookies] = await currentVersionsForAcceptance(['cookies'], 'ru', {
+        now: COOKIE_TIMELINE.feb,
+        deps: { db: database.db, source: cookieContent.source },
+      })
+      const userId = await person(`mila.${randomUUID()}@example.com`)
+      const strangerId = await person(`oleg.${randomUUID()}@example.com`)
+      const guestId = `guest_${randomUUID()}`
+      await database.db.insert(guests).values({ id: guestId, linkedUserId: userId, linkedAt: new Date() })
+      const own = `consent_${randomUUID()}`
+      const viaGuest = `consent_${randomUUID()}`
+      const stranger = `consent_${randomUUID()}`
+      await database.db.insert(cookieConsents).values([
+        { id: own, userId, createdAt: new Date('2026-02-10T10:00:00Z') },
+        { id: viaGuest, guestId, createdAt: new Date('2026-02-11T10:00:00Z') },
+        { id: stranger, userId: strangerId },
+      ])
+      const choose = (consentId: string, scope: string, state: 'given' | 'withdrawn') =>
+        recordAcceptances(database.db, {
+          subject: { consentId },
+          event: 'cookie',
+          state,
+          scope,
+          documents: [cookies!],
+          wordings: { cookies: `${scope} ${state}` },
+          ip: '203.0.113.20',
+          userAgent: 'cookie browser',
+          action: { type: 'cookie-choice', id: consentId },
+        })
+      await choose(own, 'preferences', 'given')
+      await choose(own, 'analytics', 'given')
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      await choose(own, 'analytics', 'withdrawn')
+      await choose(viaGuest, 'analytics', 'given')
+      await choose(stranger, 'analytics', 'given')
+
+      const file = await buildPersonalDataExport(database.db, { userId })
+      expect(file.cookieConsents).toEqual([
+        {
+          consentId: own,
+          linkedTo: { type: 'account', id: userId },
+          firstChoiceAt: '2026-02-10T10:00:00.000Z',
+          lastChoiceAt: expect.any(String),
+          currentChoice: {
+            preferences: expect.objectContaining({ state: 'given', policyVersion: cookies!.version, locale: 'ru' }),
+            analytics: expect.objectContaining({ state: 'withdrawn', policyVersion: cookies!.version }),
+          },
+        },
+        {
+          consentId: viaGuest,
+          linkedTo: { type: 'guest', id: guestId },
+          firstChoiceAt: '2026-02-11T10:00:00.000Z',
+          lastChoiceAt: expect.any(String),
+          currentChoice: { preferences: null, analytics: expect.objectContaining({ state: 'given' }) },
+        },
+      ])
+      const cookieRows = file.acceptances.filter((r) => r.event === 'cookie')
+      expect(cookieRows).toHaveLength(4)
+      expect(cookieRows.every((r) => r.documentKind === 'cookies' && r.contentSha256 === cookies!.sha256)).toBe(true)
+      expect(cookieRows.map((r) => r.recordedUnder.type)).toEqual(Array(4).fill('cookie-consent'))
+      expect(cookieRows.map((r) => `${r.scope} ${r.state}`).sort()).toEqual([
+        'analytics given',
+        'analytics given',
+        'analytics withdrawn',
+        'preferences given',
+      ])
+      expect(JSON.stringify(file)).not.toContain(stranger)
+    } finally {
+      cookieContent.cleanup()
+    }
   })
 })
 

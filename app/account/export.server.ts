@@ -1,9 +1,18 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm'
 import { listSessions } from '~/auth/session.server'
 import { acceptanceHistory, type LedgerSubject } from '~/consent/ledger.server'
 import type { Database } from '~/db/client.server'
 import { balanceOf, creditHistory } from '~/credits/ledger.server'
-import { generationImages, generationJobs, guests, oauthAccounts, orders, users } from '~/db/schema'
+import {
+  acceptances as acceptanceRows,
+  cookieConsents as cookieConsentRows,
+  generationImages,
+  generationJobs,
+  guests,
+  oauthAccounts,
+  orders,
+  users,
+} from '~/db/schema'
 import { logger } from '~/log.server'
 
 /**
@@ -91,7 +100,8 @@ function recordedUnder(subject: LedgerSubject) {
   return { type: 'cookie-consent' as const, id: subject.consentId }
 }
 
-// The ledger already includes rows recorded under guests linked to the account.
+// The ledger already includes rows recorded under guests linked to the account
+// and under the cookie-consent ids linked to either.
 const acceptances = section('acceptances', async ({ db, userId }) =>
   (await acceptanceHistory(db, { userId })).map((r) => ({
     id: r.id,
@@ -197,12 +207,70 @@ const payments = section('payments', async ({ db, userId }) =>
   })),
 )
 
+type CategoryChoice = { state: 'given' | 'withdrawn'; policyVersion: number; locale: string; decidedAt: string } | null
+
+// The anonymous cookie-consent ids (the palitra_consent cookie) linked to the
+// account or to its guest sessions, each with the choice it holds now: the
+// latest ledger row per category. The rows themselves are in `acceptances`.
+const cookieConsents = section('cookieConsents', async ({ db, userId }) => {
+  const linkedGuests = db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, userId))
+  const ids = await db
+    .select()
+    .from(cookieConsentRows)
+    .where(or(eq(cookieConsentRows.userId, userId), inArray(cookieConsentRows.guestId, linkedGuests)))
+    .orderBy(asc(cookieConsentRows.createdAt), asc(cookieConsentRows.id))
+  const rows = ids.length
+    ? await db
+        .select({
+          consentId: acceptanceRows.consentId,
+          scope: acceptanceRows.scope,
+          state: acceptanceRows.state,
+          version: acceptanceRows.version,
+          locale: acceptanceRows.locale,
+          recordedAt: acceptanceRows.recordedAt,
+        })
+        .from(acceptanceRows)
+        .where(
+          inArray(
+            acceptanceRows.consentId,
+            ids.map((c) => c.id),
+          ),
+        )
+        // Newest first; at the same instant a withdrawal counts as the later row.
+        .orderBy(desc(acceptanceRows.recordedAt), desc(acceptanceRows.state))
+    : []
+  return ids.map((c) => {
+    const latest = (scope: string): CategoryChoice => {
+      const row = rows.find((r) => r.consentId === c.id && r.scope === scope)
+      return row
+        ? { state: row.state, policyVersion: row.version, locale: row.locale, decidedAt: row.recordedAt.toISOString() }
+        : null
+    }
+    return {
+      consentId: c.id,
+      linkedTo: c.userId ? { type: 'account' as const, id: c.userId } : { type: 'guest' as const, id: c.guestId },
+      firstChoiceAt: c.createdAt.toISOString(),
+      lastChoiceAt: c.lastChoiceAt.toISOString(),
+      currentChoice: { preferences: latest('preferences'), analytics: latest('analytics') },
+    }
+  })
+})
+
 /**
- * The sections of the export, in file order. Later issues add theirs here
- * (cookieConsents), each a `section(key, collect)`
- * reading through its own module, and describe it in docs/data-export.md.
+ * The sections of the export, in file order. Later issues add theirs here,
+ * each a `section(key, collect)` reading through its own module, and
+ * describe it in docs/data-export.md.
  */
-export const EXPORT_SECTIONS = [profile, sessions, guestSessions, acceptances, generations, credits, payments] as const
+export const EXPORT_SECTIONS = [
+  profile,
+  sessions,
+  guestSessions,
+  acceptances,
+  cookieConsents,
+  generations,
+  credits,
+  payments,
+] as const
 
 type Sections = typeof EXPORT_SECTIONS
 export type PersonalDataExport = {

@@ -12,6 +12,8 @@ export type HistoryRow = {
   state: string
   recordedAt: string | Date
   viaGuest?: boolean
+  /** Cookie choices: the category (preferences, analytics) the row is about. */
+  scope?: string | null
 }
 
 /** The display shape of a ledger row (no IP or user agent: they are not needed to read the history). */
@@ -24,6 +26,7 @@ export function toHistoryRow(row: {
   state: string
   recordedAt: string
   recordedUnder: object
+  scope?: string | null
 }): HistoryRow {
   return {
     id: row.id,
@@ -34,12 +37,15 @@ export function toHistoryRow(row: {
     state: row.state,
     recordedAt: row.recordedAt,
     viaGuest: 'guestId' in row.recordedUnder,
+    scope: row.scope ?? null,
   }
 }
 
+const COOKIE_CATEGORIES = new Set(['preferences', 'analytics'])
+
 /** Every acceptance and withdrawal, each version linked to its exact archived text. */
 export function AcceptanceHistory({ locale, rows }: { locale: Locale; rows: HistoryRow[] }) {
-  const { t } = useTranslation(['account', 'common'])
+  const { t } = useTranslation(['account', 'common', 'cookie-consent'])
   if (rows.length === 0) return <p>{t('consents.empty')}</p>
   return (
     <div className="table-wrap">
@@ -56,7 +62,12 @@ export function AcceptanceHistory({ locale, rows }: { locale: Locale; rows: Hist
         <tbody>
           {rows.map((row) => (
             <tr key={row.id}>
-              <th scope="row">{t(`common:documentKinds.${row.kind}`)}</th>
+              <th scope="row">
+                {t(`common:documentKinds.${row.kind}`)}
+                {row.scope && COOKIE_CATEGORIES.has(row.scope)
+                  ? `: ${t(`cookie-consent:categories.${row.scope}`)}`
+                  : null}
+              </th>
               <td>
                 <Link to={`/${row.locale}/${row.kind}/v/${row.version}`}>{row.version}</Link>
               </td>

@@ -1,11 +1,26 @@
-import { Link } from '@remix-run/react'
+import { Link, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { cookieSettingsHref } from '~/components/cookie-banner'
 import type { Locale } from '~/i18n/locales'
 import { DOCUMENT_KINDS } from '~/legal/kinds'
 import type { SiteSettings } from '~/legal/types'
 
-export function SiteFooter({ locale, settings }: { locale: Locale; settings: SiteSettings | null }) {
+export function SiteFooter({
+  locale,
+  settings,
+  onCookieSettings,
+}: {
+  locale: Locale
+  settings: SiteSettings | null
+  /** With JavaScript, opens the cookie banner in place instead of going to the settings page. */
+  onCookieSettings?: () => void
+}) {
   const { t } = useTranslation('common')
+  const location = useLocation()
+  const onSettingsPage = location.pathname === `/${locale}/cookie-consent`
+  const returnTo = onSettingsPage
+    ? (new URLSearchParams(location.search).get('returnTo') ?? `/${locale}`)
+    : `${location.pathname}${location.search}`
   return (
     <footer className="site-footer">
       <div className="site-footer__inner">
@@ -36,6 +51,21 @@ export function SiteFooter({ locale, settings }: { locale: Locale; settings: Sit
           </section>
         ) : null}
       </div>
+      <p className="site-footer__cookies">
+        <Link
+          to={cookieSettingsHref(locale, returnTo)}
+          onClick={
+            onCookieSettings && !onSettingsPage
+              ? (event) => {
+                  event.preventDefault()
+                  onCookieSettings()
+                }
+              : undefined
+          }
+        >
+          {t('footer.cookieSettings')}
+        </Link>
+      </p>
       <p className="site-footer__copyright">
         {t('footer.copyright', { year: new Date().getFullYear(), operator: settings?.operatorName ?? t('siteName') })}
       </p>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { captureDatabaseError, createTestDatabase, type TestDatabase } from '../../tests/db'
-import { acceptances, guests, users } from '~/db/schema'
+import { acceptances, cookieConsents, guests, users } from '~/db/schema'
 import { TIMELINE, createTestContentSource } from './__fixtures__/legal-dataset'
 import { currentVersionsForAcceptance, type CurrentVersion } from './current-versions.server'
 import {
@@ -259,6 +259,64 @@ describe('acceptanceHistory', () => {
     const guestHistory = await acceptanceHistory(database.db, { guestId: linkedGuest })
     expect(guestHistory).toHaveLength(2)
     expect(guestHistory.every((r) => 'guestId' in r.recordedUnder)).toBe(true)
+  })
+})
+
+describe('acceptanceHistory of cookie choices', () => {
+  // Cookie choices are recorded under anonymous consent ids; the id is linked
+  // to the account or guest that chose. (Terms stand in for the cookie policy
+  // here: the ledger does not care which kind a cookie row names.)
+  async function consentId(link: { userId?: string; guestId?: string } = {}) {
+    const id = `anon_${randomUUID()}`
+    await database.db.insert(cookieConsents).values({ id, userId: link.userId ?? null, guestId: link.guestId ?? null })
+    return id
+  }
+  const cookieRow = (id: string, scope: string) =>
+    recordAcceptances(database.db, {
+      ...input({ consentId: id }, ruJan.slice(0, 1)),
+      event: 'cookie',
+      scope,
+      action: { type: 'cookie-choice', id },
+    })
+
+  it('includes for a user the consent ids linked to them or to their guests, and nobody else’s', async () => {
+    const userId = await newUser()
+    const otherUser = await newUser()
+    const linkedGuest = await newGuest(userId)
+    const ownId = await consentId({ userId })
+    const viaGuest = await consentId({ guestId: linkedGuest })
+    const stranger = await consentId({ userId: otherUser })
+    const anonymous = await consentId()
+    await cookieRow(ownId, 'preferences')
+    await cookieRow(viaGuest, 'analytics')
+    await cookieRow(stranger, 'analytics')
+    await cookieRow(anonymous, 'analytics')
+
+    const history = await acceptanceHistory(database.db, { userId })
+    expect(
+      history.map((r) => r.recordedUnder).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ).toEqual(
+      [{ consentId: ownId }, { consentId: viaGuest }].sort((a, b) =>
+        JSON.stringify(a).localeCompare(JSON.stringify(b)),
+      ),
+    )
+    expect(history.map((r) => r.scope).sort()).toEqual(['analytics', 'preferences'])
+    expect(history.every((r) => r.event === 'cookie')).toBe(true)
+
+    const guestHistory = await acceptanceHistory(database.db, { guestId: linkedGuest })
+    expect(guestHistory.map((r) => r.recordedUnder)).toEqual([{ consentId: viaGuest }])
+    expect(await acceptanceHistory(database.db, { consentId: anonymous })).toHaveLength(1)
+    expect((await acceptanceHistory(database.db, { userId: otherUser })).map((r) => r.recordedUnder)).toEqual([
+      { consentId: stranger },
+    ])
+  })
+
+  it('counts a linked consent id’s choices among the user’s latest versions, per scope', async () => {
+    const userId = await newUser()
+    const id = await consentId({ userId })
+    await cookieRow(id, 'analytics')
+    const given = await latestAcceptedVersions(database.db, { userId })
+    expect(given).toEqual([expect.objectContaining({ kind: 'terms', scope: 'analytics' })])
   })
 })
 

@@ -3,6 +3,7 @@ import { asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import {
   acceptances,
+  cookieConsents,
   guests,
   legalDocumentVersions,
   type AcceptanceEvent,
@@ -220,15 +221,31 @@ export type AcceptanceRecord = {
 
 /**
  * The rows recorded about a subject. For a user this includes rows recorded
- * under guests later linked to that user: the schema hands a guest's ledger
- * rows to the account it registered.
+ * under guests later linked to that user (the schema hands a guest's ledger
+ * rows to the account it registered), and the cookie choices recorded under
+ * anonymous consent ids linked to the user or to those guests. For a guest,
+ * its own rows and those of consent ids linked to it.
  */
 function subjectCondition(db: Database, subject: LedgerSubject): SQL {
   const checked = checkSubject(subject)
-  if ('guestId' in checked) return eq(acceptances.guestId, checked.guestId)
   if ('consentId' in checked) return eq(acceptances.consentId, checked.consentId)
+  if ('guestId' in checked) {
+    const guestConsents = db
+      .select({ id: cookieConsents.id })
+      .from(cookieConsents)
+      .where(eq(cookieConsents.guestId, checked.guestId))
+    return or(eq(acceptances.guestId, checked.guestId), inArray(acceptances.consentId, guestConsents))!
+  }
   const linkedGuests = db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, checked.userId))
-  return or(eq(acceptances.userId, checked.userId), inArray(acceptances.guestId, linkedGuests))!
+  const linkedConsents = db
+    .select({ id: cookieConsents.id })
+    .from(cookieConsents)
+    .where(or(eq(cookieConsents.userId, checked.userId), inArray(cookieConsents.guestId, linkedGuests)))
+  return or(
+    eq(acceptances.userId, checked.userId),
+    inArray(acceptances.guestId, linkedGuests),
+    inArray(acceptances.consentId, linkedConsents),
+  )!
 }
 
 function recordedUnder(row: Pick<AcceptanceRow, 'userId' | 'guestId' | 'consentId'>): LedgerSubject {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { captureDatabaseError, createTestDatabase, type TestDatabase } from '../../tests/db'
-import { acceptances, legalDocumentVersions, users, type NewAcceptanceRow } from '~/db/schema'
+import { acceptances, legalDocumentVersions, pageViews, users, type NewAcceptanceRow } from '~/db/schema'
 import { logger } from '~/log.server'
 import { eraseExpiredEvidence, startRetentionSchedule } from './retention.server'
 
@@ -213,6 +213,34 @@ describe('startRetentionSchedule', () => {
       await vi.waitFor(() => expect(runs().length).toBeGreaterThanOrEqual(1))
       expect((await readRow(row.id)).ip).toBeNull()
       await vi.waitFor(() => expect(runs().length).toBeGreaterThanOrEqual(2))
+    } finally {
+      schedule.stop()
+      info.mockRestore()
+    }
+  })
+
+  it('also deletes page views older than 12 months', async () => {
+    const info = vi.spyOn(logger, 'info')
+    const purged = () =>
+      info.mock.calls.filter(([fields]) => (fields as { event?: string }).event === 'page-views.retention.run')
+    const visitorId = randomUUID().replaceAll('-', '').slice(0, 22)
+    const view = (viewedAt: Date) => ({
+      visitorId,
+      route: '/:lang',
+      locale: 'ru' as const,
+      device: 'desktop' as const,
+      viewedAt,
+    })
+    await database.db.insert(pageViews).values([view(daysAgo(400)), view(daysAgo(30))])
+    const schedule = startRetentionSchedule(database.db, { LEDGER_IP_RETENTION_DAYS: 1095 }, { intervalMs: 60_000 })
+    try {
+      await vi.waitFor(() => expect(purged().length).toBeGreaterThanOrEqual(1))
+      const left = await database.db
+        .select()
+        .from(pageViews)
+        .where(sql`${pageViews.visitorId} = ${visitorId}`)
+      expect(left).toHaveLength(1)
+      expect(left[0]!.viewedAt.getTime()).toBeGreaterThan(daysAgo(60).getTime())
     } finally {
       schedule.stop()
       info.mockRestore()

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { purgeOldPageViews } from '~/cookie-consent/analytics.server'
 import type { Database } from '~/db/client.server'
 import type { Env } from '~/env.server'
 import { logger } from '~/log.server'
@@ -52,9 +53,10 @@ export async function eraseExpiredEvidence(
 export type RetentionSchedule = { stop(): void }
 
 /**
- * Runs the erasure now and then every 24 hours in this process. Every
- * instance may run it: a second run finds nothing left to erase. The timer
- * does not keep the process alive.
+ * Runs the erasure now and then every 24 hours in this process, together
+ * with the removal of page-view statistics older than 12 months (the privacy
+ * policy's period for them). Every instance may run it: a second run finds
+ * nothing left to do. The timer does not keep the process alive.
  */
 export function startRetentionSchedule(
   db: Database,
@@ -64,12 +66,22 @@ export function startRetentionSchedule(
   let running: Promise<void> | null = null
   const run = () => {
     if (running) return
-    running = eraseExpiredEvidence(db, { now: new Date(), retentionDays: env.LEDGER_IP_RETENTION_DAYS })
+    const now = new Date()
+    const erasure = eraseExpiredEvidence(db, { now, retentionDays: env.LEDGER_IP_RETENTION_DAYS })
       .then((erased) => {
         logger.info({ event: 'ledger.retention.run', erased }, 'erased IP and user agent of expired acceptance records')
       })
       .catch((error: unknown) => {
         logger.error({ event: 'ledger.retention.failed', err: error }, 'ledger retention run failed')
+      })
+    // One after the other: PGlite has a single connection, and neither may hold the other up for long.
+    running = erasure
+      .then(() => purgeOldPageViews(db, now))
+      .then((deleted) => {
+        logger.info({ event: 'page-views.retention.run', deleted }, 'deleted page views older than 12 months')
+      })
+      .catch((error: unknown) => {
+        logger.error({ event: 'page-views.retention.failed', err: error }, 'page-view retention run failed')
       })
       .finally(() => {
         running = null

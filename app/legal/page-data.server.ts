@@ -1,5 +1,6 @@
 import { data } from '@remix-run/node'
 import type { Params } from '@remix-run/react'
+import { consentEtagPart, cookieConsentState } from '~/cookie-consent/state.server'
 import { getEnv } from '~/env.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale, type Locale } from '~/i18n/locales'
@@ -48,19 +49,33 @@ function identityOf(request: Request): string {
   return [...cookie.matchAll(IDENTITY_COOKIES)].map((m) => `${m[1]}=${m[2]}`).join(';')
 }
 
+/** The language of a page's address (its first path segment), when it is one. */
+function localeOfRequest(request: Request): Locale | null {
+  const first = new URL(request.url).pathname.split('/')[1]
+  return isLocale(first) ? first : null
+}
+
 /**
  * Cache headers for a legal page whose content is fully described by `parts`.
  * Anonymous visitors get a public, CDN-cacheable page; a signed-in person or
  * guest sees their own header, so their copy is private and its ETag is tied
- * to their session; `Vary: Cookie` keeps the two apart in caches.
+ * to their session. The cookie banner is part of every page, so the ETag also
+ * names what it shows (the cookie policy version in force, the choice, the
+ * GPC signal); `Vary: Cookie, Sec-GPC` keeps the variants apart in caches.
  */
-export function publicPageHeaders(request: Request, ...parts: Array<string | number | boolean | null | undefined>) {
+export async function publicPageHeaders(
+  request: Request,
+  ...parts: Array<string | number | boolean | null | undefined>
+) {
   const identity = identityOf(request)
+  const locale = localeOfRequest(request)
+  const consent = locale ? consentEtagPart(await cookieConsentState(request, locale)) : ''
   return {
-    ETag: etagFor(__BUILD_ID__, getEnv().NODE_ENV, identity, ...parts),
+    ETag: etagFor(__BUILD_ID__, getEnv().NODE_ENV, identity, consent, ...parts),
     'Cache-Control': identity ? 'private, no-cache' : PUBLIC_PAGE_CACHE_CONTROL,
-    // The same address answers differently once a session or guest cookie is
-    // set: a browser must not reuse the signed-out copy after signing in.
-    Vary: 'Cookie',
+    // The same address answers differently once a session, guest or consent
+    // cookie is set, or with the GPC signal: a browser must not reuse the
+    // copy made for another of them.
+    Vary: 'Cookie, Sec-GPC',
   }
 }

@@ -43,7 +43,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       ...extras,
     } as const,
     {
-      headers: publicPageHeaders(
+      headers: await publicPageHeaders(
         request,
         'policy',
         locale,

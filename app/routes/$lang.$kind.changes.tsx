@@ -44,7 +44,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       wordsDeleted: page.wordsDeleted,
     },
     {
-      headers: publicPageHeaders(
+      headers: await publicPageHeaders(
         request,
         'changes',
         locale,

@@ -35,7 +35,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       ...extras,
     },
     {
-      headers: publicPageHeaders(
+      headers: await publicPageHeaders(
         request,
         'version',
         locale,

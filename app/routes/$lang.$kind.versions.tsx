@@ -24,7 +24,15 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       fromArchive,
     },
     {
-      headers: publicPageHeaders(request, 'versions', locale, kind, inForce, JSON.stringify(versions), fromArchive),
+      headers: await publicPageHeaders(
+        request,
+        'versions',
+        locale,
+        kind,
+        inForce,
+        JSON.stringify(versions),
+        fromArchive,
+      ),
     },
   )
 }

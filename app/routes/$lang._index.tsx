@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next'
 import { GenerationForm, type GenerationFormFailure } from '~/components/generation/generation-form'
 import { JobCard } from '~/components/generation/job-card'
 import { balanceOf } from '~/credits/ledger.server'
+import { rememberedGenerationSettings, rememberGenerationSettings } from '~/cookie-consent/preferences.server'
 import { getDb } from '~/db/client.server'
 import { getEnv } from '~/env.server'
 import { getEngine } from '~/generation/engines/index.server'
@@ -48,6 +49,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       }
     }
   }
+  // Otherwise, with the person's consent to preferences, the settings they used last.
+  defaults ??= (await rememberedGenerationSettings(request, locale)) ?? undefined
   return {
     locale,
     title: t('title'),
@@ -70,8 +73,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const clientIp = (context as { clientIp?: string | null }).clientIp ?? null
   const outcome = await submitGeneration(request, locale, clientIp)
   if (outcome.ok) {
-    if (!inline) throw redirect(`/${locale}/generations/${outcome.job.id}`, 303)
-    return data<ActionData>({ ok: true, job: outcome.job, balance: outcome.balance }, { status: 202 })
+    const { style, aspectRatio, count } = outcome.job
+    const remembered = await rememberGenerationSettings(request, locale, { style, aspectRatio, count })
+    const headers = new Headers(remembered ? { 'Set-Cookie': remembered } : undefined)
+    if (!inline) throw redirect(`/${locale}/generations/${outcome.job.id}`, { status: 303, headers })
+    return data<ActionData>({ ok: true, job: outcome.job, balance: outcome.balance }, { status: 202, headers })
   }
   if ('needsSession' in outcome && !inline) throw redirect(`/${locale}/guest`, 303)
   const headers = new Headers()

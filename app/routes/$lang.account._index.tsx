@@ -9,8 +9,10 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { textField } from '~/lib/form'
 import { readForm } from '~/lib/read-form.server'
+import { hasLegalRole } from '~/legal-admin/access.server'
+import { LegalViewLink } from '~/legal-admin/account-link'
 
-export const handle = { i18n: ['common', 'account', 'account-data', 'checkout'] }
+export const handle = { i18n: ['common', 'account', 'account-data', 'checkout', 'privacy-request', 'legal-admin'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
@@ -22,6 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     title: `${t('account.title')} — ${t('common:siteName')}`,
     email: user.email,
     welcome: new URL(request.url).searchParams.has('welcome'),
+    legalView: hasLegalRole(user.roles),
     sessions: sessions.map((s) => ({
       id: s.id,
       current: s.current,
@@ -54,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function Account() {
-  const { locale, email, sessions, welcome } = useLoaderData<typeof loader>()
+  const { locale, email, sessions, welcome, legalView } = useLoaderData<typeof loader>()
   const { t } = useTranslation('account')
   return (
     <main id="main">
@@ -80,6 +83,14 @@ export default function Account() {
         </li>
         <li>
           <Link to={`/${locale}/account/delete`}>{t('account-data:accountLinks.delete')}</Link>
+        </li>
+        {legalView ? (
+          <li>
+            <LegalViewLink locale={locale} />
+          </li>
+        ) : null}
+        <li>
+          <Link to={`/${locale}/privacy/request`}>{t('privacy-request:accountLink')}</Link>
         </li>
       </ul>
       <section aria-labelledby="sessions-heading">

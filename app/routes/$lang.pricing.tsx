@@ -63,7 +63,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   return data({ state: 'ok', locale, title, packs: priced, creditsPerImage: CREDITS_PER_IMAGE } as const, {
     // Public and short-lived for anonymous visitors, private for anyone with a
     // session or guest cookie (the header shows their balance).
-    headers: publicPageHeaders(request, 'pricing', locale, CREDITS_PER_IMAGE, JSON.stringify(priced)),
+    headers: await publicPageHeaders(request, 'pricing', locale, CREDITS_PER_IMAGE, JSON.stringify(priced)),
   })
 }
 

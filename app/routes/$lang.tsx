@@ -1,18 +1,30 @@
 import { data, type LoaderFunctionArgs } from '@remix-run/node'
-import { Outlet, useLoaderData, useRouteLoaderData } from '@remix-run/react'
+import {
+  Outlet,
+  useLoaderData,
+  useLocation,
+  useMatches,
+  useRouteLoaderData,
+  type ShouldRevalidateFunction,
+} from '@remix-run/react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { versionNoticesFor } from '~/account/reaccept.server'
+import { CookieBanner } from '~/components/cookie-banner'
 import { RouteErrorPage } from '~/components/error-page'
 import { SiteFooter } from '~/components/site-footer'
 import { SiteHeader } from '~/components/site-header'
 import { VersionNotice } from '~/components/version-notice'
 import { isLocale } from '~/i18n/locales'
 import { getSessionUser } from '~/auth/session.server'
+import { layoutConsent } from '~/cookie-consent/layout.server'
+import { routePattern } from '~/cookie-consent/route-pattern'
+import type { CookieBannerData } from '~/cookie-consent/types'
 import { balanceOf } from '~/credits/ledger.server'
 import { getDb } from '~/db/client.server'
 import { readGuestId } from '~/guest/guest.server'
 import { getSiteSettings } from '~/legal/documents.server'
 
-export const handle = { i18n: ['common', 'account', 'reaccept'] }
+export const handle = { i18n: ['common', 'account', 'reaccept', 'cookie-consent'] }
 
 export type Viewer = { kind: 'user'; email: string | null; credits: number } | { kind: 'guest'; credits: number } | null
 
@@ -29,20 +41,74 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       ? { kind: 'guest', credits: await balanceOf(db, `guest:${guestId}`) }
       : null
   const notices = await versionNoticesFor(request, locale, session)
+  const cookies = await layoutConsent(db, request, params, locale)
+  const headers = new Headers()
+  if (session?.refreshedCookie) headers.append('Set-Cookie', session.refreshedCookie)
+  for (const cookie of cookies.setCookies) headers.append('Set-Cookie', cookie)
   return data(
-    { locale, settings, viewer, notices },
-    session?.refreshedCookie ? { headers: { 'Set-Cookie': session.refreshedCookie } } : undefined,
+    { locale, settings, viewer, notices, cookieBanner: cookies.banner, analytics: cookies.analytics },
+    { headers },
   )
 }
 
+// A cookie choice changes what every page may do; after it (even a refused
+// one: the version in force may have changed) the layout loads again.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  formAction && /^\/(ru|en)\/cookie-consent(\?|$)/.test(formAction) ? true : defaultShouldRevalidate
+
+const SETTINGS_ROUTE = 'routes/$lang.cookie-consent'
+
+/**
+ * Counts a page view after each client-side navigation, when analytics is
+ * allowed: the first page was counted by the server. The server checks the
+ * consent again before storing anything.
+ */
+function usePageViewBeacon(locale: string, analytics: boolean) {
+  const location = useLocation()
+  const matches = useMatches()
+  const first = useRef(true)
+  const leaf = matches[matches.length - 1]
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    if (!analytics || !leaf) return
+    const body = new URLSearchParams({ route: routePattern(location.pathname, leaf.params), locale })
+    fetch('/api/page-view', { method: 'POST', body, keepalive: true, credentials: 'same-origin' }).catch(() => {})
+    // Only a new address counts, not a search or a revalidation.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [location.pathname])
+}
+
+function LayoutCookieBanner({
+  locale,
+  banner,
+  openRequest,
+}: {
+  locale: Parameters<typeof CookieBanner>[0]['locale']
+  banner: CookieBannerData | null
+  openRequest: number
+}) {
+  const matches = useMatches()
+  // The settings page is the form itself.
+  if (!banner || matches.some((m) => m.id === SETTINGS_ROUTE)) return null
+  return <CookieBanner locale={locale} banner={banner} openRequest={openRequest} />
+}
+
 export default function LocaleLayout() {
-  const { locale, settings, viewer, notices } = useLoaderData<typeof loader>()
+  const { locale, settings, viewer, notices, cookieBanner, analytics } = useLoaderData<typeof loader>()
+  // Each click on the footer's "Cookie settings" (with JavaScript) opens the banner again.
+  const [cookieSettingsRequests, setCookieSettingsRequests] = useState(0)
+  const openSettings = useCallback(() => setCookieSettingsRequests((n) => n + 1), [])
+  usePageViewBeacon(locale, analytics)
   return (
     <div className="page">
       <SiteHeader locale={locale} viewer={viewer} />
+      <LayoutCookieBanner locale={locale} banner={cookieBanner} openRequest={cookieSettingsRequests} />
       {notices ? <VersionNotice locale={locale} notices={notices} /> : null}
       <Outlet />
-      <SiteFooter locale={locale} settings={settings} />
+      <SiteFooter locale={locale} settings={settings} onCookieSettings={cookieBanner ? openSettings : undefined} />
     </div>
   )
 }

@@ -21,6 +21,9 @@ export const RATE_LIMIT_POLICIES = {
   'reset-account': { limit: 3, windowSeconds: 60 * 60 },
   // Generous for a person, a brake for a script: credits are the real limit.
   'generate-ip': { limit: 30, windowSeconds: 60 },
+  // Data-subject requests: a person files a few at most; each unconfirmed one mails an address.
+  'privacy-request-ip': { limit: 10, windowSeconds: 60 * 60 },
+  'privacy-request-email': { limit: 5, windowSeconds: 60 * 60 },
 } as const satisfies Record<string, RateLimitRule>
 
 export type RateLimitPolicy = keyof typeof RATE_LIMIT_POLICIES

@@ -319,6 +319,7 @@ describe('/:lang/account/export', () => {
       'sessions',
       'guestSessions',
       'acceptances',
+      'cookieConsents',
       'generations',
       'credits',
       'payments',

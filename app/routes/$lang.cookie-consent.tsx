@@ -1,0 +1,141 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { CookieChoiceForm } from '~/components/cookie-banner'
+import { recordCookieChoice } from '~/cookie-consent/choice.server'
+import { CONSENT_METHODS, type ConsentMethod } from '~/cookie-consent/cookie.server'
+import { bannerData } from '~/cookie-consent/layout.server'
+import { cookieConsentState } from '~/cookie-consent/state.server'
+import type { CookieActionData } from '~/cookie-consent/types'
+import { getFixedT } from '~/i18n/i18next.server'
+import { routeLocale } from '~/i18n/route-locale'
+import { requestEvidence } from '~/load-context'
+import { safeRedirect, textField } from '~/lib/form'
+import { readForm } from '~/lib/read-form.server'
+import { parseVersionNumber } from '~/legal/page-data.server'
+
+/**
+ * Cookie settings. GET: the settings page (the footer link's target without
+ * JavaScript, and where "Customise" leads without it). POST: records a choice
+ * from the banner or this page. Without JavaScript it answers with a redirect
+ * back to the page the person was on; the banner's fetcher adds `?inline=1`
+ * and gets the outcome as data instead.
+ */
+
+export const handle = { i18n: ['common', 'cookie-consent'] }
+
+const NO_STORE = { 'Cache-Control': 'private, no-cache', Vary: 'Cookie, Sec-GPC' }
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const locale = routeLocale(params)
+  const t = getFixedT(locale, ['cookie-consent', 'common'])
+  const state = await cookieConsentState(request, locale)
+  const returnTo = safeRedirect(new URL(request.url).searchParams.get('returnTo'), `/${locale}`)
+  return data(
+    {
+      locale,
+      title: `${t('settings.title')} — ${t('common:siteName')}`,
+      banner: bannerData(state),
+      returnTo,
+    },
+    { headers: NO_STORE },
+  )
+}
+
+// Remix adds the action's Set-Cookie headers itself.
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders
+
+function isMethod(value: string): value is ConsentMethod {
+  return (CONSENT_METHODS as readonly string[]).includes(value)
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const locale = routeLocale(params)
+  const t = getFixedT(locale, 'cookie-consent')
+  const inline = new URL(request.url).searchParams.get('inline') === '1'
+  const form = await readForm(request)
+  const intent = textField(form, 'intent', 20)
+  const returnTo = safeRedirect(textField(form, 'returnTo', 2000), `/${locale}`)
+  // "Customise" without JavaScript: the settings page, which shows the checkboxes.
+  if (intent === 'customise') {
+    throw redirect(`/${locale}/cookie-consent?${new URLSearchParams({ returnTo })}`, 303)
+  }
+  if (!isMethod(intent)) {
+    return data<CookieActionData>({ ok: false, reason: 'bad-form', message: t('badForm'), returnTo }, { status: 400 })
+  }
+  const outcome = await recordCookieChoice({
+    request,
+    locale,
+    method: intent,
+    preferences: form.get('preferences') === 'on',
+    analytics: form.get('analytics') === 'on',
+    shownVersion: parseVersionNumber(textField(form, 'shownVersion', 10)),
+    evidence: requestEvidence(request, context),
+  })
+  if (!outcome.ok) {
+    if (outcome.reason === 'unavailable') {
+      return data<CookieActionData>(
+        { ok: false, reason: 'unavailable', message: t('unavailable'), returnTo },
+        { status: 503 },
+      )
+    }
+    // Nothing recorded: the banner (and this page) come back with the version in force.
+    return data<CookieActionData>(
+      {
+        ok: false,
+        reason: 'version-changed',
+        message: t('versionChanged', { version: outcome.policy.version }),
+        returnTo,
+      },
+      { status: 409 },
+    )
+  }
+  const headers = new Headers()
+  for (const cookie of outcome.setCookies) headers.append('Set-Cookie', cookie)
+  if (!inline) throw redirect(returnTo, { status: 303, headers })
+  return data<CookieActionData>(
+    { ok: true, preferences: outcome.choice.preferences, analytics: outcome.choice.analytics },
+    { headers },
+  )
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function CookieSettings() {
+  const { locale, banner, returnTo: loadedReturnTo } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>() as CookieActionData | undefined
+  const { t } = useTranslation('cookie-consent')
+  const returnTo = actionData && !actionData.ok ? actionData.returnTo : loadedReturnTo
+  return (
+    <main id="main" className="cookie-settings">
+      <h1>{t('settings.title')}</h1>
+      <p>{t('settings.lead')}</p>
+      {actionData && !actionData.ok ? (
+        <p className="form-error" role="alert">
+          {actionData.message}
+        </p>
+      ) : null}
+      {banner ? (
+        <CookieChoiceForm
+          locale={locale}
+          banner={banner}
+          mode="choose"
+          returnTo={returnTo}
+          idPrefix="cookie-settings"
+        />
+      ) : (
+        <p>{t('unavailable')}</p>
+      )}
+      <p>
+        <Link to={returnTo}>{t('settings.back')}</Link>
+      </p>
+    </main>
+  )
+}

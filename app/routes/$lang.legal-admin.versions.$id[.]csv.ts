@@ -1,0 +1,48 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { getDb } from '~/db/client.server'
+import { isLocale } from '~/i18n/locales'
+import { requireLegalUser } from '~/legal-admin/access.server'
+import { findExportVersion, ledgerCsvFileName, ledgerCsvStream } from '~/legal-admin/ledger-export.server'
+import { isUuid } from '~/lib/uuid'
+
+// /:lang/legal-admin/versions/:id.csv — the ledger rows of one archived
+// version as a download. A resource route: only this loader runs, so it does
+// the role check itself.
+
+function notFound() {
+  return new Response('Not found', {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  })
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  if (!isLocale(params.lang)) return notFound()
+  try {
+    await requireLegalUser(request)
+  } catch (error) {
+    // requireLegalUser throws data('Not found', 404); a resource route answers with a plain Response.
+    if (isNotFound(error)) return notFound()
+    throw error
+  }
+  const id = params.id ?? ''
+  if (!isUuid(id)) return notFound()
+  const db = await getDb()
+  const version = await findExportVersion(db, id.toLowerCase())
+  if (!version) return notFound()
+  return new Response(ledgerCsvStream(db, version), {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${ledgerCsvFileName(version)}"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Robots-Tag': 'noindex, nofollow',
+    },
+  })
+}
+
+function isNotFound(error: unknown): boolean {
+  if (error instanceof Response) return error.status === 404
+  const init = (error as { init?: ResponseInit | null } | null)?.init
+  return init?.status === 404
+}

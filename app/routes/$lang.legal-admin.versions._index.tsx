@@ -1,0 +1,158 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { getDb } from '~/db/client.server'
+import { ACCEPTANCE_EVENTS, type AcceptanceEvent } from '~/db/schema'
+import { formatDate, formatNumber } from '~/i18n/format'
+import { getFixedT } from '~/i18n/i18next.server'
+import type { Locale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
+import { DOCUMENT_KINDS } from '~/legal/kinds'
+import { requireLegalUser } from '~/legal-admin/access.server'
+import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/legal-admin/page'
+import { versionStats, versionsInForce, type VersionStats } from '~/legal-admin/stats.server'
+
+export const handle = { i18n: ['common', 'legal-admin'] }
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const locale = routeLocale(params)
+  await requireLegalUser(request)
+  const t = getFixedT(locale, ['legal-admin', 'common'])
+  const inForce = await versionsInForce()
+  const inForceIds = new Set(
+    [...inForce.values()].flatMap((entry) => (entry.state === 'ok' ? [entry.version.current.documentVersionId] : [])),
+  )
+  const stats = await versionStats(await getDb())
+  return data(
+    {
+      locale,
+      title: `${t('versions.title')} — ${t('common:siteName')}`,
+      versions: stats.map((s) => ({ ...s, inForce: inForceIds.has(s.id) })),
+      // The table's event columns, in the ledger's order (passed on so the browser bundle needs no schema).
+      events: ACCEPTANCE_EVENTS,
+    },
+    { headers: { ...LEGAL_ADMIN_HEADERS } },
+  )
+}
+
+export const headers = legalAdminHeaders
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => legalAdminMeta(data?.title)
+
+type Row = VersionStats & { inForce: boolean }
+
+export default function LegalAdminVersions() {
+  const { locale, versions, events } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('legal-admin')
+  return (
+    <main id="main" className="legal-admin__page">
+      <h1>{t('versions.title')}</h1>
+      <p>{t('versions.lead')}</p>
+      <p className="legal-admin__muted">{t('versions.csvNote')}</p>
+      {DOCUMENT_KINDS.map((kind) => {
+        const rows = versions.filter((v) => v.kind === kind)
+        const name = t(`common:documentKinds.${kind}`)
+        return (
+          <section key={kind} aria-labelledby={`versions-${kind}`}>
+            <h2 id={`versions-${kind}`}>{name}</h2>
+            {rows.length === 0 ? (
+              <p>{t('versions.empty')}</p>
+            ) : (
+              <div className="table-wrap">
+                <table className="legal-admin__table legal-admin__table--numbers">
+                  <caption className="visually-hidden">{t('versions.caption', { document: name })}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('versions.version')}</th>
+                      {events.map((event) => (
+                        <th scope="col" key={event}>
+                          {t(`versions.events.${event}`)}
+                        </th>
+                      ))}
+                      <th scope="col">{t('versions.total')}</th>
+                      <th scope="col">{t('versions.export')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((row) => (
+                      <VersionRow key={row.id} row={row} events={events} locale={locale} documentName={name} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+        )
+      })}
+    </main>
+  )
+}
+
+/** A cell's count: the number of given records, with the withdrawn ones beside it when there are any. */
+function Count({ given, withdrawn, locale }: { given: number; withdrawn: number; locale: Locale }) {
+  const { t } = useTranslation('legal-admin')
+  if (withdrawn === 0) {
+    return <span className={given > 0 ? 'legal-admin__count' : 'legal-admin__zero'}>{formatNumber(given, locale)}</span>
+  }
+  return (
+    <>
+      {given > 0 ? (
+        <>
+          <span className="legal-admin__count">{t('versions.given', { number: formatNumber(given, locale) })}</span>
+          <br />
+        </>
+      ) : null}
+      <span className="legal-admin__withdrawn">
+        {t('versions.withdrawn', { number: formatNumber(withdrawn, locale) })}
+      </span>
+    </>
+  )
+}
+
+function VersionRow({
+  row,
+  events,
+  locale,
+  documentName,
+}: {
+  row: Row
+  events: readonly AcceptanceEvent[]
+  locale: Locale
+  documentName: string
+}) {
+  const { t } = useTranslation('legal-admin')
+  const language = t(`languages.${row.locale}`)
+  return (
+    <tr>
+      <th scope="row">
+        <a href={`/${row.locale}/${row.kind}/v/${row.version}`} hrefLang={row.locale}>
+          {t('overview.versionLink', { version: row.version })}
+        </a>
+        <br />
+        <span className="legal-admin__muted">
+          {language} · {formatDate(row.effectiveFrom, locale)}
+        </span>
+        {row.inForce || row.material ? <br /> : null}
+        {row.inForce ? <span className="badge">{t('versions.inForce')}</span> : null}{' '}
+        {row.material ? <span className="badge badge--muted">{t('versions.material')}</span> : null}
+      </th>
+      {events.map((event) => (
+        <td key={event}>
+          <Count given={row.byEvent[event].given} withdrawn={row.byEvent[event].withdrawn} locale={locale} />
+        </td>
+      ))}
+      <td>
+        <Count given={row.given} withdrawn={row.withdrawn} locale={locale} />
+      </td>
+      <td>
+        <a
+          href={`/${locale}/legal-admin/versions/${row.id}.csv`}
+          download
+          aria-label={t('versions.csvLabel', { document: documentName, language, version: row.version })}
+        >
+          {t('versions.csv')}
+        </a>
+      </td>
+    </tr>
+  )
+}

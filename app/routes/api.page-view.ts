@@ -1,0 +1,40 @@
+import type { ActionFunctionArgs } from '@remix-run/node'
+import { recordPageView } from '~/cookie-consent/analytics.server'
+import { isRoutePattern } from '~/cookie-consent/route-pattern'
+import { cookieConsentState } from '~/cookie-consent/state.server'
+import { getDb } from '~/db/client.server'
+import { isLocale } from '~/i18n/locales'
+import { readForm } from '~/lib/read-form.server'
+
+/**
+ * The page-view beacon: the browser posts the route pattern and language of
+ * each page it shows after the first (client-side navigations). The consent
+ * is checked again here, from the request's own cookies and GPC signal, for
+ * the cookie policy in force: without analytics consent nothing is stored
+ * and no cookie is set. Always 204 for a well-formed beacon, so the answer
+ * tells nobody whether it was counted.
+ */
+export async function loader() {
+  return new Response(null, { status: 405, headers: { Allow: 'POST' } })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return new Response(null, { status: 405, headers: { Allow: 'POST' } })
+  const form = await readForm(request)
+  const route = form.get('route')
+  const locale = form.get('locale')
+  if (!isRoutePattern(route) || !isLocale(locale)) {
+    return new Response('Bad page view', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  }
+  const headers = new Headers({ 'Cache-Control': 'no-store' })
+  const state = await cookieConsentState(request, locale)
+  if (state.allowed.analytics) {
+    const view = await recordPageView(await getDb(), request, state, {
+      route,
+      locale,
+      userAgent: request.headers.get('User-Agent'),
+    })
+    if (view.setCookie) headers.append('Set-Cookie', view.setCookie)
+  }
+  return new Response(null, { status: 204, headers })
+}
