@@ -114,34 +114,37 @@ describe('npm run grant-role', () => {
     expect(await rolesOf()).toEqual([])
   })
 
-  it.skipIf(onPostgres)(
-    'refuses to open the embedded database while another process has it open',
-    { timeout: 120_000 },
-    async () => {
-      const held = await open()
+  // Always on an embedded database of its own, whichever database the run uses.
+  it('refuses to open the embedded database while another process has it open', { timeout: 120_000 }, async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'palitra-grant-role-held-'))
+    const embeddedEnv = (dir: string) => ({ ...scriptEnv(), DATABASE_URL: '', DATA_DIR: dir })
+    const exitOf = (dir: string) =>
+      run(TSX, [SCRIPT, email, 'legal'], { env: embeddedEnv(dir), timeout: 60_000 }).then(
+        (r) => ({ code: 0, stderr: r.stderr }),
+        (e: { code: number; stderr: string }) => e,
+      )
+    try {
+      const held = await createDatabase({ dataDir: path.join(own, 'pglite') })
       try {
-        const busy = await grantRole(email, 'legal')
+        const busy = await exitOf(own)
         expect(busy.code).toBe(4)
         expect(busy.stderr).toContain('is in use')
         expect(busy.stderr).toContain('stop the Palitra server')
       } finally {
         await held.close()
       }
-      expect(await rolesOf()).toEqual([])
+    } finally {
+      rmSync(own, { recursive: true, force: true })
+    }
 
-      const elsewhere = mkdtempSync(path.join(tmpdir(), 'palitra-grant-role-empty-'))
-      try {
-        const { code, stderr } = await run(TSX, [SCRIPT, email, 'legal'], {
-          env: { ...scriptEnv(), DATA_DIR: elsewhere },
-        }).then(
-          (r) => ({ code: 0, stderr: r.stderr }),
-          (e: { code: number; stderr: string }) => e,
-        )
-        expect(code).toBe(4)
-        expect(stderr).toContain('there is no embedded database')
-      } finally {
-        rmSync(elsewhere, { recursive: true, force: true })
-      }
-    },
-  )
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'palitra-grant-role-empty-'))
+    try {
+      const { code, stderr } = await exitOf(elsewhere)
+      expect(code).toBe(4)
+      expect(stderr).toContain('there is no embedded database')
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true })
+    }
+    expect(await rolesOf()).toEqual([])
+  })
 })
