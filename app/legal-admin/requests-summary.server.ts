@@ -1,17 +1,11 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import { dataSubjectRequests } from '~/db/schema'
-import { LEGAL_TIME_ZONE } from '~/i18n/format'
+import { moscowDay } from '~/privacy-requests/working-days'
 
 /** Today's calendar date in Moscow (the legal time zone), as YYYY-MM-DD. */
 export function moscowToday(now: Date = new Date()): string {
-  // en-CA formats a date as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: LEGAL_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now)
+  return moscowDay(now)
 }
 
 export type RequestsSummary = {
