@@ -63,7 +63,7 @@ export async function prepareServer() {
       'no T-Bank terminal is configured: checkout uses the sandbox test payment page, which grants credits for free',
     )
   }
-  retention = startRetentionSchedule(db, env)
+  retention = startRetentionSchedule(db)
   void sweepExpired(db)
   housekeeping = setInterval(() => void sweepExpired(db), HOUSEKEEPING_INTERVAL_MS)
   housekeeping.unref()

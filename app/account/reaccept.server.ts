@@ -15,6 +15,7 @@ import { getVersionList } from '~/legal/documents.server'
 import type { DocumentKind } from '~/legal/kinds'
 import { safeRedirect, type FormFailure } from '~/lib/form'
 import { logger } from '~/log.server'
+import { secureCookiesFor, setCookieHeader } from '~/register'
 import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
 import { GUEST_KINDS } from './guest.server'
 
@@ -283,7 +284,6 @@ export async function acceptPendingVersions(
 export type SeenVersions = Partial<Record<Locale, ShownVersion[]>>
 
 export const SEEN_VERSIONS_COOKIE = 'palitra_seen_versions'
-const SEEN_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
 const SEEN_MAX_LENGTH = 500
 
 /** The dismissed versions a request carries; anything malformed counts as nothing seen. */
@@ -319,9 +319,10 @@ export function serializeSeenVersions(seen: SeenVersions): string {
     const list = seen[locale]
     return list?.length ? [`${locale}=${encodeShownVersions(list)}`] : []
   }).join('|')
-  const secure = getEnv().PUBLIC_URL?.startsWith('https:') ? '; Secure' : ''
   // Commas are not allowed in a cookie value; the encoding also hides '|' and '='.
-  return `${SEEN_VERSIONS_COOKIE}=${encodeURIComponent(value)}; Max-Age=${SEEN_MAX_AGE_SECONDS}; Path=/; HttpOnly; SameSite=Lax${secure}`
+  return setCookieHeader(SEEN_VERSIONS_COOKIE, encodeURIComponent(value), {
+    secure: secureCookiesFor(getEnv().PUBLIC_URL),
+  })
 }
 
 /**

@@ -13,10 +13,11 @@ import { getDb, type Database } from '~/db/client.server'
 import { sessions, users, type UserRow } from '~/db/schema'
 import { getEnv, type Env } from '~/env.server'
 import type { Locale } from '~/i18n/locales'
+import { cookieMaxAgeSeconds } from '~/register'
 
 export const SESSION_COOKIE_NAME = 'palitra_session'
-/** The cookie policy promises 30 days; lucia extends a session used in its second half. */
-export const SESSION_DAYS = 30
+/** The register's (and so the cookie policy's) lifetime; lucia extends a session used in its second half. */
+export const SESSION_DAYS = cookieMaxAgeSeconds(SESSION_COOKIE_NAME) / (24 * 60 * 60)
 
 type DatabaseUserAttributes = Omit<UserRow, 'id'>
 type DatabaseSessionAttributes = { ip: string | null; userAgent: string | null; createdAt?: Date }

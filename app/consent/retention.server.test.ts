@@ -208,7 +208,7 @@ describe('startRetentionSchedule', () => {
     const runs = () =>
       info.mock.calls.filter(([fields]) => (fields as { event?: string }).event === 'ledger.retention.run')
     const row = await insertRow(daysAgo(1200))
-    const schedule = startRetentionSchedule(database.db, { LEDGER_IP_RETENTION_DAYS: 1095 }, { intervalMs: 50 })
+    const schedule = startRetentionSchedule(database.db, { intervalMs: 50 })
     try {
       await vi.waitFor(() => expect(runs().length).toBeGreaterThanOrEqual(1))
       expect((await readRow(row.id)).ip).toBeNull()
@@ -232,7 +232,7 @@ describe('startRetentionSchedule', () => {
       viewedAt,
     })
     await database.db.insert(pageViews).values([view(daysAgo(400)), view(daysAgo(30))])
-    const schedule = startRetentionSchedule(database.db, { LEDGER_IP_RETENTION_DAYS: 1095 }, { intervalMs: 60_000 })
+    const schedule = startRetentionSchedule(database.db, { intervalMs: 60_000 })
     try {
       await vi.waitFor(() => expect(purged().length).toBeGreaterThanOrEqual(1))
       const left = await database.db

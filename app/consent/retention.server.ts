@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { purgeOldPageViews } from '~/cookie-consent/analytics.server'
 import type { Database } from '~/db/client.server'
-import type { Env } from '~/env.server'
 import { logger } from '~/log.server'
+import { retentionDays } from '~/register'
 
 /**
  * The one change the ledger allows: once the retention period the privacy
@@ -58,16 +58,12 @@ export type RetentionSchedule = { stop(): void }
  * policy's period for them). Every instance may run it: a second run finds
  * nothing left to do. The timer does not keep the process alive.
  */
-export function startRetentionSchedule(
-  db: Database,
-  env: Pick<Env, 'LEDGER_IP_RETENTION_DAYS'>,
-  opts: { intervalMs?: number } = {},
-): RetentionSchedule {
+export function startRetentionSchedule(db: Database, opts: { intervalMs?: number } = {}): RetentionSchedule {
   let running: Promise<void> | null = null
   const run = () => {
     if (running) return
     const now = new Date()
-    const erasure = eraseExpiredEvidence(db, { now, retentionDays: env.LEDGER_IP_RETENTION_DAYS })
+    const erasure = eraseExpiredEvidence(db, { now, retentionDays: retentionDays('acceptanceIpAndUserAgent') })
       .then((erased) => {
         logger.info({ event: 'ledger.retention.run', erased }, 'erased IP and user agent of expired acceptance records')
       })

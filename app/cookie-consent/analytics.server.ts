@@ -3,6 +3,7 @@ import type { Database } from '~/db/client.server'
 import { pageViews } from '~/db/schema'
 import type { Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
+import { retentionCutoff, retentionMonths } from '~/register'
 import { newVisitorId, readStatsCookie, serializeStatsCookie } from './cookie.server'
 import { deviceType } from './device'
 import { isRoutePattern } from './route-pattern'
@@ -17,7 +18,7 @@ import type { CookieConsentState } from './state.server'
  */
 
 const HOUR_MS = 60 * 60 * 1000
-export const PAGE_VIEW_RETENTION_MONTHS = 12
+export const PAGE_VIEW_RETENTION_MONTHS = retentionMonths('pageViews')
 
 export type PageViewInput = {
   route: string
@@ -57,9 +58,7 @@ export async function recordPageView(
 
 /** The start of the retention window: the same instant 12 calendar months earlier (UTC). */
 export function pageViewCutoff(now: Date): Date {
-  const cutoff = new Date(now.getTime())
-  cutoff.setUTCMonth(cutoff.getUTCMonth() - PAGE_VIEW_RETENTION_MONTHS)
-  return cutoff
+  return retentionCutoff('pageViews', now)
 }
 
 /** Deletes page views older than 12 months; returns how many went. */

@@ -4,6 +4,7 @@ import { getEnv } from '~/env.server'
 import { getSigningSecret } from '~/guest/secret.server'
 import { isAspectRatio, isStyle, MAX_IMAGES, MIN_IMAGES, type AspectRatio, type Style } from '~/generation/options'
 import { isLocale, type Locale } from '~/i18n/locales'
+import { cookieMaxAgeSeconds, expireCookieHeader, secureCookiesFor, setCookieHeader } from '~/register'
 
 /**
  * The three cookies of the cookie policy that this module owns:
@@ -18,15 +19,14 @@ import { isLocale, type Locale } from '~/i18n/locales'
  * no cookie at all. See docs/cookies.md for the formats.
  */
 
-export const CONSENT_COOKIE = 'palitra_consent'
+export const CONSENT_COOKIE = 'palitra_consent' as const
 export const PREFS_COOKIE = 'palitra_prefs'
 export const STATS_COOKIE = 'palitra_stats'
 
-const YEAR_SECONDS = 365 * 24 * 60 * 60
-/** The cookie policy: palitra_consent 1 year, palitra_prefs 1 year, palitra_stats 12 months. */
-export const CONSENT_MAX_AGE_SECONDS = YEAR_SECONDS
-export const PREFS_MAX_AGE_SECONDS = YEAR_SECONDS
-export const STATS_MAX_AGE_SECONDS = YEAR_SECONDS
+/** Lifetimes as the register of processing (and so the cookie policy) declares them. */
+export const CONSENT_MAX_AGE_SECONDS = cookieMaxAgeSeconds(CONSENT_COOKIE)
+export const PREFS_MAX_AGE_SECONDS = cookieMaxAgeSeconds(PREFS_COOKIE)
+export const STATS_MAX_AGE_SECONDS = cookieMaxAgeSeconds(STATS_COOKIE)
 // A value issued this far in the future is not ours (clocks of several instances may differ a little).
 const CLOCK_SKEW_SECONDS = 5 * 60
 
@@ -84,17 +84,18 @@ function consistent(choice: Pick<ConsentChoice, 'method' | 'preferences' | 'anal
 }
 
 function secureByDefault(): boolean {
-  return getEnv().PUBLIC_URL?.startsWith('https:') ?? false
+  return secureCookiesFor(getEnv().PUBLIC_URL)
 }
 
-function setCookie(name: string, value: string, maxAge: number, secure: boolean | undefined): string {
-  const flags = `Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Lax${(secure ?? secureByDefault()) ? '; Secure' : ''}`
-  return `${name}=${value}; ${flags}`
+type ConsentCookieName = typeof CONSENT_COOKIE | typeof PREFS_COOKIE | typeof STATS_COOKIE
+
+function setCookie(name: ConsentCookieName, value: string, secure: boolean | undefined): string {
+  return setCookieHeader(name, value, { secure: secure ?? secureByDefault() })
 }
 
 /** A Set-Cookie value removing one of our cookies. */
-export function expireCookie(name: string, options: { secure?: boolean } = {}): string {
-  return `${setCookie(name, '', 0, options.secure)}; Expires=Thu, 01 Jan 1970 00:00:00 GMT`
+export function expireCookie(name: ConsentCookieName, options: { secure?: boolean } = {}): string {
+  return expireCookieHeader(name, { secure: options.secure ?? secureByDefault() })
 }
 
 /** The signed palitra_consent value (without attributes). */
@@ -114,7 +115,7 @@ export function consentCookieValue(choice: ConsentChoice, options: SignOptions =
 
 /** `Set-Cookie` carrying the choice for a year. */
 export function serializeConsentCookie(choice: ConsentChoice, options: CookieOptions = {}): string {
-  return setCookie(CONSENT_COOKIE, consentCookieValue(choice, options), CONSENT_MAX_AGE_SECONDS, options.secure)
+  return setCookie(CONSENT_COOKIE, consentCookieValue(choice, options), options.secure)
 }
 
 /**
@@ -164,12 +165,7 @@ export function serializePrefsCookie(prefs: GenerationPrefs, options: { secure?:
   if (!isStyle(prefs.style) || !isAspectRatio(prefs.aspectRatio) || !validCount(prefs.count)) {
     throw new Error('not generation settings')
   }
-  return setCookie(
-    PREFS_COOKIE,
-    `${prefs.style}.${prefs.aspectRatio}.${prefs.count}`,
-    PREFS_MAX_AGE_SECONDS,
-    options.secure,
-  )
+  return setCookie(PREFS_COOKIE, `${prefs.style}.${prefs.aspectRatio}.${prefs.count}`, options.secure)
 }
 
 /** The remembered settings, or null when the cookie is absent or is not exactly settings we offer. */
@@ -199,7 +195,7 @@ export function newVisitorId(): string {
 
 export function serializeStatsCookie(visitorId: string, options: { secure?: boolean } = {}): string {
   if (!VISITOR_ID.test(visitorId)) throw new Error('not a visitor id')
-  return setCookie(STATS_COOKIE, visitorId, STATS_MAX_AGE_SECONDS, options.secure)
+  return setCookie(STATS_COOKIE, visitorId, options.secure)
 }
 
 export function readStatsCookie(request: Request): string | null {

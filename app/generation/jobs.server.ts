@@ -7,6 +7,7 @@ import { generationImages, generationJobs, type CreditOwner, type GenerationJobR
 import { getGuest } from '~/guest/guest.server'
 import { isUuid } from '~/lib/uuid'
 import { logger } from '~/log.server'
+import { retentionCutoff, retentionDays } from '~/register'
 import type { ObjectStorage } from '~/storage/types'
 import type { ImageEngine } from './engines/types'
 import { priceInCredits, type AspectRatio, type Style } from './options'
@@ -252,8 +253,8 @@ export async function deleteAllJobsOf(db: Database, storage: ObjectStorage, owne
   return jobs.length
 }
 
-/** The privacy policy keeps uploaded photos 30 days from upload. */
-export const PHOTO_RETENTION_DAYS = 30
+/** The register of processing (and so the privacy policy): uploaded photos are kept 30 days from upload. */
+export const PHOTO_RETENTION_DAYS = retentionDays('uploadedPhotos')
 
 /**
  * Removes uploaded photos older than the retention period (files first, then
@@ -261,7 +262,7 @@ export const PHOTO_RETENTION_DAYS = 30
  * or running keep theirs until they end. Returns how many were removed.
  */
 export async function sweepOldPhotos(db: Database, storage: ObjectStorage, now = new Date()): Promise<number> {
-  const cutoff = new Date(now.getTime() - PHOTO_RETENTION_DAYS * 24 * 60 * 60 * 1000)
+  const cutoff = retentionCutoff('uploadedPhotos', now)
   const due = await db
     .select({ id: generationJobs.id, key: generationJobs.sourceImageKey })
     .from(generationJobs)

@@ -4,6 +4,7 @@ import type { Database } from '~/db/client.server'
 import { grantGuestCredits, moveGuestCredits } from '~/credits/ledger.server'
 import { generationJobs, guests, moderationRefusals, type CreditOwner, type GuestRow } from '~/db/schema'
 import { getEnv } from '~/env.server'
+import { expireCookieHeader, secureCookiesFor, setCookieHeader } from '~/register'
 import { getSigningSecret } from './secret.server'
 
 /**
@@ -15,7 +16,6 @@ import { getSigningSecret } from './secret.server'
  */
 
 export const GUEST_COOKIE = 'palitra_guest'
-const MAX_AGE_SECONDS = 30 * 24 * 60 * 60
 // 24 random bytes: 32 base64url characters.
 const GUEST_ID = /^[A-Za-z0-9_-]{32}$/
 const TOUCH_INTERVAL_MS = 60 * 60 * 1000
@@ -28,15 +28,15 @@ export async function createGuest(tx: Database): Promise<string> {
   return id
 }
 
-/** A Set-Cookie value that carries the guest id for 30 days. */
+/** A Set-Cookie value that carries the guest id for the lifetime the register declares. */
 export function serializeGuestCookie(id: string): string {
   if (!GUEST_ID.test(id)) throw new Error('not a guest id')
-  return cookie(`${id}.${sign(id)}`, MAX_AGE_SECONDS)
+  return setCookieHeader(GUEST_COOKIE, `${id}.${sign(id)}`, { secure: secure() })
 }
 
 /** A Set-Cookie value that removes the guest cookie (e.g. once the guest has registered). */
 export function clearGuestCookie(): string {
-  return cookie('', 0) + '; Expires=Thu, 01 Jan 1970 00:00:00 GMT'
+  return expireCookieHeader(GUEST_COOKIE, { secure: secure() })
 }
 
 /** The guest id from the request's cookie, or null when it is absent, malformed or not signed by us. */
@@ -111,9 +111,8 @@ function sign(id: string): string {
   return createHmac('sha256', getSigningSecret()).update(`guest:${id}`).digest('base64url')
 }
 
-function cookie(value: string, maxAge: number): string {
-  const secure = getEnv().PUBLIC_URL?.startsWith('https:') ? '; Secure' : ''
-  return `${GUEST_COOKIE}=${value}; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Lax${secure}`
+function secure(): boolean {
+  return secureCookiesFor(getEnv().PUBLIC_URL)
 }
 
 function cookieValue(header: string | null, name: string): string | null {

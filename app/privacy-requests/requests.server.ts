@@ -26,6 +26,7 @@ import {
 } from '~/db/schema'
 import type { Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
+import { retentionCutoff, retentionDays } from '~/register'
 import { sendMail, type MailMessage } from '~/mail/mailer.server'
 import { requestMail, type RequestMailKind } from './mail.server'
 import {
@@ -40,7 +41,7 @@ import {
 
 export const CONFIRM_TOKEN_TTL_HOURS = 24
 /** Unconfirmed requests keep their contact details this long after the link expired, then lose them. */
-export const UNCONFIRMED_KEEP_DAYS = 7
+export const UNCONFIRMED_KEEP_DAYS = retentionDays('unconfirmedRequests')
 export const DETAILS_MAX_LENGTH = 4000
 export const NOTE_MAX_LENGTH = 2000
 
@@ -579,7 +580,7 @@ export type RequestDetails = NonNullable<Awaited<ReturnType<typeof getRequest>>>
  * The rows and their "created" events stay, as the log is append-only.
  */
 export async function forgetUnconfirmedRequests(db: Database, now: Date = new Date()): Promise<number> {
-  const cutoff = new Date(now.getTime() - UNCONFIRMED_KEEP_DAYS * 24 * 3_600_000)
+  const cutoff = retentionCutoff('unconfirmedRequests', now)
   const forgotten = await db
     .update(dataSubjectRequests)
     .set({ email: '', details: '', guestId: null, ip: null, userAgent: null, confirmTokenHash: null })

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { getEnv } from '~/env.server'
+import { cookieMaxAgeSeconds, expireCookieHeader, secureCookiesFor, setCookieHeader } from '~/register'
 import { readCookie } from './cookies.server'
 import { providerProfileSchema, type ProviderProfile } from './profile.server'
 
@@ -13,7 +14,7 @@ import { providerProfileSchema, type ProviderProfile } from './profile.server'
 
 export const PENDING_SIGNUP_COOKIE = 'palitra_pending_signup'
 /** Enough to read the documents; after that the person signs in with the provider again. */
-export const PENDING_SIGNUP_MAX_AGE_SECONDS = 15 * 60
+export const PENDING_SIGNUP_MAX_AGE_SECONDS = cookieMaxAgeSeconds(PENDING_SIGNUP_COOKIE)
 
 const payloadSchema = z.object({ profile: providerProfileSchema, exp: z.number().int() })
 
@@ -24,14 +25,10 @@ function sign(encodedPayload: string, secret: string): Buffer {
   return createHmac('sha256', secret).update(`${PENDING_SIGNUP_COOKIE}.${encodedPayload}`).digest()
 }
 
-function attributes(maxAge: number, secure: boolean): string {
-  // Lax: the acceptance page is reached by a redirect from the provider's callback.
-  const base = `Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax`
-  return secure ? `${base}; Secure` : base
-}
-
+// Lifetime and flags come from the register (Lax: the acceptance page is
+// reached by a redirect from the provider's callback).
 function defaultSecure(): boolean {
-  return getEnv().PUBLIC_URL?.startsWith('https://') ?? false
+  return secureCookiesFor(getEnv().PUBLIC_URL)
 }
 
 type CookieOptions = { now?: Date; secure?: boolean }
@@ -45,7 +42,7 @@ export function serializePendingSignup(profile: ProviderProfile, secret: string,
   }
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url')
   const value = `${encoded}.${sign(encoded, secret).toString('base64url')}`
-  return `${PENDING_SIGNUP_COOKIE}=${value}; ${attributes(PENDING_SIGNUP_MAX_AGE_SECONDS, options.secure ?? defaultSecure())}`
+  return setCookieHeader(PENDING_SIGNUP_COOKIE, value, { secure: options.secure ?? defaultSecure() })
 }
 
 /** The waiting profile, or null when there is none, it was altered, or its 15 minutes are over. */
@@ -72,5 +69,5 @@ export function readPendingSignup(request: Request, secret: string, now: Date = 
 
 /** `Set-Cookie` that removes the waiting profile (after the account is created, or on cancel). */
 export function clearPendingSignup(options: Pick<CookieOptions, 'secure'> = {}): string {
-  return `${PENDING_SIGNUP_COOKIE}=; ${attributes(0, options.secure ?? defaultSecure())}; Expires=Thu, 01 Jan 1970 00:00:00 GMT`
+  return expireCookieHeader(PENDING_SIGNUP_COOKIE, { secure: options.secure ?? defaultSecure() })
 }

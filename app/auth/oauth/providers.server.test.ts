@@ -208,7 +208,7 @@ describe('completeOAuth: the round trip', () => {
       },
       locale: 'ru',
       redirectTo: '/ru/history',
-      clearCookies: [expect.stringMatching(/^palitra_oauth_google=; Path=\/auth\/; Max-Age=0; HttpOnly; SameSite=Lax/)],
+      clearCookies: [expect.stringMatching(/^palitra_oauth_google=; Max-Age=0; Path=\/auth\/; HttpOnly; SameSite=Lax/)],
     })
     const [tokenRequest] = tokenRequests('google')
     expect(tokenRequest?.authorization).toMatch(/^Basic /)

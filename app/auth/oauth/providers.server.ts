@@ -10,6 +10,7 @@ import { z } from 'zod'
 import { getEnv, type Env } from '~/env.server'
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
+import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'
 import { readCookie } from './cookies.server'
 import { isOAuthProvider, type OAuthProvider, type ProviderProfile, type SignInProvider } from './profile.server'
 import { VENDORS, type ClientCredentials } from './vendors.server'
@@ -128,9 +129,8 @@ export function safeRedirectPath(value: string | null | undefined): string | nul
 // provider (so two tabs signing in with different providers do not collide).
 
 const FLOW_COOKIE_PREFIX = 'palitra_oauth_'
-const FLOW_COOKIE_PATH = '/auth/'
 /** Long enough to pick an account and type a password, short enough to limit a leaked cookie. */
-export const FLOW_MAX_AGE_SECONDS = 600
+export const FLOW_MAX_AGE_SECONDS = cookieMaxAgeSeconds('palitra_oauth_google')
 
 const flowSchema = z.object({
   state: z.string().min(1).max(256),
@@ -144,23 +144,19 @@ const flowSchema = z.object({
 })
 type Flow = z.infer<typeof flowSchema>
 
-export function flowCookieName(provider: OAuthProvider): string {
+export function flowCookieName(provider: OAuthProvider): `palitra_oauth_${OAuthProvider}` {
   return `${FLOW_COOKIE_PREFIX}${provider}`
 }
 
-function cookieAttributes(maxAge: number, secure: boolean): string {
-  // Lax, not Strict: the callback is a top-level navigation coming from the provider's site.
-  const base = `Path=${FLOW_COOKIE_PATH}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax`
-  return secure ? `${base}; Secure` : base
-}
-
+// Path /auth/, Lax (not Strict: the callback is a top-level navigation coming
+// from the provider's site) and the lifetime come from the register.
 function serializeFlow(provider: OAuthProvider, flow: Flow, secure: boolean): string {
   const value = Buffer.from(JSON.stringify(flow)).toString('base64url')
-  return `${flowCookieName(provider)}=${value}; ${cookieAttributes(FLOW_MAX_AGE_SECONDS, secure)}`
+  return setCookieHeader(flowCookieName(provider), value, { secure })
 }
 
 function clearFlow(provider: OAuthProvider, secure: boolean): string {
-  return `${flowCookieName(provider)}=; ${cookieAttributes(0, secure)}; Expires=Thu, 01 Jan 1970 00:00:00 GMT`
+  return expireCookieHeader(flowCookieName(provider), { secure })
 }
 
 function readFlow(request: Request, provider: OAuthProvider): Flow | null {

@@ -1,0 +1,110 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { SETTING_NAMES } from '~/env.server'
+import { COOKIES, type CookieDeclaration } from './cookies'
+import { PROCESSORS, type ProcessorEntry } from './processors'
+import { RETENTION, retentionCutoff, type RetentionEntry } from './retention'
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name)
+    if (entry.isDirectory()) return sourceFiles(file)
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [file] : []
+  })
+}
+
+// Settings that switch on no outside service: they tune our own code.
+const OWN_SETTINGS = new Set([
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'LOG_LEVEL',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'PUBLIC_URL',
+  'CONTENT_DATASET',
+  'CONTENT_CACHE_TTL_SECONDS',
+  'GUEST_FREE_CREDITS',
+  'MAIL_FROM',
+  'SESSION_SECRET',
+  'IMAGE_ENGINE',
+  'ENGINE_TIMEOUT_MS',
+  'ENGINE_RETRIES',
+  'WORKER_CONCURRENCY',
+  'JOB_LEASE_SECONDS',
+  'JOB_MAX_ATTEMPTS',
+  'MODERATION_RULES_FILE',
+  'RECEIPT_TAXATION',
+  'RECEIPT_TAX',
+])
+
+// tests/mocks has one file per outside vendor; each is an integration the register must know.
+const MOCK_VENDORS: Record<string, string[]> = {
+  'google.ts': ['google-sign-in'],
+  'openai.ts': ['openai-images'],
+  's3.ts': ['object-storage'],
+  'sanity.ts': ['sanity'],
+  'tbank.ts': ['tbank'],
+  'vk.ts': ['vk-sign-in'],
+  'yandex.ts': ['yandex-sign-in'],
+}
+
+describe('the register of processing', () => {
+  it('names each cookie once, with wording in both languages', () => {
+    const names = COOKIES.flatMap((c: CookieDeclaration) => c.names ?? [c.name])
+    expect(new Set(names).size).toBe(names.length)
+    for (const cookie of COOKIES as readonly CookieDeclaration[]) {
+      expect(cookie.purpose.ru && cookie.purpose.en && cookie.lifetime.ru && cookie.lifetime.en).toBeTruthy()
+      expect(cookie.maxAgeSeconds).toBeGreaterThan(0)
+    }
+  })
+
+  it('every retention period is enforced by a function that exists in the code', () => {
+    const source = sourceFiles('app')
+      .filter((file) => !file.startsWith(path.join('app', 'register')))
+      .map((file) => fs.readFileSync(file, 'utf8'))
+      .join('\n')
+    const missing = Object.values(RETENTION as Record<string, RetentionEntry>)
+      .filter((entry) => entry.period.kind !== 'operator')
+      .filter((entry) => !new RegExp(`export (async )?function ${entry.enforcedBy}\\b`).test(source))
+      .map((entry) => `${entry.id}: ${entry.enforcedBy}`)
+    expect(missing).toEqual([])
+  })
+
+  it('counts periods in days and calendar months', () => {
+    const now = new Date('2027-03-31T12:00:00Z')
+    expect(retentionCutoff('uploadedPhotos', now).toISOString()).toBe('2027-03-01T12:00:00.000Z')
+    expect(retentionCutoff('pageViews', now).toISOString()).toBe('2026-03-31T12:00:00.000Z')
+    expect(retentionCutoff('acceptanceIpAndUserAgent', now).toISOString()).toBe('2024-03-31T12:00:00.000Z')
+  })
+
+  it('every setting is either our own or belongs to a declared outside service', () => {
+    const processors = PROCESSORS as readonly ProcessorEntry[]
+    const unaccounted = SETTING_NAMES.filter(
+      (name) => !OWN_SETTINGS.has(name) && !processors.some((p) => name.startsWith(p.settingPrefix)),
+    )
+    expect(unaccounted).toEqual([])
+    // And the list of our own settings holds nothing that no longer exists.
+    expect([...OWN_SETTINGS].filter((name) => !SETTING_NAMES.includes(name))).toEqual([])
+  })
+
+  it('every vendor the tests mock is a declared outside service', () => {
+    const mocks = fs.readdirSync(path.join('tests', 'mocks')).filter((file) => file !== 'index.ts')
+    expect(mocks.filter((file) => !MOCK_VENDORS[file])).toEqual([])
+    const ids = new Set(PROCESSORS.map((p) => p.id))
+    expect(
+      Object.values(MOCK_VENDORS)
+        .flat()
+        .filter((id) => !ids.has(id as never)),
+    ).toEqual([])
+  })
+
+  it('describes each outside service in both languages, with a country and who contacts it', () => {
+    for (const p of PROCESSORS as readonly ProcessorEntry[]) {
+      expect(p.name.ru && p.name.en && p.receives.ru && p.receives.en && p.service.ru && p.service.en).toBeTruthy()
+      expect(p.settings.length).toBeGreaterThan(0)
+      for (const setting of p.settings) expect(SETTING_NAMES).toContain(setting.split('=')[0])
+    }
+  })
+})

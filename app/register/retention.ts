@@ -1,0 +1,171 @@
+import type { Localized } from './text'
+
+/**
+ * How long each category of personal data is kept, and what ends it. The
+ * jobs that delete or de-identify data read their periods from here
+ * (`retentionDays`), and the privacy policy's retention table is rendered
+ * from the same entries, so the promise and the job cannot say different
+ * things. A longer period is a material change of the privacy policy.
+ */
+
+/** What starts the clock of a fixed period. */
+export type RetentionClock =
+  'created' | 'last-visit' | 'upload' | 'account-end' | 'link-expiry' | 'payment' | 'completed' | 'expiry'
+
+export type RetentionPeriod =
+  /** Deleted (or de-identified) a number of days or calendar months after `from`, by an automatic job. */
+  | { kind: 'fixed'; days: number; from: RetentionClock }
+  | { kind: 'months'; months: number; from: RetentionClock }
+  /** Kept while something lasts; deleted with it. */
+  | { kind: 'while'; until: 'account' | 'session' | 'person-deletes' }
+  /** Kept by the hosting operator's log service, outside this code; `days` is what it must be set to. */
+  | { kind: 'operator'; days: number }
+
+export type RetentionEntry = {
+  id: string
+  data: Localized
+  purpose: Localized
+  ground: Localized
+  period: RetentionPeriod
+  /** The period in the words of the policy's table. */
+  periodText: Localized
+  /** The function that enforces the period (for people reading the register; a test checks it exists). */
+  enforcedBy: string
+}
+
+const CONTRACT: Localized = { ru: 'Исполнение договора', en: 'Contract' }
+
+export const RETENTION = {
+  account: {
+    id: 'account',
+    data: {
+      ru: 'Аккаунт: e-mail, хеш пароля, идентификатор у провайдера входа, отображаемое имя, язык',
+      en: 'Account: e-mail, password hash, sign-in provider identifier, display name, language',
+    },
+    purpose: { ru: 'Работа Сервиса, письма об аккаунте', en: 'Providing the Service, account e-mails' },
+    ground: CONTRACT,
+    period: { kind: 'while', until: 'account' },
+    periodText: {
+      ru: 'Пока существует аккаунт; удаляются при удалении аккаунта',
+      en: 'While the account exists; erased when the account is deleted',
+    },
+    enforcedBy: 'deleteOwnAccount',
+  },
+  sessions: {
+    id: 'sessions',
+    data: {
+      ru: 'Сессии входа: хеш ключа сессии, время начала и окончания, IP-адрес и user agent при входе',
+      en: 'Sign-in sessions: hash of the session key, start and expiry time, IP address and user agent at sign-in',
+    },
+    purpose: {
+      ru: 'Вход в аккаунт, список активных сессий и выход на других устройствах',
+      en: 'Signing in, the list of active sessions and signing out elsewhere',
+    },
+    ground: CONTRACT,
+    period: { kind: 'while', until: 'session' },
+    periodText: {
+      ru: 'До выхода или окончания сессии (30 дней без входа на сайт); истёкшие записи удаляются в течение суток',
+      en: 'Until you sign out or the session expires (30 days without visiting); expired records are deleted within a day',
+    },
+    enforcedBy: 'deleteExpiredSessions',
+  },
+  uploadedPhotos: {
+    id: 'uploadedPhotos',
+    data: { ru: 'Загруженные фотографии', en: 'Uploaded photos' },
+    purpose: { ru: 'Генерация по вашей фотографии', en: 'Generation from your photo' },
+    ground: CONTRACT,
+    period: { kind: 'fixed', days: 30, from: 'upload' },
+    periodText: {
+      ru: '30 дней с загрузки (раньше, если вы удалите генерацию или аккаунт)',
+      en: '30 days from upload (sooner if you delete the generation or the account)',
+    },
+    enforcedBy: 'sweepOldPhotos',
+  },
+  pageViews: {
+    id: 'pageViews',
+    data: {
+      ru: 'Статистика просмотров: шаблон адреса страницы, язык, тип устройства, час, случайный идентификатор посетителя',
+      en: 'Page-view statistics: page route pattern, language, device type, hour, random visitor identifier',
+    },
+    purpose: { ru: 'Улучшение Сервиса', en: 'Improving the Service' },
+    ground: { ru: 'Согласие (cookie аналитики)', en: 'Consent (analytics cookies)' },
+    period: { kind: 'months', months: 12, from: 'created' },
+    periodText: { ru: '12 месяцев', en: '12 months' },
+    enforcedBy: 'purgeOldPageViews',
+  },
+  acceptanceIpAndUserAgent: {
+    id: 'acceptanceIpAndUserAgent',
+    data: {
+      ru: 'IP-адрес и user agent в записях о принятии документов и о выборе cookie',
+      en: 'IP address and user agent in acceptance records and cookie-choice records',
+    },
+    purpose: { ru: 'Доказательство принятия и согласия', en: 'Evidence of acceptance and consent' },
+    ground: {
+      ru: 'Законный интерес оператора (при условии, что не нарушаются права субъекта); обязанность доказать согласие',
+      en: 'Legitimate interest; the duty to prove consent',
+    },
+    period: { kind: 'fixed', days: 1095, from: 'created' },
+    periodText: { ru: '3 года с момента записи', en: '3 years from the record' },
+    enforcedBy: 'eraseExpiredEvidence',
+  },
+  unconfirmedRequests: {
+    id: 'unconfirmedRequests',
+    data: {
+      ru: 'Адрес для ответа и текст неподтверждённого запроса субъекта данных',
+      en: 'Reply address and text of an unconfirmed data-subject request',
+    },
+    purpose: { ru: 'Обработка запросов субъектов данных', en: 'Handling data-subject requests' },
+    ground: { ru: 'Обязанность оператора', en: 'Legal obligation' },
+    period: { kind: 'fixed', days: 7, from: 'link-expiry' },
+    periodText: {
+      ru: '7 дней после истечения ссылки подтверждения',
+      en: '7 days after the confirmation link expires',
+    },
+    enforcedBy: 'forgetUnconfirmedRequests',
+  },
+  technicalLogs: {
+    id: 'technicalLogs',
+    data: {
+      ru: 'Технические журналы: время запроса, метод, адрес страницы, код ответа, длительность, идентификатор запроса',
+      en: 'Technical logs: request time, method, page address, response code, duration, request identifier',
+    },
+    purpose: { ru: 'Безопасность и расследование сбоев', en: 'Security and investigating failures' },
+    ground: {
+      ru: 'Законный интерес оператора (при условии, что не нарушаются права субъекта)',
+      en: 'Legitimate interest',
+    },
+    period: { kind: 'operator', days: 30 },
+    periodText: { ru: '30 дней', en: '30 days' },
+    enforcedBy: 'operator log retention (docs/configuration.md)',
+  },
+} as const satisfies Record<string, RetentionEntry>
+
+export type RetentionId = keyof typeof RETENTION
+
+/** The period of an entry counted in days: what a retention job must use. */
+export function retentionDays(id: RetentionId): number {
+  const period: RetentionPeriod = RETENTION[id].period
+  if (period.kind !== 'fixed' && period.kind !== 'operator')
+    throw new Error(`retention entry ${id} is not counted in days`)
+  return period.days
+}
+
+/** The period of an entry counted in calendar months. */
+export function retentionMonths(id: RetentionId): number {
+  const period: RetentionPeriod = RETENTION[id].period
+  if (period.kind !== 'months') throw new Error(`retention entry ${id} is not counted in months`)
+  return period.months
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** The moment before which data under this entry is due for deletion (its clock started before it). */
+export function retentionCutoff(id: RetentionId, now: Date): Date {
+  const period: RetentionPeriod = RETENTION[id].period
+  if (period.kind === 'months') {
+    const cutoff = new Date(now.getTime())
+    cutoff.setUTCMonth(cutoff.getUTCMonth() - period.months)
+    return cutoff
+  }
+  return new Date(now.getTime() - retentionDays(id) * DAY_MS)
+}
