@@ -3,6 +3,7 @@ import { deleteExpiredSessions } from './auth/session.server'
 import { startRetentionSchedule } from './consent/retention.server'
 import { closeDb, getDb, type Database } from './db/client.server'
 import { getEnv } from './env.server'
+import { disclosureProblems } from './legal/disclosure.server'
 import { getEngine } from './generation/engines/index.server'
 import { sweepOldPhotos } from './generation/jobs.server'
 import { loadModerationRules } from './generation/moderation'
@@ -63,6 +64,11 @@ export async function prepareServer() {
       'no T-Bank terminal is configured: checkout uses the sandbox test payment page, which grants credits for free',
     )
   }
+  // Loud, but not fatal at start: /readyz keeps the instance out of traffic
+  // while the problem lasts (docs/decisions/009).
+  void disclosureProblems(env).catch((error: unknown) =>
+    logger.error({ err: error, event: 'register.disclosure-check.failed' }, 'could not check disclosures'),
+  )
   retention = startRetentionSchedule(db)
   void sweepExpired(db)
   housekeeping = setInterval(() => void sweepExpired(db), HOUSEKEEPING_INTERVAL_MS)

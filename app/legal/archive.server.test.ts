@@ -5,6 +5,7 @@ import { logger } from '~/log.server'
 import { captureDatabaseError, createTestDatabase, type TestDatabase } from '../../tests/db'
 import { archiveVersion, getArchivedVersion, latestArchivedInForce, listArchivedVersions } from './archive.server'
 import { renderPlainText, sha256Hex } from './plain-text'
+import { resolveRegisterTables } from './register-tables'
 import type { DocumentKind, LegalDocument } from './types'
 import type { Locale } from '~/i18n/locales'
 
@@ -68,7 +69,7 @@ describe('archiveVersion', () => {
     const input = doc('privacy', 'ru', 1, { changeSummary: 'Первая редакция', material: true })
     const first = await archiveVersion(testDb.db, input)
 
-    const plainText = renderPlainText(input)
+    const plainText = renderPlainText(resolveRegisterTables(input))
     expect(first).toMatchObject({
       kind: 'privacy',
       locale: 'ru',
@@ -122,7 +123,7 @@ describe('archiveVersion', () => {
     expect(archived).toEqual(originalRow)
     expect(result.title).toBe('Privacy policy')
 
-    const offeredSha256 = sha256Hex(renderPlainText(edited))
+    const offeredSha256 = sha256Hex(renderPlainText(resolveRegisterTables(edited)))
     expect(errorSpy).toHaveBeenCalledTimes(1)
     expect(errorSpy).toHaveBeenCalledWith(
       expect.objectContaining({

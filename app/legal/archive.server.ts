@@ -4,6 +4,7 @@ import { legalDocumentVersions, type LegalDocumentVersionRow } from '~/db/schema
 import type { Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
 import { renderPlainText, sha256Hex } from './plain-text'
+import { resolveRegisterTables, usesRegister } from './register-tables'
 import type { DocumentKind, LegalDocument, PortableBody } from './types'
 
 /**
@@ -49,7 +50,9 @@ const table = legalDocumentVersions
  * Snapshots a published version the first time the site serves it. Later
  * calls return the archived row; the archive is never overwritten.
  */
-export async function archiveVersion(db: Database, doc: LegalDocument): Promise<ArchiveResult> {
+export async function archiveVersion(db: Database, source: LegalDocument): Promise<ArchiveResult> {
+  // Register tables are filled in now and archived as filled: the hash covers the rows shown.
+  const doc = resolveRegisterTables(source)
   const plainText = renderPlainText(doc)
   const sha256 = sha256Hex(plainText)
 
@@ -98,8 +101,11 @@ export async function archiveVersion(db: Database, doc: LegalDocument): Promise<
         archivedSha256: archived.sha256,
         offeredSha256: sha256,
         sourceDocumentId: doc.id,
+        usesRegister: usesRegister(source),
       },
-      'legal document changed without a new version number; the archived text is kept and served',
+      usesRegister(source)
+        ? 'legal document or the register of processing it shows changed without a new version number; the archived text is kept and served: publish a new version'
+        : 'legal document changed without a new version number; the archived text is kept and served',
     )
     return { ...toArchivedVersion(archived), conflict: true }
   }

@@ -31,10 +31,19 @@ export const textBlockSchema = z.object({
   markDefs: z.array(linkMarkSchema).default([]),
 })
 
+export const REGISTER_TABLES = ['cookies', 'retention', 'processors'] as const
+export type RegisterTableName = (typeof REGISTER_TABLES)[number]
+
 export const tableBlockSchema = z.object({
   _type: z.literal('table'),
   _key: z.string(),
   caption: z.string().optional(),
+  /**
+   * Set on a table rendered from the register of processing when the version
+   * was archived: which register table, and the ids of its rows (the
+   * start-up check reads which outside services a version disclosed).
+   */
+  register: z.object({ table: z.enum(REGISTER_TABLES), ids: z.array(z.string()) }).optional(),
   rows: z
     .array(
       z.object({
@@ -46,14 +55,35 @@ export const tableBlockSchema = z.object({
     .min(1),
 })
 
+/**
+ * A placeholder the legal team inserts in the Studio: "the cookie table", "the
+ * retention table", "the recipients table (these services)". The site fills
+ * it from the register of processing when it archives the version, so the
+ * archived text (and its hash) holds the exact rows the person was shown.
+ */
+export const registerTableBlockSchema = z.object({
+  _type: z.literal('registerTable'),
+  _key: z.string(),
+  table: z.enum(REGISTER_TABLES),
+  /** For the recipients table: the services this version discloses (ids from app/register/processors.ts). */
+  include: z.array(z.string()).optional(),
+})
+
 export const portableBlockSchema = z.discriminatedUnion('_type', [textBlockSchema, tableBlockSchema])
+/** A body as archived and shown: register tables already filled in. */
 export const portableBodySchema = z.array(portableBlockSchema).min(1)
+/** A body as the content source holds it: it may contain register-table placeholders. */
+export const sourceBodySchema = z
+  .array(z.discriminatedUnion('_type', [textBlockSchema, tableBlockSchema, registerTableBlockSchema]))
+  .min(1)
 
 export type Span = z.infer<typeof spanSchema>
 export type TextBlock = z.infer<typeof textBlockSchema>
 export type TableBlock = z.infer<typeof tableBlockSchema>
 export type PortableBlock = z.infer<typeof portableBlockSchema>
 export type PortableBody = z.infer<typeof portableBodySchema>
+export type RegisterTableBlock = z.infer<typeof registerTableBlockSchema>
+export type SourceBody = z.infer<typeof sourceBodySchema>
 
 const isoDateTime = z.iso.datetime({ offset: true })
 
@@ -76,7 +106,7 @@ export const legalDocumentSummarySchema = z.object({
 })
 
 export const legalDocumentSchema = legalDocumentSummarySchema.extend({
-  body: portableBodySchema,
+  body: sourceBodySchema,
 })
 
 export type LegalDocumentSummary = z.infer<typeof legalDocumentSummarySchema>

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SETTING_NAMES } from '~/env.server'
+import { REGISTER_PROCESSOR_IDS } from '../../cms/schemaTypes/rules'
 import { COOKIES, type CookieDeclaration } from './cookies'
 import { PROCESSORS, type ProcessorEntry } from './processors'
 import { RETENTION, retentionCutoff, type RetentionEntry } from './retention'
@@ -98,6 +99,10 @@ describe('the register of processing', () => {
         .flat()
         .filter((id) => !ids.has(id as never)),
     ).toEqual([])
+  })
+
+  it('the Studio offers exactly the outside services of the register', () => {
+    expect([...REGISTER_PROCESSOR_IDS]).toEqual(PROCESSORS.map((p) => p.id))
   })
 
   it('describes each outside service in both languages, with a country and who contacts it', () => {

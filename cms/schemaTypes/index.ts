@@ -1,6 +1,7 @@
 import { creditPack, localizedText } from './creditPack'
 import { legalDocument } from './legalDocument'
 import { localizedString } from './localizedString'
+import { registerTable } from './registerTable'
 import { registrationNumber, siteSettings } from './siteSettings'
 import { table, tableRow } from './table'
 
@@ -13,4 +14,5 @@ export const schemaTypes = [
   registrationNumber,
   table,
   tableRow,
+  registerTable,
 ]

@@ -142,6 +142,7 @@ export const legalDocument = defineType({
           },
         }),
         defineArrayMember({ type: 'table' }),
+        defineArrayMember({ type: 'registerTable' }),
       ],
       validation: (rule) => rule.custom((body) => checkBody(body)),
     }),

@@ -320,3 +320,14 @@ describe('new version from an existing one', () => {
     expect(checkChangeSummary(undefined, next.version)).toMatch(/what changed/)
   })
 })
+
+describe('register tables in the Studio', () => {
+  it('asks for the services of a recipients table, and only known ones', async () => {
+    const { checkRegisterInclude } = await import('./rules')
+    expect(checkRegisterInclude(undefined, { table: 'cookies' })).toBe(true)
+    expect(checkRegisterInclude([], { table: 'processors' })).toMatch(/Choose/)
+    expect(checkRegisterInclude(['smtp', 'fax'], { table: 'processors' })).toBe('Not in the register of processing: fax.')
+    expect(checkRegisterInclude(['smtp', 'smtp'], { table: 'processors' })).toBe('Each service once.')
+    expect(checkRegisterInclude(['smtp', 'tbank'], { table: 'processors' })).toBe(true)
+  })
+})

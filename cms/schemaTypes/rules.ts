@@ -309,3 +309,30 @@ export function newVersionFrom(
     material: false,
   }
 }
+
+/**
+ * The ids of the outside services in the site's register of processing
+ * (app/register/processors.ts). The Studio is its own package and cannot
+ * import the site's code; a test keeps the two lists equal.
+ */
+export const REGISTER_PROCESSOR_IDS = [
+  'openai-images',
+  'object-storage',
+  'smtp',
+  'tbank',
+  'sanity',
+  'google-sign-in',
+  'yandex-sign-in',
+  'vk-sign-in',
+  'telegram-sign-in',
+] as const
+
+export function checkRegisterInclude(include: unknown, parent: unknown): RuleResult {
+  const table = typeof parent === 'object' && parent !== null ? (parent as { table?: unknown }).table : undefined
+  if (table !== 'processors') return true
+  if (!Array.isArray(include) || include.length === 0) return 'Choose the outside services this version discloses.'
+  const unknown = include.filter((id) => !(REGISTER_PROCESSOR_IDS as readonly unknown[]).includes(id))
+  if (unknown.length) return `Not in the register of processing: ${unknown.join(', ')}.`
+  if (new Set(include).size !== include.length) return 'Each service once.'
+  return true
+}

@@ -122,6 +122,15 @@ export function markdownToPortableText(markdown, keySeed) {
       textBlock(heading[2], { style: `h${heading[1].length}` })
       continue
     }
+    // `{{register cookies}}`, `{{register retention}}`, `{{register processors smtp tbank}}`:
+    // a placeholder the site fills from the register of processing when it archives the version.
+    const register = /^\{\{register (cookies|retention|processors)((?: [a-z0-9-]+)*)\}\}$/.exec(trimmed)
+    if (register) {
+      flushParagraph()
+      const include = register[2].trim() ? register[2].trim().split(' ') : undefined
+      blocks.push({ _type: 'registerTable', _key: nextKey(), table: register[1], ...(include ? { include } : {}) })
+      continue
+    }
     const caption = /^Table:\s*(.*)$/.exec(trimmed)
     if (caption && lines[i + 1]?.trim().startsWith('|')) {
       flushParagraph()

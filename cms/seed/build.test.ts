@@ -22,6 +22,27 @@ describe('seed Markdown converter', () => {
     expect(meta).toEqual({ kind: 'terms', version: 2, material: true, changeSummary: 'First line second line.' })
   })
 
+  it('turns register directives into register-table placeholders the site schema accepts', () => {
+    const blocks: Block[] = markdownToPortableText(
+      ['Intro.', '', '{{register cookies}}', '{{register processors smtp tbank}}', '{{register nothing}}'].join('\n'),
+      'seed',
+    )
+    expect(blocks.map((b) => b._type)).toEqual(['block', 'registerTable', 'registerTable', 'block'])
+    expect(blocks[1]).toMatchObject({ table: 'cookies' })
+    expect(blocks[1]).not.toHaveProperty('include')
+    expect(blocks[2]).toMatchObject({ table: 'processors', include: ['smtp', 'tbank'] })
+    const parsed = legalDocumentSchema.safeParse({
+      id: 'x',
+      kind: 'cookies',
+      locale: 'en',
+      version: 1,
+      effectiveFrom: '2026-12-01T00:00:00+03:00',
+      title: 'Cookie Policy',
+      body: blocks,
+    })
+    expect(parsed.success).toBe(true)
+  })
+
   it('turns headings, lists, links, emphasis and tables into Portable Text', () => {
     const blocks: Block[] = markdownToPortableText(
       [

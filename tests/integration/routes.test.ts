@@ -282,9 +282,40 @@ describe('/webhooks/sanity', () => {
 })
 
 describe('/readyz', () => {
+  it('is not ready, naming the setting, while an enabled outside service is not disclosed by the privacy policy in force', async () => {
+    const { resetEnvForTests } = await import('~/env.server')
+    const { resetDisclosureCache } = await import('~/legal/disclosure.server')
+    const { logger } = await import('~/log.server')
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined)
+    Object.assign(process.env, { IMAGE_ENGINE: 'openai', OPENAI_API_KEY: 'sk-test' })
+    resetEnvForTests()
+    resetDisclosureCache()
+    try {
+      const response = await routes.readyz.loader()
+      const body = (await response.json()) as { checks: Record<string, string> }
+      expect(response.status).toBe(503)
+      expect(body.checks.database).toBe('ok')
+      expect(body.checks.disclosures).toContain('IMAGE_ENGINE=openai')
+      expect(body.checks.disclosures).toContain('does not disclose it')
+      expect(error).toHaveBeenCalledWith(
+        expect.objectContaining({ event: 'register.undisclosed-integration', processor: 'openai-images' }),
+        expect.any(String),
+      )
+    } finally {
+      delete process.env.IMAGE_ENGINE
+      delete process.env.OPENAI_API_KEY
+      resetEnvForTests()
+      resetDisclosureCache()
+      error.mockRestore()
+    }
+  })
+
   it('is ready when the database and the dataset answer', async () => {
     const response = await routes.readyz.loader()
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'ok', content: 'ok' } })
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      checks: { database: 'ok', content: 'ok', disclosures: 'ok' },
+    })
   })
 })

@@ -1,0 +1,120 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { Locale } from '~/i18n/locales'
+import { logger } from '~/log.server'
+import { COOKIES, PROCESSORS, RETENTION, type CookieDeclaration } from '~/register'
+import { createTestDatabase, type TestDatabase } from '../../tests/db'
+import { archiveVersion } from './archive.server'
+import { renderPlainText } from './plain-text'
+import { RegisterTableError, renderRegisterTable, resolveRegisterTables } from './register-tables'
+import type { LegalDocument, TableBlock } from './types'
+
+let testDb: TestDatabase
+beforeAll(async () => {
+  testDb = await createTestDatabase()
+})
+afterAll(async () => {
+  await testDb?.close()
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+function policy(locale: Locale, version: number, include?: string[]): LegalDocument {
+  return {
+    id: `cookies-${locale}-${version}`,
+    kind: 'cookies',
+    locale,
+    version,
+    effectiveFrom: '2026-12-01T00:00:00+03:00',
+    title: locale === 'ru' ? 'Политика cookie' : 'Cookie Policy',
+    changeSummary: null,
+    material: false,
+    body: [
+      {
+        _type: 'block',
+        _key: 'p',
+        style: 'normal',
+        markDefs: [],
+        children: [{ _type: 'span', text: 'These are our cookies.', marks: [] }],
+      },
+      { _type: 'registerTable', _key: 'cookies1', table: 'cookies' },
+      { _type: 'registerTable', _key: 'procs1', table: 'processors', ...(include ? { include } : {}) },
+    ],
+  }
+}
+
+function tableAt(body: ReturnType<typeof resolveRegisterTables>['body'], index: number): TableBlock {
+  const block = body[index]
+  if (block?._type !== 'table') throw new Error('not a table')
+  return block
+}
+
+describe('register tables', () => {
+  it('fills the cookie table with every declared cookie, in the document language', () => {
+    const en = tableAt(resolveRegisterTables(policy('en', 1)).body, 1)
+    const ru = tableAt(resolveRegisterTables(policy('ru', 1)).body, 1)
+    expect(en.rows[0]!.cells).toEqual(['Name', 'Category', 'Purpose', 'Lifetime', 'Attributes'])
+    expect(ru.rows[0]!.cells[0]).toBe('Название')
+    expect(en.rows).toHaveLength(COOKIES.length + 1)
+    const guest = en.rows.find((row) => row.cells[0] === 'palitra_guest')!
+    expect(guest.cells[1]).toBe('Essential')
+    expect(guest.cells[4]).toContain('HttpOnly')
+    expect(en.rows.find((row) => row.cells[0]!.startsWith('palitra_oauth_google'))!.cells[4]).toContain(
+      'only for /auth/',
+    )
+    expect(en.register).toEqual({
+      table: 'cookies',
+      ids: (COOKIES as readonly CookieDeclaration[]).map((c) => c.name),
+    })
+  })
+
+  it('lists only the outside services a version chooses to disclose', () => {
+    const table = tableAt(resolveRegisterTables(policy('en', 1, ['smtp', 'tbank'])).body, 2)
+    expect(table.register).toEqual({ table: 'processors', ids: ['smtp', 'tbank'] })
+    expect(table.rows.slice(1).map((row) => row.cells[3])).toEqual(['Russia', 'Russia'])
+    const all = tableAt(resolveRegisterTables(policy('ru', 1)).body, 2)
+    expect(all.rows).toHaveLength(PROCESSORS.length + 1)
+    expect(all.rows.find((row) => row.cells[0] === 'OpenAI')!.cells[3]).toBe('США')
+  })
+
+  it('refuses a recipients table naming a service the register does not know', () => {
+    expect(() =>
+      renderRegisterTable({ _type: 'registerTable', _key: 'x', table: 'processors', include: ['nope'] }, 'en'),
+    ).toThrow(RegisterTableError)
+  })
+
+  it('fills the retention table with every register entry', () => {
+    const table = renderRegisterTable({ _type: 'registerTable', _key: 'r', table: 'retention' }, 'en')
+    expect(table.rows).toHaveLength(Object.keys(RETENTION).length + 1)
+    expect(table.rows.find((row) => row.cells[0] === 'Uploaded photos')!.cells[3]).toMatch(/^30 days/)
+  })
+
+  it('the hash covers the rows, and an archived version keeps the rows it showed after the register changes', async () => {
+    const source = policy('en', 7, ['smtp'])
+    const first = await archiveVersion(testDb.db, source)
+    expect(first.conflict).toBe(false)
+    expect(first.plainText).toContain('palitra_consent')
+    expect(first.plainText).toBe(renderPlainText(resolveRegisterTables(source)))
+    const shownLifetime = tableAt(first.body, 1).rows.find((row) => row.cells[0] === 'palitra_consent')!.cells[3]
+
+    // The register changes after the version was archived (without a new version).
+    const consent = (COOKIES as readonly CookieDeclaration[]).find((c) => c.name === 'palitra_consent')!
+    const original = consent.lifetime.en
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined)
+    ;(consent.lifetime as { en: string }).en = '2 years'
+    try {
+      const again = await archiveVersion(testDb.db, source)
+      expect(again.conflict).toBe(true)
+      expect(again.sha256).toBe(first.sha256)
+      expect(tableAt(again.body, 1).rows.find((row) => row.cells[0] === 'palitra_consent')!.cells[3]).toBe(
+        shownLifetime,
+      )
+      expect(error).toHaveBeenCalledWith(
+        expect.objectContaining({ event: 'legal.archive.conflict', usesRegister: true }),
+        expect.stringContaining('register of processing'),
+      )
+    } finally {
+      ;(consent.lifetime as { en: string }).en = original
+    }
+  })
+})

@@ -1,0 +1,158 @@
+import type { Locale } from '~/i18n/locales'
+import {
+  COOKIES,
+  COUNTRY_NAMES,
+  PROCESSORS,
+  processorById,
+  RETENTION,
+  type CookieDeclaration,
+  type ProcessorEntry,
+  type RetentionEntry,
+} from '~/register'
+import type { LegalDocument, PortableBody, RegisterTableBlock, RegisterTableName, TableBlock } from './types'
+
+/**
+ * Fills the register-table placeholders of a document from the register of
+ * processing. Called when a version is archived (and by the archive check),
+ * so the archived body, and the text its hash covers, holds the rows as they
+ * were then: a later change to the register never changes what an archived
+ * version says, it shows up as a difference the legal team must publish.
+ */
+
+type Words = Record<Locale, string>
+
+const CAPTIONS: Record<RegisterTableName, Words> = {
+  cookies: { ru: 'Cookie сайта palitra.example', en: 'Cookies of palitra.example' },
+  retention: {
+    ru: 'Данные, цели, правовые основания и сроки хранения',
+    en: 'Data, purposes, legal grounds and retention periods',
+  },
+  processors: {
+    ru: 'Кому передаются данные и в какой стране они обрабатываются',
+    en: 'Who receives data and in which country it is processed',
+  },
+}
+
+const HEADERS: Record<RegisterTableName, Record<Locale, string[]>> = {
+  cookies: {
+    ru: ['Название', 'Категория', 'Назначение', 'Срок хранения', 'Атрибуты'],
+    en: ['Name', 'Category', 'Purpose', 'Lifetime', 'Attributes'],
+  },
+  retention: {
+    ru: ['Данные', 'Цель', 'Основание', 'Срок хранения'],
+    en: ['Data', 'Purpose', 'Ground', 'Retention'],
+  },
+  processors: {
+    ru: ['Получатель', 'Для чего', 'Роль', 'Страна', 'Что получает'],
+    en: ['Recipient', 'What for', 'Role', 'Country', 'What it receives'],
+  },
+}
+
+const CATEGORY: Record<CookieDeclaration['category'], Words> = {
+  essential: { ru: 'Необходимые', en: 'Essential' },
+  preferences: { ru: 'Предпочтения', en: 'Preferences' },
+  analytics: { ru: 'Аналитика', en: 'Analytics' },
+}
+
+const ROLE: Record<ProcessorEntry['role'], Words> = {
+  processor: {
+    ru: 'Лицо, осуществляющее обработку по поручению оператора',
+    en: 'Processes data on our instructions',
+  },
+  independent: {
+    ru: 'Самостоятельный оператор: вы взаимодействуете с ним напрямую',
+    en: 'An operator in its own right: you deal with it directly',
+  },
+  none: { ru: 'Не получает персональных данных', en: 'Receives no personal data' },
+}
+
+function cookieAttributes(cookie: CookieDeclaration, locale: Locale): string {
+  const ru = locale === 'ru'
+  const parts = [
+    ...(cookie.httpOnly ? ['HttpOnly'] : []),
+    `SameSite=${cookie.sameSite}`,
+    ru ? 'Secure при работе по HTTPS' : 'Secure over HTTPS',
+    ...(cookie.path !== '/' ? [ru ? `только для ${cookie.path}` : `only for ${cookie.path}`] : []),
+    ...(cookie.signed ? [ru ? 'подписано' : 'signed'] : []),
+  ]
+  return parts.join(', ')
+}
+
+function cookieRows(locale: Locale) {
+  return (COOKIES as readonly CookieDeclaration[]).map((c) => ({
+    id: c.name,
+    cells: [
+      c.names ? c.names.join(', ') : c.name,
+      CATEGORY[c.category][locale],
+      c.purpose[locale],
+      c.lifetime[locale],
+      cookieAttributes(c, locale),
+    ],
+  }))
+}
+
+function retentionRows(locale: Locale) {
+  return Object.values(RETENTION as Record<string, RetentionEntry>).map((entry) => ({
+    id: entry.id,
+    cells: [entry.data[locale], entry.purpose[locale], entry.ground[locale], entry.periodText[locale]],
+  }))
+}
+
+function processorRows(locale: Locale, include: readonly string[] | undefined) {
+  const chosen = include
+    ? include.map((id) => {
+        const entry = processorById(id)
+        if (!entry) throw new RegisterTableError(`unknown outside service "${id}" in a recipients table`)
+        return entry
+      })
+    : (PROCESSORS as readonly ProcessorEntry[])
+  return chosen.map((p) => ({
+    id: p.id,
+    cells: [
+      p.name[locale],
+      p.service[locale],
+      ROLE[p.role][locale],
+      COUNTRY_NAMES[p.country][locale],
+      p.receives[locale],
+    ],
+  }))
+}
+
+export class RegisterTableError extends Error {
+  override name = 'RegisterTableError'
+}
+
+/** The table a placeholder stands for, in the document's language, as the register holds it now. */
+export function renderRegisterTable(block: RegisterTableBlock, locale: Locale): TableBlock {
+  const rows =
+    block.table === 'cookies'
+      ? cookieRows(locale)
+      : block.table === 'retention'
+        ? retentionRows(locale)
+        : processorRows(locale, block.include)
+  return {
+    _type: 'table',
+    _key: block._key,
+    caption: CAPTIONS[block.table][locale],
+    register: { table: block.table, ids: rows.map((r) => r.id) },
+    rows: [
+      { _type: 'tableRow', _key: `${block._key}h`, cells: HEADERS[block.table][locale] },
+      ...rows.map((row, i) => ({ _type: 'tableRow' as const, _key: `${block._key}r${i}`, cells: row.cells })),
+    ],
+  }
+}
+
+/** The document with every register-table placeholder filled in. */
+export function resolveRegisterTables<D extends Pick<LegalDocument, 'body' | 'locale'>>(
+  doc: D,
+): Omit<D, 'body'> & { body: PortableBody } {
+  const body: PortableBody = doc.body.map((block) =>
+    block._type === 'registerTable' ? renderRegisterTable(block, doc.locale) : block,
+  )
+  return { ...doc, body }
+}
+
+/** Whether a document takes some of its text from the register. */
+export function usesRegister(doc: Pick<LegalDocument, 'body'>): boolean {
+  return doc.body.some((block) => block._type === 'registerTable')
+}
