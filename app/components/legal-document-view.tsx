@@ -96,7 +96,8 @@ export function LegalDocumentView(props: LegalDocumentViewProps) {
   )
 }
 
-function OperatorDetails({ settings }: { settings: SiteSettings | null }) {
+/** The operator's details under every policy (from the site settings). */
+export function OperatorDetails({ settings }: { settings: SiteSettings | null }) {
   const { t } = useTranslation('legal')
   if (!settings) return null
   return (
@@ -134,6 +135,9 @@ function OperatorDetails({ settings }: { settings: SiteSettings | null }) {
           </>
         ) : null}
       </p>
+      {settings.euRepresentative ? (
+        <p className="operator__eu-representative">{t('euRepresentative', { details: settings.euRepresentative })}</p>
+      ) : null}
     </section>
   )
 }

@@ -128,6 +128,12 @@ export const siteSettingsSchema = z.object({
     .string()
     .nullish()
     .transform((v) => v ?? null),
+  /** GDPR art. 27: the representative in the EU, when one is appointed (name and contact, free text). */
+  euRepresentative: z
+    .string()
+    .trim()
+    .nullish()
+    .transform((v) => (v ? v : null)),
 })
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>

@@ -70,6 +70,14 @@ export const siteSettings = defineType({
       type: 'localizedString',
       validation: (rule) => rule.custom((value) => checkLocalizedText(value, false)),
     }),
+    defineField({
+      name: 'euRepresentative',
+      title: 'Representative in the European Union (GDPR art. 27)',
+      type: 'localizedString',
+      description:
+        'Name and contact of the representative, if one is appointed. Leave empty when there is none; when set, every policy page shows it with the operator details.',
+      validation: (rule) => rule.custom((value) => checkLocalizedText(value, false)),
+    }),
   ],
   preview: {
     prepare: () => ({ title: 'Site settings' }),

@@ -91,6 +91,7 @@ describe('local content source', () => {
       contactEmail: 'hello@palitra.example',
       dataRequestEmail: 'privacy@palitra.example',
       dataRequestPostalAddress: 'Нигдеград, а/я 0',
+      euRepresentative: null,
     })
     expect(await local.getSiteSettings('en')).toMatchObject({
       operatorName: 'Fictional Palitra LLC',
@@ -100,6 +101,7 @@ describe('local content source', () => {
         { label: 'ИНН', value: '0000000000' },
       ],
       dataRequestPostalAddress: 'Нигдеград, а/я 0',
+      euRepresentative: null,
     })
   })
 

@@ -48,7 +48,8 @@ export const SITE_SETTINGS_QUERY = /* groq */ `
   },
   contactEmail,
   dataRequestEmail,
-  "dataRequestPostalAddress": coalesce(dataRequestPostalAddress[$locale], dataRequestPostalAddress.ru)
+  "dataRequestPostalAddress": coalesce(dataRequestPostalAddress[$locale], dataRequestPostalAddress.ru),
+  "euRepresentative": coalesce(euRepresentative[$locale], euRepresentative.en, euRepresentative.ru)
 }`
 
 /**
