@@ -118,3 +118,23 @@ describe('register tables', () => {
     }
   })
 })
+
+describe('the response-times table', () => {
+  it('gives each kind of request its period under each law, with the extension rule', () => {
+    const en = renderRegisterTable({ _type: 'registerTable', _key: 'q', table: 'requests' }, 'en')
+    const row = (name: string) => en.rows.find((r) => r.cells[0] === name)!.cells
+    expect(en.rows[0]!.cells).toEqual(['Request', 'Under 152-FZ', 'Under the GDPR'])
+    expect(row('Correcting inaccurate or incomplete data')[1]).toBe('7 working days (152-FZ Art. 20(3))')
+    expect(row('Information about processing and a copy of the data')[1]).toBe(
+      '10 working days; may be extended once by 5 working days with a reasoned notice before the period ends (152-FZ Art. 14(3), Art. 20(1)–(2))',
+    )
+    expect(row('Withdrawing consent to processing')[2]).toMatch(/^1 month; may be extended once by 2 months/)
+    const ru = renderRegisterTable({ _type: 'registerTable', _key: 'q', table: 'requests' }, 'ru')
+    expect(ru.rows.find((r) => r.cells[0] === 'Отзыв согласия на обработку')!.cells[1]).toBe(
+      '30 дней (ч. 5 ст. 21 152-ФЗ)',
+    )
+    expect(ru.rows.find((r) => r.cells[0] === 'Исправление неточных или неполных данных')!.cells[1]).toBe(
+      '7 рабочих дней (ч. 3 ст. 20 152-ФЗ)',
+    )
+  })
+})

@@ -4,9 +4,14 @@ import {
   COUNTRY_NAMES,
   PROCESSORS,
   processorById,
+  REQUEST_DEADLINES,
+  REQUEST_KIND_NAMES,
+  REQUEST_KINDS,
   RETENTION,
   type CookieDeclaration,
   type ProcessorEntry,
+  type RequestDeadline,
+  type ResponsePeriod,
   type RetentionEntry,
 } from '~/register'
 import type { LegalDocument, PortableBody, RegisterTableBlock, RegisterTableName, TableBlock } from './types'
@@ -31,6 +36,10 @@ const CAPTIONS: Record<RegisterTableName, Words> = {
     ru: 'Кому передаются данные и в какой стране они обрабатываются',
     en: 'Who receives data and in which country it is processed',
   },
+  requests: {
+    ru: 'Сроки ответа на запросы (со дня получения запроса)',
+    en: 'Response times for requests (from the day a request is received)',
+  },
 }
 
 const HEADERS: Record<RegisterTableName, Record<Locale, string[]>> = {
@@ -45,6 +54,10 @@ const HEADERS: Record<RegisterTableName, Record<Locale, string[]>> = {
   processors: {
     ru: ['Получатель', 'Для чего', 'Роль', 'Страна', 'Что получает'],
     en: ['Recipient', 'What for', 'Role', 'Country', 'What it receives'],
+  },
+  requests: {
+    ru: ['Запрос', 'По 152-ФЗ', 'По GDPR'],
+    en: ['Request', 'Under 152-FZ', 'Under the GDPR'],
   },
 }
 
@@ -118,6 +131,48 @@ function processorRows(locale: Locale, include: readonly string[] | undefined) {
   }))
 }
 
+function plural(locale: Locale, n: number, forms: { ru: [string, string, string]; en: [string, string] }): string {
+  if (locale === 'en') return `${n} ${n === 1 ? forms.en[0] : forms.en[1]}`
+  const mod10 = n % 10
+  const mod100 = n % 100
+  const form = mod10 === 1 && mod100 !== 11 ? 0 : mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14) ? 1 : 2
+  return `${n} ${forms.ru[form]}`
+}
+
+function period(p: ResponsePeriod, locale: Locale): string {
+  switch (p.unit) {
+    case 'working-days':
+      return plural(locale, p.count, {
+        ru: ['рабочий день', 'рабочих дня', 'рабочих дней'],
+        en: ['working day', 'working days'],
+      })
+    case 'calendar-days':
+      return plural(locale, p.count, { ru: ['день', 'дня', 'дней'], en: ['day', 'days'] })
+    case 'months':
+      return plural(locale, p.count, { ru: ['месяц', 'месяца', 'месяцев'], en: ['month', 'months'] })
+  }
+}
+
+function deadlineText(d: RequestDeadline, locale: Locale): string {
+  const extension = d.extension
+    ? locale === 'ru'
+      ? `; можно продлить один раз ещё на ${period(d.extension.period, locale)}, направив ${d.extension.needs.ru}`
+      : `; may be extended once by ${period(d.extension.period, locale)} with ${d.extension.needs.en}`
+    : ''
+  return `${period(d.reply, locale)}${extension} (${d.basis[locale]})`
+}
+
+function requestRows(locale: Locale) {
+  return REQUEST_KINDS.map((kind) => ({
+    id: kind,
+    cells: [
+      REQUEST_KIND_NAMES[kind][locale],
+      deadlineText(REQUEST_DEADLINES[kind].ru, locale),
+      deadlineText(REQUEST_DEADLINES[kind].gdpr, locale),
+    ],
+  }))
+}
+
 export class RegisterTableError extends Error {
   override name = 'RegisterTableError'
 }
@@ -129,7 +184,9 @@ export function renderRegisterTable(block: RegisterTableBlock, locale: Locale): 
       ? cookieRows(locale)
       : block.table === 'retention'
         ? retentionRows(locale)
-        : processorRows(locale, block.include)
+        : block.table === 'requests'
+          ? requestRows(locale)
+          : processorRows(locale, block.include)
   return {
     _type: 'table',
     _key: block._key,

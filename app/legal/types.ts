@@ -31,7 +31,7 @@ export const textBlockSchema = z.object({
   markDefs: z.array(linkMarkSchema).default([]),
 })
 
-export const REGISTER_TABLES = ['cookies', 'retention', 'processors'] as const
+export const REGISTER_TABLES = ['cookies', 'retention', 'processors', 'requests'] as const
 export type RegisterTableName = (typeof REGISTER_TABLES)[number]
 
 export const tableBlockSchema = z.object({

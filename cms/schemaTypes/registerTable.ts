@@ -19,6 +19,7 @@ export const registerTable = defineType({
           { title: 'Cookies (every cookie the site sets)', value: 'cookies' },
           { title: 'Data, purposes, grounds and retention periods', value: 'retention' },
           { title: 'Recipients and countries (the services chosen below)', value: 'processors' },
+          { title: 'Response times for data-subject requests', value: 'requests' },
         ],
         layout: 'radio',
       },
