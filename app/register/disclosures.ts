@@ -5,12 +5,13 @@ import type { ProcessorId } from './processors'
  * the register existed (they have no register tables to read). Read from
  * their sections 6 and 7 by hand and keyed by the SHA-256 of their archived
  * text, so the entry can only ever apply to exactly that text. Versions 1–3
- * (ru and en) name object storage, e-mail delivery and the acquiring bank in
+ * (ru and en) name the hosting provider, object storage, e-mail delivery and the acquiring bank in
  * Russia, and the sign-in providers; version 1 rules out any cross-border
  * transfer, and versions 2–3 allow an AI provider only in the European
  * Union — so none of them discloses the OpenAI engine (United States).
  */
 const RUSSIAN_SERVICES_AND_SIGN_IN: readonly ProcessorId[] = [
+  'hosting',
   'object-storage',
   'smtp',
   'tbank',

@@ -38,15 +38,37 @@ export type ProcessorEntry = {
   receives: Localized
   /** Who contacts it: our servers, or the person's browser (their IP address goes there). */
   contactedBy: 'server' | 'browser'
-  /** The settings that switch it on (named in the start-up check). */
+  /** The settings that switch it on (named in the start-up check); empty for what no setting switches. */
   settings: readonly string[]
-  /** Every setting starting with this belongs to the integration. */
-  settingPrefix: string
-  /** Whether these settings enable it. */
-  enabled(env: Env): boolean
+  /** Every setting starting with this belongs to the integration (null: none do). */
+  settingPrefix: string | null
+  /**
+   * Whether these settings enable it. Null for a service no setting switches
+   * on (the data centre the operator runs on): the start-up check cannot see
+   * it, so the texts test requires every privacy policy to disclose it.
+   */
+  enabled: ((env: Env) => boolean) | null
 }
 
 export const PROCESSORS = [
+  {
+    id: 'hosting',
+    name: { ru: 'Хостинг-провайдер (центр обработки данных)', en: 'Hosting provider (data centre)' },
+    service: {
+      ru: 'Серверы, на которых работает Сервис, его базы данных, резервные копии и журналы',
+      en: 'The servers the Service runs on, its databases, backups and logs',
+    },
+    role: 'processor',
+    country: 'RU',
+    receives: {
+      ru: 'Все данные, которые хранит Сервис, в зашифрованных каналах и на своих серверах; доступа к ним для своих целей не имеет',
+      en: 'Everything the Service stores, on its servers and over encrypted connections; no access for purposes of its own',
+    },
+    contactedBy: 'server',
+    settings: [],
+    settingPrefix: null,
+    enabled: null,
+  },
   {
     id: 'openai-images',
     name: { ru: 'OpenAI', en: 'OpenAI' },
@@ -198,5 +220,5 @@ export function processorById(id: string): ProcessorEntry | undefined {
 
 /** The integrations these settings switch on. */
 export function enabledProcessors(env: Env): ProcessorEntry[] {
-  return (PROCESSORS as readonly ProcessorEntry[]).filter((p) => p.enabled(env))
+  return (PROCESSORS as readonly ProcessorEntry[]).filter((p) => p.enabled?.(env) ?? false)
 }

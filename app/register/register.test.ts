@@ -83,7 +83,7 @@ describe('the register of processing', () => {
   it('every setting is either our own or belongs to a declared outside service', () => {
     const processors = PROCESSORS as readonly ProcessorEntry[]
     const unaccounted = SETTING_NAMES.filter(
-      (name) => !OWN_SETTINGS.has(name) && !processors.some((p) => name.startsWith(p.settingPrefix)),
+      (name) => !OWN_SETTINGS.has(name) && !processors.some((p) => p.settingPrefix && name.startsWith(p.settingPrefix)),
     )
     expect(unaccounted).toEqual([])
     // And the list of our own settings holds nothing that no longer exists.
@@ -108,7 +108,8 @@ describe('the register of processing', () => {
   it('describes each outside service in both languages, with a country and who contacts it', () => {
     for (const p of PROCESSORS as readonly ProcessorEntry[]) {
       expect(p.name.ru && p.name.en && p.receives.ru && p.receives.en && p.service.ru && p.service.en).toBeTruthy()
-      expect(p.settings.length).toBeGreaterThan(0)
+      // A service either has the settings that switch it on, or none at all (always there).
+      expect(p.settings.length > 0).toBe(p.enabled !== null)
       for (const setting of p.settings) expect(SETTING_NAMES).toContain(setting.split('=')[0])
     }
   })

@@ -69,6 +69,21 @@ export const RETENTION = {
     },
     enforcedBy: 'deleteExpiredSessions',
   },
+  generations: {
+    id: 'generations',
+    data: {
+      ru: 'Запросы (промпты), параметры и созданные изображения',
+      en: 'Prompts, generation settings and generated images',
+    },
+    purpose: { ru: 'Генерация и история генераций', en: 'Generation and the generation history' },
+    ground: CONTRACT,
+    period: { kind: 'while', until: 'person-deletes' },
+    periodText: {
+      ru: 'Пока вы не удалите генерацию или аккаунт (для гостя — см. гостевые данные)',
+      en: 'Until you delete the generation or the account (for a guest, see guest data)',
+    },
+    enforcedBy: 'deleteJob',
+  },
   uploadedPhotos: {
     id: 'uploadedPhotos',
     data: { ru: 'Загруженные фотографии', en: 'Uploaded photos' },

@@ -316,6 +316,7 @@ export function newVersionFrom(
  * import the site's code; a test keeps the two lists equal.
  */
 export const REGISTER_PROCESSOR_IDS = [
+  'hosting',
   'openai-images',
   'object-storage',
   'smtp',
