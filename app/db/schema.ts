@@ -586,7 +586,7 @@ export const calendarDays = pgTable(
 
 export const REQUEST_KINDS = ['access', 'correction', 'deletion', 'portability', 'objection', 'withdrawal'] as const
 export type RequestKind = (typeof REQUEST_KINDS)[number]
-/** Which law the requester invokes: 152-FZ (10 working days, +5 once with a reasoned notice) or the GDPR (30 days). */
+/** Which law the requester invokes: 152-FZ or the GDPR. The periods, by law and kind: app/privacy-requests/deadlines.ts. */
 export const REQUEST_REGIMES = ['ru', 'gdpr'] as const
 export type RequestRegime = (typeof REQUEST_REGIMES)[number]
 /** awaiting-confirmation: an e-mail request whose address is not yet confirmed; the clock starts at confirmation. */

@@ -60,6 +60,32 @@ describe('strings', () => {
   })
 })
 
+describe('the privacy policy’s name', () => {
+  /** The title of the newest seed version of a document, as the document itself carries it. */
+  function seedTitle(kind: string, locale: string): string {
+    const files = readdirSync(path.resolve('cms/seed/src'))
+      .map((file) => new RegExp(`^${kind}\\.${locale}\\.v(\\d+)\\.md$`).exec(file))
+      .filter((match) => match !== null)
+      .sort((a, b) => Number(b[1]) - Number(a[1]))
+    const text = readFileSync(path.resolve('cms/seed/src', files[0]![0]), 'utf8')
+    return /^title: (.+)$/m.exec(text)![1]!.trim()
+  }
+
+  it('is the title the document carries, in navigation, the archive and the legal view', () => {
+    expect(seedTitle('privacy', 'ru')).toBe('Политика обработки персональных данных')
+    for (const locale of LOCALES) {
+      expect((load(locale).common as { documentKinds: Record<string, string> }).documentKinds.privacy).toBe(
+        seedTitle('privacy', locale),
+      )
+    }
+  })
+
+  it('is never given another name in the Russian interface', () => {
+    const strings = JSON.stringify(load('ru'))
+    expect(strings).not.toMatch(/[Пп]олитик\p{L}* конфиденциальности/u)
+  })
+})
+
 describe('formatting', () => {
   it('formats dates in the legal time zone for each locale', () => {
     // 21:30 UTC on 31 August is already 1 September in Moscow.

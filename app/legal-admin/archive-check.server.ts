@@ -5,7 +5,7 @@ import type { Locale } from '~/i18n/locales'
 import type { ContentSource } from '~/legal/content/source'
 import { DOCUMENT_KINDS, type DocumentKind } from '~/legal/kinds'
 import { renderPlainText, sha256Hex } from '~/legal/plain-text'
-import { resolveRegisterTables } from '~/legal/register-tables'
+import { resolveRegisterTables } from '~/legal/register-tables.server'
 import { logger } from '~/log.server'
 
 /**

@@ -5,7 +5,7 @@ import { logger } from '~/log.server'
 import { captureDatabaseError, createTestDatabase, type TestDatabase } from '../../tests/db'
 import { archiveVersion, getArchivedVersion, latestArchivedInForce, listArchivedVersions } from './archive.server'
 import { renderPlainText, sha256Hex } from './plain-text'
-import { resolveRegisterTables } from './register-tables'
+import { resolveRegisterTables } from './register-tables.server'
 import type { DocumentKind, LegalDocument } from './types'
 import type { Locale } from '~/i18n/locales'
 

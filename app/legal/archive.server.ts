@@ -4,7 +4,7 @@ import { legalDocumentVersions, type LegalDocumentVersionRow } from '~/db/schema
 import type { Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
 import { renderPlainText, sha256Hex } from './plain-text'
-import { resolveRegisterTables, usesRegister } from './register-tables'
+import { resolveRegisterTables, usesRegister } from './register-tables.server'
 import type { DocumentKind, LegalDocument, PortableBody } from './types'
 
 /**

@@ -3,7 +3,7 @@ import { parseEnv } from '~/env.server'
 import type { Locale } from '~/i18n/locales'
 import { DISCLOSED_BEFORE_THE_REGISTER } from '~/register'
 import { disclosedBy, findUndisclosedIntegrations } from './disclosure.server'
-import { renderRegisterTable } from './register-tables'
+import { renderRegisterTable } from './register-tables.server'
 import type { PortableBody } from './types'
 
 const paragraph: PortableBody[number] = {

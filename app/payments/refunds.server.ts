@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, ne, sql } from 'drizzle-orm'
 import { applyMovement } from '~/credits/ledger.server'
 import type { Database } from '~/db/client.server'
 import { creditBalances, creditMovements, orders, refunds, type OrderRow } from '~/db/schema'
@@ -18,6 +18,9 @@ import { getPaymentProvider, signedNotification, type PaymentProvider } from './
 
 export const REFUND_WINDOW_DAYS = 14
 const DAY_MS = 24 * 60 * 60 * 1000
+
+/** The reference type of the movement that gives the credits back after the bank refused a refund. */
+const REFUSED_REFUND_REFERENCE = 'refund-failed'
 
 export type RefundQuote =
   | { ok: true; credits: number; amountKopecks: number; deadline: Date }
@@ -42,7 +45,11 @@ export async function unspentCreditsByOrder(tx: Database, userId: string): Promi
     .from(creditBalances)
     .where(eq(creditBalances.owner, owner))
   let remaining = balanceRow?.balance ?? 0
-  // Every source of credits (not refunds of failed jobs: those go back to where they came from).
+  // Every source of credits. Not refunds of failed jobs, and not the credits
+  // given back when the bank refused a refund: both return credits to where
+  // they came from. Counted as a source, the give-back would be the newest
+  // one, absorb the balance first and leave the order looking spent, so the
+  // refund could never be asked for again.
   const sources = await tx
     .select()
     .from(creditMovements)
@@ -51,6 +58,7 @@ export async function unspentCreditsByOrder(tx: Database, userId: string): Promi
         eq(creditMovements.owner, owner),
         gt(creditMovements.delta, 0),
         sql`${creditMovements.reason} in ('grant', 'purchase', 'adjustment')`,
+        ne(creditMovements.referenceType, REFUSED_REFUND_REFERENCE),
       ),
     )
     .orderBy(asc(creditMovements.createdAt), asc(creditMovements.id))
@@ -189,8 +197,13 @@ export async function requestRefund(
     logger.warn({ event: 'payment.refund-pending', orderId }, 'the bank did not answer the refund in time')
     return { ok: true, credits: recorded.credits, amountKopecks: recorded.amountKopecks, state: 'requested' }
   }
-  // Refused by the bank: the credits go back on the balance and the order is as it was.
+  // Refused by the bank: the credits go back on the balance and the order is
+  // as it was, so the same unspent credits can be asked for again.
   await db.transaction(async (tx) => {
+    // The order first, then the balance (applyMovement), in the same order as
+    // a refund request and a notification take them: the other way round, a
+    // request arriving now could deadlock with this give-back.
+    await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).for('update')
     await tx
       .update(refunds)
       .set({ status: 'failed', failure: answer.detail.slice(0, 500), completedAt: sql`now()` })
@@ -199,7 +212,7 @@ export async function requestRefund(
       owner: `user:${userId}`,
       delta: recorded.credits,
       reason: 'adjustment',
-      referenceType: 'refund-failed',
+      referenceType: REFUSED_REFUND_REFERENCE,
       referenceId: recorded.refundId,
       note: 'the bank refused the refund',
     })

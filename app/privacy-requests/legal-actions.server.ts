@@ -26,6 +26,7 @@ const EXTEND_REFUSALS: Record<ExtendProblem, { status: 400 | 404 | 409; field?: 
   'not-found': { status: 404, message: `${E}.notFound` },
   'not-open': { status: 409, message: `${E}.notOpen` },
   'not-ru': { status: 409, message: `${E}.notRu` },
+  'kind-not-extendable': { status: 409, message: `${E}.kindNotExtendable` },
   'already-extended': { status: 409, message: `${E}.alreadyExtended` },
   'too-late': { status: 409, message: `${E}.tooLate` },
 }

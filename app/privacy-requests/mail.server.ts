@@ -6,6 +6,8 @@
 import type { DataSubjectRequestRow } from '~/db/schema'
 import { getFixedT } from '~/i18n/i18next.server'
 import type { MailMessage } from '~/mail/mailer.server'
+import { deadlineRule } from './deadlines'
+import { dueText, periodText } from './deadline-text'
 import { formatDay } from './format-day'
 
 export type RequestMailKind = 'confirmation' | 'receipt' | 'extension' | 'completion'
@@ -50,11 +52,12 @@ export function requestMail(
         subject: t('mail.receipt.subject', common),
         text: [
           t('mail.receipt.text', common),
-          t(`due.${request.regime}`, { date: date(request.dueOn) }),
+          dueText(t, request.regime, request.kind, date(request.dueOn)),
           t('mail.signature'),
         ].join('\n\n'),
       }
-    case 'extension':
+    case 'extension': {
+      const { extension } = deadlineRule(request.regime, request.kind)
       return {
         to: request.email,
         subject: t('mail.extension.subject', common),
@@ -63,8 +66,10 @@ export function requestMail(
           original: date(request.originalDueOn),
           date: date(request.dueOn),
           reason: request.extensionReason ?? '',
+          extension: extension ? periodText(t, extension) : '',
         }),
       }
+    }
     case 'completion': {
       const note = request.completionNote?.trim()
       return {

@@ -141,6 +141,32 @@ describe('filing a request while signed in', () => {
     expect(receipt!.text).toContain('extend this once by up to 5 working days')
   })
 
+  it('gives a 152-FZ correction 7 working days, and its receipt promises no extension', async () => {
+    const created = await openRequest({ kind: 'correction', details: 'My name is Ivan, not Ivam' })
+    // Received Friday 25 December 2026: Mon 28 – Wed 30 December, then Mon 11 – Thu 14 January.
+    expect(created).toMatchObject({ status: 'open', dueOn: '2027-01-14' })
+    expect(await row(created.number)).toMatchObject({ originalDueOn: '2027-01-14', dueOn: '2027-01-14' })
+    const [receipt] = await mailsTo(created.email)
+    expect(receipt!.text).toContain('By law we reply by 14 January 2027.')
+    expect(receipt!.text).not.toContain('extend')
+  })
+
+  it('gives a deletion 7 working days, an objection 10 with the extension and a withdrawal 10 without it', async () => {
+    const deletion = await openRequest({ kind: 'deletion', locale: 'ru' })
+    expect(deletion.dueOn).toBe('2027-01-14')
+    expect((await mailsTo(deletion.email))[0]!.text).toContain(
+      'По закону мы ответим до 14 января 2027 г. включительно.',
+    )
+    const objection = await openRequest({ kind: 'objection', locale: 'ru' })
+    expect(objection.dueOn).toBe('2027-01-19')
+    expect((await mailsTo(objection.email))[0]!.text).toContain(
+      'можем один раз продлить срок не более чем на 5 рабочих дней',
+    )
+    const withdrawal = await openRequest({ kind: 'withdrawal' })
+    expect(withdrawal.dueOn).toBe('2027-01-19')
+    expect((await mailsTo(withdrawal.email))[0]!.text).not.toContain('extend')
+  })
+
   it('gives a GDPR request 30 calendar days and writes the receipt in the request’s language', async () => {
     const created = await openRequest({ regime: 'gdpr', locale: 'ru' })
     expect(created.dueOn).toBe('2027-01-24')
@@ -334,6 +360,30 @@ describe('extending a request', () => {
       now: new Date('2027-01-19T20:30:00Z'),
     })
     expect(lastMinute).toMatchObject({ ok: true })
+  })
+
+  it('refuses kinds the law gives no extension: correction, deletion, withdrawal', async () => {
+    const legal = await newUser({ roles: ['legal'] })
+    for (const kind of ['correction', 'deletion', 'withdrawal'] as const) {
+      const created = await openRequest({ kind, details: 'details' })
+      const before = await row(created.number)
+      const result = await extendRequest(handle.db, created.number, {
+        reason: 'We need more time',
+        actorUserId: legal.id,
+        now: FRIDAY,
+      })
+      expect(result).toEqual({ ok: false, reason: 'kind-not-extendable' })
+      expect(await row(created.number)).toMatchObject({ dueOn: before.dueOn, extendedAt: null })
+      expect((await events(created.number)).some((e) => e.action === 'extended')).toBe(false)
+      const page = await getRequest(handle.db, created.number, { now: FRIDAY })
+      expect(page).toMatchObject({ extendBlocked: 'kind-not-extendable', extensionWouldEndOn: null })
+    }
+    // An objection can be extended, like access.
+    const objection = await openRequest({ kind: 'objection' })
+    expect(await getRequest(handle.db, objection.number, { now: FRIDAY })).toMatchObject({
+      extendBlocked: null,
+      extensionWouldEndOn: '2027-01-26',
+    })
   })
 
   it('refuses GDPR requests, requests not received or completed, and unknown numbers', async () => {

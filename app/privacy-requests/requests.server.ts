@@ -11,7 +11,7 @@
  * event without undoing the change.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { and, asc, desc, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import {
   dataSubjectRequestEvents,
@@ -28,6 +28,7 @@ import type { Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
 import { retentionCutoff, retentionDays } from '~/register'
 import { sendMail, type MailMessage } from '~/mail/mailer.server'
+import { deadlineRule, extendableKinds } from './deadlines'
 import { requestMail, type RequestMailKind } from './mail.server'
 import {
   daysBetween,
@@ -135,11 +136,11 @@ async function deliver(
   return sent
 }
 
-/** The due date of a request received at `now`. */
-async function dueOnReceipt(db: Database, regime: RequestRegime, now: Date): Promise<string> {
+/** The due date of a request of this law and kind received at `now` (periods: deadlines.ts). */
+async function dueOnReceipt(db: Database, regime: RequestRegime, kind: RequestKind, now: Date): Promise<string> {
   const calendar = await loadWorkingCalendar(db)
   const receivedOn = moscowDay(now)
-  const dueOn = replyDueOn(regime, receivedOn, calendar)
+  const dueOn = replyDueOn(regime, kind, receivedOn, calendar)
   warnAboutGaps(calendar, receivedOn, dueOn)
   return dueOn
 }
@@ -195,7 +196,7 @@ export async function createRequest(
   { now = new Date(), send = sendMail, baseUrl }: ActionOptions & { baseUrl: string },
 ): Promise<CreatedRequest> {
   const received = input.email.confirmed
-  const dueOn = received ? await dueOnReceipt(db, input.regime, now) : null
+  const dueOn = received ? await dueOnReceipt(db, input.regime, input.kind, now) : null
   const token = received ? null : randomBytes(32).toString('base64url')
 
   const row = await db.transaction(async (tx) => {
@@ -286,7 +287,7 @@ export async function confirmRequest(
     return { ok: true, number: before.number, dueOn: before.dueOn, regime: before.regime, alreadyConfirmed: true }
   }
   if (before.state !== 'pending') return { ok: false, reason: before.state }
-  const dueOn = await dueOnReceipt(db, before.regime, now)
+  const dueOn = await dueOnReceipt(db, before.regime, before.kind, now)
   const row = await db.transaction(async (tx) => {
     const [updated] = await tx
       .update(dataSubjectRequests)
@@ -335,7 +336,8 @@ export async function findOwnRequest(db: Database, userId: string, number: numbe
 // ---------------------------------------------------------------------------
 // The legal team's actions
 
-export type ExtendProblem = 'not-found' | 'not-open' | 'not-ru' | 'already-extended' | 'too-late' | 'reason-required'
+export type ExtendProblem =
+  'not-found' | 'not-open' | 'not-ru' | 'kind-not-extendable' | 'already-extended' | 'too-late' | 'reason-required'
 
 export type ActionResult<Problem> =
   { ok: true; row: DataSubjectRequestRow; mailed: boolean } | { ok: false; reason: Problem }
@@ -344,6 +346,7 @@ function extendProblem(row: DataSubjectRequestRow | undefined, today: string): E
   if (!row) return 'not-found'
   if (row.status !== 'open') return 'not-open'
   if (row.regime !== 'ru') return 'not-ru'
+  if (!deadlineRule(row.regime, row.kind).extension) return 'kind-not-extendable'
   if (row.extendedAt) return 'already-extended'
   if (row.originalDueOn! < today) return 'too-late'
   return null
@@ -356,7 +359,8 @@ async function findByNumber(db: Database, number: number) {
 }
 
 /**
- * Extends a 152-FZ request once by 5 working days after its original due
+ * Extends a 152-FZ request of a kind the law lets us extend (deadlines.ts:
+ * access, a copy, objection) once, by 5 working days after its original due
  * date, with the reason the notice to the requester gives. Only while the
  * original period runs: the law wants the notice before it expires.
  */
@@ -373,7 +377,7 @@ export async function extendRequest(
   if (problem) return { ok: false, reason: problem }
 
   const calendar = await loadWorkingCalendar(db)
-  const newDue = extendedDueOn(before!.originalDueOn!, calendar)
+  const newDue = extendedDueOn(before!.regime, before!.kind, before!.originalDueOn!, calendar)!
   warnAboutGaps(calendar, before!.originalDueOn!, newDue)
   const row = await db.transaction(async (tx) => {
     const [updated] = await tx
@@ -384,6 +388,7 @@ export async function extendRequest(
           eq(dataSubjectRequests.id, before!.id),
           eq(dataSubjectRequests.status, 'open'),
           eq(dataSubjectRequests.regime, 'ru'),
+          inArray(dataSubjectRequests.kind, extendableKinds('ru')),
           isNull(dataSubjectRequests.extendedAt),
           gte(dataSubjectRequests.originalDueOn, today),
         ),
@@ -566,7 +571,7 @@ export async function getRequest(db: Database, number: number, { now = new Date(
     completionNote: row.completionNote,
     /** Why it cannot be extended now, or null when it can (and to when). */
     extendBlocked,
-    extensionWouldEndOn: calendar ? extendedDueOn(row.originalDueOn!, calendar) : null,
+    extensionWouldEndOn: calendar ? extendedDueOn(row.regime, row.kind, row.originalDueOn!, calendar) : null,
     events,
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { REQUEST_KINDS } from '~/db/schema'
 import {
+  addMonths,
   addOneMonth,
   addCalendarDays,
   addWorkingDays,
@@ -87,24 +89,49 @@ describe('addWorkingDays', () => {
 })
 
 describe('due dates', () => {
-  it('gives 152-FZ requests 10 working days and the extension 5 more after the original due date', () => {
-    const original = replyDueOn('ru', '2026-12-25', calendar)
+  it('gives 152-FZ access requests 10 working days and the extension 5 more after the original due date', () => {
+    const original = replyDueOn('ru', 'access', '2026-12-25', calendar)
     expect(original).toBe('2027-01-19')
     // Wed 20, Thu 21, Fri 22, Mon 25, Tue 26.
-    expect(extendedDueOn(original, calendar)).toBe('2027-01-26')
+    expect(extendedDueOn('ru', 'access', original, calendar)).toBe('2027-01-26')
     // 23 February is a holiday: from Thu 2027-02-18, 5 working days are Fri 19, Mon 22, Wed 24, Thu 25, Fri 26.
-    expect(extendedDueOn('2027-02-18', calendar)).toBe('2027-02-26')
+    expect(extendedDueOn('ru', 'access', '2027-02-18', calendar)).toBe('2027-02-26')
   })
 
-  it('gives GDPR requests 30 calendar days or one month, whichever ends first, holidays or not', () => {
-    expect(replyDueOn('gdpr', '2026-12-25', calendar)).toBe('2027-01-24')
-    // February: one month (to 1 March) is shorter than 30 days (to 3 March).
-    expect(replyDueOn('gdpr', '2027-02-01', calendar)).toBe('2027-03-01')
-    // Across a leap day.
-    expect(replyDueOn('gdpr', '2028-02-15', plain)).toBe('2028-03-15')
+  it('gives 152-FZ corrections and deletions 7 working days, without an extension', () => {
+    // Received Friday 25 December 2026: Mon 28, Tue 29, Wed 30, then 31 December–10 January are off: Mon 11, Tue 12, Wed 13, Thu 14.
+    expect(replyDueOn('ru', 'correction', '2026-12-25', calendar)).toBe('2027-01-14')
+    expect(replyDueOn('ru', 'deletion', '2026-12-25', calendar)).toBe('2027-01-14')
+    // An ordinary fortnight: received Monday 2026-10-05, due Wednesday 2026-10-14 (10 working days: Monday 19th).
+    expect(replyDueOn('ru', 'correction', '2026-10-05', plain)).toBe('2026-10-14')
+    expect(replyDueOn('ru', 'access', '2026-10-05', plain)).toBe('2026-10-19')
+    expect(extendedDueOn('ru', 'correction', '2027-01-14', calendar)).toBeNull()
+    expect(extendedDueOn('ru', 'deletion', '2027-01-14', calendar)).toBeNull()
   })
 
-  it('counts one month to the same day, or the last day of a shorter month', () => {
+  it('gives 152-FZ objections 10 working days with the extension, and withdrawals 10 working days without one', () => {
+    expect(replyDueOn('ru', 'objection', '2026-12-25', calendar)).toBe('2027-01-19')
+    expect(extendedDueOn('ru', 'objection', '2027-01-19', calendar)).toBe('2027-01-26')
+    expect(replyDueOn('ru', 'portability', '2026-12-25', calendar)).toBe('2027-01-19')
+    expect(extendedDueOn('ru', 'portability', '2027-01-19', calendar)).toBe('2027-01-26')
+    expect(replyDueOn('ru', 'withdrawal', '2026-12-25', calendar)).toBe('2027-01-19')
+    expect(extendedDueOn('ru', 'withdrawal', '2027-01-19', calendar)).toBeNull()
+  })
+
+  it('gives every GDPR request 30 calendar days or one month, whichever ends first, holidays or not', () => {
+    for (const kind of REQUEST_KINDS) {
+      expect(replyDueOn('gdpr', kind, '2026-12-25', calendar)).toBe('2027-01-24')
+      // February: one month (to 1 March) is shorter than 30 days (to 3 March).
+      expect(replyDueOn('gdpr', kind, '2027-02-01', calendar)).toBe('2027-03-01')
+      // Across a leap day.
+      expect(replyDueOn('gdpr', kind, '2028-02-15', plain)).toBe('2028-03-15')
+      expect(extendedDueOn('gdpr', kind, '2027-01-24', calendar)).toBeNull()
+    }
+  })
+
+  it('counts months to the same day, or the last day of a shorter month', () => {
+    expect(addMonths('2027-01-31', 3)).toBe('2027-04-30')
+    expect(addMonths('2026-11-30', 3)).toBe('2027-02-28')
     expect(addOneMonth('2027-01-31')).toBe('2027-02-28')
     expect(addOneMonth('2028-01-31')).toBe('2028-02-29')
     expect(addOneMonth('2026-12-15')).toBe('2027-01-15')

@@ -3,21 +3,18 @@
  * 'YYYY-MM-DD'; arithmetic runs on UTC midnights, so no time zone or
  * daylight-saving shift can move a date.
  *
- * Under 152-FZ the reply is due within 10 working days of receipt (once
- * extendable by 5 with a reasoned notice); under the GDPR within one month,
- * which we keep as the earlier of 30 calendar days and one calendar month
- * (February makes a month shorter than 30 days). Working days are Monday to Friday,
- * except for the legal team's calendar of exceptions: public holidays
- * (including weekdays made days off by a transfer) and weekend days made
- * working days by a transfer. Counting starts the day after receipt, and the
- * due date is the last day of the period (inclusive).
+ * The periods themselves, by law and kind of request, are in deadlines.ts.
+ * A period in working days counts Monday to Friday, except for the legal
+ * team's calendar of exceptions: public holidays (including weekdays made
+ * days off by a transfer) and weekend days made working days by a transfer.
+ * A period in months ends on the same day of the later month (or its last
+ * day), capped at a number of calendar days, holidays or not. Counting starts
+ * the day after receipt, and the due date is the last day of the period
+ * (inclusive).
  */
 import type { Database } from '~/db/client.server'
-import { calendarDays, type CalendarDayKind, type RequestRegime } from '~/db/schema'
-
-export const RU_REPLY_WORKING_DAYS = 10
-export const RU_EXTENSION_WORKING_DAYS = 5
-export const GDPR_REPLY_DAYS = 30
+import { calendarDays, type CalendarDayKind, type RequestKind, type RequestRegime } from '~/db/schema'
+import { deadlineRule, type DeadlinePeriod } from './deadlines'
 
 /** The calendar's exceptions by day; a day that is not listed follows the Monday-to-Friday rule. */
 export type WorkingCalendar = ReadonlyMap<string, CalendarDayKind>
@@ -107,11 +104,34 @@ export function moscowDay(instant: Date): string {
   return `${parts.year}-${parts.month}-${parts.day}`
 }
 
-/** The reply's due date for a request received on `receivedOn`. */
-export function replyDueOn(regime: RequestRegime, receivedOn: string, calendar: WorkingCalendar): string {
-  return regime === 'ru'
-    ? addWorkingDays(receivedOn, RU_REPLY_WORKING_DAYS, calendar)
-    : earlier(addCalendarDays(receivedOn, GDPR_REPLY_DAYS), addOneMonth(receivedOn))
+/** The last day of `period` counted from the day after `from`. */
+export function addPeriod(from: string, period: DeadlinePeriod, calendar: WorkingCalendar): string {
+  if ('workingDays' in period) return addWorkingDays(from, period.workingDays, calendar)
+  return earlier(addCalendarDays(from, period.atMostDays), addMonths(from, period.months))
+}
+
+/** The reply's due date for a request of this law and kind received on `receivedOn`. */
+export function replyDueOn(
+  regime: RequestRegime,
+  kind: RequestKind,
+  receivedOn: string,
+  calendar: WorkingCalendar,
+): string {
+  return addPeriod(receivedOn, deadlineRule(regime, kind).reply, calendar)
+}
+
+/**
+ * The due date after the one extension the law allows for this law and kind,
+ * counted from the original due date; null when there is none.
+ */
+export function extendedDueOn(
+  regime: RequestRegime,
+  kind: RequestKind,
+  originalDueOn: string,
+  calendar: WorkingCalendar,
+): string | null {
+  const { extension } = deadlineRule(regime, kind)
+  return extension ? addPeriod(originalDueOn, extension, calendar) : null
 }
 
 function earlier(a: string, b: string): string {
@@ -119,19 +139,18 @@ function earlier(a: string, b: string): string {
 }
 
 /**
- * The same day of the next month, or that month's last day when it has no
- * such day (31 January → 28 or 29 February), as periods of a month are
+ * The same day `count` months later, or that month's last day when it has no
+ * such day (31 January → 28 or 29 February), as periods of months are
  * counted in EU law.
  */
-export function addOneMonth(day: string): string {
+export function addMonths(day: string, count: number): string {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number]
-  const lastOfNext = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
-  return dayOf(Date.UTC(year, month, Math.min(date, lastOfNext)))
+  const lastOfTarget = new Date(Date.UTC(year, month - 1 + count + 1, 0)).getUTCDate()
+  return dayOf(Date.UTC(year, month - 1 + count, Math.min(date, lastOfTarget)))
 }
 
-/** The due date after the one 152-FZ extension: 5 more working days after the original due date. */
-export function extendedDueOn(originalDueOn: string, calendar: WorkingCalendar): string {
-  return addWorkingDays(originalDueOn, RU_EXTENSION_WORKING_DAYS, calendar)
+export function addOneMonth(day: string): string {
+  return addMonths(day, 1)
 }
 
 /**

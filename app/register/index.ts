@@ -19,5 +19,5 @@ export { COUNTRY_NAMES, enabledProcessors, PROCESSORS, processorById } from './p
 export type { CountryCode, ProcessorEntry, ProcessorId, ProcessorRole } from './processors'
 export type { Localized } from './text'
 export { DISCLOSED_BEFORE_THE_REGISTER } from './disclosures'
-export { REQUEST_DEADLINES, REQUEST_KIND_NAMES, REQUEST_KINDS } from './requests'
-export type { RequestDeadline, RequestKindId, ResponsePeriod } from './requests'
+export { REQUEST_DEADLINES, REQUEST_KIND_NAMES, REQUEST_KINDS, REQUEST_LAWS } from './requests'
+export type { DeadlinePeriod, DeadlineRule, RequestKindId, RequestLaw } from './requests'

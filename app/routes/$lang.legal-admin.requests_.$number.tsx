@@ -21,6 +21,8 @@ import { requireLegalUser } from '~/legal-admin/access.server'
 import { LEGAL_ADMIN_HEADERS, legalAdminMeta } from '~/legal-admin/page'
 import { textField, type FormFailure } from '~/lib/form'
 import { readForm } from '~/lib/read-form.server'
+import { deadlineRule } from '~/privacy-requests/deadlines'
+import { periodText, replyPeriodText } from '~/privacy-requests/deadline-text'
 import { formatDay } from '~/privacy-requests/format-day'
 import { completeFromForm, extendFromForm } from '~/privacy-requests/legal-actions.server'
 import { getRequest, NOTE_MAX_LENGTH } from '~/privacy-requests/requests.server'
@@ -103,6 +105,9 @@ export default function RequestPage() {
   const when = (instant: Date | string | null) => (instant ? formatDate(instant, locale, true) : '')
   const failed = (intent: string) => (failure?.values.intent === intent ? failure : undefined)
   const status = (s: string) => t(`privacy-request:statuses.${s}`)
+  // The periods in words come from the same table as the due dates (deadlines.ts).
+  const requestT = (key: string, options?: Record<string, unknown>) => t(`privacy-request:${key}`, options)
+  const extension = deadlineRule(r.regime, r.kind).extension
 
   const identity = r.userId
     ? t('detail.identity.session', { id: r.userId })
@@ -136,6 +141,7 @@ export default function RequestPage() {
         </Fact>
         <Fact term={t('detail.facts.kind')}>{t(`privacy-request:kinds.${r.kind}`)}</Fact>
         <Fact term={t('detail.facts.regime')}>{t(`privacy-request:regimes.${r.regime}`)}</Fact>
+        <Fact term={t('detail.facts.period')}>{replyPeriodText(requestT, r.regime, r.kind)}</Fact>
         <Fact term={t('detail.facts.created')}>{when(r.createdAt)}</Fact>
         {r.receivedAt ? <Fact term={t('detail.facts.received')}>{when(r.receivedAt)}</Fact> : null}
         {r.dueOn ? <Fact term={t('detail.facts.due')}>{formatDay(r.dueOn, locale)}</Fact> : null}
@@ -176,6 +182,7 @@ export default function RequestPage() {
                   {t('extend.lead', {
                     original: formatDay(r.originalDueOn!, locale),
                     until: formatDay(r.extensionWouldEndOn!, locale),
+                    extension: extension ? periodText(requestT, extension) : '',
                   })}
                 </p>
                 <FormErrorSummary failure={failed('extend')} />

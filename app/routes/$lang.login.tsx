@@ -9,7 +9,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { signIn } from '~/account/login.server'
-import { enabledProviders, telegramLoginWidget } from '~/auth/oauth/providers.server'
+import { enabledProviders } from '~/auth/oauth/providers.server'
 import { getSessionUser } from '~/auth/session.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { getFixedT } from '~/i18n/i18next.server'
@@ -35,9 +35,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     locale,
     title: `${t('login.title')} — ${t('common:siteName')}`,
-    // Telegram's widget is a script from Telegram; it is listed but started on its own page.
-    providers: enabledProviders(undefined, locale).filter((p) => p.id !== 'telegram'),
-    telegram: telegramLoginWidget(new URL(request.url).origin),
+    // Telegram is listed like the others, but its button (a script from
+    // telegram.org, which then learns the visitor's IP address) is loaded
+    // only on its own step, /:lang/login/telegram, for those who choose it.
+    providers: enabledProviders(undefined, locale),
     redirectTo: new URL(request.url).searchParams.get('redirectTo'),
     providerError:
       providerError && ['state-mismatch', 'denied', 'token', 'profile', 'telegram', 'expired'].includes(providerError)
@@ -58,7 +59,7 @@ export const headers: HeadersFunction = keepRetryAfter
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function Login() {
-  const { locale, providers, providerError, redirectTo, telegram } = useLoaderData<typeof loader>()
+  const { locale, providers, providerError, redirectTo } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>() as FormFailure | undefined
   const { t } = useTranslation('account')
   const navigation = useNavigation()
@@ -96,31 +97,31 @@ export default function Login() {
       <p>
         <Link to={`/${locale}/forgot-password`}>{t('login.forgot')}</Link>
       </p>
-      {providers.length || telegram ? (
+      {providers.length ? (
         <section aria-labelledby="providers-heading">
           <h2 id="providers-heading">{t('providers.heading')}</h2>
           <ul className="providers">
-            {providers.map((p) => (
-              <li key={p.id}>
-                <a
-                  href={`/auth/${p.id}?${new URLSearchParams({ lang: locale, ...(redirectTo ? { redirectTo } : {}) })}`}
-                >
-                  {t('providers.signInWith', { name: p.label })}
-                </a>
-              </li>
-            ))}
+            {providers.map((p) =>
+              p.id === 'telegram' ? (
+                <li key={p.id}>
+                  <Link to={`/${locale}/login/telegram`} aria-describedby="telegram-hint">
+                    {t('providers.signInWith', { name: p.label })}
+                  </Link>
+                  <span id="telegram-hint" className="field__hint">
+                    {t('providers.telegramHint')}
+                  </span>
+                </li>
+              ) : (
+                <li key={p.id}>
+                  <a
+                    href={`/auth/${p.id}?${new URLSearchParams({ lang: locale, ...(redirectTo ? { redirectTo } : {}) })}`}
+                  >
+                    {t('providers.signInWith', { name: p.label })}
+                  </a>
+                </li>
+              ),
+            )}
           </ul>
-          {telegram ? (
-            // Telegram's own widget (needs JavaScript and Telegram's script); it
-            // returns to /auth/telegram/callback with signed data we verify.
-            <script
-              async
-              src="https://telegram.org/js/telegram-widget.js?22"
-              data-telegram-login={telegram.botName}
-              data-size="large"
-              data-auth-url={telegram.authUrl}
-            />
-          ) : null}
         </section>
       ) : null}
       <p>

@@ -19,6 +19,7 @@ import { routeLocale } from '~/i18n/route-locale'
 import { keepRetryAfter, type FormFailure } from '~/lib/form'
 import { readForm } from '~/lib/read-form.server'
 import { requestEvidence } from '~/load-context'
+import { replyPeriodText } from '~/privacy-requests/deadline-text'
 import { DETAILS_MAX_LENGTH } from '~/privacy-requests/requests.server'
 import { formIdentity, submitRequestForm } from '~/privacy-requests/submit.server'
 import stylesheet from '~/styles/privacy-requests.css?url'
@@ -101,7 +102,10 @@ export default function PrivacyRequestForm() {
           choices={kinds.map((kind) => ({
             value: kind,
             label: t(`kinds.${kind}`),
-            hint: t(`kindHints.${kind}`),
+            hint: `${t(`kindHints.${kind}`)} ${t('form.kindDeadline', {
+              ru: replyPeriodText(t, 'ru', kind),
+              gdpr: replyPeriodText(t, 'gdpr', kind),
+            })}`,
           }))}
           defaultValue={values.kind}
           error={errors.kind}

@@ -13,6 +13,7 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { readForm } from '~/lib/read-form.server'
 import { confirmFromForm, inspectConfirmationLink, LINK_PROBLEMS } from '~/privacy-requests/submit.server'
+import { dueText } from '~/privacy-requests/deadline-text'
 import { formatDay } from '~/privacy-requests/format-day'
 import stylesheet from '~/styles/privacy-requests.css?url'
 
@@ -98,7 +99,7 @@ export default function ConfirmPrivacyRequest() {
         <h1>{t('confirm.confirmedTitle')}</h1>
         <div className="notice" role="status">
           <p>{t('confirm.confirmed', { number: view.number, kind: t(`kinds.${view.kind}`) })}</p>
-          <p>{t(`due.${view.regime}`, { date: formatDay(view.dueOn, locale) })}</p>
+          <p>{dueText(t, view.regime, view.kind, formatDay(view.dueOn, locale))}</p>
         </div>
       </main>
     )

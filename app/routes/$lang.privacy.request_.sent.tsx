@@ -14,6 +14,7 @@ import { getDb } from '~/db/client.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { CONFIRM_TOKEN_TTL_HOURS, findOwnRequest } from '~/privacy-requests/requests.server'
+import { dueText } from '~/privacy-requests/deadline-text'
 import { formatDay } from '~/privacy-requests/format-day'
 import stylesheet from '~/styles/privacy-requests.css?url'
 
@@ -69,7 +70,7 @@ export default function PrivacyRequestSent() {
         <div className="notice" role="status">
           <p>{t('sent.received', { number: view.number })}</p>
           <p>{t('sent.kind', { kind: t(`kinds.${view.kind}`) })}</p>
-          <p>{t(`due.${view.regime}`, { date: formatDay(view.dueOn, locale) })}</p>
+          <p>{dueText(t, view.regime, view.kind, formatDay(view.dueOn, locale))}</p>
           <p>{t('sent.mailedTo', { email: view.email })}</p>
         </div>
       ) : view.mailFailed ? (

@@ -1,4 +1,4 @@
-import { data, type LoaderFunctionArgs } from '@remix-run/node'
+import { data, redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import {
   Outlet,
   useLoaderData,
@@ -14,6 +14,8 @@ import { RouteErrorPage } from '~/components/error-page'
 import { SiteFooter } from '~/components/site-footer'
 import { SiteHeader } from '~/components/site-header'
 import { VersionNotice } from '~/components/version-notice'
+import { detectLocale } from '~/i18n/i18next.server'
+import { languageLessTarget } from '~/i18n/language-less'
 import { isLocale } from '~/i18n/locales'
 import { getSessionUser } from '~/auth/session.server'
 import { layoutConsent } from '~/cookie-consent/layout.server'
@@ -30,8 +32,15 @@ export type Viewer = { kind: 'user'; email: string | null; credits: number } | {
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const locale = params.lang
-  // Only ru and en exist; anything else is a (localized) 404 from the root boundary.
-  if (!isLocale(locale)) throw data('Unknown language', { status: 404 })
+  if (!isLocale(locale)) {
+    // A page of the site without its language prefix (archived legal texts
+    // link to /account/delete that way): to the person's language, like `/`.
+    // A redirect thrown here wins over the 404s of the routes below.
+    const target = languageLessTarget(new URL(request.url), await detectLocale(request))
+    if (target) throw redirect(target, { status: 302, headers: { Vary: 'Cookie, Accept-Language' } })
+    // Only ru and en exist; anything else is a (localized) 404 from the root boundary.
+    throw data('Unknown language', { status: 404 })
+  }
   const [settings, session] = await Promise.all([getSiteSettings(locale), getSessionUser(request)])
   const guestId = session ? null : readGuestId(request)
   const db = await getDb()

@@ -87,6 +87,31 @@ test.describe('/ picks a language', () => {
     await request.dispose()
   })
 
+  test('a language-less link of an archived legal text reaches the page in the person’s language', async ({
+    playwright,
+    baseURL,
+  }) => {
+    const request = await playwright.request.newContext({ baseURL })
+    const english = await request.get('/account/delete?from=archive', {
+      maxRedirects: 0,
+      headers: { 'Accept-Language': 'en-GB,en;q=0.9' },
+    })
+    expect(english.status()).toBe(302)
+    expect(english.headers()['location']).toBe('/en/account/delete?from=archive')
+    const russian = await request.get('/account/export', { maxRedirects: 0 })
+    expect(russian.status()).toBe(302)
+    expect(russian.headers()['location']).toBe('/ru/account/export')
+    // Followed, it ends on a page of the site, not on a 404.
+    expect((await request.get('/privacy', { headers: { 'Accept-Language': 'en-GB,en;q=0.9' } })).url()).toBe(
+      `${baseURL}/en/privacy`,
+    )
+    // Paths that are no page of the site stay 404s.
+    for (const path of ['/account/nothing', '/de/privacy', '/nowhere']) {
+      expect((await request.get(path, { maxRedirects: 0 })).status(), path).toBe(404)
+    }
+    await request.dispose()
+  })
+
   test('the language switch only redirects within the site', async ({ request }) => {
     for (const next of ['//evil.example/en', 'https://evil.example/en', '/en\\@evil.example', '/ru/privacy']) {
       const response = await request.get(`/language?${new URLSearchParams({ lang: 'en', next })}`, { maxRedirects: 0 })

@@ -36,8 +36,8 @@ function gdprDueDate(locale: Locale): string {
 }
 
 /** A pattern for an interface string with {{date}} in it, capturing the date. */
-function withDate(locale: Locale, key: string): RegExp {
-  const template = ui(locale, key, { date: '\u0001' })
+function withDate(locale: Locale, key: string, vars: Record<string, string | number> = {}): RegExp {
+  const template = ui(locale, key, { ...vars, date: '\u0001' })
   return new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('\u0001', '(.+)')}$`)
 }
 
@@ -124,7 +124,7 @@ for (const locale of LOCALES) {
           kind: ui(locale, 'privacy-request:kinds.portability'),
         }),
       )
-      await expect(status).toContainText(ui(locale, 'privacy-request:due.gdpr', { date: gdprDueDate(locale) }))
+      await expect(status).toContainText(ui(locale, 'privacy-request:due.fixed.gdpr', { date: gdprDueDate(locale) }))
       await expectAccessible(page, `/${locale}/privacy/request/confirm after confirming`)
 
       // Then the receipt, with the same due date.
@@ -155,9 +155,13 @@ for (const locale of LOCALES) {
       const status = page.getByRole('status')
       await expect(status).toContainText(ui(locale, 'privacy-request:sent.received', { number }))
       await expect(status).toContainText(ui(locale, 'privacy-request:sent.mailedTo', { email: person.email }))
-      const dueLine = status.getByText(withDate(locale, 'privacy-request:due.ru'))
+      // Access under 152-FZ: 10 working days, which may be extended once by 5.
+      const dueWithExtension = withDate(locale, 'privacy-request:due.extendable', {
+        extension: uiPlural(locale, 'privacy-request:period.workingDays', 5),
+      })
+      const dueLine = status.getByText(dueWithExtension)
       await expect(dueLine).toBeVisible()
-      const dueDate = withDate(locale, 'privacy-request:due.ru').exec((await dueLine.innerText()).trim())![1]!
+      const dueDate = dueWithExtension.exec((await dueLine.innerText()).trim())![1]!
       await expectAccessible(page, `/${locale}/privacy/request/sent signed in`)
 
       const receipt = await waitForMail(person.email)
@@ -204,7 +208,8 @@ for (const locale of LOCALES) {
             kind: ui(locale, 'privacy-request:kinds.correction'),
           }),
         )
-        await expect(page.getByRole('status').getByText(withDate(locale, 'privacy-request:due.ru'))).toBeVisible()
+        // A correction under 152-FZ: 7 working days, and no extension.
+        await expect(page.getByRole('status').getByText(withDate(locale, 'privacy-request:due.fixed.ru'))).toBeVisible()
 
         // The link works once: opening it again only shows the request.
         const again = await page.goto(`${link.pathname}${link.search}`)

@@ -5,6 +5,7 @@
 //   node tests/e2e/serve.mjs --port 4700 [--dataset tests/fixtures/e2e/dataset.ndjson]
 //     [--data-dir DIR]        this DATA_DIR instead of a fresh temporary one (tests read stored mail there)
 //     [--dataset-copy FILE]   serve a copy of --dataset made at FILE, which tests may edit
+//     [--env NAME=VALUE]…     extra settings for the server (e.g. a sign-in provider switched on)
 import { parseArgs } from 'node:util'
 import { startProductionServer } from './support/production-server.mjs'
 
@@ -14,12 +15,22 @@ const { values } = parseArgs({
     dataset: { type: 'string' },
     'data-dir': { type: 'string' },
     'dataset-copy': { type: 'string' },
+    env: { type: 'string', multiple: true },
   },
 })
+const env = {}
+for (const pair of values.env ?? []) {
+  const eq = pair.indexOf('=')
+  if (eq <= 0) {
+    console.error(`--env takes NAME=VALUE, got ${JSON.stringify(pair)}`)
+    process.exit(2)
+  }
+  env[pair.slice(0, eq)] = pair.slice(eq + 1)
+}
 const port = Number(values.port)
 if (!Number.isInteger(port) || port <= 0) {
   console.error(
-    'usage: node tests/e2e/serve.mjs --port N [--dataset file.ndjson] [--data-dir DIR] [--dataset-copy FILE]',
+    'usage: node tests/e2e/serve.mjs --port N [--dataset file.ndjson] [--data-dir DIR] [--dataset-copy FILE] [--env NAME=VALUE]…',
   )
   process.exit(2)
 }
@@ -29,6 +40,7 @@ const server = await startProductionServer({
   dataset: values.dataset,
   dataDir: values['data-dir'],
   datasetCopy: values['dataset-copy'],
+  env,
 })
 console.log(
   `palitra e2e server ready at ${server.url} (dataset ${values.dataset ?? 'default seed'}` +

@@ -412,7 +412,7 @@ describe('checkout with T-Bank', () => {
     expect(await state(person.userId)).toMatchObject({ balance: 0, orders: [{ refundedCredits: 200 }] })
   })
 
-  it('gives the credits back when the bank refuses the refund', async () => {
+  it('gives the credits back when the bank refuses the refund, and the refund can be asked for again', async () => {
     const { person, order } = await paidTbankOrder()
     server.use(...tbankScenarios.declined('Cancel', '8', 'Неверный статус транзакции'))
     const refused = (await refund(person.cookie, order.id)) as DataResult
@@ -422,6 +422,25 @@ describe('checkout with T-Bank', () => {
       balance: 300,
       orders: [{ status: 'confirmed', refundedCredits: 0, refundedKopecks: 0 }],
     })
+    // The payments page still offers the refund of all 300 credits…
+    const list = (await routes.payments.loader({
+      request: get('/ru/account/payments', person.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as DataResult
+    const rows = list.data.rows as Array<{ refund: { ok: boolean; credits?: number } }>
+    expect(rows[0]!.refund).toMatchObject({ ok: true, credits: 300 })
+    // …and once the bank accepts, it is made, once.
+    server.resetHandlers()
+    expect(location(await refund(person.cookie, order.id))).toBe('/ru/account/payments?refunded=succeeded')
+    expect(await state(person.userId)).toMatchObject({
+      balance: 0,
+      orders: [{ status: 'refunded', refundedCredits: 300, refundedKopecks: 59_000 }],
+    })
+    const cancels = tbankMock.requestsTo('Cancel').filter((r) => String(r.body?.PaymentId) === order.paymentId)
+    expect(cancels.map((r) => r.body?.Amount)).toEqual([59_000, 59_000])
+    const third = (await refund(person.cookie, order.id)) as DataResult
+    expect(statusOf(third)).toBe(422)
   })
 
   it('leaves nothing granted and says so when the bank declines Init', async () => {

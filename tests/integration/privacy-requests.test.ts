@@ -531,6 +531,40 @@ describe('the legal team’s pages', () => {
     })
   })
 
+  it('refuses to extend a correction (the law gives it 7 working days flat) and says why', async () => {
+    const filer = await person()
+    const created = await requests.createRequest(
+      db,
+      {
+        kind: 'correction',
+        regime: 'ru',
+        details: 'My e-mail address is misspelled',
+        locale: 'en',
+        userId: filer.id,
+        email: { address: filer.email!, confirmed: true },
+        guestId: null,
+        ip: null,
+        userAgent: null,
+      },
+      { baseUrl: ORIGIN },
+    )
+    const number = String(created.number)
+    const url = `/en/legal-admin/requests/${number}`
+    const page = asData<{ request: Requests.RequestDetails }>(
+      await routes.detail.loader(args(get(url, legal.cookie), { lang: 'en', number })),
+    )
+    expect(page.data.request).toMatchObject({ extendBlocked: 'kind-not-extendable', extensionWouldEndOn: null })
+    const refused = asData<Failure>(
+      await routes.detail.action(
+        args(post(url, { intent: 'extend', reason: 'Busy' }, legal.cookie), { lang: 'en', number }),
+      ),
+    )
+    expect(statusOf(refused)).toBe(409)
+    expect(refused.data.formError).toBe('legal-admin-requests:errors.kindNotExtendable')
+    expect(en(refused.data.formError!)).toContain('no extension')
+    expect(await requestRow(created.number)).toMatchObject({ extendedAt: null, dueOn: created.dueOn })
+  })
+
   it('lists, adds, changes and removes calendar days, refusing bad ones', async () => {
     const page = asData<{ year: number; entries: Array<{ day: string; kind: string }> }>(
       await routes.calendar.loader(args(get('/en/legal-admin/calendar?year=2027', legal.cookie), { lang: 'en' })),

@@ -135,6 +135,42 @@ describe('language prefix', () => {
   })
 })
 
+describe('pages without a language prefix', () => {
+  // What an archived legal text links to, and what Remix gives the `$lang`
+  // route for it: the first segment as the "language".
+  const langless = (url: string, headers?: Record<string, string>) =>
+    thrownBy(() =>
+      routes.lang.loader(
+        args(url, { lang: new URL(url, 'http://localhost').pathname.split('/')[1]! }, headers) as never,
+      ),
+    )
+
+  it.each([
+    ['/account/delete', { Cookie: 'lng=en' }, '/en/account/delete'],
+    ['/account/export', { 'Accept-Language': 'en-US,en;q=0.9' }, '/en/account/export'],
+    ['/account/delete', { Cookie: 'lng=ru', 'Accept-Language': 'en' }, '/ru/account/delete'],
+    ['/account/export?format=json&x=1', {}, '/ru/account/export?format=json&x=1'],
+    ['/account/delete/', { 'Accept-Language': 'de-DE,de;q=0.9' }, '/ru/account/delete'],
+    ['/privacy', { Cookie: 'lng=en' }, '/en/privacy'],
+    ['/terms/v/1', {}, '/ru/terms/v/1'],
+    ['/privacy/request', { Cookie: 'lng=en' }, '/en/privacy/request'],
+  ])('%s with %o → %s', async (url, headers, location) => {
+    const response = await langless(url, headers)
+    expect(response).toBeInstanceOf(Response)
+    expect((response as Response).status).toBe(302)
+    expect((response as Response).headers.get('Location')).toBe(location)
+    expect((response as Response).headers.get('Vary')).toBe('Cookie, Accept-Language')
+  })
+
+  it('404s language-less paths that are not pages of the site, so nothing bounces', async () => {
+    for (const url of ['/account/unknown', '/de/privacy', '/fr', '/EN/privacy', '/privacy/v/abc', '/logout']) {
+      const thrown = await langless(url, { Cookie: 'lng=en' })
+      expect(thrown, url).not.toBeInstanceOf(Response)
+      expect(statusOf(thrown), url).toBe(404)
+    }
+  })
+})
+
 describe('policy page loader', () => {
   it('serves the version in force with an ETag, announcing the future version', async () => {
     const result = (await routes.policy.loader(

@@ -10,10 +10,12 @@ import {
   RETENTION,
   type CookieDeclaration,
   type ProcessorEntry,
-  type RequestDeadline,
-  type ResponsePeriod,
+  type RequestKindId,
+  type RequestLaw,
   type RetentionEntry,
 } from '~/register'
+import { getFixedT } from '~/i18n/i18next.server'
+import { replyPeriodText } from '~/privacy-requests/deadline-text'
 import type { LegalDocument, PortableBody, RegisterTableBlock, RegisterTableName, TableBlock } from './types'
 
 /**
@@ -131,45 +133,14 @@ function processorRows(locale: Locale, include: readonly string[] | undefined) {
   }))
 }
 
-function plural(locale: Locale, n: number, forms: { ru: [string, string, string]; en: [string, string] }): string {
-  if (locale === 'en') return `${n} ${n === 1 ? forms.en[0] : forms.en[1]}`
-  const mod10 = n % 10
-  const mod100 = n % 100
-  const form = mod10 === 1 && mod100 !== 11 ? 0 : mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14) ? 1 : 2
-  return `${n} ${forms.ru[form]}`
-}
-
-function period(p: ResponsePeriod, locale: Locale): string {
-  switch (p.unit) {
-    case 'working-days':
-      return plural(locale, p.count, {
-        ru: ['рабочий день', 'рабочих дня', 'рабочих дней'],
-        en: ['working day', 'working days'],
-      })
-    case 'calendar-days':
-      return plural(locale, p.count, { ru: ['день', 'дня', 'дней'], en: ['day', 'days'] })
-    case 'months':
-      return plural(locale, p.count, { ru: ['месяц', 'месяца', 'месяцев'], en: ['month', 'months'] })
-  }
-}
-
-function deadlineText(d: RequestDeadline, locale: Locale): string {
-  const extension = d.extension
-    ? locale === 'ru'
-      ? `; можно продлить один раз ещё на ${period(d.extension.period, locale)}, направив ${d.extension.needs.ru}`
-      : `; may be extended once by ${period(d.extension.period, locale)} with ${d.extension.needs.en}`
-    : ''
-  return `${period(d.reply, locale)}${extension} (${d.basis[locale]})`
-}
-
 function requestRows(locale: Locale) {
+  // The same wording as the request pages and mails use (app/privacy-requests/deadline-text.ts).
+  const t = getFixedT(locale, 'privacy-request')
+  const cell = (law: RequestLaw, kind: RequestKindId) =>
+    `${replyPeriodText(t, law, kind)} (${REQUEST_DEADLINES[law][kind].basis[locale]})`
   return REQUEST_KINDS.map((kind) => ({
     id: kind,
-    cells: [
-      REQUEST_KIND_NAMES[kind][locale],
-      deadlineText(REQUEST_DEADLINES[kind].ru, locale),
-      deadlineText(REQUEST_DEADLINES[kind].gdpr, locale),
-    ],
+    cells: [REQUEST_KIND_NAMES[kind][locale], cell('ru', kind), cell('gdpr', kind)],
   }))
 }
 
