@@ -3,7 +3,7 @@ import { expectAccessible, hydrated } from './support/axe'
 import { LOCALES, ui } from './support/ui-text'
 
 // Telegram's sign-in button is a script from telegram.org; loading it hands
-// Telegram the visitor's IP address. The "fixture" server has Telegram
+// Telegram the visitor's IP address. The "seed" server has Telegram
 // sign-in switched on (playwright.config.ts), and the browser never reaches
 // the real telegram.org: a stand-in script answers for it and writes down
 // what the page gave it.
