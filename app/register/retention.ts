@@ -141,8 +141,8 @@ export const RETENTION = {
   technicalLogs: {
     id: 'technicalLogs',
     data: {
-      ru: 'Технические журналы: время запроса, метод, адрес страницы, код ответа, длительность, идентификатор запроса',
-      en: 'Technical logs: request time, method, page address, response code, duration, request identifier',
+      ru: 'Технические журналы: время запроса, метод, адрес страницы, код ответа, длительность, идентификатор запроса; в сообщениях о событиях — внутренние идентификаторы аккаунта или заказа. Без IP-адреса и user agent',
+      en: 'Technical logs: request time, method, page address, response code, duration, request identifier; event messages may hold internal account or order identifiers. No IP address or user agent',
     },
     purpose: { ru: 'Безопасность и расследование сбоев', en: 'Security and investigating failures' },
     ground: {
