@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as GuestRoute from '~/routes/$lang.guest'
+import type * as LayoutRoute from '~/routes/$lang'
 import type { Locale } from '~/i18n/locales'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, type DataResult } from './support'
@@ -15,13 +16,13 @@ const dir = mkdtempSync(path.join(tmpdir(), 'palitra-guests-'))
 process.env.DATA_DIR = dir
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
-let routes: { guest: typeof GuestRoute }
+let routes: { guest: typeof GuestRoute; layout: typeof LayoutRoute }
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
   const { getDb } = await import('~/db/client.server')
   await getDb()
-  routes = { guest: await import('~/routes/$lang.guest') }
+  routes = { guest: await import('~/routes/$lang.guest'), layout: await import('~/routes/$lang') }
 })
 
 afterAll(async () => {
@@ -160,5 +161,74 @@ describe('starting a guest session', () => {
       version: consent.version,
       wording: `Я даю согласие на обработку моих персональных данных на условиях документа «${consent.title}» (версия ${consent.version})`,
     })
+  })
+})
+
+/** A guest started through the form, with its cookie (name=value). */
+async function newGuest(lang: Locale = 'en') {
+  const form = await guestForm(lang)
+  const { result } = await startGuest(lang, { ...ALL, shownVersions: form.shownVersions })
+  const cookie = (result as Response).headers
+    .getSetCookie()
+    .find((c) => c.startsWith('palitra_guest='))!
+    .split(';')[0]!
+  const { readGuestId } = await import('~/guest/guest.server')
+  return { cookie, guestId: readGuestId(get('/', cookie))! }
+}
+
+async function layout(lang: Locale, cookie: string) {
+  const result = (await routes.layout.loader({
+    request: get(`/${lang}/pricing`, cookie),
+    params: { lang },
+    context: {},
+  })) as unknown as DataResult
+  const headers = new Headers(result.init?.headers)
+  return {
+    viewer: result.data.viewer,
+    guestCookie: headers.getSetCookie().find((c) => c.startsWith('palitra_guest=')) ?? null,
+  }
+}
+
+async function setLastSeen(guestId: string, at: Date) {
+  const { getDb } = await import('~/db/client.server')
+  const { guests } = await import('~/db/schema')
+  const { eq } = await import('drizzle-orm')
+  await (await getDb()).update(guests).set({ lastSeenAt: at }).where(eq(guests.id, guestId))
+}
+
+async function lastSeen(guestId: string) {
+  const { getDb } = await import('~/db/client.server')
+  const { guests } = await import('~/db/schema')
+  const { eq } = await import('drizzle-orm')
+  const [row] = await (await getDb()).select().from(guests).where(eq(guests.id, guestId))
+  return row?.lastSeenAt ?? null
+}
+
+describe('a guest visiting pages', () => {
+  it('gets the cookie renewed for 30 days from this visit, at most once an hour', async () => {
+    const { guestId, cookie } = await newGuest()
+    // Just started: the cookie set at the start is as fresh as it gets.
+    expect((await layout('en', cookie)).guestCookie).toBeNull()
+
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000)
+    await setLastSeen(guestId, twoDaysAgo)
+    const visit = await layout('en', cookie)
+    expect(visit.viewer).toEqual({ kind: 'guest', credits: expect.any(Number) })
+    expect(visit.guestCookie).toBe(`${cookie}; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax`)
+    const seen = await lastSeen(guestId)
+    expect(seen!.getTime()).toBeGreaterThan(Date.now() - 60_000)
+
+    // The next page within the hour: nothing to renew, nothing written.
+    expect((await layout('en', cookie)).guestCookie).toBeNull()
+    expect(await lastSeen(guestId)).toEqual(seen)
+  })
+
+  it('whose data is gone loses the cookie and is shown as a visitor', async () => {
+    // Correctly signed, but the retention job has deleted the guest.
+    const id = 'z'.repeat(32)
+    const { serializeGuestCookie } = await import('~/guest/guest.server')
+    const visit = await layout('ru', serializeGuestCookie(id).split(';')[0]!)
+    expect(visit.viewer).toBeNull()
+    expect(visit.guestCookie).toMatch(/^palitra_guest=; Max-Age=0; Path=\//)
   })
 })
