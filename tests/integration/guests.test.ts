@@ -232,3 +232,39 @@ describe('a guest visiting pages', () => {
     expect(visit.guestCookie).toMatch(/^palitra_guest=; Max-Age=0; Path=\//)
   })
 })
+
+describe('a guest away for 30 days', () => {
+  it('is deleted by the retention job; its evidence stays, and its browser loses the cookie on return', async () => {
+    const { guestId, cookie } = await newGuest('ru')
+    const { getDb } = await import('~/db/client.server')
+    const { acceptances } = await import('~/db/schema')
+    const { eq } = await import('drizzle-orm')
+    const db = await getDb()
+    const evidence = await db.select().from(acceptances).where(eq(acceptances.guestId, guestId))
+    expect(evidence).toHaveLength(3)
+
+    // A visit 29 days ago keeps it; 31 days ago does not.
+    const { deleteInactiveGuests } = await import('~/guest/retention.server')
+    const { getStorage } = await import('~/storage/index.server')
+    await setLastSeen(guestId, new Date(Date.now() - 29 * 24 * 60 * 60 * 1000))
+    await deleteInactiveGuests(db, getStorage())
+    expect(await lastSeen(guestId)).not.toBeNull()
+    await setLastSeen(guestId, new Date(Date.now() - 31 * 24 * 60 * 60 * 1000))
+    expect((await deleteInactiveGuests(db, getStorage())).guests).toBe(1)
+    expect(await lastSeen(guestId)).toBeNull()
+
+    expect(await db.select().from(acceptances).where(eq(acceptances.guestId, guestId))).toEqual(evidence)
+    const visit = await layout('ru', cookie)
+    expect(visit.viewer).toBeNull()
+    expect(visit.guestCookie).toMatch(/^palitra_guest=; Max-Age=0; Path=\//)
+    // The guest page offers a new start.
+    const page = (await routes.guest.loader({
+      request: get('/ru/guest', cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as {
+      guest: unknown
+    }
+    expect(page.guest).toBeNull()
+  })
+})
