@@ -8,6 +8,7 @@ import { getEngine } from './generation/engines/index.server'
 import { sweepOldPhotos } from './generation/jobs.server'
 import { loadModerationRules } from './generation/moderation'
 import { GenerationWorker } from './generation/worker.server'
+import { deleteInactiveGuests } from './guest/retention.server'
 import { getStorage } from './storage/index.server'
 import { logger } from './log.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'
@@ -21,8 +22,9 @@ const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 
 /**
  * Removes what only matters until it expires: sessions, reset tokens,
- * rate-limit windows, uploaded photos after 30 days, and the contact details
- * of data-subject requests whose address was never confirmed.
+ * rate-limit windows, uploaded photos after 30 days, the contact details
+ * of data-subject requests whose address was never confirmed, and guests
+ * away for 30 days (every six hours, so within hours of the period's end).
  */
 async function sweepExpired(db: Database) {
   try {
@@ -34,6 +36,13 @@ async function sweepExpired(db: Database) {
     logger.info({ event: 'housekeeping', tokens, windows, photos, unconfirmedRequests }, 'expired rows removed')
   } catch (error) {
     logger.error({ err: error, event: 'housekeeping.failed' }, 'housekeeping failed')
+  }
+  // On its own: a failure above must not keep guests past the period the privacy policy names.
+  try {
+    const deleted = await deleteInactiveGuests(db, getStorage())
+    logger.info({ event: 'guests.retention.run', ...deleted }, 'deleted guests away for 30 days')
+  } catch (error) {
+    logger.error({ err: error, event: 'guests.retention.failed' }, 'guest retention run failed')
   }
 }
 

@@ -658,7 +658,12 @@ async function startGuest(base: string): Promise<Jar> {
     method: 'POST',
     redirect: 'manual',
     headers: { Origin: base, Cookie: cookieHeader(jar), 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ shownVersions: decodeEntities(match[1]!), accept_terms: 'yes', accept_privacy: 'yes' }),
+    body: new URLSearchParams({
+      shownVersions: decodeEntities(match[1]!),
+      accept_terms: 'yes',
+      accept_privacy: 'yes',
+      accept_consent: 'yes',
+    }),
   })
   remember(jar, response)
   await response.arrayBuffer()

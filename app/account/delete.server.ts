@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import { deleteAccountData, verifyPasswordForUser } from '~/auth/accounts.server'
-import { removeJobFiles } from '~/generation/jobs.server'
+import { removeFilesOfDeletedJobs } from '~/generation/jobs.server'
 import { getStorage } from '~/storage/index.server'
 import { normalizeEmail } from '~/auth/password.server'
 import { signOut, type SessionUser } from '~/auth/session.server'
@@ -159,13 +159,7 @@ export async function deleteOwnAccount(
 
 /** The photos and images of deleted generations; their rows are already gone. */
 async function removeGenerationFiles(jobIds: string[]) {
-  const storage = getStorage()
-  const failed: string[] = []
-  for (const id of jobIds) await removeJobFiles(storage, id).catch(() => failed.push(id))
-  if (failed.length > 0) {
-    // The rows are gone, so nothing links to these files any more; they are listed for removal by hand.
-    logger.error({ event: 'generation.files-orphaned', jobIds: failed }, 'files of deleted generations left behind')
-  }
+  await removeFilesOfDeletedJobs(getStorage(), jobIds)
 }
 
 function fromArchive(archived: NonNullable<Awaited<ReturnType<typeof getArchivedVersion>>>): CurrentVersion {

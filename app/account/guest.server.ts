@@ -7,7 +7,13 @@ import { logger } from '~/log.server'
 import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
 import type { ActionOutcome } from './register.server'
 
-export const GUEST_KINDS = ['terms', 'privacy'] as const
+/**
+ * What a guest accepts before the guest row exists: the terms, the privacy
+ * policy and, as its own checkbox, the consent to processing. The consent
+ * document names guest mode among its purposes and 152-FZ art. 9 wants it
+ * given separately, so guests give it exactly as registration asks for it.
+ */
+export const GUEST_KINDS = ['terms', 'privacy', 'consent'] as const
 
 /** Starts a guest session: the guest row and its `guest` acceptance rows in one transaction. No acceptance, no guest. */
 export async function startGuestSession(

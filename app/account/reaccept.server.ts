@@ -27,7 +27,7 @@ import { GUEST_KINDS } from './guest.server'
  * only earn a dismissible notice in the site layout.
  */
 
-/** Who is asked: an account, or a guest (guests accepted terms and privacy only, so only those are asked again). */
+/** Who is asked: an account, or a guest (asked again for what a guest accepts when starting: GUEST_KINDS). */
 type Person = { viewer: 'user' | 'guest'; subject: PersonSubject; kinds: readonly DocumentKind[] }
 
 function userPerson(userId: string): Person {
@@ -35,7 +35,10 @@ function userPerson(userId: string): Person {
 }
 
 function guestPerson(guestId: string): Person {
-  // Asking a guest for the consent document would block every guest: they were never asked for it.
+  // Guests give the consent when they start, so a material new consent
+  // version is asked for again like one of the terms. A guest that started
+  // before guests were asked for the consent has none in the ledger: it is
+  // pending, and the interstitial asks for it before the next generation.
   return { viewer: 'guest', subject: { guestId }, kinds: GUEST_KINDS }
 }
 

@@ -153,6 +153,15 @@ describe('recordAcceptances', () => {
     }
   })
 
+  it('refuses a guest that does not exist (the guest id has no foreign key)', async () => {
+    const error = await recordAcceptances(database.db, {
+      ...input({ guestId: `guest_${randomUUID()}` }),
+      event: 'guest',
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LedgerInputError)
+    expect((error as LedgerInputError).problem).toBe('subject')
+  })
+
   it('keeps an invalid IP out of the evidence and bounds the user agent', async () => {
     const userId = await newUser()
     const [row] = await recordAcceptances(database.db, {
@@ -196,6 +205,14 @@ describe('the database', () => {
     )
     expect(error.message).toMatch(APPEND_ONLY)
     expect(await rowCount(sql`user_id = ${userId}`)).toBe(3)
+  })
+
+  it('keeps the rows of a guest that is deleted, still naming its id', async () => {
+    const guestId = await newGuest()
+    await recordAcceptances(database.db, { ...input({ guestId }), event: 'guest' })
+    await database.db.delete(guests).where(eq(guests.id, guestId))
+    expect(await rowCount(sql`guest_id = ${guestId}`)).toBe(3)
+    expect(await database.db.select().from(guests).where(eq(guests.id, guestId))).toEqual([])
   })
 
   it('refuses TRUNCATE', async () => {

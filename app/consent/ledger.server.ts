@@ -93,6 +93,7 @@ export async function recordAcceptances(tx: Database, input: RecordAcceptancesIn
     }
   }
   await checkAgainstArchive(tx, documents)
+  if ('guestId' in subject) await checkGuestExists(tx, subject.guestId)
 
   const ip = normalizeIp(input.ip)
   const userAgent = input.userAgent ? input.userAgent.slice(0, MAX_USER_AGENT) : null
@@ -149,6 +150,17 @@ function checkAction(action: { type: string; id: string }) {
   const ok = (v: unknown) => typeof v === 'string' && v !== '' && v.length <= MAX_ACTION_FIELD
   if (!ok(action?.type) || !ok(action?.id)) throw new LedgerInputError('action', 'action type and id are required')
   return action
+}
+
+/**
+ * The ledger keeps guest ids without a foreign key, so that a guest can be
+ * deleted while the evidence stays (docs/decisions/012). A new row still
+ * needs its guest to exist: the lock holds the row, as a foreign key would,
+ * until this transaction ends, so the retention job cannot delete it meanwhile.
+ */
+async function checkGuestExists(tx: Database, guestId: string) {
+  const [row] = await tx.select({ id: guests.id }).from(guests).where(eq(guests.id, guestId)).for('key share')
+  if (!row) throw new LedgerInputError('subject', `no guest ${guestId}`)
 }
 
 async function checkAgainstArchive(tx: Database, documents: readonly CurrentVersion[]) {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import { getSessionUser } from '~/auth/session.server'
 import type { CurrentVersion } from '~/consent/current-versions.server'
 import { recordAcceptances } from '~/consent/ledger.server'
@@ -176,4 +176,20 @@ export async function recordCookieChoice(input: CookieChoiceInput): Promise<Cook
     'cookie choice recorded',
   )
   return { ok: true, choice, rows, setCookies }
+}
+
+/**
+ * Unlinks the consent ids of guests being deleted, in the caller's
+ * transaction. The ids and their ledger rows stay: they are the evidence of
+ * each cookie choice, and the browser's palitra_consent cookie still names
+ * them; only the link to the guest goes with the guest.
+ */
+export async function unlinkGuestConsents(tx: Database, guestIds: readonly string[]): Promise<number> {
+  if (guestIds.length === 0) return 0
+  const unlinked = await tx
+    .update(cookieConsents)
+    .set({ guestId: null })
+    .where(inArray(cookieConsents.guestId, [...guestIds]))
+    .returning({ id: cookieConsents.id })
+  return unlinked.length
 }

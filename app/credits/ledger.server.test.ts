@@ -1,10 +1,18 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { creditBalances, creditMovements, guests, users } from '~/db/schema'
+import { creditBalances, creditMovements, guests, users, type CreditOwner } from '~/db/schema'
 import { createGuest, linkGuestToUser } from '~/guest/guest.server'
 import { captureDatabaseError, createTestDatabase, type TestDatabase } from '../../tests/db'
 import { guestWithCredits } from '../../tests/support/generation'
-import { applyMovement, balanceOf, chargeJob, creditHistory, NotEnoughCreditsError, refundJob } from './ledger.server'
+import {
+  applyMovement,
+  balanceOf,
+  chargeJob,
+  creditHistory,
+  eraseGuestCredits,
+  NotEnoughCreditsError,
+  refundJob,
+} from './ledger.server'
 
 let handle: TestDatabase
 beforeAll(async () => {
@@ -109,5 +117,70 @@ describe('guest credits', () => {
     expect(await balanceOf(db, 'user:link-user')).toBe(3)
     const [row] = await db.select().from(guests).where(eq(guests.id, guest.guestId!))
     expect(row?.linkedUserId).toBe('link-user')
+  })
+})
+
+describe('erasing the credits of deleted guests', () => {
+  const movementsOf = (owner: CreditOwner) =>
+    handle.db.select().from(creditMovements).where(eq(creditMovements.owner, owner))
+
+  it('deletes the movements and balances of the guests named, and no one else’s', async () => {
+    const { db } = handle
+    const a = await guestWithCredits(db, 3)
+    const b = await guestWithCredits(db, 3)
+    const kept = await guestWithCredits(db, 3)
+    await db.transaction((tx) => chargeJob(tx, a.owner, 'erase-a', 1))
+    const deleted = await db.transaction((tx) => eraseGuestCredits(tx, [a.guestId!, b.guestId!]))
+    expect(deleted).toBe(3)
+    expect(await movementsOf(a.owner)).toEqual([])
+    expect(await movementsOf(b.owner)).toEqual([])
+    expect(await db.select().from(creditBalances).where(eq(creditBalances.owner, a.owner))).toEqual([])
+    expect(await balanceOf(db, kept.owner)).toBe(3)
+    expect(await movementsOf(kept.owner)).toHaveLength(1)
+  })
+
+  it('withdraws the declaration: a later delete in the same transaction is refused again', async () => {
+    const { db } = handle
+    const a = await guestWithCredits(db, 2)
+    const error = await captureDatabaseError(
+      db.transaction(async (tx) => {
+        await eraseGuestCredits(tx, [a.guestId!])
+        await applyMovement(tx, {
+          owner: a.owner,
+          delta: 1,
+          reason: 'adjustment',
+          referenceType: 'test',
+          referenceId: 'later',
+        })
+        await tx.delete(creditMovements).where(eq(creditMovements.owner, a.owner))
+      }),
+    )
+    expect(error.message).toMatch(/append-only/)
+    // Rolled back as a whole: the grant is still there.
+    expect(await movementsOf(a.owner)).toHaveLength(1)
+    expect(await balanceOf(db, a.owner)).toBe(2)
+  })
+
+  it('has the database refuse the movements of a guest linked to an account, declared or not', async () => {
+    const { db } = handle
+    const guest = await guestWithCredits(db, 4)
+    await db.insert(users).values({ id: 'erase-linked', email: 'e@example.com', emailNormalized: 'e@example.com' })
+    await db.transaction((tx) => linkGuestToUser(tx, guest.guestId!, 'erase-linked'))
+    const error = await captureDatabaseError(db.transaction((tx) => eraseGuestCredits(tx, [guest.guestId!])))
+    expect(error.message).toMatch(/append-only/)
+    expect(await movementsOf(guest.owner)).toHaveLength(2)
+    expect(await balanceOf(db, 'user:erase-linked')).toBe(4)
+  })
+
+  it('still refuses UPDATE of a declared guest’s movements', async () => {
+    const { db } = handle
+    const guest = await guestWithCredits(db, 1)
+    const error = await captureDatabaseError(
+      db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('palitra.erasing_guests', ${guest.guestId!}, true)`)
+        await tx.update(creditMovements).set({ delta: 100 }).where(eq(creditMovements.owner, guest.owner))
+      }),
+    )
+    expect(error.message).toMatch(/append-only/)
   })
 })

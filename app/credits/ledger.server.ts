@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import { creditBalances, creditMovements, type CreditOwner, type CreditReason } from '~/db/schema'
 
@@ -145,6 +145,32 @@ export async function moveGuestCredits(tx: Database, guestId: string, userId: st
   if (!out.applied) return 0
   await applyMovement(tx, { ...ref, owner: `user:${userId}`, delta: amount, note: `from guest:${guestId}` })
   return amount
+}
+
+// Guest ids are base64url: never a comma, so a comma-separated list names them exactly.
+const GUEST_ID = /^[A-Za-z0-9_-]+$/
+
+/**
+ * Erases the credits of guests being deleted (30 days after their last
+ * visit), in the caller's transaction: their movements, then their balances.
+ * The ledger refuses to lose rows, except movements of guests the
+ * transaction declares in `palitra.erasing_guests` that exist and are not
+ * linked to an account (migration 0011); the declaration is withdrawn again
+ * before returning, so nothing later in the transaction rides on it.
+ * Returns how many movements were deleted.
+ */
+export async function eraseGuestCredits(tx: Database, guestIds: readonly string[]): Promise<number> {
+  if (guestIds.length === 0) return 0
+  if (!guestIds.every((id) => GUEST_ID.test(id))) throw new Error('eraseGuestCredits: not a guest id')
+  const owners = guestIds.map((id): CreditOwner => `guest:${id}`)
+  await tx.execute(sql`select set_config('palitra.erasing_guests', ${guestIds.join(',')}, true)`)
+  const movements = await tx
+    .delete(creditMovements)
+    .where(inArray(creditMovements.owner, owners))
+    .returning({ id: creditMovements.id })
+  await tx.delete(creditBalances).where(inArray(creditBalances.owner, owners))
+  await tx.execute(sql`select set_config('palitra.erasing_guests', '', true)`)
+  return movements.length
 }
 
 export type CreditMovementRecord = {

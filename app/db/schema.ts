@@ -143,7 +143,13 @@ export const guests = pgTable(
     linkedUserId: text('linked_user_id').references(() => users.id),
     linkedAt: timestamp('linked_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [index('guests_linked_user_idx').on(t.linkedUserId)],
+  (t) => [
+    index('guests_linked_user_idx').on(t.linkedUserId),
+    // The retention job looks for guests not linked to an account and away for 30 days.
+    index('guests_last_seen_idx')
+      .on(t.lastSeenAt)
+      .where(sql`${t.linkedUserId} is null`),
+  ],
 )
 
 /**
@@ -181,7 +187,13 @@ export const acceptances = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     /** Exactly one of userId, guestId and consentId (anonymous cookie consent) is the subject. */
     userId: text('user_id').references(() => users.id),
-    guestId: text('guest_id').references(() => guests.id),
+    /**
+     * The guest's id as plain text, with no foreign key (migration 0010): a
+     * guest's data is deleted 30 days after its last visit, but the evidence
+     * of what it accepted is kept (the rows may not change), still naming the
+     * pseudonymous id it was recorded under. See docs/decisions/012.
+     */
+    guestId: text('guest_id'),
     consentId: text('consent_id'),
     /** The archived snapshot of the exact text shown. */
     documentVersionId: uuid('document_version_id')
@@ -385,7 +397,12 @@ export const moderationRefusals = pgTable(
     matched: text('matched').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('moderation_refusals_created_idx').on(t.createdAt), index('moderation_refusals_owner_idx').on(t.owner)],
+  (t) => [
+    index('moderation_refusals_created_idx').on(t.createdAt),
+    index('moderation_refusals_owner_idx').on(t.owner),
+    // Deleting a guest's refusals (retention) and moving them to its account (registration).
+    index('moderation_refusals_guest_idx').on(t.guestId),
+  ],
 )
 
 export type CreditMovementRow = typeof creditMovements.$inferSelect

@@ -12,6 +12,7 @@ import {
   linkGuestToUser,
   readGuestId,
   serializeGuestCookie,
+  visitGuest,
 } from './guest.server'
 import { resetSigningSecretForTests } from './secret.server'
 
@@ -126,19 +127,78 @@ describe('getGuest', () => {
     expect(await getGuest(database.db, requestWith(pair(serializeGuestCookie(unknown))))).toBeNull()
   })
 
-  it('marks the guest as seen at most once an hour', async () => {
+  it('only reads: a visit is marked by visitGuest', async () => {
+    const id = await createGuest(database.db)
+    const longAgo = new Date('2026-03-01T10:00:00Z')
+    await database.db.update(guests).set({ lastSeenAt: longAgo }).where(eq(guests.id, id))
+    expect((await getGuest(database.db, requestWith(pair(serializeGuestCookie(id)))))?.lastSeenAt).toEqual(longAgo)
+    const [stored] = await database.db.select().from(guests).where(eq(guests.id, id))
+    expect(stored?.lastSeenAt).toEqual(longAgo)
+  })
+})
+
+describe('visitGuest', () => {
+  async function lastSeen(id: string) {
+    const [row] = await database.db.select().from(guests).where(eq(guests.id, id))
+    return row?.lastSeenAt
+  }
+
+  it('marks the visit and renews the cookie for its full lifetime, at most once an hour', async () => {
     const id = await createGuest(database.db)
     const request = requestWith(pair(serializeGuestCookie(id)))
     const start = new Date('2026-03-01T10:00:00Z')
     await database.db.update(guests).set({ lastSeenAt: start }).where(eq(guests.id, id))
 
-    const soon = await getGuest(database.db, request, { now: new Date('2026-03-01T10:59:00Z') })
-    expect(soon?.lastSeenAt).toEqual(start)
+    const soon = await visitGuest(database.db, request, { now: new Date('2026-03-01T10:59:00Z') })
+    expect(soon).toMatchObject({ guest: { id, lastSeenAt: start }, setCookie: null })
+    expect(await lastSeen(id)).toEqual(start)
+
     const later = new Date('2026-03-01T11:00:01Z')
-    expect((await getGuest(database.db, request, { now: later }))?.lastSeenAt).toEqual(later)
-    const [stored] = await database.db.select().from(guests).where(eq(guests.id, id))
-    expect(stored?.lastSeenAt).toEqual(later)
-    expect((await getGuest(database.db, request, { now: new Date('2026-03-01T11:30:00Z') }))?.lastSeenAt).toEqual(later)
+    const visit = await visitGuest(database.db, request, { now: later })
+    expect(visit.guest?.lastSeenAt).toEqual(later)
+    expect(await lastSeen(id)).toEqual(later)
+    // The same signed value again, with the 30 days starting now.
+    expect(visit.setCookie).toBe(serializeGuestCookie(id))
+    expect(visit.setCookie).toContain('Max-Age=2592000')
+
+    const again = await visitGuest(database.db, request, { now: new Date('2026-03-01T11:30:00Z') })
+    expect(again).toMatchObject({ guest: { lastSeenAt: later }, setCookie: null })
+  })
+
+  it('renews once when several requests of the same guest arrive together', async () => {
+    const id = await createGuest(database.db)
+    await database.db
+      .update(guests)
+      .set({ lastSeenAt: new Date(Date.now() - 2 * 60 * 60 * 1000) })
+      .where(eq(guests.id, id))
+    const request = () => requestWith(pair(serializeGuestCookie(id)))
+    const visits = await Promise.all(Array.from({ length: 5 }, () => visitGuest(database.db, request())))
+    expect(visits.filter((v) => v.setCookie !== null)).toHaveLength(1)
+    expect(visits.every((v) => v.guest?.id === id)).toBe(true)
+  })
+
+  it('leaves a guest linked to an account as it is: no visit marked, no cookie renewed', async () => {
+    const id = await createGuest(database.db)
+    const owner = await newUser()
+    await database.db.transaction((tx) => linkGuestToUser(tx, id, owner))
+    const longAgo = new Date('2026-03-01T10:00:00Z')
+    await database.db.update(guests).set({ lastSeenAt: longAgo }).where(eq(guests.id, id))
+    const visit = await visitGuest(database.db, requestWith(pair(serializeGuestCookie(id))))
+    expect(visit).toMatchObject({ guest: { id, linkedUserId: owner }, setCookie: null })
+    expect(await lastSeen(id)).toEqual(longAgo)
+  })
+
+  it('removes a cookie whose guest no longer exists, and does nothing without one', async () => {
+    const gone = 'y'.repeat(32)
+    expect(await visitGuest(database.db, requestWith(pair(serializeGuestCookie(gone))))).toEqual({
+      guest: null,
+      setCookie: clearGuestCookie(),
+    })
+    expect(await visitGuest(database.db, requestWith(null))).toEqual({ guest: null, setCookie: null })
+    expect(await visitGuest(database.db, requestWith(`${GUEST_COOKIE}=${gone}.forged`))).toEqual({
+      guest: null,
+      setCookie: null,
+    })
   })
 })
 

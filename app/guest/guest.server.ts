@@ -18,7 +18,13 @@ import { getSigningSecret } from './secret.server'
 export const GUEST_COOKIE = 'palitra_guest'
 // 24 random bytes: 32 base64url characters.
 const GUEST_ID = /^[A-Za-z0-9_-]{32}$/
-const TOUCH_INTERVAL_MS = 60 * 60 * 1000
+/**
+ * How often a visit is written down: last_seen_at moves, and the cookie is
+ * sent again with its full lifetime, at most once an hour. Both happen in the
+ * same request, so the cookie and the guest's data count their 30 days from
+ * the same moment.
+ */
+export const TOUCH_INTERVAL_MS = 60 * 60 * 1000
 
 /** Inserts a guest with its free credits (GUEST_FREE_CREDITS) in the caller's transaction and returns its id. */
 export async function createGuest(tx: Database): Promise<string> {
@@ -55,24 +61,58 @@ export function readGuestId(request: Request): string | null {
 }
 
 /**
- * The guest the request's cookie names, or null. Marks the guest as seen at
- * most once an hour, so ordinary page views stay reads. A guest that has been
- * linked to an account is still returned (check linkedUserId).
+ * The guest the request's cookie names, or null. Only reads: visits are
+ * marked by visitGuest, once per page load, so that marking the visit and
+ * renewing the cookie always go together. A guest that has been linked to an
+ * account is still returned (check linkedUserId).
  */
-export async function getGuest(db: Database, request: Request, opts: { now?: Date } = {}): Promise<GuestRow | null> {
+export async function getGuest(db: Database, request: Request): Promise<GuestRow | null> {
   const id = readGuestId(request)
   if (!id) return null
   const [row] = await db.select().from(guests).where(eq(guests.id, id)).limit(1)
-  if (!row) return null
+  return row ?? null
+}
+
+export type GuestVisit = {
+  guest: GuestRow | null
+  /** A Set-Cookie for the response: the renewed cookie, or its removal; null when nothing changes. */
+  setCookie: string | null
+}
+
+/**
+ * A page load by whoever the request's cookie names. For a guest not linked
+ * to an account, at most once an hour (TOUCH_INTERVAL_MS): last_seen_at
+ * becomes now and the cookie is sent again with its full lifetime, so both
+ * the cookie and the guest's data last 30 days from the last visit (the
+ * retention job deletes guests by last_seen_at). A cookie whose guest no
+ * longer exists (deleted after 30 days away) is removed. The site layout
+ * calls this; other loaders of the same page must not mark visits, or they
+ * would race it and the cookie would miss its renewal.
+ */
+export async function visitGuest(db: Database, request: Request, opts: { now?: Date } = {}): Promise<GuestVisit> {
+  const id = readGuestId(request)
+  if (!id) return { guest: null, setCookie: null }
+  const [row] = await db.select().from(guests).where(eq(guests.id, id)).limit(1)
+  if (!row) return { guest: null, setCookie: clearGuestCookie() }
+  // A linked guest's data lives on in the account; its cookie has no more use and is left to expire.
+  if (row.linkedUserId) return { guest: row, setCookie: null }
   const now = opts.now ?? new Date()
-  if (now.getTime() - row.lastSeenAt.getTime() < TOUCH_INTERVAL_MS) return row
-  // The condition keeps concurrent requests (or instances) from touching twice.
+  if (now.getTime() - row.lastSeenAt.getTime() < TOUCH_INTERVAL_MS) return { guest: row, setCookie: null }
+  // The condition keeps concurrent requests (or instances) from touching twice,
+  // and a guest the retention job has just deleted from coming back.
   const [touched] = await db
     .update(guests)
     .set({ lastSeenAt: now })
-    .where(and(eq(guests.id, id), lt(guests.lastSeenAt, new Date(now.getTime() - TOUCH_INTERVAL_MS))))
+    .where(
+      and(
+        eq(guests.id, id),
+        isNull(guests.linkedUserId),
+        lt(guests.lastSeenAt, new Date(now.getTime() - TOUCH_INTERVAL_MS)),
+      ),
+    )
     .returning()
-  return touched ?? row
+  if (!touched) return { guest: row, setCookie: null }
+  return { guest: touched, setCookie: serializeGuestCookie(id) }
 }
 
 export type LinkGuestResult = 'linked' | 'already-linked' | 'linked-to-another-user' | 'not-found'

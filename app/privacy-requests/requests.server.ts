@@ -11,7 +11,7 @@
  * event without undoing the change.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import {
   dataSubjectRequestEvents,
@@ -598,4 +598,33 @@ export async function forgetUnconfirmedRequests(db: Database, now: Date = new Da
     )
     .returning({ number: dataSubjectRequests.number })
   return forgotten.length
+}
+
+/**
+ * The guests a request is still being answered about (awaiting confirmation
+ * or open), as a subquery. Their data is kept until the request is completed:
+ * a copy or an answer must describe the data as it was asked about. An
+ * unconfirmed request lets go of its guest once forgetUnconfirmedRequests
+ * has run, so the wait is bounded.
+ */
+export function guestsWithPendingRequests(db: Database) {
+  return db
+    .select({ guestId: dataSubjectRequests.guestId })
+    .from(dataSubjectRequests)
+    .where(and(isNotNull(dataSubjectRequests.guestId), ne(dataSubjectRequests.status, 'completed')))
+}
+
+/**
+ * Unlinks completed requests from guests being deleted, in the caller's
+ * transaction. The request, its reply address and its event log stay (the
+ * team's record of how it was handled); the guest's id goes with the guest.
+ */
+export async function unlinkGuestRequests(tx: Database, guestIds: readonly string[]): Promise<number> {
+  if (guestIds.length === 0) return 0
+  const unlinked = await tx
+    .update(dataSubjectRequests)
+    .set({ guestId: null })
+    .where(inArray(dataSubjectRequests.guestId, [...guestIds]))
+    .returning({ number: dataSubjectRequests.number })
+  return unlinked.length
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clearPendingSignup, serializePendingSignup } from '~/auth/oauth/pending-signup.server'
 import { beginOAuth } from '~/auth/oauth/providers.server'
@@ -18,8 +19,8 @@ import {
   serializeStatsCookie,
   STATS_COOKIE,
 } from '~/cookie-consent/cookie.server'
-import { users } from '~/db/schema'
-import { clearGuestCookie, serializeGuestCookie } from '~/guest/guest.server'
+import { guests, users } from '~/db/schema'
+import { clearGuestCookie, createGuest, serializeGuestCookie, visitGuest } from '~/guest/guest.server'
 import { serializeLanguageCookie } from '~/i18n/i18next.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { COOKIES, cookieDeclaration, type CookieDeclaration } from './cookies'
@@ -113,6 +114,18 @@ async function everyCookieTheCodeSets(): Promise<Array<{ header: string; deletin
     }
     return beginOAuth(provider, { origin: 'https://palitra.example', locale: 'en' }, env).setCookies
   })
+  // A guest's visit renews its cookie; a cookie whose guest is gone is removed.
+  const guestId = await createGuest(handle.db)
+  await handle.db
+    .update(guests)
+    .set({ lastSeenAt: new Date(Date.now() - 2 * 60 * 60 * 1000) })
+    .where(eq(guests.id, guestId))
+  const guestCookie = (id: string) =>
+    new Request('http://localhost/en', { headers: { cookie: serializeGuestCookie(id).split(';')[0]! } })
+  const renewed = (await visitGuest(handle.db, guestCookie(guestId))).setCookie
+  const goneGuest = (await visitGuest(handle.db, guestCookie(randomBytes(24).toString('base64url')))).setCookie
+  if (!renewed || !goneGuest) throw new Error('visitGuest set no cookie')
+
   const consent = {
     consentId: newConsentId(),
     locale: 'en' as const,
@@ -125,6 +138,7 @@ async function everyCookieTheCodeSets(): Promise<Array<{ header: string; deletin
   const set = [
     session.cookie,
     serializeGuestCookie(randomBytes(24).toString('base64url')),
+    renewed,
     serializeLanguageCookie('en'),
     serializeSeenVersions({ en: [{ kind: 'privacy', version: 3 }] }),
     ...oauth,
@@ -136,6 +150,7 @@ async function everyCookieTheCodeSets(): Promise<Array<{ header: string; deletin
   const deleted = [
     signedOut,
     clearGuestCookie(),
+    goneGuest,
     clearPendingSignup(),
     expireCookie(CONSENT_COOKIE),
     expireCookie(PREFS_COOKIE),

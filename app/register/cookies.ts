@@ -62,17 +62,19 @@ export const COOKIES = [
       ru: 'Связывает браузер с гостевой сессией и её бесплатными кредитами. Содержит случайный идентификатор гостя с подписью',
       en: 'Links the browser to a guest session and its free credits. Holds a random guest identifier with a signature',
     },
+    // Renewed by visitGuest (app/guest/guest.server.ts) together with the
+    // guest's last visit, which the `guests` retention entry counts from.
     maxAgeSeconds: 30 * SECONDS.day,
     lifetime: {
-      ru: '30 дней с начала гостевой сессии (не продлевается); удаляется, когда гостевые данные переходят в созданный аккаунт',
-      en: '30 days from the start of the guest session (not extended); deleted when the guest data moves to a newly created account',
+      ru: '30 дней с последнего визита (отсчёт начинается заново, когда вы открываете страницу сайта, не чаще раза в час); удаляется, когда гостевые данные переходят в созданный аккаунт',
+      en: '30 days from the last visit (counted again from each time you open a page of the website, at most once an hour); deleted when the guest data moves to a newly created account',
     },
     path: '/',
     httpOnly: true,
     sameSite: 'Lax',
     secureOverHttps: true,
     signed: true,
-    renewedOnUse: false,
+    renewedOnUse: true,
   },
   {
     name: 'lng',

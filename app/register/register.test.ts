@@ -76,6 +76,7 @@ describe('the register of processing', () => {
   it('counts periods in days and calendar months', () => {
     const now = new Date('2027-03-31T12:00:00Z')
     expect(retentionCutoff('uploadedPhotos', now).toISOString()).toBe('2027-03-01T12:00:00.000Z')
+    expect(retentionCutoff('guests', now).toISOString()).toBe('2027-03-01T12:00:00.000Z')
     expect(retentionCutoff('pageViews', now).toISOString()).toBe('2026-03-31T12:00:00.000Z')
     expect(retentionCutoff('acceptanceIpAndUserAgent', now).toISOString()).toBe('2024-03-31T12:00:00.000Z')
   })

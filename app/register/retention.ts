@@ -84,6 +84,24 @@ export const RETENTION = {
     },
     enforcedBy: 'deleteJob',
   },
+  guests: {
+    id: 'guests',
+    data: {
+      ru: 'Гостевой режим: идентификатор гостя, время начала и последнего визита, бесплатные кредиты и их движение, генерации гостя (запросы, настройки, изображения, загруженные фото), запросы, отклонённые модерацией, связь с выбором cookie и с запросами субъекта данных',
+      en: 'Guest mode: guest identifier, start and last-visit time, free credits and their movements, the guest’s generations (prompts, settings, images, uploaded photos), prompts refused by moderation, links to cookie choices and to data-subject requests',
+    },
+    purpose: {
+      ru: 'Работа Сервиса без регистрации, учёт бесплатных кредитов',
+      en: 'Using the Service without an account, tracking free credits',
+    },
+    ground: CONTRACT,
+    period: { kind: 'fixed', days: 30, from: 'last-visit' },
+    periodText: {
+      ru: '30 дней с последнего визита (раньше переходят в аккаунт, если вы зарегистрируетесь из гостевой сессии); не удаляются, пока мы отвечаем на ваш запрос о них. Записи о принятых документах хранятся как записи о принятии',
+      en: '30 days from the last visit (they move to your account sooner if you register from the guest session); not deleted while we are answering a request of yours about them. Records of the documents you accepted are kept as acceptance records',
+    },
+    enforcedBy: 'deleteInactiveGuests',
+  },
   uploadedPhotos: {
     id: 'uploadedPhotos',
     data: { ru: 'Загруженные фотографии', en: 'Uploaded photos' },

@@ -23,7 +23,7 @@ import { routePattern } from '~/cookie-consent/route-pattern'
 import type { CookieBannerData } from '~/cookie-consent/types'
 import { balanceOf } from '~/credits/ledger.server'
 import { getDb } from '~/db/client.server'
-import { readGuestId } from '~/guest/guest.server'
+import { visitGuest } from '~/guest/guest.server'
 import { getSiteSettings } from '~/legal/documents.server'
 
 export const handle = { i18n: ['common', 'account', 'reaccept', 'cookie-consent'] }
@@ -42,17 +42,20 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     throw data('Unknown language', { status: 404 })
   }
   const [settings, session] = await Promise.all([getSiteSettings(locale), getSessionUser(request)])
-  const guestId = session ? null : readGuestId(request)
   const db = await getDb()
+  // Every page load of a guest is a visit: it keeps the guest cookie and the
+  // guest's data for another 30 days (the privacy policy counts from the last visit).
+  const visit = session ? null : await visitGuest(db, request)
   const viewer: Viewer = session
     ? { kind: 'user', email: session.user.email, credits: await balanceOf(db, `user:${session.user.id}`) }
-    : guestId
-      ? { kind: 'guest', credits: await balanceOf(db, `guest:${guestId}`) }
+    : visit?.guest
+      ? { kind: 'guest', credits: await balanceOf(db, `guest:${visit.guest.id}`) }
       : null
   const notices = await versionNoticesFor(request, locale, session)
   const cookies = await layoutConsent(db, request, params, locale)
   const headers = new Headers()
   if (session?.refreshedCookie) headers.append('Set-Cookie', session.refreshedCookie)
+  if (visit?.setCookie) headers.append('Set-Cookie', visit.setCookie)
   for (const cookie of cookies.setCookies) headers.append('Set-Cookie', cookie)
   return data(
     { locale, settings, viewer, notices, cookieBanner: cookies.banner, analytics: cookies.analytics },

@@ -174,6 +174,33 @@ for (const locale of LOCALES) {
       })
     })
 
+    test.describe('a guest without JavaScript', () => {
+      test.use({ javaScriptEnabled: false })
+
+      test('starts with a plain form: the consent box is required, then three ledger rows', async ({ page }) => {
+        await page.goto(`/${locale}/guest`)
+        await expectAcceptanceForm(page, locale, GUEST_KINDS)
+        await acceptanceBox(page, locale, 'terms').check()
+        await acceptanceBox(page, locale, 'privacy').check()
+        const refused = formPost(page, `/${locale}/guest`)
+        await submitButton(page, ui(locale, 'account:guest.submit')).click()
+        expect((await refused).status()).toBe(400)
+        await expect(page.getByRole('alert')).toHaveText(ui(locale, 'account:errors.formInvalid'))
+        await expectFieldError(page, locale, 'consent', ui(locale, 'account:acceptance.required'))
+        // The page comes back from the server with every box unticked again.
+        await expectAcceptanceForm(page, locale, GUEST_KINDS)
+
+        for (const kind of GUEST_KINDS) await acceptanceBox(page, locale, kind).check()
+        await submitButton(page, ui(locale, 'account:guest.submit')).click()
+        await expect(page).toHaveURL(`/${locale}/guest`)
+        const rows = page.getByRole('main').locator('tbody tr')
+        await expect(rows).toHaveCount(GUEST_KINDS.length)
+        await expect(
+          rows.filter({ has: page.getByRole('rowheader', { name: ui(locale, 'common:documentKinds.consent') }) }),
+        ).toContainText(ui(locale, 'account:consents.events.guest'))
+      })
+    })
+
     test('an address registered already is refused in any letter case', async ({ page, request, baseURL }) => {
       const person = newPerson(locale, 'taken')
       await registerOverHttp(request, baseURL, person)
@@ -191,7 +218,9 @@ for (const locale of LOCALES) {
       await expectSignedOut(page, locale)
     })
 
-    test('a guest accepts two documents, sees them, and keeps them when registering', async ({ page }) => {
+    test('a guest accepts the terms, the privacy policy and the consent, sees them, and keeps them when registering', async ({
+      page,
+    }) => {
       await page.goto(`/${locale}/guest`)
       await hydrated(page)
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(ui(locale, 'account:guest.title'))
@@ -202,6 +231,15 @@ for (const locale of LOCALES) {
       expect((await refused).status()).toBe(400)
       for (const kind of GUEST_KINDS)
         await expectFieldError(page, locale, kind, ui(locale, 'account:acceptance.required'))
+
+      // The consent to processing is its own box: the other two are not enough, and no guest is made.
+      await acceptanceBox(page, locale, 'terms').check()
+      await acceptanceBox(page, locale, 'privacy').check()
+      const withoutConsent = formPost(page, `/${locale}/guest`)
+      await submitButton(page, ui(locale, 'account:guest.submit')).click()
+      expect((await withoutConsent).status()).toBe(400)
+      await expectFieldError(page, locale, 'consent', ui(locale, 'account:acceptance.required'))
+      expect((await page.context().cookies()).map((c) => c.name)).not.toContain('palitra_guest')
 
       for (const kind of GUEST_KINDS) await acceptanceBox(page, locale, kind).check()
       await submitButton(page, ui(locale, 'account:guest.submit')).click()
@@ -245,6 +283,7 @@ for (const locale of LOCALES) {
       }
       expect(exported.guestSessions).toHaveLength(1)
       expect(exported.acceptances.filter((a) => a.recordedUnder.type === 'guest').map((a) => a.event)).toEqual([
+        'guest',
         'guest',
         'guest',
       ])

@@ -132,6 +132,7 @@ async function registerPerson(name: string, { asGuestFirst = false, lang = 'ru' 
           shownVersions: form.shownVersions,
           accept_terms: 'yes',
           accept_privacy: 'yes',
+          accept_consent: 'yes',
         }),
         params: { lang },
         context: { clientIp: nextIp() },
@@ -350,7 +351,7 @@ describe('/:lang/account/export', () => {
     const asAccount = rows.filter((r) => r.recordedUnder.type === 'account')
     const asGuest = rows.filter((r) => r.recordedUnder.type === 'guest')
     expect(asAccount.map((r) => r.documentKind).sort()).toEqual(['consent', 'privacy', 'terms'])
-    expect(asGuest.map((r) => r.documentKind).sort()).toEqual(['privacy', 'terms'])
+    expect(asGuest.map((r) => r.documentKind).sort()).toEqual(['consent', 'privacy', 'terms'])
     expect(asGuest.every((r) => r.recordedUnder.id === anna.guestId && r.event === 'guest')).toBe(true)
     expect(asAccount.every((r) => r.recordedUnder.id === anna.userId && r.event === 'register')).toBe(true)
 
@@ -493,7 +494,8 @@ describe('/:lang/account/delete', () => {
     expect(after.linkedGuests.map((g) => g.id)).toEqual([person.guestId])
     const { acceptanceHistory } = await import('~/consent/ledger.server')
     const history = await acceptanceHistory(await getDb(), { userId: person.userId })
-    expect(history).toHaveLength(5)
+    // Three rows from registering, three from the guest session before it.
+    expect(history).toHaveLength(6)
 
     // The confirmation page needs no account.
     const done = (await routes.deletePage.loader({

@@ -65,14 +65,18 @@ async function newGuest(): Promise<{ guestId: string; cookie: string }> {
   const { recordAcceptances } = await import('~/consent/ledger.server')
   const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
   const db = await getDb()
-  const documents = await currentVersionsForAcceptance(['terms', 'privacy'], 'ru')
+  const documents = await currentVersionsForAcceptance(['terms', 'privacy', 'consent'], 'ru')
   const guestId = await db.transaction(async (tx) => {
     const id = await createGuest(tx)
     await recordAcceptances(tx, {
       subject: { guestId: id },
       event: 'guest',
       documents,
-      wordings: { terms: 'I accept the terms', privacy: 'I have read the privacy policy' },
+      wordings: {
+        terms: 'I accept the terms',
+        privacy: 'I have read the privacy policy',
+        consent: 'I consent to the processing',
+      },
       ip: null,
       userAgent: null,
       action: { type: 'guest-session', id },

@@ -126,7 +126,12 @@ beforeAll(async () => {
     shownVersions: string
   }
   const started = (await routes.guest.action({
-    request: post('/ru/guest', { shownVersions: form.shownVersions, accept_terms: 'yes', accept_privacy: 'yes' }),
+    request: post('/ru/guest', {
+      shownVersions: form.shownVersions,
+      accept_terms: 'yes',
+      accept_privacy: 'yes',
+      accept_consent: 'yes',
+    }),
     params: { lang: 'ru' },
     context: { clientIp: nextIp() },
   })) as Response

@@ -112,11 +112,18 @@ async function userWhoAcceptedV1(locale: Locale = 'ru'): Promise<Person & { user
   return { userId, subject: { userId }, cookie: session.cookie.split(';')[0]! }
 }
 
-/** A guest that accepted terms and privacy before yesterday. */
-async function guestWhoAcceptedV1(): Promise<Person & { guestId: string }> {
+/**
+ * A guest that started before yesterday, accepting what the guest page asks
+ * for: terms, privacy and the consent (by default), or, like a guest that
+ * started before guests were asked for the consent, terms and privacy only.
+ */
+async function guestWhoAcceptedV1(
+  kinds: DocumentKind[] = ['terms', 'privacy', 'consent'],
+  locale: Locale = 'ru',
+): Promise<Person & { guestId: string }> {
   const { createGuest, serializeGuestCookie } = await import('~/guest/guest.server')
   const guestId = await (await db()).transaction((tx) => createGuest(tx))
-  await acceptAt({ guestId }, ['terms', 'privacy'], 'ru', BEFORE_THE_CHANGE, 'guest')
+  await acceptAt({ guestId }, kinds, locale, BEFORE_THE_CHANGE, 'guest')
   return { guestId, subject: { guestId }, cookie: serializeGuestCookie(guestId).split(';')[0]! }
 }
 
@@ -404,31 +411,59 @@ describe('a guest', () => {
     guest = await guestWhoAcceptedV1()
   })
 
-  it('is asked again the same way, only for the documents guests accept', async () => {
+  it('is asked again the same way, for the terms and for a material new consent', async () => {
     const thrown = await thrownBy(() => guard(get('/ru/history', guest.cookie)))
     expect(locationOf(thrown)).toBe('/ru/account/accept?redirectTo=%2Fru%2Fhistory')
 
     const page = (await acceptPage('ru', '?redirectTo=%2Fru%2Fhistory', guest.cookie)) as Record<string, unknown>
     expect(page.viewer).toBe('guest')
-    // Guests never gave the consent document, so it is not what blocks them.
-    expect(page.shownVersions).toBe('terms:2')
+    // Guests give the consent when they start, so its material v2 is asked for like the terms.
+    expect(page.shownVersions).toBe('terms:2,consent:2')
     expect((await layout('ru', guest.cookie)).data.notices?.dismiss).toBe('privacy:2')
+
+    // The consent keeps its own box: ticking the terms alone records nothing.
+    const before = (await history(guest.subject)).length
+    const refused = (await acceptAction(
+      'ru',
+      { shownVersions: 'terms:2,consent:2', accept_terms: 'yes', redirectTo: '/ru/history' },
+      guest.cookie,
+    )) as unknown as DataResult
+    expect(refused.init?.status).toBe(400)
+    expect(refused.data).toMatchObject({ fieldErrors: { accept_consent: 'acceptance.required' } })
+    expect((await history(guest.subject)).length).toBe(before)
 
     const response = await acceptAction(
       'ru',
-      { shownVersions: 'terms:2', accept_terms: 'yes', redirectTo: '/ru/history' },
+      { shownVersions: 'terms:2,consent:2', accept_terms: 'yes', accept_consent: 'yes', redirectTo: '/ru/history' },
       guest.cookie,
     )
     expect(locationOf(response)).toBe('/ru/history')
     const rows = (await history(guest.subject)).filter((row) => row.event === 'reaccept')
-    expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({
-      recordedUnder: { guestId: guest.guestId },
-      kind: 'terms',
-      version: 2,
-      actionType: 'reaccept',
-    })
+    expect(rows.map((row) => [row.kind, row.version]).sort()).toEqual([
+      ['consent', 2],
+      ['terms', 2],
+    ])
+    for (const row of rows) {
+      expect(row).toMatchObject({ recordedUnder: { guestId: guest.guestId }, actionType: 'reaccept' })
+    }
+    expect(rows.find((row) => row.kind === 'consent')?.wording).toBe(
+      'Я даю согласие на обработку моих персональных данных на условиях документа «consent ru v2» (версия 2)',
+    )
     await expect(guard(get('/ru/history', guest.cookie))).resolves.toBeUndefined()
+  })
+
+  it('that started before guests gave the consent is asked for it before generating again', async () => {
+    // en: terms v2 is material, the consent is still v1. This guest never gave it.
+    const earlier = await guestWhoAcceptedV1(['terms', 'privacy'], 'en')
+    const page = (await acceptPage('en', '?redirectTo=%2Fen', earlier.cookie)) as Record<string, unknown>
+    expect(page.shownVersions).toBe('terms:2,consent:1')
+    const documents = page.documents as Array<{ kind: string; acceptedVersion: number | null }>
+    expect(documents.find((d) => d.kind === 'consent')).toMatchObject({ acceptedVersion: null })
+
+    // One who gave all three in en is asked for the terms only.
+    const recent = await guestWhoAcceptedV1(['terms', 'privacy', 'consent'], 'en')
+    const recentPage = (await acceptPage('en', '?redirectTo=%2Fen', recent.cookie)) as Record<string, unknown>
+    expect(recentPage.shownVersions).toBe('terms:2')
   })
 })
 

@@ -52,7 +52,7 @@ export function documentInForce(kind: AccountsKind, locale: Locale, file = ACCOU
 
 /** What registration shows: the documents and the hidden `shownVersions` value the form carries. */
 export const REGISTER_KINDS = ['terms', 'privacy', 'consent'] as const
-export const GUEST_KINDS = ['terms', 'privacy'] as const
+export const GUEST_KINDS = ['terms', 'privacy', 'consent'] as const
 
 export function shownVersions(kinds: readonly AccountsKind[], locale: Locale, file = ACCOUNTS_DATASET): string {
   return kinds.map((kind) => `${kind}:${documentInForce(kind, locale, file).version}`).join(',')

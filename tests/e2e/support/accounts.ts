@@ -178,7 +178,7 @@ export async function registerOverHttp(request: APIRequestContext, baseURL: stri
   expect(response.headers()['location']).toBe(`/${locale}/account?welcome=1`)
 }
 
-/** Starts a guest session over HTTP (terms and privacy ticked). */
+/** Starts a guest session over HTTP (terms, privacy and the consent ticked). */
 export async function startGuestOverHttp(request: APIRequestContext, baseURL: string | undefined, locale: Locale) {
   const form = await request.get(`/${locale}/guest`)
   expect(form.status(), 'guest page').toBe(200)
@@ -187,6 +187,7 @@ export async function startGuestOverHttp(request: APIRequestContext, baseURL: st
       shownVersions: hiddenField(await form.text(), 'shownVersions'),
       accept_terms: 'yes',
       accept_privacy: 'yes',
+      accept_consent: 'yes',
     },
     headers: { Origin: originOf(baseURL) },
     maxRedirects: 0,
