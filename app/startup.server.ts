@@ -1,3 +1,5 @@
+import { renderAccountMail } from './account/mails.server'
+import { sweepVerificationTokens } from './auth/email-verification.server'
 import { sweepPasswordResetTokens } from './auth/password-reset.server'
 import { deleteExpiredSessions } from './auth/session.server'
 import { startRetentionSchedule } from './consent/retention.server'
@@ -9,28 +11,36 @@ import { loadModerationRules } from './generation/moderation'
 import { GenerationWorker } from './generation/worker.server'
 import { getStorage } from './storage/index.server'
 import { logger } from './log.server'
+import { startMailDelivery, sweepMailOutbox } from './mail/outbox.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'
 import { forgetUnconfirmedRequests } from './privacy-requests/requests.server'
 
 let retention: { stop(): void } | undefined
+let mailDelivery: { stop(): void } | undefined
 let housekeeping: NodeJS.Timeout | undefined
 let worker: GenerationWorker | undefined
 
 const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 
 /**
- * Removes what only matters until it expires: sessions, reset tokens,
- * rate-limit windows, uploaded photos after 30 days, and the contact details
- * of data-subject requests whose address was never confirmed.
+ * Removes what only matters until it expires: sessions, reset and
+ * verification tokens, rate-limit windows, uploaded photos after 30 days,
+ * the contact details of data-subject requests whose address was never
+ * confirmed, and the record of owed mail 30 days after it was sent.
  */
 async function sweepExpired(db: Database) {
   try {
     await deleteExpiredSessions(db)
     const tokens = await sweepPasswordResetTokens(db)
+    const verificationTokens = await sweepVerificationTokens(db)
     const windows = await sweepRateLimitWindows(db)
     const photos = await sweepOldPhotos(db, getStorage())
     const unconfirmedRequests = await forgetUnconfirmedRequests(db)
-    logger.info({ event: 'housekeeping', tokens, windows, photos, unconfirmedRequests }, 'expired rows removed')
+    const mail = await sweepMailOutbox(db)
+    logger.info(
+      { event: 'housekeeping', tokens, verificationTokens, windows, photos, unconfirmedRequests, mail },
+      'expired rows removed',
+    )
   } catch (error) {
     logger.error({ err: error, event: 'housekeeping.failed' }, 'housekeeping failed')
   }
@@ -40,7 +50,8 @@ async function sweepExpired(db: Database) {
  * Runs once before the server listens: validates settings (a bad setting
  * stops the process), applies database migrations, and starts the daily job
  * that erases IP addresses and user agents from acceptance records once the
- * retention period has passed (safe to run on every instance).
+ * retention period has passed, and the delivery of owed mail (both safe to
+ * run on every instance).
  */
 export async function prepareServer() {
   const env = getEnv()
@@ -63,7 +74,16 @@ export async function prepareServer() {
       'no T-Bank terminal is configured: checkout uses the sandbox test payment page, which grants credits for free',
     )
   }
+  if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
+    // Links in mail never follow the request's Host header in production (~/mail/links.server).
+    logger.warn(
+      { event: 'mail.no-public-url', fallback: `http://localhost:${env.PORT}` },
+      'PUBLIC_URL is not set: links in mail (address confirmation, password reset, receipts) point to this machine',
+    )
+  }
   retention = startRetentionSchedule(db, env)
+  // Mail owed by registrations and payments whose first attempt failed, or whose sender stopped.
+  mailDelivery = startMailDelivery(db, renderAccountMail)
   void sweepExpired(db)
   housekeeping = setInterval(() => void sweepExpired(db), HOUSEKEEPING_INTERVAL_MS)
   housekeeping.unref()
@@ -89,6 +109,7 @@ export function startWorker(db: Database, concurrency: number) {
 /** Closes what prepareServer opened, on SIGTERM/SIGINT. */
 export async function shutdownServer() {
   retention?.stop()
+  mailDelivery?.stop()
   clearInterval(housekeeping)
   await worker?.stop()
   await closeDb()
