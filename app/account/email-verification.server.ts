@@ -88,7 +88,10 @@ export async function resendVerification(
     { policy: 'verify-resend-account', subject: user.id },
   ])
   if (!limit.ok) {
-    logger.info({ event: 'account.verify-resend.limited', userId: user.id }, 'new confirmation link refused by rate limit')
+    logger.info(
+      { event: 'account.verify-resend.limited', userId: user.id },
+      'new confirmation link refused by rate limit',
+    )
     return rateLimited({}, limit.retryAfterSeconds)
   }
   const mailId = await db.transaction((tx) =>

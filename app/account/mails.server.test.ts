@@ -86,7 +86,14 @@ function linksIn(text: string): URL[] {
 describe('the registration mail', () => {
   it('asks to confirm the address and lists the versions accepted then, with links to exactly those', async () => {
     const person = await account('en')
-    await accept(person.id, 'en', ['terms', 'privacy', 'consent'], 'register', { type: 'account', id: person.id }, TIMELINE.jan)
+    await accept(
+      person.id,
+      'en',
+      ['terms', 'privacy', 'consent'],
+      'register',
+      { type: 'account', id: person.id },
+      TIMELINE.jan,
+    )
     const mail = (await renderAccountMail(database.db, await owed('registration', person.id, 'en')))!
     expect(mail.to).toBe(person.email)
     expect(mail.subject).toBe('Palitra: confirm your e-mail address')
@@ -105,7 +112,9 @@ describe('the registration mail', () => {
       expect.arrayContaining([`${BASE}/en/terms/v/1`, `${BASE}/en/privacy/v/1`, `${BASE}/en/consent/v/1`]),
     )
     expect(mail.text).not.toContain('/en/terms/v/2')
-    expect(mail.text).toContain('• Terms of Service (Public Offer): “terms en v1”, version 1, in force since 1 January 2026')
+    expect(mail.text).toContain(
+      '• Terms of Service (Public Offer): “terms en v1”, version 1, in force since 1 January 2026',
+    )
     expect(mail.text).toContain('• Privacy Policy: “privacy en v1”, version 1, in force since 1 January 2026')
     expect(mail.text).toMatch(/SHA-256 of the text: [0-9a-f]{64}/)
     // Documents in the usual order: terms, privacy, consent.
@@ -118,11 +127,20 @@ describe('the registration mail', () => {
 
   it('is only the receipt, in Russian, when a provider vouched for the address', async () => {
     const person = await account('ru', { verified: true })
-    await accept(person.id, 'ru', ['terms', 'privacy', 'consent'], 'register', { type: 'account', id: person.id }, TIMELINE.mar)
+    await accept(
+      person.id,
+      'ru',
+      ['terms', 'privacy', 'consent'],
+      'register',
+      { type: 'account', id: person.id },
+      TIMELINE.mar,
+    )
     const mail = (await renderAccountMail(database.db, await owed('registration', person.id, 'ru')))!
     expect(mail.subject).toBe('Палитра: ваш аккаунт и принятые документы')
     expect(mail.text).not.toContain('verify-email')
-    expect(mail.text).toContain('• Пользовательское соглашение (оферта): «terms ru v2», версия 2, действует с 1 марта 2026 г.')
+    expect(mail.text).toContain(
+      '• Пользовательское соглашение (оферта): «terms ru v2», версия 2, действует с 1 марта 2026 г.',
+    )
     expect(linksIn(mail.text).map((l) => l.href)).toEqual(
       expect.arrayContaining([`${BASE}/ru/terms/v/2`, `${BASE}/ru/privacy/v/1`, `${BASE}/ru/consent/v/1`]),
     )
@@ -171,12 +189,21 @@ describe('the payment mail', () => {
     const person = await account('ru', { verified: true })
     const orderId = await paidOrder(person.id, person.email!)
     // Accepted at registration in January, and again (v2) when paying in March.
-    await accept(person.id, 'ru', ['terms', 'privacy', 'consent'], 'register', { type: 'account', id: person.id }, TIMELINE.jan)
+    await accept(
+      person.id,
+      'ru',
+      ['terms', 'privacy', 'consent'],
+      'register',
+      { type: 'account', id: person.id },
+      TIMELINE.jan,
+    )
     await accept(person.id, 'ru', ['terms'], 'payment', { type: 'order', id: orderId }, TIMELINE.mar)
     const mail = (await renderAccountMail(database.db, await owed('payment', person.id, 'ru', orderId)))!
     expect(mail.to).toBe(person.email)
     expect(mail.subject).toBe(`Палитра: оплата получена (заказ ${orderId})`)
-    expect(mail.text).toMatch(/оплату 590\s₽ за пакет «Оптимальный» 15 марта 2026 г\. в 12:30 \(по московскому времени\)/)
+    expect(mail.text).toMatch(
+      /оплату 590\s₽ за пакет «Оптимальный» 15 марта 2026 г\. в 12:30 \(по московскому времени\)/,
+    )
     expect(mail.text).toContain('начислено 300 кредитов')
     expect(mail.text).toContain('Кассовый чек за эту оплату придёт на этот адрес отдельно')
     const documents = linksIn(mail.text).filter((l) => /\/v\/\d+$/.test(l.pathname))

@@ -121,9 +121,12 @@ async function verificationMail(db: Database, row: MailOutboxRow): Promise<MailM
   return {
     to: account.email,
     subject: t('email:mail.verify.subject'),
-    text: [t('email:mail.verify.resent'), confirmation, t('email:mail.verify.notAsked'), t('email:mail.signature')].join(
-      '\n\n',
-    ),
+    text: [
+      t('email:mail.verify.resent'),
+      confirmation,
+      t('email:mail.verify.notAsked'),
+      t('email:mail.signature'),
+    ].join('\n\n'),
   }
 }
 

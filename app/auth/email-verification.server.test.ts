@@ -118,10 +118,15 @@ describe('verification tokens', () => {
 
   it('sweeps tokens a day after they expire', async () => {
     const userId = await register(address('sweep'))
-    await createVerificationToken(handle.db, userId, { now: new Date(Date.now() - (VERIFY_TOKEN_TTL_HOURS + 25) * HOUR) })
+    await createVerificationToken(handle.db, userId, {
+      now: new Date(Date.now() - (VERIFY_TOKEN_TTL_HOURS + 25) * HOUR),
+    })
     await createVerificationToken(handle.db, userId)
     expect(await sweepVerificationTokens(handle.db)).toBeGreaterThanOrEqual(1)
-    const left = await handle.db.select().from(emailVerificationTokens).where(eq(emailVerificationTokens.userId, userId))
+    const left = await handle.db
+      .select()
+      .from(emailVerificationTokens)
+      .where(eq(emailVerificationTokens.userId, userId))
     expect(left).toHaveLength(1)
   })
 })

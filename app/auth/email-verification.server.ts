@@ -83,8 +83,7 @@ export async function createVerificationToken(
 export type VerifyTokenProblem = 'invalid' | 'expired' | 'used' | 'replaced'
 
 export type VerifyTokenCheck =
-  | { ok: true; userId: string; email: string }
-  | { ok: false; reason: VerifyTokenProblem; userId?: string }
+  { ok: true; userId: string; email: string } | { ok: false; reason: VerifyTokenProblem; userId?: string }
 
 /** What a link is, for the page to show the button or say why not. Spends nothing. */
 export async function inspectVerificationToken(
