@@ -113,7 +113,16 @@ export default function VerifyEmail() {
   const navigation = useNavigation()
 
   if (actionData?.refusedMessage) {
-    return <Refused locale={locale} message={actionData.refusedMessage} canResend={false} signedIn={false} />
+    // The loader ran again for the same link and knows who is asking.
+    const known = view.state === 'refused' ? view : { canResend: false, signedIn: false }
+    return (
+      <Refused
+        locale={locale}
+        message={actionData.refusedMessage}
+        canResend={known.canResend}
+        signedIn={known.signedIn}
+      />
+    )
   }
 
   switch (view.state) {
