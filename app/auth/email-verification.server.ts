@@ -170,8 +170,9 @@ export async function verifyEmailWithToken(
 /**
  * Marks the account's address verified because a sign-in provider vouched
  * for exactly this address (the provider's own e-mail-verified flag). Only
- * when the account's current address is that one; an earlier time is kept.
- * True when the account's address is verified afterwards.
+ * when the account's current address is that one and is not verified yet
+ * (an earlier time is kept, and a sign-in writes nothing then). True when
+ * this call verified it.
  */
 export async function markVerifiedByProvider(
   db: Database,
@@ -183,8 +184,15 @@ export async function markVerifiedByProvider(
   if (!normalized) return false
   const [row] = await db
     .update(users)
-    .set({ emailVerifiedAt: keepFirst(now) })
-    .where(and(eq(users.id, userId), eq(users.emailNormalized, normalized), isNull(users.deletedAt)))
+    .set({ emailVerifiedAt: now })
+    .where(
+      and(
+        eq(users.id, userId),
+        eq(users.emailNormalized, normalized),
+        isNull(users.deletedAt),
+        isNull(users.emailVerifiedAt),
+      ),
+    )
     .returning({ verifiedAt: users.emailVerifiedAt })
   return Boolean(row?.verifiedAt)
 }

@@ -22,8 +22,6 @@ export type CheckoutOutcome =
       status: 400 | 403 | 404 | 409 | 422 | 502 | 504
       failure: FormFailure
       orderId?: string
-      /** The account's address must be confirmed first: the page offers a new link. */
-      needsVerification?: boolean
     }
 
 /**
@@ -53,7 +51,6 @@ function receiptRefusal(reason: 'no-email' | 'unverified', email: string | null)
   return {
     ok: false,
     status: 403,
-    needsVerification: true,
     failure: formFailure({}, {}, 'checkout:errors.unverified', { email: email ?? '' }),
   }
 }
