@@ -608,6 +608,10 @@ for (const locale of LOCALES) {
       await check(`/${locale}/guest`, `/${locale}/guest as a guest`)
       await registerOverHttp(page.request, baseURL, newPerson(locale, 'axe'))
       await check(`/${locale}/account`)
+      // The confirmation status, after asking for a new link.
+      await submitButton(page, ui(locale, 'email:verify.resend')).click()
+      await expect(page).toHaveURL(`/${locale}/verify-email?sent=1`)
+      await expectAccessible(page, `/${locale}/verify-email?sent`)
       await check(`/${locale}/account/consents`)
       await check(`/${locale}/account/export`)
       await check(`/${locale}/account/delete`)
