@@ -15,10 +15,11 @@ import { freePort } from './tests/e2e/support/production-server.mjs'
  *    read titles and versions from the pages instead of knowing them, and by
  *    payments.spec.ts: the seed has the credit packs (the accounts dataset has
  *    none) and terms, privacy and consent in force, so people register there.
- *    Telegram sign-in is switched on there (telegram-sign-in.spec.ts): the
- *    seed's privacy policy discloses Telegram, and a server whose settings
- *    enable a service the policy in force does not disclose is not ready
- *    (docs/decisions/009).
+ *    Its DATA_DIR is named here too: buyers confirm their address from the
+ *    stored mail, and the payment mail is read back. Telegram sign-in is
+ *    switched on there (telegram-sign-in.spec.ts): the seed's privacy policy
+ *    discloses Telegram, and a server whose settings enable a service the
+ *    policy in force does not disclose is not ready (docs/decisions/009).
  * And two for accounts, on tests/fixtures/e2e/accounts-dataset.ndjson (terms,
  * privacy and consent in force in both languages, as registration needs):
  *  - "accounts": registration, sign-in, guests, account pages; its DATA_DIR
@@ -42,6 +43,8 @@ process.env.PALITRA_E2E_LEGAL_PORT ??= String(await freePort())
 // serve.mjs creates them and removes them when Playwright stops it.
 const run = randomUUID()
 process.env.PALITRA_E2E_ACCOUNTS_DATA_DIR ??= path.join(os.tmpdir(), `palitra-e2e-accounts-data-${run}`)
+// The seed server's too: people confirm their address from the stored mail before they buy.
+process.env.PALITRA_E2E_SEED_DATA_DIR ??= path.join(os.tmpdir(), `palitra-e2e-seed-data-${run}`)
 process.env.PALITRA_E2E_REACCEPT_DATASET ??= path.join(os.tmpdir(), `palitra-e2e-content-${run}`, 'dataset.ndjson')
 // The "legal" server's PostgreSQL database (serve-legal.mjs creates and drops
 // it; legal-admin.spec.ts runs `npm run grant-role` against it).
@@ -51,6 +54,7 @@ process.env.PALITRA_E2E_LEGAL_DATABASE_URL ??= (() => {
   return url.toString()
 })()
 const accountsDataDir = process.env.PALITRA_E2E_ACCOUNTS_DATA_DIR
+const seedDataDir = process.env.PALITRA_E2E_SEED_DATA_DIR
 const reacceptDataset = process.env.PALITRA_E2E_REACCEPT_DATASET
 const fixturePort = Number(process.env.PALITRA_E2E_FIXTURE_PORT)
 const seedPort = Number(process.env.PALITRA_E2E_SEED_PORT)
@@ -147,6 +151,8 @@ export default defineConfig({
     // With Telegram sign-in switched on (a made-up bot; the browser never reaches
     // telegram.org: telegram-sign-in.spec.ts answers for it).
     server('seed', seedPort, undefined, [
+      '--data-dir',
+      seedDataDir,
       '--env',
       `TELEGRAM_BOT_TOKEN=${E2E_TELEGRAM_BOT_TOKEN}`,
       '--env',

@@ -1,3 +1,5 @@
+import { renderAccountMail } from './account/mails.server'
+import { sweepVerificationTokens } from './auth/email-verification.server'
 import { sweepPasswordResetTokens } from './auth/password-reset.server'
 import { deleteExpiredSessions } from './auth/session.server'
 import { startRetentionSchedule } from './consent/retention.server'
@@ -11,29 +13,37 @@ import { GenerationWorker } from './generation/worker.server'
 import { deleteInactiveGuests } from './guest/retention.server'
 import { getStorage } from './storage/index.server'
 import { logger } from './log.server'
+import { startMailDelivery, sweepMailOutbox } from './mail/outbox.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'
 import { forgetUnconfirmedRequests } from './privacy-requests/requests.server'
 
 let retention: { stop(): void } | undefined
+let mailDelivery: { stop(): void } | undefined
 let housekeeping: NodeJS.Timeout | undefined
 let worker: GenerationWorker | undefined
 
 const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 
 /**
- * Removes what only matters until it expires: sessions, reset tokens,
- * rate-limit windows, uploaded photos after 30 days, the contact details
- * of data-subject requests whose address was never confirmed, and guests
+ * Removes what only matters until it expires: sessions, reset and
+ * verification tokens, rate-limit windows, uploaded photos after 30 days,
+ * the contact details of data-subject requests whose address was never
+ * confirmed, the record of owed mail 30 days after it was sent, and guests
  * away for 30 days (every six hours, so within hours of the period's end).
  */
 async function sweepExpired(db: Database) {
   try {
     await deleteExpiredSessions(db)
     const tokens = await sweepPasswordResetTokens(db)
+    const verificationTokens = await sweepVerificationTokens(db)
     const windows = await sweepRateLimitWindows(db)
     const photos = await sweepOldPhotos(db, getStorage())
     const unconfirmedRequests = await forgetUnconfirmedRequests(db)
-    logger.info({ event: 'housekeeping', tokens, windows, photos, unconfirmedRequests }, 'expired rows removed')
+    const mail = await sweepMailOutbox(db)
+    logger.info(
+      { event: 'housekeeping', tokens, verificationTokens, windows, photos, unconfirmedRequests, mail },
+      'expired rows removed',
+    )
   } catch (error) {
     logger.error({ err: error, event: 'housekeeping.failed' }, 'housekeeping failed')
   }
@@ -50,7 +60,8 @@ async function sweepExpired(db: Database) {
  * Runs once before the server listens: validates settings (a bad setting
  * stops the process), applies database migrations, and starts the daily job
  * that erases IP addresses and user agents from acceptance records once the
- * retention period has passed (safe to run on every instance).
+ * retention period has passed, and the delivery of owed mail (both safe to
+ * run on every instance).
  */
 export async function prepareServer() {
   const env = getEnv()
@@ -73,12 +84,21 @@ export async function prepareServer() {
       'no T-Bank terminal is configured: checkout uses the sandbox test payment page, which grants credits for free',
     )
   }
+  if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
+    // Links in mail never follow the request's Host header in production (~/mail/links.server).
+    logger.warn(
+      { event: 'mail.no-public-url', fallback: `http://localhost:${env.PORT}` },
+      'PUBLIC_URL is not set: links in mail (address confirmation, password reset, receipts) point to this machine',
+    )
+  }
   // Loud, but not fatal at start: /readyz keeps the instance out of traffic
   // while the problem lasts (docs/decisions/009).
   void disclosureProblems(env).catch((error: unknown) =>
     logger.error({ err: error, event: 'register.disclosure-check.failed' }, 'could not check disclosures'),
   )
   retention = startRetentionSchedule(db)
+  // Mail owed by registrations and payments whose first attempt failed, or whose sender stopped.
+  mailDelivery = startMailDelivery(db, renderAccountMail)
   void sweepExpired(db)
   housekeeping = setInterval(() => void sweepExpired(db), HOUSEKEEPING_INTERVAL_MS)
   housekeeping.unref()
@@ -104,6 +124,7 @@ export function startWorker(db: Database, concurrency: number) {
 /** Closes what prepareServer opened, on SIGTERM/SIGINT. */
 export async function shutdownServer() {
   retention?.stop()
+  mailDelivery?.stop()
   clearInterval(housekeeping)
   await worker?.stop()
   await closeDb()

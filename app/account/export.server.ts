@@ -62,6 +62,7 @@ const profile = section('profile', async ({ db, userId }) => {
   return {
     userId: row.id,
     email: row.email,
+    emailVerifiedAt: row.emailVerifiedAt?.toISOString() ?? null,
     displayName: row.displayName,
     locale: row.locale,
     createdAt: row.createdAt.toISOString(),

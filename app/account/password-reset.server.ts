@@ -14,6 +14,7 @@ import { getEnv } from '~/env.server'
 import type { Locale } from '~/i18n/locales'
 import { formFailure, textField, type FormFailure } from '~/lib/form'
 import { logger } from '~/log.server'
+import { mailLinkBase } from '~/mail/links.server'
 import { mailPreviewEnabled } from '~/mail/mailer.server'
 import { checkLimits } from '~/security/rate-limit.server'
 import { PASSWORD_ERRORS, rateLimited, type ActionOutcome } from './register.server'
@@ -38,12 +39,12 @@ function refusal(reason: ResetTokenProblem): ResetLinkRefusal {
 }
 
 /**
- * Where reset links point: PUBLIC_URL, else the origin the request came to.
- * Without PUBLIC_URL the origin follows the Host header, which a client
- * chooses; production should set PUBLIC_URL so links always name this site.
+ * Where reset links point: PUBLIC_URL, else (outside production only) the
+ * origin the request came to. In production the Host header, which a client
+ * chooses, never decides where a link in a letter goes (~/mail/links.server).
  */
 export function resetLinkBase(request: Request): string {
-  return getEnv().PUBLIC_URL ?? new URL(request.url).origin
+  return mailLinkBase(request)
 }
 
 /** Whether the confirmation should point to the development mail page (no SMTP, not production). */

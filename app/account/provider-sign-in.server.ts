@@ -2,6 +2,7 @@ import { createProviderAccount, EmailTakenError } from '~/auth/accounts.server'
 import { findUserIdByProvider, linkProvider } from '~/auth/oauth/accounts.server'
 import { clearPendingSignup, readPendingSignup, serializePendingSignup } from '~/auth/oauth/pending-signup.server'
 import type { ProviderProfile } from '~/auth/oauth/profile.server'
+import { markVerifiedByProvider } from '~/auth/email-verification.server'
 import { createUserSession } from '~/auth/session.server'
 import { recordAcceptances } from '~/consent/ledger.server'
 import { getDb } from '~/db/client.server'
@@ -11,7 +12,10 @@ import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { formFailure } from '~/lib/form'
 import { logger } from '~/log.server'
+import { mailLinkBase } from '~/mail/links.server'
+import { enqueueMail } from '~/mail/outbox.server'
 import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { deliverAccountMailSoon } from './mails.server'
 import { REGISTER_KINDS, type ActionOutcome } from './register.server'
 
 type Evidence = { ip: string | null; userAgent: string | null }
@@ -32,6 +36,8 @@ export async function finishProviderSignIn(
   const headers = new Headers()
   const userId = await findUserIdByProvider(db, profile.provider, profile.providerUserId)
   if (userId) {
+    // Accounts from before verification existed (or whose provider had not vouched yet) catch up here.
+    if (profile.email && profile.emailVerified) await markVerifiedByProvider(db, userId, profile.email)
     const session = await createUserSession(db, userId, { ...evidence, request })
     headers.append('Set-Cookie', session.cookie)
     logger.info({ event: 'auth.signin', userId, provider: profile.provider }, 'signed in through a provider')
@@ -47,8 +53,9 @@ export function pendingProviderProfile(request: Request): ProviderProfile | null
 }
 
 /**
- * Completes a first-time provider sign-in: the account, the provider link and
- * the three acceptance rows in one transaction, then a session.
+ * Completes a first-time provider sign-in: the account (its address verified
+ * when the provider says so), the provider link, the three acceptance rows
+ * and the mail owed for them in one transaction, then a session.
  */
 export async function completeProviderSignup(
   request: Request,
@@ -63,10 +70,16 @@ export async function completeProviderSignup(
   const t = getFixedT(locale, ['account'])
   const db = await getDb()
   const guestId = readGuestId(request)
-  let userId: string
+  const baseUrl = mailLinkBase(request)
+  let created: { userId: string; mailId: string | null }
   try {
-    userId = await db.transaction(async (tx) => {
-      const id = await createProviderAccount(tx, { email: profile.email, displayName: profile.displayName, locale })
+    created = await db.transaction(async (tx) => {
+      const id = await createProviderAccount(tx, {
+        email: profile.email,
+        emailVerified: profile.emailVerified,
+        displayName: profile.displayName,
+        locale,
+      })
       await linkProvider(tx, id, profile)
       await recordAcceptances(tx, {
         subject: { userId: id },
@@ -78,7 +91,12 @@ export async function completeProviderSignup(
         action: { type: 'account', id },
       })
       if (guestId) await linkGuestToUser(tx, guestId, id)
-      return id
+      // The receipt of what was accepted (and a confirmation link when the provider did not vouch
+      // for the address). Without an address (Telegram) there is nowhere to send it.
+      const owed = profile.email
+        ? await enqueueMail(tx, { kind: 'registration', dedupeKey: `registration:${id}`, userId: id, locale, baseUrl })
+        : null
+      return { userId: id, mailId: owed }
     })
   } catch (error) {
     if (error instanceof EmailTakenError) {
@@ -86,10 +104,12 @@ export async function completeProviderSignup(
     }
     throw error
   }
+  const { userId, mailId } = created
   logger.info(
     { event: 'account.registered', userId, provider: profile.provider },
     'account registered through a provider',
   )
+  deliverAccountMailSoon([mailId])
   const session = await createUserSession(db, userId, evidence)
   const headers = new Headers()
   headers.append('Set-Cookie', session.cookie)

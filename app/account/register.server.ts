@@ -8,8 +8,11 @@ import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { formFailure, textField, type FormFailure } from '~/lib/form'
 import { logger } from '~/log.server'
+import { mailLinkBase } from '~/mail/links.server'
+import { enqueueMail } from '~/mail/outbox.server'
 import { checkLimits } from '~/security/rate-limit.server'
 import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { deliverAccountMailSoon } from './mails.server'
 
 export const REGISTER_KINDS = ['terms', 'privacy', 'consent'] as const
 
@@ -40,7 +43,8 @@ export function rateLimited(values: Record<string, string>, retryAfterSeconds: n
  * Registration: the account and its three acceptance rows are written in one
  * transaction (no user without acceptances, no acceptances without a user);
  * a guest session on this device is linked to the new account in the same
- * transaction. Then a fresh session is started.
+ * transaction, and so is the mail the account is owed (confirm the address;
+ * the versions accepted). Then a fresh session is started and the mail sent.
  */
 export async function registerAccount(
   request: Request,
@@ -67,9 +71,10 @@ export async function registerAccount(
 
   const t = getFixedT(locale, ['account'])
   const guestId = readGuestId(request)
-  let userId: string
+  const baseUrl = mailLinkBase(request)
+  let created: { userId: string; mailId: string | null }
   try {
-    userId = await db.transaction(async (tx) => {
+    created = await db.transaction(async (tx) => {
       const id = await createAccount(tx, { email, password, locale })
       await recordAcceptances(tx, {
         subject: { userId: id },
@@ -81,7 +86,15 @@ export async function registerAccount(
         action: { type: 'account', id },
       })
       if (guestId) await linkGuestToUser(tx, guestId, id)
-      return id
+      // Owed with the account: the confirmation link and the receipt of what was just accepted.
+      const owed = await enqueueMail(tx, {
+        kind: 'registration',
+        dedupeKey: `registration:${id}`,
+        userId: id,
+        locale,
+        baseUrl,
+      })
+      return { userId: id, mailId: owed }
     })
   } catch (error) {
     if (error instanceof EmailTakenError) {
@@ -89,7 +102,9 @@ export async function registerAccount(
     }
     throw error
   }
+  const { userId, mailId } = created
   logger.info({ event: 'account.registered', userId, linkedGuest: Boolean(guestId) }, 'account registered')
+  deliverAccountMailSoon([mailId])
   const session = await createUserSession(db, userId, evidence)
   const headers = new Headers()
   headers.append('Set-Cookie', session.cookie)

@@ -38,12 +38,15 @@ describe('createAccount and authenticate', () => {
       emailNormalized: 'anna.smirnova@example.com',
       locale: 'ru',
       deletedAt: null,
+      // Nobody has opened a confirmation link yet.
+      emailVerifiedAt: null,
     })
     expect(row!.passwordHash).toMatch(/^\$argon2id\$/)
 
     expect(await authenticate(handle.db, 'anna.smirnova@EXAMPLE.com', PASSWORD)).toEqual({
       id,
       email: 'Anna.Smirnova@Example.COM',
+      emailVerified: false,
       displayName: null,
       locale: 'ru',
       roles: [],

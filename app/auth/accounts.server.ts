@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import {
+  emailVerificationTokens,
   generationJobs,
   moderationRefusals,
   oauthAccounts,
@@ -10,6 +11,7 @@ import {
   type UserRow,
 } from '~/db/schema'
 import type { Locale } from '~/i18n/locales'
+import { forgetMailFor } from '~/mail/outbox.server'
 import {
   hashPassword,
   normalizeEmail,
@@ -48,8 +50,17 @@ function isEmailUniqueViolation(error: unknown): boolean {
   return false
 }
 
-function toSessionUser(row: Pick<UserRow, 'id' | 'email' | 'displayName' | 'locale' | 'roles'>): SessionUser {
-  return { id: row.id, email: row.email, displayName: row.displayName, locale: row.locale, roles: row.roles }
+function toSessionUser(
+  row: Pick<UserRow, 'id' | 'email' | 'emailVerifiedAt' | 'displayName' | 'locale' | 'roles'>,
+): SessionUser {
+  return {
+    id: row.id,
+    email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
+    displayName: row.displayName,
+    locale: row.locale,
+    roles: row.roles,
+  }
 }
 
 /**
@@ -98,13 +109,14 @@ function timingDummyHash() {
 
 /**
  * An account created through a sign-in provider: no password; the e-mail is
- * the provider's (Telegram gives none). A provider address that already
+ * the provider's (Telegram gives none), verified when the provider says it
+ * verified it. A provider address that already
  * belongs to an account throws EmailTakenError: the person signs in to that
  * account instead of getting a second one.
  */
 export async function createProviderAccount(
   tx: Database,
-  input: { email: string | null; locale: Locale; displayName?: string | null },
+  input: { email: string | null; emailVerified?: boolean; locale: Locale; displayName?: string | null },
 ): Promise<string> {
   const email = input.email?.trim().normalize('NFKC') || null
   const emailNormalized = email ? normalizeEmail(email) : null
@@ -115,6 +127,8 @@ export async function createProviderAccount(
       id,
       email: emailNormalized ? email : null,
       emailNormalized,
+      // The provider's own flag: it confirmed that the person receives mail at this address.
+      emailVerifiedAt: emailNormalized && input.emailVerified ? new Date() : null,
       passwordHash: null,
       displayName: input.displayName?.trim() || null,
       locale: input.locale,
@@ -186,11 +200,12 @@ export async function setPassword(tx: Database, userId: string, newPassword: str
 }
 
 /**
- * Erases what identifies the person: e-mail, password, name and roles go,
- * deletedAt is set, and sessions, provider links and reset tokens are
- * deleted, and so are the generations (rows here; files by the caller). The
- * row itself stays so acceptance records keep a subject, which
- * is now only a pseudonymous id. Runs in a transaction of its own (a
+ * Erases what identifies the person: e-mail (and when it was verified),
+ * password, name and roles go, deletedAt is set, and sessions, provider
+ * links, reset and verification tokens and mail not yet sent are deleted,
+ * and so are the generations (rows here; files by the caller). The row
+ * itself stays so acceptance records keep a subject, which is now only a
+ * pseudonymous id. Runs in a transaction of its own (a
  * savepoint inside the caller's).
  */
 export async function deleteAccountData(tx: Database, userId: string): Promise<{ generationIds: string[] }> {
@@ -200,6 +215,7 @@ export async function deleteAccountData(tx: Database, userId: string): Promise<{
       .set({
         email: null,
         emailNormalized: null,
+        emailVerifiedAt: null,
         passwordHash: null,
         displayName: null,
         roles: [],
@@ -209,6 +225,9 @@ export async function deleteAccountData(tx: Database, userId: string): Promise<{
     await signOutEverywhere(inner, userId)
     await inner.delete(oauthAccounts).where(eq(oauthAccounts.userId, userId))
     await inner.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
+    await inner.delete(emailVerificationTokens).where(eq(emailVerificationTokens.userId, userId))
+    // Mail still owed to the account is not sent any more.
+    await forgetMailFor(inner, userId)
     // Generations and refused prompts are the person's content: they go with
     // the account. The caller removes the files once this has committed.
     await inner.delete(moderationRefusals).where(eq(moderationRefusals.userId, userId))

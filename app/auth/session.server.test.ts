@@ -53,6 +53,7 @@ describe('createUserSession and getSessionUser', () => {
     expect(found?.user).toEqual({
       id: userId,
       email: 'Reader@Example.com',
+      emailVerified: false,
       displayName: null,
       locale: 'en',
       roles: [],

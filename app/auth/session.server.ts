@@ -34,6 +34,8 @@ declare module 'lucia' {
 export type SessionUser = {
   id: string
   email: string | null
+  /** Whether the current address is verified (a confirmation link, or a provider that vouched for it). */
+  emailVerified: boolean
   displayName: string | null
   locale: Locale
   roles: string[]
@@ -75,6 +77,7 @@ function createLucia(db: Database, secure: boolean) {
     // Only what the app needs: the password hash stays out of request state.
     getUserAttributes: (row) => ({
       email: row.email,
+      emailVerifiedAt: row.emailVerifiedAt,
       displayName: row.displayName,
       locale: row.locale,
       roles: row.roles,
@@ -165,7 +168,14 @@ export async function getSessionUser(request: Request, db?: Database): Promise<S
     return null
   }
   return {
-    user: { id: user.id, email: user.email, displayName: user.displayName, locale: user.locale, roles: user.roles },
+    user: {
+      id: user.id,
+      email: user.email,
+      emailVerified: user.emailVerifiedAt !== null,
+      displayName: user.displayName,
+      locale: user.locale,
+      roles: user.roles,
+    },
     session: { id: session.id, createdAt: session.createdAt, expiresAt: session.expiresAt },
     refreshedCookie: session.fresh ? lucia.createSessionCookie(token).serialize() : undefined,
   }

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import { asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import {
   acceptances,
@@ -354,4 +354,60 @@ export async function latestAcceptedVersions(db: Database, subject: LedgerSubjec
   return [...given.values()].sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.locale.localeCompare(b.locale) || a.version - b.version,
   )
+}
+
+/** One document version as a receipt of acceptance names it. */
+export type AcceptedForAction = {
+  kind: DocumentKind
+  locale: Locale
+  version: number
+  title: string
+  /** When that version took effect (ISO 8601 UTC), from the archive. */
+  effectiveFrom: string
+  contentSha256: string
+  /** When the acceptance was recorded (ISO 8601 UTC). */
+  recordedAt: string
+}
+
+/**
+ * The versions given for one action (an account created, an order placed),
+ * as the rows recorded at that moment say, with the archived title and
+ * effective date of each: what a receipt of acceptance lists. Rows are
+ * append-only, so this reads the same whenever it is asked.
+ */
+export async function acceptancesForAction(
+  db: Database,
+  input: { userId: string; event: AcceptanceEvent; action: { type: string; id: string } },
+): Promise<AcceptedForAction[]> {
+  const rows = await db
+    .select({
+      kind: acceptances.kind,
+      locale: acceptances.locale,
+      version: acceptances.version,
+      contentSha256: acceptances.contentSha256,
+      recordedAt: acceptances.recordedAt,
+      title: legalDocumentVersions.title,
+      effectiveFrom: legalDocumentVersions.effectiveFrom,
+    })
+    .from(acceptances)
+    .innerJoin(legalDocumentVersions, eq(legalDocumentVersions.id, acceptances.documentVersionId))
+    .where(
+      and(
+        eq(acceptances.userId, input.userId),
+        eq(acceptances.event, input.event),
+        eq(acceptances.state, 'given'),
+        eq(acceptances.actionType, input.action.type),
+        eq(acceptances.actionId, input.action.id),
+      ),
+    )
+    .orderBy(asc(acceptances.recordedAt), asc(acceptances.kind))
+  return rows.map((row) => ({
+    kind: row.kind,
+    locale: row.locale,
+    version: row.version,
+    title: row.title,
+    effectiveFrom: row.effectiveFrom.toISOString(),
+    contentSha256: row.contentSha256,
+    recordedAt: row.recordedAt.toISOString(),
+  }))
 }

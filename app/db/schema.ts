@@ -81,6 +81,15 @@ export const users = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /**
+     * When the person proved they receive mail at the current address (the
+     * link of a verification e-mail), or when a sign-in provider vouched for
+     * it. Null: not verified; such an account cannot buy (the receipt would go
+     * to an address nobody confirmed). Accounts from before verification
+     * existed start as null. A trigger (migration 0011) clears it whenever
+     * the address changes.
+     */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
   },
@@ -88,6 +97,7 @@ export const users = pgTable(
     unique('users_email_normalized_key').on(t.emailNormalized),
     check('users_locale_check', oneOf(sql`${t.locale}`, LOCALES)),
     check('users_deleted_has_no_email', sql`${t.deletedAt} is null or ${t.emailNormalized} is null`),
+    check('users_verified_has_email', sql`${t.emailVerifiedAt} is null or ${t.emailNormalized} is not null`),
   ],
 )
 
@@ -131,6 +141,31 @@ export const passwordResetTokens = pgTable('password_reset_tokens', {
   usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 })
+
+/**
+ * Single-use e-mail verification links; only the SHA-256 of the token is
+ * stored. Sending a new link replaces the account's earlier ones
+ * (replacedAt), so only the newest works. Rows are swept a day after they
+ * expire; a change of the account's address deletes them (migration 0011).
+ */
+export const emailVerificationTokens = pgTable(
+  'email_verification_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+    replacedAt: timestamp('replaced_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('email_verification_tokens_hash_check', sql`${t.tokenHash} ~ '^[0-9a-f]{64}$'`),
+    index('email_verification_tokens_user_idx').on(t.userId),
+    index('email_verification_tokens_expires_idx').on(t.expiresAt),
+  ],
+)
 
 /** A guest: someone using the service without an account, identified by a signed cookie. */
 export const guests = pgTable(
@@ -693,3 +728,67 @@ export const dataSubjectRequestEvents = pgTable(
 export type CalendarDayRow = typeof calendarDays.$inferSelect
 export type DataSubjectRequestRow = typeof dataSubjectRequests.$inferSelect
 export type DataSubjectRequestEventRow = typeof dataSubjectRequestEvents.$inferSelect
+
+// ---------------------------------------------------------------------------
+// Mail that must not be lost (issue 11)
+
+/**
+ * registration: the e-mail after sign-up (confirm the address, and the
+ * versions accepted); verification: a new confirmation link asked for from
+ * the account; payment: the receipt of acceptance after a confirmed payment.
+ */
+export const OUTBOX_MAIL_KINDS = ['registration', 'verification', 'payment'] as const
+export type OutboxMailKind = (typeof OUTBOX_MAIL_KINDS)[number]
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dropped'] as const
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
+
+/**
+ * Mail owed to a person, written in the same transaction as the event that
+ * owes it (an account created, a payment confirmed), then sent after the
+ * commit and retried until it goes. The row names what to send, never the
+ * text or the address: the message is put together when it is sent, from
+ * the account and the acceptance ledger. The unique key makes each event
+ * owe its mail once (a payment confirmed twice still mails once); senders
+ * claim rows with FOR UPDATE SKIP LOCKED, so one row is sent by one
+ * instance. Sent, failed and dropped rows are deleted after 30 days.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: OUTBOX_MAIL_KINDS }).notNull(),
+    /** One mail per cause: 'registration:<user id>', 'payment:<order id>', 'verification:<random>'. */
+    dedupeKey: text('dedupe_key').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** What the mail is about besides the account: the order id of a payment mail. */
+    referenceId: text('reference_id'),
+    locale: text('locale', { enum: LOCALES }).notNull(),
+    /** The site's address the links are built on (PUBLIC_URL, or the request's origin outside production). */
+    baseUrl: text('base_url').notNull(),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** While sending: a sender that dies leaves the row to be taken again once this has passed. */
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** When it was sent, failed for good, or dropped (nothing left to send: the account was deleted). */
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    unique('mail_outbox_dedupe_key').on(t.dedupeKey),
+    check('mail_outbox_kind_check', oneOf(sql`${t.kind}`, OUTBOX_MAIL_KINDS)),
+    check('mail_outbox_status_check', oneOf(sql`${t.status}`, OUTBOX_STATUSES)),
+    check('mail_outbox_locale_check', oneOf(sql`${t.locale}`, LOCALES)),
+    index('mail_outbox_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('pending', 'sending')`),
+    index('mail_outbox_user_idx').on(t.userId),
+    index('mail_outbox_finished_idx').on(t.finishedAt),
+  ],
+)
+
+export type EmailVerificationTokenRow = typeof emailVerificationTokens.$inferSelect
+export type MailOutboxRow = typeof mailOutbox.$inferSelect

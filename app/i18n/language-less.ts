@@ -44,6 +44,7 @@ export const LANGUAGE_LESS_PAGES = [
   'register',
   'register/complete',
   'reset-password',
+  'verify-email',
 ] as const
 
 /** What a `:name` segment of LANGUAGE_LESS_PAGES accepts. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import { acceptanceWording, checkSubmittedAcceptance } from '~/account/acceptance-form.server'
 import { recordAcceptances } from '~/consent/ledger.server'
 import { getDb, type Database } from '~/db/client.server'
-import { orders, type OrderRow } from '~/db/schema'
+import { orders, users, type OrderRow } from '~/db/schema'
 import { getEnv } from '~/env.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
@@ -17,7 +17,50 @@ export const CHECKOUT_KINDS = ['terms'] as const
 
 export type CheckoutOutcome =
   | { ok: true; redirectTo: string }
-  | { ok: false; status: 400 | 404 | 409 | 422 | 502 | 504; failure: FormFailure; orderId?: string }
+  | {
+      ok: false
+      status: 400 | 403 | 404 | 409 | 422 | 502 | 504
+      failure: FormFailure
+      orderId?: string
+    }
+
+/**
+ * Where the receipt of an account's purchase may go: its address, and only
+ * once the person has confirmed it (the bank mails the 54-FZ receipt there,
+ * and we mail the acceptance receipt). Pass a transaction to lock the row
+ * for it (FOR SHARE), so the address cannot change before the order is written.
+ */
+export async function receiptAddress(
+  db: Database,
+  userId: string,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<{ ok: true; email: string } | { ok: false; reason: 'no-email' | 'unverified' }> {
+  const query = db
+    .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+  const [row] = lock ? await query.for('share') : await query
+  if (!row?.email) return { ok: false, reason: 'no-email' }
+  if (!row.verifiedAt) return { ok: false, reason: 'unverified' }
+  return { ok: true, email: row.email }
+}
+
+/** The refusal for an account whose address is missing or not confirmed. */
+function receiptRefusal(reason: 'no-email' | 'unverified', email: string | null): CheckoutOutcome {
+  if (reason === 'no-email') return { ok: false, status: 422, failure: formFailure({}, {}, 'checkout:errors.no-email') }
+  return {
+    ok: false,
+    status: 403,
+    failure: formFailure({}, {}, 'checkout:errors.unverified', { email: email ?? '' }),
+  }
+}
+
+/** The transaction found the account's address no longer fit for a receipt: nothing was written. */
+class ReceiptAddressChanged extends Error {
+  constructor(readonly reason: 'no-email' | 'unverified') {
+    super(`receipt address refused: ${reason}`)
+  }
+}
 
 /** Where the bank sends people back and its notifications to: absolute addresses on PUBLIC_URL (or the request's origin). */
 export function paymentUrls(origin: string, order: Pick<OrderRow, 'id' | 'locale'>) {
@@ -30,7 +73,8 @@ export function paymentUrls(origin: string, order: Pick<OrderRow, 'id' | 'locale
 }
 
 /**
- * Paying for a pack: the terms version in force must be accepted on this
+ * Paying for a pack: the account's address must be confirmed (it receives
+ * the receipts), and the terms version in force must be accepted on this
  * form. The order (with the pack's credits and price as they are now) and
  * the `payment` acceptance rows are written in one transaction; then the
  * bank is asked for a payment page. If the terms changed while the page was
@@ -47,41 +91,52 @@ export async function startCheckout(input: {
   const packId = String(form.get('packId') ?? '')
   const pack = await findCreditPack(packId)
   if (!pack) return { ok: false, status: 404, failure: formFailure({}, {}, 'checkout:errors.no-pack') }
-  if (!user.email) return { ok: false, status: 422, failure: formFailure({}, {}, 'checkout:errors.no-email') }
+  const db = await getDb()
+  // The database says whether the address is confirmed, not the session's copy of the account.
+  const address = await receiptAddress(db, user.id)
+  if (!address.ok) return receiptRefusal(address.reason, user.email)
   const acceptance = await checkSubmittedAcceptance(form, [...CHECKOUT_KINDS], locale)
   if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
 
   const provider = getPaymentProvider()
   const t = getFixedT(locale, ['account'])
-  const db = await getDb()
   const id = randomUUID()
-  const order = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(orders)
-      .values({
-        id,
-        userId: user.id,
-        packId: pack.id,
-        packName: pack.name[locale],
-        credits: pack.credits,
-        amountKopecks: pack.priceKopecks,
-        provider: provider.kind,
-        terminalKey: provider.terminalKey,
-        receiptEmail: user.email!,
-        locale,
+  let order: OrderRow
+  try {
+    order = await db.transaction(async (tx) => {
+      // Checked again under a lock: the receipt address is the confirmed one at the moment of the order.
+      const receipt = await receiptAddress(tx, user.id, { lock: true })
+      if (!receipt.ok) throw new ReceiptAddressChanged(receipt.reason)
+      const [row] = await tx
+        .insert(orders)
+        .values({
+          id,
+          userId: user.id,
+          packId: pack.id,
+          packName: pack.name[locale],
+          credits: pack.credits,
+          amountKopecks: pack.priceKopecks,
+          provider: provider.kind,
+          terminalKey: provider.terminalKey,
+          receiptEmail: receipt.email,
+          locale,
+        })
+        .returning()
+      await recordAcceptances(tx, {
+        subject: { userId: user.id },
+        event: 'payment',
+        documents: acceptance.documents,
+        wordings: Object.fromEntries(acceptance.documents.map((d) => [d.kind, acceptanceWording(t, d)])),
+        ip: input.evidence.ip,
+        userAgent: input.evidence.userAgent,
+        action: { type: 'order', id },
       })
-      .returning()
-    await recordAcceptances(tx, {
-      subject: { userId: user.id },
-      event: 'payment',
-      documents: acceptance.documents,
-      wordings: Object.fromEntries(acceptance.documents.map((d) => [d.kind, acceptanceWording(t, d)])),
-      ip: input.evidence.ip,
-      userAgent: input.evidence.userAgent,
-      action: { type: 'order', id },
+      return row!
     })
-    return row!
-  })
+  } catch (error) {
+    if (error instanceof ReceiptAddressChanged) return receiptRefusal(error.reason, user.email)
+    throw error
+  }
 
   const init = await provider.init(order, paymentUrls(input.origin, order))
   if (init.ok) {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { balanceOf, creditHistory } from '~/credits/ledger.server'
-import { orders, paymentNotifications, users } from '~/db/schema'
+import { deliverAccountMail } from '~/account/mails.server'
+import { mailOutbox, orders, paymentNotifications, users } from '~/db/schema'
+import type { MailMessage } from '~/mail/mailer.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { applyNotification, type VerifiedNotification } from './notifications.server'
 
@@ -79,6 +81,49 @@ describe('payment notifications', () => {
     expect((await orderRow(order.id)).paidAt).toBeInstanceOf(Date)
     const logged = await handle.db.select().from(paymentNotifications).where(eq(paymentNotifications.orderId, order.id))
     expect(logged).toHaveLength(20)
+  })
+
+  it('owes and sends the payment mail exactly once, however many times CONFIRMED is delivered at once', async () => {
+    const order = await newOrder()
+    await handle.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, order.userId))
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        applyNotification(handle.db, notification(order, 'CONFIRMED'), { mailBaseUrl: 'https://palitra.example' }),
+      ),
+    )
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1)
+    const owed = await handle.db.select().from(mailOutbox).where(eq(mailOutbox.referenceId, order.id))
+    expect(owed).toMatchObject([
+      {
+        kind: 'payment',
+        dedupeKey: `payment:${order.id}`,
+        userId: order.userId,
+        locale: 'ru',
+        baseUrl: 'https://palitra.example',
+        status: 'pending',
+      },
+    ])
+
+    // Several senders at once (instances, the webhook's own kick, the periodic round): one mail.
+    const sent: MailMessage[] = []
+    const send = async (message: MailMessage) => void sent.push(message)
+    await Promise.all(Array.from({ length: 5 }, () => deliverAccountMail(handle.db, { send })))
+    expect(sent.filter((m) => m.subject.includes(order.id))).toHaveLength(1)
+    expect(sent.find((m) => m.subject.includes(order.id))!.to).toBe(`${order.userId}@example.com`)
+
+    // The bank repeats CONFIRMED later: nothing more is owed or sent.
+    expect(await applyNotification(handle.db, notification(order, 'CONFIRMED'))).toBe('duplicate')
+    await deliverAccountMail(handle.db, { send })
+    expect(sent.filter((m) => m.subject.includes(order.id))).toHaveLength(1)
+    expect(await handle.db.select().from(mailOutbox).where(eq(mailOutbox.referenceId, order.id))).toMatchObject([
+      { status: 'sent', attempts: 1 },
+    ])
+  })
+
+  it('owes no mail for a payment that is declined', async () => {
+    const order = await newOrder()
+    expect(await applyNotification(handle.db, notification(order, 'REJECTED'))).toBe('applied')
+    expect(await handle.db.select().from(mailOutbox).where(eq(mailOutbox.referenceId, order.id))).toEqual([])
   })
 
   it('keeps status order: a late AUTHORIZED after CONFIRMED changes nothing', async () => {

@@ -4,6 +4,8 @@ import type { Database } from '~/db/client.server'
 import { orders, paymentNotifications, refunds, type OrderRow, type OrderStatus } from '~/db/schema'
 import { isUuid } from '~/lib/uuid'
 import { logger } from '~/log.server'
+import { mailLinkBase } from '~/mail/links.server'
+import { enqueueMail } from '~/mail/outbox.server'
 
 /**
  * Applying the bank's payment notifications, exactly once and in order.
@@ -12,7 +14,8 @@ import { logger } from '~/log.server'
  * deliveries of the same notification, however many arrive at once, are
  * decided one after another: the first moves the order on, the others find
  * it already there. Credits are granted by a ledger movement keyed by the
- * order, which the ledger applies at most once in any case.
+ * order, which the ledger applies at most once in any case, and the payment
+ * mail is owed (mail_outbox) in the same transaction, once per order.
  *
  * Status order: a payment moves NEW → … → AUTHORIZED → CONFIRMED, then
  * possibly PARTIAL_REFUNDED → REFUNDED. A status at or below where the order
@@ -98,7 +101,16 @@ export async function recordForgedNotification(db: Database, body: Record<string
  * refused (the bank is told so and the order is flagged); everything else
  * is acknowledged with OK, including duplicates.
  */
-export async function applyNotification(db: Database, n: VerifiedNotification): Promise<NotificationOutcome> {
+export type ApplyOptions = {
+  /** The site's address for links in the payment mail (~/mail/links.server); PUBLIC_URL or this machine when unset. */
+  mailBaseUrl?: string
+}
+
+export async function applyNotification(
+  db: Database,
+  n: VerifiedNotification,
+  options: ApplyOptions = {},
+): Promise<NotificationOutcome> {
   if (!isUuid(n.orderId)) {
     await record(db, n, null, 'unknown-order')
     return 'unknown-order'
@@ -118,7 +130,7 @@ export async function applyNotification(db: Database, n: VerifiedNotification): 
       await record(tx, n, order.id, 'mismatch')
       return 'mismatch' as const
     }
-    const result = await transition(tx, order, n)
+    const result = await transition(tx, order, n, options)
     await record(tx, n, order.id, result)
     return result
   })
@@ -144,7 +156,12 @@ function mismatchOf(order: OrderRow, n: VerifiedNotification): string | null {
   return null
 }
 
-async function transition(tx: Database, order: OrderRow, n: VerifiedNotification): Promise<NotificationOutcome> {
+async function transition(
+  tx: Database,
+  order: OrderRow,
+  n: VerifiedNotification,
+  options: ApplyOptions,
+): Promise<NotificationOutcome> {
   if (order.bankStatus === n.status && n.status !== 'PARTIAL_REFUNDED') return 'duplicate'
   const closing = CLOSING[n.status]
   if (closing) {
@@ -183,6 +200,16 @@ async function transition(tx: Database, order: OrderRow, n: VerifiedNotification
         updatedAt: sql`now()`,
       })
       .where(eq(orders.id, order.id))
+    // The payment mail (with the receipt of acceptance) is owed by this transition, which happens
+    // once per order; the outbox's unique key would refuse a second one anyway.
+    await enqueueMail(tx, {
+      kind: 'payment',
+      dedupeKey: `payment:${order.id}`,
+      userId: order.userId,
+      referenceId: order.id,
+      locale: order.locale,
+      baseUrl: options.mailBaseUrl ?? mailLinkBase(null),
+    })
     return 'applied'
   }
   await tx

@@ -1,6 +1,11 @@
 import { getDb } from '~/db/client.server'
 import { logger } from '~/log.server'
-import { applyNotification, recordForgedNotification, type NotificationOutcome } from './notifications.server'
+import {
+  applyNotification,
+  recordForgedNotification,
+  type ApplyOptions,
+  type NotificationOutcome,
+} from './notifications.server'
 import { getPaymentProvider } from './provider.server'
 import { verifyNotificationToken } from './tbank.server'
 
@@ -16,7 +21,7 @@ export type WebhookAnswer = { status: number; body: string; outcome: Notificatio
  * with HTTP 200 and the body `OK`, as the bank expects; a notification that
  * does not match its order is refused so it shows as failed at the bank.
  */
-export async function handlePaymentNotification(body: unknown): Promise<WebhookAnswer> {
+export async function handlePaymentNotification(body: unknown, options: ApplyOptions = {}): Promise<WebhookAnswer> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     return { status: 400, body: 'Bad Request', outcome: 'bad-request' }
   }
@@ -31,15 +36,19 @@ export async function handlePaymentNotification(body: unknown): Promise<WebhookA
     )
     return { status: 403, body: 'Forbidden', outcome: 'bad-token' }
   }
-  const outcome = await applyNotification(db, {
-    terminalKey: String(fields.TerminalKey ?? ''),
-    orderId: String(fields.OrderId ?? ''),
-    paymentId: String(fields.PaymentId ?? ''),
-    status: String(fields.Status ?? ''),
-    amountKopecks: Number.isSafeInteger(fields.Amount) ? (fields.Amount as number) : -1,
-    success: fields.Success === true || fields.Success === 'true',
-    body: fields,
-  })
+  const outcome = await applyNotification(
+    db,
+    {
+      terminalKey: String(fields.TerminalKey ?? ''),
+      orderId: String(fields.OrderId ?? ''),
+      paymentId: String(fields.PaymentId ?? ''),
+      status: String(fields.Status ?? ''),
+      amountKopecks: Number.isSafeInteger(fields.Amount) ? (fields.Amount as number) : -1,
+      success: fields.Success === true || fields.Success === 'true',
+      body: fields,
+    },
+    options,
+  )
   if (outcome === 'mismatch' || outcome === 'unknown-order') return { status: 400, body: 'Rejected', outcome }
   return { status: 200, body: 'OK', outcome }
 }

@@ -102,6 +102,39 @@ export const RETENTION = {
     },
     enforcedBy: 'deleteInactiveGuests',
   },
+  emailVerificationLinks: {
+    id: 'emailVerificationLinks',
+    data: {
+      ru: 'Ссылки подтверждения e-mail: хеш одноразового ключа, аккаунт, время создания, срока действия (48 часов) и использования',
+      en: 'E-mail confirmation links: hash of the single-use key, the account, when it was created, expires (48 hours) and was used',
+    },
+    purpose: { ru: 'Подтверждение адреса электронной почты', en: 'Confirming the e-mail address' },
+    ground: CONTRACT,
+    period: { kind: 'fixed', days: 1, from: 'expiry' },
+    periodText: {
+      ru: 'Сутки после истечения ссылки; сразу — при смене адреса или удалении аккаунта',
+      en: 'A day after the link expires; at once when the address changes or the account is deleted',
+    },
+    enforcedBy: 'sweepVerificationTokens',
+  },
+  mailOutbox: {
+    id: 'mailOutbox',
+    data: {
+      ru: 'Записи об отправке писем: вид письма, аккаунт, заказ, язык, статус, попытки, время, последняя ошибка доставки (без адреса и текста письма)',
+      en: 'Records of letters owed: kind of letter, account, order, language, status, attempts, times, last delivery error (no address, no message text)',
+    },
+    purpose: {
+      ru: 'Надёжная доставка писем об аккаунте и платежах',
+      en: 'Reliable delivery of account and payment letters',
+    },
+    ground: CONTRACT,
+    period: { kind: 'fixed', days: 30, from: 'completed' },
+    periodText: {
+      ru: '30 дней после отправки или отказа от неё; сразу — при удалении аккаунта',
+      en: '30 days after the letter was sent or given up on; at once when the account is deleted',
+    },
+    enforcedBy: 'sweepMailOutbox',
+  },
   uploadedPhotos: {
     id: 'uploadedPhotos',
     data: { ru: 'Загруженные фотографии', en: 'Uploaded photos' },

@@ -11,8 +11,11 @@ import { textField } from '~/lib/form'
 import { readForm } from '~/lib/read-form.server'
 import { hasLegalRole } from '~/legal-admin/access.server'
 import { LegalViewLink } from '~/legal-admin/account-link'
+import { VerifyEmailNotice } from '~/components/verify-email-notice'
 
-export const handle = { i18n: ['common', 'account', 'account-data', 'checkout', 'privacy-request', 'legal-admin'] }
+export const handle = {
+  i18n: ['common', 'account', 'account-data', 'checkout', 'privacy-request', 'legal-admin', 'email'],
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
@@ -23,6 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     locale,
     title: `${t('account.title')} — ${t('common:siteName')}`,
     email: user.email,
+    emailVerified: user.emailVerified,
     welcome: new URL(request.url).searchParams.has('welcome'),
     legalView: hasLegalRole(user.roles),
     sessions: sessions.map((s) => ({
@@ -57,17 +61,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function Account() {
-  const { locale, email, sessions, welcome, legalView } = useLoaderData<typeof loader>()
+  const { locale, email, emailVerified, sessions, welcome, legalView } = useLoaderData<typeof loader>()
   const { t } = useTranslation('account')
   return (
     <main id="main">
       <h1>{t('account.title')}</h1>
       {welcome ? (
-        <p className="notice" role="status">
-          {t('account.registered')}
-        </p>
+        <div className="notice" role="status">
+          <p>{t('account.registered')}</p>
+          {email ? (
+            <p>{t(emailVerified ? 'email:notice.registeredVerified' : 'email:notice.registered', { email })}</p>
+          ) : null}
+        </div>
       ) : null}
       <p>{t('account.signedInAs', { email })}</p>
+      {email && !emailVerified ? <VerifyEmailNotice locale={locale} email={email} /> : null}
       <ul>
         <li>
           <Link to={`/${locale}/account/payments`}>{t('checkout:payments.title')}</Link>

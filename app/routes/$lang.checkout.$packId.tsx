@@ -6,6 +6,7 @@ import { requireCurrentVersionsAccepted } from '~/account/reaccept.server'
 import { getSessionUser } from '~/auth/session.server'
 import { AcceptanceCheckboxes } from '~/components/acceptance-checkboxes'
 import { FormErrorSummary } from '~/components/form-fields'
+import { VerifyEmailNotice } from '~/components/verify-email-notice'
 import { readGuestId } from '~/guest/guest.server'
 import { formatMoney } from '~/i18n/format'
 import { getFixedT } from '~/i18n/i18next.server'
@@ -17,7 +18,7 @@ import { CHECKOUT_KINDS, startCheckout } from '~/payments/checkout.server'
 import { findCreditPack } from '~/payments/packs.server'
 import { getPaymentProvider } from '~/payments/provider.server'
 
-export const handle = { i18n: ['common', 'account', 'checkout'] }
+export const handle = { i18n: ['common', 'account', 'checkout', 'email'] }
 
 /** Paying needs an account (the receipt goes to its e-mail); a guest is sent to register first. */
 async function buyer(request: Request, locale: 'ru' | 'en') {
@@ -46,6 +47,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         price: formatMoney(pack.priceKopecks, locale),
       },
       email: session.user.email,
+      // Receipts go to the address: until it is confirmed the page offers a new link instead of paying.
+      emailVerified: session.user.emailVerified,
       sandbox: getPaymentProvider().kind === 'sandbox',
       ...(await acceptanceFormData([...CHECKOUT_KINDS], locale)),
     },
@@ -82,7 +85,8 @@ export default function Checkout() {
   const actionData = useActionData<typeof action>() as (FormFailure & typeof loaderData) | undefined
   const { t } = useTranslation(['checkout', 'common'])
   const navigation = useNavigation()
-  const { locale, pack, email, sandbox } = loaderData
+  const { locale, pack, email, emailVerified, sandbox } = loaderData
+  const canPay = Boolean(email) && emailVerified
   return (
     <main id="main" className="checkout">
       <h1>{t('title')}</h1>
@@ -93,7 +97,9 @@ export default function Checkout() {
           {t('packLine', { credits: t('common:credits', { count: pack.credits }), price: pack.price })}
         </p>
       </section>
-      {email ? (
+      {email && !emailVerified ? (
+        <VerifyEmailNotice locale={locale} email={email} />
+      ) : email ? (
         <p>{t('receipt', { email })}</p>
       ) : (
         <p className="notice notice--warning" role="alert">
@@ -110,7 +116,7 @@ export default function Checkout() {
           errors={actionData?.fieldErrors ?? {}}
         />
         <p>
-          <button type="submit" disabled={navigation.state === 'submitting' || !email}>
+          <button type="submit" disabled={navigation.state === 'submitting' || !canPay}>
             {t('pay', { price: pack.price })}
           </button>
         </p>

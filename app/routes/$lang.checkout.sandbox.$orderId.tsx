@@ -1,12 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { deliverAccountMailSoon } from '~/account/mails.server'
 import { requireUser } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
 import { formatMoney } from '~/i18n/format'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { readForm } from '~/lib/read-form.server'
+import { mailLinkBase } from '~/mail/links.server'
 import { findOrder } from '~/payments/checkout.server'
 import { getPaymentProvider, signedNotification } from '~/payments/provider.server'
 import { handlePaymentNotification } from '~/payments/webhook.server'
@@ -51,16 +53,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (decision !== 'approve' && decision !== 'decline') throw data('Bad request', { status: 400 })
   const provider = getPaymentProvider()
   const statuses = decision === 'approve' ? ['AUTHORIZED', 'CONFIRMED'] : ['REJECTED']
+  let applied = false
   for (const status of statuses) {
-    await handlePaymentNotification(
+    const answer = await handlePaymentNotification(
       signedNotification(provider, {
         orderId: order.id,
         paymentId: order.paymentId ?? '0',
         status,
         amountKopecks: order.amountKopecks,
       }),
+      { mailBaseUrl: mailLinkBase(request) },
     )
+    applied ||= answer.outcome === 'applied'
   }
+  if (applied) deliverAccountMailSoon()
   throw redirect(`/${locale}/checkout/${order.id}/done?result=${decision === 'approve' ? 'success' : 'fail'}`, 303)
 }
 

@@ -1,6 +1,8 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { getSessionUser } from '~/auth/session.server'
+import { VerifyEmailNotice } from '~/components/verify-email-notice'
 import { CREDITS_PER_IMAGE } from '~/generation/options'
 import { formatMoney } from '~/i18n/format'
 import { getFixedT } from '~/i18n/i18next.server'
@@ -11,7 +13,7 @@ import { publicPageHeaders } from '~/legal/page-data.server'
 import { listCreditPacks, type CreditPack } from '~/payments/packs.server'
 import type { loader as layoutLoader } from './$lang'
 
-export const handle = { i18n: ['common', 'pricing'] }
+export const handle = { i18n: ['common', 'pricing', 'email'] }
 
 /** One pack as the page shows it: texts in the page's language, money already formatted. */
 export type PricedPack = {
@@ -48,6 +50,9 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
   const t = getFixedT(locale, ['pricing', 'common'])
   const title = `${t('title')} — ${t('common:siteName')}`
+  // A signed-in account whose address is not confirmed is told before it picks a pack.
+  const session = await getSessionUser(request)
+  const confirmEmail = session?.user.email && !session.user.emailVerified ? session.user.email : null
   let packs: CreditPack[]
   try {
     packs = await listCreditPacks()
@@ -55,16 +60,34 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     // The CMS is down and nothing was cached yet: say so, and let nobody cache it.
     if (!(error instanceof ContentUnavailableError)) throw error
     return data(
-      { state: 'unavailable', locale, title, packs: [] as PricedPack[], creditsPerImage: CREDITS_PER_IMAGE } as const,
+      {
+        state: 'unavailable',
+        locale,
+        title,
+        packs: [] as PricedPack[],
+        creditsPerImage: CREDITS_PER_IMAGE,
+        confirmEmail,
+      } as const,
       { status: 503, headers: { 'Cache-Control': 'no-store', 'Retry-After': '60' } },
     )
   }
   const priced = packs.map((pack) => pricedPack(pack, locale, t))
-  return data({ state: 'ok', locale, title, packs: priced, creditsPerImage: CREDITS_PER_IMAGE } as const, {
-    // Public and short-lived for anonymous visitors, private for anyone with a
-    // session or guest cookie (the header shows their balance).
-    headers: await publicPageHeaders(request, 'pricing', locale, CREDITS_PER_IMAGE, JSON.stringify(priced)),
-  })
+  return data(
+    { state: 'ok', locale, title, packs: priced, creditsPerImage: CREDITS_PER_IMAGE, confirmEmail } as const,
+    {
+      // Public and short-lived for anonymous visitors, private for anyone with a
+      // session or guest cookie (the header shows their balance). The notice
+      // about an unconfirmed address is part of the page, so of its ETag.
+      headers: await publicPageHeaders(
+        request,
+        'pricing',
+        locale,
+        CREDITS_PER_IMAGE,
+        JSON.stringify(priced),
+        confirmEmail ?? '',
+      ),
+    },
+  )
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders
@@ -114,6 +137,7 @@ export default function PricingPage() {
       <h1>{t('heading')}</h1>
       <p>{t('lead')}</p>
       <p>{t('perImage', { credits: t('common:credits', { count: page.creditsPerImage }) })}</p>
+      {page.confirmEmail ? <VerifyEmailNotice locale={locale} email={page.confirmEmail} /> : null}
       {page.state === 'unavailable' ? (
         <p className="notice notice--warning" role="status">
           {t('unavailable')}

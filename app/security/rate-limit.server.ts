@@ -24,6 +24,9 @@ export const RATE_LIMIT_POLICIES = {
   // Data-subject requests: a person files a few at most; each unconfirmed one mails an address.
   'privacy-request-ip': { limit: 10, windowSeconds: 60 * 60 },
   'privacy-request-email': { limit: 5, windowSeconds: 60 * 60 },
+  // A new confirmation link mails the account's address: a few an hour is plenty for a person.
+  'verify-resend-account': { limit: 3, windowSeconds: 60 * 60 },
+  'verify-resend-ip': { limit: 10, windowSeconds: 60 * 60 },
 } as const satisfies Record<string, RateLimitRule>
 
 export type RateLimitPolicy = keyof typeof RATE_LIMIT_POLICIES

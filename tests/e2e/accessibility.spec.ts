@@ -1,5 +1,13 @@
 import { expect, test, type Page } from '@playwright/test'
-import { newPerson, registerOverHttp, startGuestOverHttp, test as accountsTest } from './support/accounts'
+import {
+  confirmationLink,
+  newPerson,
+  registerOverHttp,
+  registrationMail,
+  seedDataDir,
+  startGuestOverHttp,
+  test as accountsTest,
+} from './support/accounts'
 import { expectAccessible, hydrated } from './support/axe'
 import {
   expectImageLoaded,
@@ -108,16 +116,28 @@ for (const locale of LOCALES) {
 
     // From its own client address (support/accounts.ts), as registering is rate-limited per address.
     accountsTest(
-      'buying credits: pricing, checkout and its refusal, the test payment page, the done page, payments',
+      'buying credits: pricing, confirming the address, checkout and its refusal, the test payment page, the done page, payments',
       async ({ page, baseURL }) => {
         await open(page, `/${locale}/pricing`)
         await expectAccessible(page, `/${locale}/pricing as a visitor`)
 
-        await registerOverHttp(page.request, baseURL, newPerson(locale, 'a11y-buy'))
+        const person = newPerson(locale, 'a11y-buy')
+        await registerOverHttp(page.request, baseURL, person)
+        await open(page, `/${locale}/pricing`)
+        await expectAccessible(page, `/${locale}/pricing signed in, address not confirmed`)
+
+        // The letter's confirmation page, and the page after its button.
+        const main = page.getByRole('main')
+        const link = confirmationLink(await registrationMail(person, seedDataDir()))
+        await open(page, `${link.pathname}${link.search}`)
+        await expectAccessible(page, `/${locale}/verify-email?token`)
+        await main.getByRole('button', { name: ui(locale, 'email:verify.confirmSubmit'), exact: true }).click()
+        await expect(page).toHaveURL(`/${locale}/verify-email?done=1`)
+        await expectAccessible(page, `/${locale}/verify-email?done`)
+
         await open(page, `/${locale}/pricing`)
         await expectAccessible(page, `/${locale}/pricing signed in`)
 
-        const main = page.getByRole('main')
         await main.locator(`a[href^="/${locale}/checkout/"]`).first().click()
         await expect(page).toHaveURL(new RegExp(`/${locale}/checkout/[^/]+$`))
         await expectAccessible(page, `/${locale}/checkout/:packId`)

@@ -21,6 +21,8 @@ import {
   test,
   uiPlural,
   waitForMail,
+  confirmationLink,
+  registrationMail,
   type Person,
 } from './support/accounts'
 import { expectAccessible, hydrated } from './support/axe'
@@ -53,6 +55,41 @@ async function expectFieldError(page: Page, locale: Locale, kind: string, messag
   const box = page.locator(`#accept-${kind}`)
   await expect(box).toHaveAttribute('aria-invalid', 'true')
   await expect(box).toHaveAccessibleDescription(message)
+}
+
+/** The account page right after registering: welcome, a letter is on its way, the address is not confirmed yet. */
+async function expectWelcome(page: Page, person: Person) {
+  const { locale, email } = person
+  const welcome = page.getByRole('status')
+  await expect(welcome).toContainText(ui(locale, 'account:account.registered'))
+  await expect(welcome).toContainText(ui(locale, 'email:notice.registered', { email }))
+  await expect(page.getByRole('main')).toContainText(ui(locale, 'email:notice.unverified', { email }))
+  await expect(submitButton(page, ui(locale, 'email:verify.resend'))).toBeVisible()
+}
+
+/**
+ * The registration letter names the exact versions just accepted, with links
+ * to them; its confirmation link opens a page whose button confirms the
+ * address (with or without JavaScript), after which the account page no
+ * longer asks for it.
+ */
+async function confirmFromLetter(page: Page, person: Person) {
+  const { locale, email } = person
+  const mail = await registrationMail(person)
+  for (const kind of REGISTER_KINDS) {
+    const { version } = documentInForce(kind, locale)
+    expect(mail.text).toMatch(new RegExp(`https?://\\S+/${locale}/${kind}/v/${version}\\s`))
+  }
+  const link = confirmationLink(mail)
+  await page.goto(`${link.pathname}${link.search}`)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ui(locale, 'email:verify.title'))
+  await expect(page.getByRole('main')).toContainText(ui(locale, 'email:verify.confirmLead', { email }))
+  await submitButton(page, ui(locale, 'email:verify.confirmSubmit')).click()
+  await expect(page).toHaveURL(`/${locale}/verify-email?done=1`)
+  await expect(page.getByRole('status')).toHaveText(ui(locale, 'email:verify.done'))
+  await page.goto(`/${locale}/account`)
+  await expect(page.getByRole('main')).not.toContainText(ui(locale, 'email:notice.unverified', { email }))
+  await expect(submitButton(page, ui(locale, 'email:verify.resend'))).toHaveCount(0)
 }
 
 /** The account's consent history as [document, version, event] rows. */
@@ -108,13 +145,14 @@ for (const locale of LOCALES) {
       await fillRegistration(page, person)
       await submitButton(page, ui(locale, 'account:register.submit')).click()
       await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
-      await expect(page.getByRole('status')).toHaveText(ui(locale, 'account:account.registered'))
+      await expectWelcome(page, person)
       await expect(page.getByRole('main')).toContainText(
         ui(locale, 'account:account.signedInAs', { email: person.email }),
       )
       await expectSignedIn(page, locale)
 
       expect(await consentRows(page, locale)).toEqual(registrationRows(locale))
+      await confirmFromLetter(page, person)
 
       // Sign out from the header, then back in through the form.
       await header(page)
@@ -148,8 +186,9 @@ for (const locale of LOCALES) {
         await fillRegistration(page, person)
         await submitButton(page, ui(locale, 'account:register.submit')).click()
         await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
-        await expect(page.getByRole('status')).toHaveText(ui(locale, 'account:account.registered'))
+        await expectWelcome(page, person)
         expect(await consentRows(page, locale)).toEqual(registrationRows(locale))
+        await confirmFromLetter(page, person)
 
         await header(page)
           .getByRole('button', { name: ui(locale, 'account:nav.signOut') })
@@ -476,8 +515,7 @@ for (const locale of LOCALES) {
       expect((await request.get('/dev/mail')).status()).toBe(404)
 
       // The letter is in the language of the page it was asked for on.
-      const mail = await waitForMail(person.email)
-      expect(mail.subject).toBe(ui(locale, 'auth:mail.passwordReset.subject'))
+      const mail = await waitForMail(person.email, { subject: ui(locale, 'auth:mail.passwordReset.subject') })
       const link = /https?:\/\/\S+\/reset-password\?token=\S+/.exec(mail.text)?.[0]
       expect(link, 'a reset link in the mail').toBeTruthy()
       const target = new URL(link!)
@@ -609,6 +647,10 @@ for (const locale of LOCALES) {
       await check(`/${locale}/guest`, `/${locale}/guest as a guest`)
       await registerOverHttp(page.request, baseURL, newPerson(locale, 'axe'))
       await check(`/${locale}/account`)
+      // The confirmation status, after asking for a new link.
+      await submitButton(page, ui(locale, 'email:verify.resend')).click()
+      await expect(page).toHaveURL(`/${locale}/verify-email?sent=1`)
+      await expectAccessible(page, `/${locale}/verify-email?sent`)
       await check(`/${locale}/account/consents`)
       await check(`/${locale}/account/export`)
       await check(`/${locale}/account/delete`)

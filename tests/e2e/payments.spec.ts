@@ -5,15 +5,21 @@ import type { Locator, Page } from '@playwright/test'
 import { documentInForce, REGISTER_KINDS } from './support/accounts-dataset'
 import {
   acceptanceBox,
+  confirmationLink,
+  confirmEmailOverHttp,
   expect,
   fillRegistration,
   formPost,
   header,
   newPerson,
+  originOf,
   registerOverHttp,
+  registrationMail,
+  seedDataDir,
   startGuestOverHttp,
   submitButton,
   test,
+  waitForMail,
   type Person,
 } from './support/accounts'
 import { hydrated } from './support/axe'
@@ -152,6 +158,24 @@ async function buy(page: Page, locale: Locale, p: SeedPack, decision: 'approve' 
   return orderId
 }
 
+/** Opens the registration letter's link in the browser and presses its button: the address is confirmed. */
+async function confirmFromLetter(page: Page, person: Person) {
+  const { locale } = person
+  const link = confirmationLink(await registrationMail(person, seedDataDir()))
+  await page.goto(`${link.pathname}${link.search}`)
+  await submitButton(page, ui(locale, 'email:verify.confirmSubmit')).click()
+  await expect(page).toHaveURL(`/${locale}/verify-email?done=1`)
+  await expect(main(page).getByRole('status')).toHaveText(ui(locale, 'email:verify.done'))
+}
+
+/** The mail sent when the payment of the order was confirmed. */
+function paymentMail(person: Person, orderId: string) {
+  return waitForMail(person.email, {
+    subject: ui(person.locale, 'email:mail.payment.subject', { order: orderId }),
+    dataDir: seedDataDir(),
+  })
+}
+
 /** The orders on the payments page. */
 function orderCards(page: Page): Locator {
   return main(page).locator('li.payments__order')
@@ -210,8 +234,9 @@ for (const locale of LOCALES) {
     // The browser asks for the other language: every page must still follow the URL's.
     test.use({ locale: browserLocale(otherLocale(locale)) })
 
-    test('buying a pack: pricing, checkout with the terms box, the test payment page, paid, balance, acceptance, payments list', async ({
+    test('buying a pack: confirming the address first, pricing, checkout with the terms box, the test payment page, paid, balance, acceptance, payments list, the payment mail', async ({
       page,
+      baseURL,
     }) => {
       const person: Person = newPerson(locale, 'buy')
       await page.goto(`/${locale}/register`)
@@ -249,6 +274,31 @@ for (const locale of LOCALES) {
         await expect(buyLink(page, locale, p)).toHaveAttribute('href', `/${locale}/checkout/${p._id}`)
       }
       for (const p of OFF_SALE) await expect(main(page)).not.toContainText(p.name[locale])
+
+      // The address is not confirmed yet: the pricing page says so, and checkout offers a new link instead of paying.
+      const unconfirmed = ui(locale, 'email:notice.unverified', { email: person.email })
+      await expect(main(page)).toContainText(unconfirmed)
+      await buyLink(page, locale, START).click()
+      await expect(page).toHaveURL(`/${locale}/checkout/${START._id}`)
+      await expect(main(page)).toContainText(unconfirmed)
+      await expect(main(page)).not.toContainText(ui(locale, 'checkout:receipt', { email: person.email }))
+      await expect(payButton(page, locale, START)).toBeDisabled()
+      await expect(submitButton(page, ui(locale, 'email:verify.resend'))).toBeVisible()
+      // Sent anyway (a form kept from earlier, a script): 403, and nothing is created.
+      const forced = await page.request.post(`/${locale}/checkout/${START._id}`, {
+        form: { shownVersions: `terms:${terms.version}`, accept_terms: 'yes' },
+        headers: { Origin: originOf(baseURL) },
+        maxRedirects: 0,
+      })
+      expect(forced.status()).toBe(403)
+      await page.goto(`/${locale}/account/payments`)
+      await expect(orderCards(page)).toHaveCount(0)
+
+      // Confirmed from the letter, the same page lets the person pay.
+      await confirmFromLetter(page, person)
+      await page.goto(`/${locale}/pricing`)
+      await hydrated(page)
+      await expect(main(page)).not.toContainText(unconfirmed)
 
       // Checkout: the pack, the receipt address, the sandbox notice and one unticked box for the terms in force.
       await buyLink(page, locale, START).click()
@@ -337,11 +387,17 @@ for (const locale of LOCALES) {
       await expect(detail(card, locale, 'order')).toHaveText(`${orderId} (${ui(locale, 'checkout:payments.sandbox')})`)
       await expect(detail(card, locale, 'paid')).toBeVisible()
       await expect(detail(card, locale, 'created')).toBeVisible()
+
+      // The payment mail: to the confirmed address, naming the terms version accepted for this order.
+      const mail = await paymentMail(person, orderId)
+      expect(mail.text).toMatch(new RegExp(`https?://\\S+/${locale}/terms/v/${terms.version}\\s`))
+      expect(mail.text).toContain(ui(locale, 'email:mail.payment.sandbox'))
     })
 
     test('a declined payment adds no credits and is listed as declined', async ({ page, baseURL }) => {
       const person = newPerson(locale, 'decline')
       await registerOverHttp(page.request, baseURL, person)
+      await confirmEmailOverHttp(page.request, baseURL, person, seedDataDir())
       await page.goto(`/${locale}/pricing`)
       await hydrated(page)
       const orderId = await buy(page, locale, BASIC, 'decline')
@@ -373,6 +429,7 @@ for (const locale of LOCALES) {
     }) => {
       const person = newPerson(locale, 'refund')
       await registerOverHttp(page.request, baseURL, person)
+      await confirmEmailOverHttp(page.request, baseURL, person, seedDataDir())
       await page.goto(`/${locale}/pricing`)
       await hydrated(page)
       const boughtAt = new Date()
@@ -474,6 +531,8 @@ for (const locale of LOCALES) {
         await fillRegistration(page, person, REGISTER_KINDS, SEED_DATASET)
         await submitButton(page, ui(locale, 'account:register.submit')).click()
         await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
+        // The letter's page confirms the address with a plain form too.
+        await confirmFromLetter(page, person)
 
         await header(page)
           .getByRole('link', { name: ui(locale, 'common:nav.pricing'), exact: true })

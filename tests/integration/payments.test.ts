@@ -57,7 +57,8 @@ afterAll(async () => {
 const ORIGIN = 'http://localhost'
 const PACK = 'creditPack.optimal' // 300 credits for 590 ₽ in the seed
 
-async function buyer(email: string | null = `buyer-${randomUUID()}@example.com`) {
+/** A registered account; its address confirmed unless `verified` is false (nobody can buy before that). */
+async function buyer(email: string | null = `buyer-${randomUUID()}@example.com`, { verified = true } = {}) {
   const { getDb } = await import('~/db/client.server')
   const { users } = await import('~/db/schema')
   const { createUserSession } = await import('~/auth/session.server')
@@ -65,7 +66,9 @@ async function buyer(email: string | null = `buyer-${randomUUID()}@example.com`)
   const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
   const db = await getDb()
   const userId = `buyer-${randomUUID()}`
-  await db.insert(users).values({ id: userId, email, emailNormalized: email })
+  await db
+    .insert(users)
+    .values({ id: userId, email, emailNormalized: email, emailVerifiedAt: email && verified ? new Date() : null })
   const documents = await currentVersionsForAcceptance(['terms', 'privacy', 'consent'], 'ru')
   await db.transaction((tx) =>
     recordAcceptances(tx, {
@@ -79,7 +82,7 @@ async function buyer(email: string | null = `buyer-${randomUUID()}@example.com`)
     }),
   )
   const session = await createUserSession(db, userId, {})
-  return { userId, cookie: session.cookie.split(';')[0]! }
+  return { userId, email, cookie: session.cookie.split(';')[0]! }
 }
 
 function get(url: string, cookie?: string) {
@@ -152,6 +155,19 @@ function location(thrown: unknown) {
   return thrown instanceof Response ? thrown.headers.get('Location') : null
 }
 
+/** The stored mails to an address whose subject names the order (sent in the background after the payment). */
+async function paymentMails(to: string, orderId: string, { atLeast = 1, timeoutMs = 10_000 } = {}) {
+  const { listStoredMail, readStoredMail } = await import('~/mail/mailer.server')
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const found = (await listStoredMail()).filter((m) => m.to === to && m.subject.includes(orderId))
+    if (found.length >= atLeast || Date.now() > deadline) {
+      return Promise.all(found.map(async (m) => (await readStoredMail(m.id))!))
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 describe('checkout in the sandbox', () => {
   it('asks guests to register and strangers to sign in', async () => {
     const { serializeGuestCookie, createGuest } = await import('~/guest/guest.server')
@@ -174,6 +190,36 @@ describe('checkout in the sandbox', () => {
       }),
     )
     expect(location(anonymous)).toBe(`/ru/login?redirectTo=${encodeURIComponent(`/ru/checkout/${PACK}`)}`)
+  })
+
+  it('refuses an account whose address is not confirmed, with 403 and a new-link offer, and writes nothing', async () => {
+    const email = `unconfirmed-${randomUUID()}@mail.example`
+    const person = await buyer(email, { verified: false })
+    const page = (await routes.checkout.loader({
+      request: get(`/ru/checkout/${PACK}`, person.cookie),
+      params: { lang: 'ru', packId: PACK },
+      context: {},
+    })) as DataResult
+    // The page says so (and offers a new link) instead of a working Pay button.
+    expect(page.data).toMatchObject({ email, emailVerified: false })
+
+    const refused = (await pay(person.cookie, {
+      shownVersions: (page.data as { shownVersions: string }).shownVersions,
+      accept_terms: 'yes',
+    })) as DataResult
+    expect(statusOf(refused)).toBe(403)
+    expect(refused.data).toMatchObject({ formError: 'checkout:errors.unverified', formErrorParams: { email } })
+    expect(await state(person.userId)).toMatchObject({ orders: [], paymentAcceptances: [], balance: 0 })
+
+    // An account without any address is told why too (422), with nothing written.
+    const nobody = await buyer(null)
+    const noEmail = (await pay(nobody.cookie, {
+      shownVersions: page.data.shownVersions as string,
+      accept_terms: 'yes',
+    })) as DataResult
+    expect(statusOf(noEmail)).toBe(422)
+    expect(noEmail.data.formError).toBe('checkout:errors.no-email')
+    expect((await state(nobody.userId)).orders).toEqual([])
   })
 
   it('records nothing without the ticked terms, or when the terms changed while the page was open', async () => {
@@ -211,6 +257,14 @@ describe('checkout in the sandbox', () => {
     // Approving again (a second click, a replay) grants nothing more.
     await decide(person.cookie, order!.id, 'approve')
     expect((await state(person.userId)).balance).toBe(300)
+
+    // One mail for the payment, to the confirmed address, naming the terms version accepted for this order.
+    const [mail, ...more] = await paymentMails(person.email!, order!.id)
+    expect(more).toEqual([])
+    expect(mail!.subject).toBe(`Палитра: оплата получена (заказ ${order!.id})`)
+    const accepted = paymentAcceptances[0]!
+    expect(mail!.text).toContain(`http://localhost/ru/terms/v/${accepted.version}`)
+    expect(mail!.text).toContain('тестовый платёж')
 
     const done = (await routes.done.loader({
       request: get(`/ru/checkout/${order!.id}/done?result=fail`, person.cookie),
@@ -346,6 +400,11 @@ describe('checkout with T-Bank', () => {
     expect(await webhook(confirmed)).toEqual({ status: 200, text: 'OK' })
     expect(await webhook(confirmed)).toEqual({ status: 200, text: 'OK' })
     expect((await state(person.userId)).balance).toBe(300)
+    // The bank repeated CONFIRMED: still one payment mail, with the bank's receipt mentioned.
+    const mails = await paymentMails('receipt@example.com', order!.id)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(await paymentMails('receipt@example.com', order!.id, { timeoutMs: 0 })).toHaveLength(1)
+    expect(mails[0]!.text).toContain('Кассовый чек за эту оплату придёт на этот адрес отдельно')
     // A late AUTHORIZED changes nothing; a mismatched amount is refused and flagged.
     expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'AUTHORIZED'))).toEqual({
       status: 200,

@@ -76,6 +76,18 @@ async function signInWithGoogle(jar: Jar) {
   return back
 }
 
+/** Waits (bounded) for the stored message to this address; mail goes out after the response. */
+async function storedMailTo(to: string, timeoutMs = 10_000) {
+  const { listStoredMail, readStoredMail } = await import('~/mail/mailer.server')
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const summary = (await listStoredMail()).find((m) => m.to === to)
+    if (summary) return (await readStoredMail(summary.id))!
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
   // The shipped seed dataset (the default CONTENT_DATASET): it has every document in force in English.
@@ -150,6 +162,15 @@ describe('signing in through a provider', () => {
     const rows = (await db.select().from(acceptances)).filter((r) => r.userId === links[0]!.userId)
     expect(rows.map((r) => r.kind).sort()).toEqual(['consent', 'privacy', 'terms'])
     expect(rows.every((r) => r.event === 'register' && r.ip === '203.0.113.7')).toBe(true)
+
+    // Google vouched for the address: it counts as confirmed, and the letter is the receipt alone.
+    const { eq } = await import('drizzle-orm')
+    const [account] = await db.select().from(users).where(eq(users.id, links[0]!.userId))
+    expect(account!.emailVerifiedAt).toBeInstanceOf(Date)
+    const mail = await storedMailTo(account!.email!)
+    expect(mail.subject).toBe('Palitra: your account and the documents you accepted')
+    expect(mail.text).not.toContain('verify-email')
+    for (const row of rows) expect(mail.text).toContain(`${ORIGIN}/en/${row.kind}/v/${row.version}`)
 
     // The second time, the provider identity is known: straight in.
     const again = await signInWithGoogle(new Jar())

@@ -221,7 +221,7 @@ export async function accountPageStatus(
 // Stored mail: without SMTP_URL the server writes each message as JSON under
 // DATA_DIR/mail (in production too; only the /dev/mail viewer is dev-only).
 
-type StoredMail = { id: string; to: string; subject: string; text: string; date: string }
+export type StoredMail = { id: string; to: string; subject: string; text: string; date: string }
 
 /** The "accounts" server's DATA_DIR, which playwright.config.ts chose and serve.mjs created. */
 export function accountsDataDir(): string {
@@ -230,8 +230,18 @@ export function accountsDataDir(): string {
   return dir
 }
 
-function storedMailTo(address: string): StoredMail[] {
-  const dir = path.join(accountsDataDir(), 'mail')
+/** The "seed" server's DATA_DIR (payments: buyers confirm their address from the stored mail). */
+export function seedDataDir(): string {
+  const dir = process.env.PALITRA_E2E_SEED_DATA_DIR
+  if (!dir) throw new Error('PALITRA_E2E_SEED_DATA_DIR is not set: run through playwright.config.ts')
+  return dir
+}
+
+/** Which stored mail: to whom is always given; optionally its subject, and the server's DATA_DIR. */
+export type MailQuery = { subject?: string | RegExp; dataDir?: string }
+
+function storedMailTo(address: string, { subject, dataDir = accountsDataDir() }: MailQuery = {}): StoredMail[] {
+  const dir = path.join(dataDir, 'mail')
   let files: string[]
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.json'))
@@ -241,13 +251,55 @@ function storedMailTo(address: string): StoredMail[] {
   return files
     .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as StoredMail)
     .filter((m) => m.to.toLowerCase() === address.toLowerCase())
+    .filter(
+      (m) => subject === undefined || (typeof subject === 'string' ? m.subject === subject : subject.test(m.subject)),
+    )
     .sort((a, b) => a.id.localeCompare(b.id))
 }
 
-/** Waits (briefly) for the message to `address` and returns the newest. */
-export async function waitForMail(address: string): Promise<StoredMail> {
+/**
+ * Waits (briefly) for a message to `address` (with that subject, when
+ * given) and returns the newest. Registering mails the address too, so a
+ * test waiting for a later letter names its subject.
+ */
+export async function waitForMail(address: string, query: MailQuery = {}): Promise<StoredMail> {
   await expect
-    .poll(() => storedMailTo(address).length, { message: `mail to ${address}`, timeout: 5_000 })
+    .poll(() => storedMailTo(address, query).length, { message: `mail to ${address}`, timeout: 10_000 })
     .toBeGreaterThan(0)
-  return storedMailTo(address).at(-1)!
+  return storedMailTo(address, query).at(-1)!
+}
+
+/** The confirmation link in a letter (absolute, on the server's address). */
+export function confirmationLink(mail: StoredMail): URL {
+  const link = /https?:\/\/\S+\/verify-email\?token=\S+/.exec(mail.text)?.[0]
+  if (!link) throw new Error(`no confirmation link in “${mail.subject}”`)
+  return new URL(link)
+}
+
+/** The letter registration sends (confirm the address; the versions accepted). */
+export function registrationMail(person: Person, dataDir?: string): Promise<StoredMail> {
+  return waitForMail(person.email, { subject: ui(person.locale, 'email:mail.verify.subject'), dataDir })
+}
+
+/**
+ * Confirms the person's address the way the letter's page does without
+ * JavaScript: opens the link (which spends nothing), then posts its button.
+ * Set-up for tests about something else, such as buying.
+ */
+export async function confirmEmailOverHttp(
+  request: APIRequestContext,
+  baseURL: string | undefined,
+  person: Person,
+  dataDir?: string,
+) {
+  const link = confirmationLink(await registrationMail(person, dataDir))
+  const page = await request.get(`${link.pathname}${link.search}`)
+  expect(page.status(), 'the confirmation page').toBe(200)
+  const response = await request.post(`${link.pathname}${link.search}`, {
+    form: { intent: 'confirm', token: hiddenField(await page.text(), 'token') },
+    headers: { Origin: originOf(baseURL) },
+    maxRedirects: 0,
+  })
+  expect(response.status(), `confirming ${person.email}`).toBe(302)
+  expect(response.headers()['location']).toBe(`/${person.locale}/verify-email?done=1`)
 }

@@ -1,0 +1,109 @@
+/**
+ * The confirmation page and the "send a new link" button: input, rate
+ * limits and messages around the token logic of
+ * ~/auth/email-verification.server.
+ */
+import { randomUUID } from 'node:crypto'
+import {
+  inspectVerificationToken,
+  verificationState,
+  verifyEmailWithToken,
+  type VerifyTokenProblem,
+} from '~/auth/email-verification.server'
+import type { SessionUser } from '~/auth/session.server'
+import { getDb } from '~/db/client.server'
+import type { Locale } from '~/i18n/locales'
+import { formFailure, textField } from '~/lib/form'
+import { logger } from '~/log.server'
+import { mailLinkBase } from '~/mail/links.server'
+import { enqueueMail } from '~/mail/outbox.server'
+import { checkLimits } from '~/security/rate-limit.server'
+import { deliverAccountMailSoon } from './mails.server'
+import { rateLimited, type ActionOutcome } from './register.server'
+
+export const VERIFY_LINK_MESSAGES: Record<VerifyTokenProblem, string> = {
+  invalid: 'email:verify.errors.invalid',
+  expired: 'email:verify.errors.expired',
+  used: 'email:verify.errors.used',
+  replaced: 'email:verify.errors.replaced',
+}
+
+// A link that never worked is a bad request; one that worked once, or was replaced, is gone for good.
+const VERIFY_LINK_STATUS: Record<VerifyTokenProblem, 400 | 410> = {
+  invalid: 400,
+  expired: 410,
+  used: 410,
+  replaced: 410,
+}
+
+export type VerifyLinkRefusal = { reason: VerifyTokenProblem; message: string; status: 400 | 410 }
+
+function refusal(reason: VerifyTokenProblem): VerifyLinkRefusal {
+  return { reason, message: VERIFY_LINK_MESSAGES[reason], status: VERIFY_LINK_STATUS[reason] }
+}
+
+/** What a link from a letter is, for the page (a GET: nothing is spent). */
+export async function inspectVerifyLink(
+  token: string,
+): Promise<{ ok: true; email: string } | ({ ok: false } & VerifyLinkRefusal)> {
+  const check = await inspectVerificationToken(await getDb(), token)
+  return check.ok ? { ok: true, email: check.email } : { ok: false, ...refusal(check.reason) }
+}
+
+export type ConfirmOutcome = { ok: true; email: string } | ({ ok: false } & VerifyLinkRefusal)
+
+/**
+ * The page's button: spends the token (from the form's hidden field, else
+ * the address) and marks the address confirmed. No session is needed: the
+ * link proves the person reads that mailbox, on whatever device they open it.
+ */
+export async function confirmFromForm(form: FormData, url: URL): Promise<ConfirmOutcome> {
+  const token = textField(form, 'token', 200) || url.searchParams.get('token') || ''
+  const result = await verifyEmailWithToken(await getDb(), token)
+  if (!result.ok) return { ok: false, ...refusal(result.reason) }
+  logger.info({ event: 'account.email-verified', userId: result.userId }, 'e-mail address confirmed')
+  return { ok: true, email: result.email }
+}
+
+/**
+ * "Send a new link": mails a new confirmation link to the account's address
+ * (replacing earlier links), at most 3 an hour per account and 10 an hour
+ * per client address. Nothing is sent for an address already confirmed, or
+ * an account without one.
+ */
+export async function resendVerification(
+  request: Request,
+  user: SessionUser,
+  locale: Locale,
+  evidence: { ip: string | null },
+): Promise<ActionOutcome & { state?: 'sent' | 'verified' | 'no-email' }> {
+  const db = await getDb()
+  const state = await verificationState(db, user.id)
+  if (!state?.email) {
+    return { ok: false, status: 400, failure: formFailure({}, {}, 'email:verify.noEmail'), state: 'no-email' }
+  }
+  if (state.verifiedAt) return { ok: true, headers: new Headers(), state: 'verified' }
+  const limit = await checkLimits(db, [
+    { policy: 'verify-resend-ip', subject: evidence.ip ?? 'unknown' },
+    { policy: 'verify-resend-account', subject: user.id },
+  ])
+  if (!limit.ok) {
+    logger.info(
+      { event: 'account.verify-resend.limited', userId: user.id },
+      'new confirmation link refused by rate limit',
+    )
+    return rateLimited({}, limit.retryAfterSeconds)
+  }
+  const mailId = await db.transaction((tx) =>
+    enqueueMail(tx, {
+      kind: 'verification',
+      // Each request is its own mail; the rate limits keep their number down.
+      dedupeKey: `verification:${randomUUID()}`,
+      userId: user.id,
+      locale,
+      baseUrl: mailLinkBase(request),
+    }),
+  )
+  deliverAccountMailSoon([mailId])
+  return { ok: true, headers: new Headers(), state: 'sent' }
+}
