@@ -2,10 +2,16 @@ import { PortableText, type PortableTextComponents } from '@portabletext/react'
 import type { PortableBody, TableBlock } from '~/legal/types'
 import type { TocEntry } from '~/legal/toc'
 
+// Wide tables (four columns or more: the register's cookie, retention and
+// recipient tables) turn into one card per row on a phone, each cell led by
+// its column name, instead of scrolling sideways.
+const STACK_FROM_COLUMNS = 4
+
 function LegalTable({ value }: { value: TableBlock }) {
   const [header, ...rows] = value.rows
+  const stacked = (header?.cells.length ?? 0) >= STACK_FROM_COLUMNS
   return (
-    <div className="table-wrap">
+    <div className={stacked ? 'table-wrap table-wrap--stacks' : 'table-wrap'}>
       <table>
         {value.caption ? <caption>{value.caption}</caption> : null}
         {header ? (
@@ -23,7 +29,9 @@ function LegalTable({ value }: { value: TableBlock }) {
           {rows.map((row) => (
             <tr key={row._key}>
               {row.cells.map((cell, i) => (
-                <td key={i}>{cell}</td>
+                <td key={i} data-label={stacked ? header?.cells[i] : undefined}>
+                  {cell}
+                </td>
               ))}
             </tr>
           ))}
