@@ -188,6 +188,17 @@ export const guests = pgTable(
 )
 
 /**
+ * When each deleted guest was deleted (deleteInactiveGuests writes it in the
+ * transaction that deletes the guest): the start of the 3 years its ledger
+ * rows are kept after that (decision 014). Only the random id and the time;
+ * removed once the guest's last ledger row is gone.
+ */
+export const guestDeletions = pgTable('guest_deletions', {
+  guestId: text('guest_id').primaryKey(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+})
+
+/**
  * Fixed-window counters for rate limits, shared by every instance. One row
  * per key and window; old windows are swept.
  */
@@ -214,7 +225,8 @@ export type AcceptanceState = (typeof ACCEPTANCE_STATES)[number]
  * fields after ISO/IEC TS 27560 and clickwrap practice. Append-only: triggers
  * (migration 0003) refuse UPDATE, DELETE and TRUNCATE, except the retention
  * job that erases ip and user agent of rows older than the period the privacy
- * policy names.
+ * policy names, and the one that deletes rows whose period has ended
+ * (migration 0015).
  */
 export const acceptances = pgTable(
   'acceptances',
@@ -260,6 +272,10 @@ export const acceptances = pgTable(
     index('acceptances_user_idx').on(t.userId, t.recordedAt),
     index('acceptances_guest_idx').on(t.guestId, t.recordedAt),
     index('acceptances_version_idx').on(t.documentVersionId),
+    // Cookie choices by consent id: the export reads them, and the retention job finds the old ones.
+    index('acceptances_consent_idx')
+      .on(t.consentId, t.recordedAt)
+      .where(sql`${t.consentId} is not null`),
     // The retention job looks for old rows that still hold an IP or user agent.
     index('acceptances_retention_idx')
       .on(t.recordedAt)

@@ -204,6 +204,44 @@ export const RETENTION = {
     periodText: { ru: '30 дней', en: '30 days' },
     enforcedBy: 'operator log retention (docs/configuration.md)',
   },
+  // Issue 11: every category of data the code keeps has a period and a job
+  // (docs/decisions/014-retention-of-evidence-and-payments.md).
+  acceptances: {
+    id: 'acceptances',
+    data: {
+      ru: 'Записи о принятии документов: документ, версия и хеш её текста, язык, событие, формулировка флажка или кнопки, время, к чему относится принятие (аккаунт, гостевая сессия, заказ); IP-адрес и user agent — пока не стёрты',
+      en: 'Acceptance records: document, version and hash of its text, language, event, wording of the checkbox or button, time, what the acceptance covers (account, guest session, order); IP address and user agent until they are erased',
+    },
+    purpose: { ru: 'Доказательство принятия и согласия', en: 'Evidence of acceptance and consent' },
+    ground: {
+      ru: 'Законный интерес оператора (при условии, что не нарушаются права субъекта); обязанность доказать согласие',
+      en: 'Legitimate interest; the duty to prove consent',
+    },
+    period: { kind: 'months', months: 36, from: 'account-end' },
+    periodText: {
+      ru: 'Пока существует аккаунт и 3 года после его удаления (для гостевого режима — 3 года после удаления данных гостя)',
+      en: 'While the account exists and 3 years after it is deleted (for guest mode, 3 years after the guest data is deleted)',
+    },
+    enforcedBy: 'deleteExpiredAcceptances',
+  },
+  cookieChoices: {
+    id: 'cookieChoices',
+    data: {
+      ru: 'Записи о выборе cookie: версия Политики cookie и хеш её текста, категории и решение по каждой, формулировка кнопки или флажка, время, идентификатор согласия; IP-адрес и user agent — пока не стёрты',
+      en: 'Cookie choice records: Cookie Policy version and hash of its text, categories and the decision on each, wording of the button or checkbox, time, consent identifier; IP address and user agent until they are erased',
+    },
+    purpose: { ru: 'Доказательство согласия или отказа', en: 'Proof of consent or refusal' },
+    ground: {
+      ru: 'Обязанность доказать согласие; законный интерес оператора (при условии, что не нарушаются права субъекта)',
+      en: 'The duty to prove consent; legitimate interest',
+    },
+    period: { kind: 'months', months: 36, from: 'created' },
+    periodText: {
+      ru: '3 года с момента записи; запись, сделанная в аккаунте, хранится как записи о принятии: пока существует аккаунт и 3 года после его удаления; запись, сделанная в гостевой сессии, — не меньше, чем хранятся данные гостя',
+      en: '3 years from the record; a record made in an account is kept like acceptance records: while the account exists and 3 years after it is deleted; a record made in a guest session, at least as long as the guest data',
+    },
+    enforcedBy: 'deleteExpiredCookieChoices',
+  },
 } as const satisfies Record<string, RetentionEntry>
 
 export type RetentionId = keyof typeof RETENTION
