@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import { purgeOldPageViews } from '~/cookie-consent/analytics.server'
 import type { Database } from '~/db/client.server'
 import { logger } from '~/log.server'
+import { deleteExpiredPaymentRecords } from '~/payments/retention.server'
 import { retentionCutoff, retentionDays, retentionMonths } from '~/register'
 
 /**
@@ -191,13 +192,18 @@ function retentionSteps(db: Database): RetentionStep[] {
       message: 'deleted cookie-choice records past their retention period',
       run: async (now) => await deleteExpiredCookieChoices(db, now),
     },
+    {
+      event: 'payments.retention',
+      message: 'deleted payment records past the accounting period',
+      run: async (now) => await deleteExpiredPaymentRecords(db, now),
+    },
   ]
 }
 
 /**
  * Runs every retention job now and then every 24 hours in this process:
- * the erasure of IP addresses and user agents, page-view statistics and
- * ledger rows, each
+ * the erasure of IP addresses and user agents, page-view statistics, ledger
+ * rows and payment records, each
  * with the period the register names. The jobs run one after another
  * (PGlite has a single connection, and none may hold the others up for
  * long); one that fails is logged and the next still runs. Every instance may

@@ -81,6 +81,14 @@ describe('the register of processing', () => {
     expect(retentionCutoff('acceptanceIpAndUserAgent', now).toISOString()).toBe('2024-03-31T12:00:00.000Z')
   })
 
+  it('counts payment records in full calendar years after the year of payment, Moscow time', () => {
+    // Kept through 2026 and five more years: due from 1 January 2032, 00:00 in Moscow.
+    expect(retentionCutoff('payments', new Date('2031-12-31T20:59:59.999Z')).toISOString()).toBe(
+      '2025-12-31T21:00:00.000Z',
+    )
+    expect(retentionCutoff('payments', new Date('2031-12-31T21:00:00Z')).toISOString()).toBe('2026-12-31T21:00:00.000Z')
+  })
+
   it('every setting is either our own or belongs to a declared outside service', () => {
     const processors = PROCESSORS as readonly ProcessorEntry[]
     const unaccounted = SETTING_NAMES.filter(

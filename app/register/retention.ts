@@ -16,6 +16,12 @@ export type RetentionPeriod =
   /** Deleted (or de-identified) a number of days or calendar months after `from`, by an automatic job. */
   | { kind: 'fixed'; days: number; from: RetentionClock }
   | { kind: 'months'; months: number; from: RetentionClock }
+  /**
+   * Kept through the calendar year (Moscow time) in which `from` happened and
+   * `years` full calendar years after it: how accounting law counts (402-FZ
+   * art. 29: "at least five years after the reporting year").
+   */
+  | { kind: 'years-after-year-end'; years: number; from: RetentionClock }
   /** Kept while something lasts; deleted with it. */
   | { kind: 'while'; until: 'account' | 'session' | 'person-deletes' }
   /** Kept by the hosting operator's log service, outside this code; `days` is what it must be set to. */
@@ -242,6 +248,27 @@ export const RETENTION = {
     },
     enforcedBy: 'deleteExpiredCookieChoices',
   },
+  payments: {
+    id: 'payments',
+    data: {
+      ru: 'Платёжные записи: заказ (пакет, кредиты, сумма, статус, номер платежа в банке, e-mail для чека, даты), уведомления банка о платеже (без данных карты), возвраты',
+      en: "Payment records: order (pack, credits, amount, status, the bank's payment number, receipt e-mail, dates), the bank's payment notifications (without card details), refunds",
+    },
+    purpose: {
+      ru: 'Оплата, возвраты, чеки, бухгалтерский и налоговый учёт',
+      en: 'Payment, refunds, receipts, bookkeeping and tax accounting',
+    },
+    ground: {
+      ru: 'Обязанность оператора (бухгалтерский учёт, ст. 29 402-ФЗ); исполнение договора',
+      en: 'Legal obligation (accounting, art. 29 of Federal Law 402-FZ); contract',
+    },
+    period: { kind: 'years-after-year-end', years: 5, from: 'payment' },
+    periodText: {
+      ru: '5 лет после окончания года, в котором прошёл платёж или последний возврат по нему (в том числе после удаления аккаунта)',
+      en: '5 years after the end of the year in which the payment or its last refund took place (also after the account is deleted)',
+    },
+    enforcedBy: 'deleteExpiredPaymentRecords',
+  },
 } as const satisfies Record<string, RetentionEntry>
 
 export type RetentionId = keyof typeof RETENTION
@@ -262,10 +289,17 @@ export function retentionMonths(id: RetentionId): number {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
+/** Moscow has kept UTC+3 all year since 26 October 2014; the years counted here all begin after that. */
+const MOSCOW_OFFSET_MS = 3 * 60 * 60 * 1000
 
 /** The moment before which data under this entry is due for deletion (its clock started before it). */
 export function retentionCutoff(id: RetentionId, now: Date): Date {
   const period: RetentionPeriod = RETENTION[id].period
+  if (period.kind === 'years-after-year-end') {
+    // Data whose year ended `years` full years ago is due: before 1 January of (this year - years), Moscow time.
+    const moscowYear = new Date(now.getTime() + MOSCOW_OFFSET_MS).getUTCFullYear()
+    return new Date(Date.UTC(moscowYear - period.years, 0, 1) - MOSCOW_OFFSET_MS)
+  }
   if (period.kind === 'months') {
     const cutoff = new Date(now.getTime())
     cutoff.setUTCMonth(cutoff.getUTCMonth() - period.months)
