@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm'
 import { purgeOldPageViews } from '~/cookie-consent/analytics.server'
 import type { Database } from '~/db/client.server'
+import { deleteOldRefusals } from '~/generation/refusals.server'
 import { logger } from '~/log.server'
 import { deleteExpiredPaymentRecords } from '~/payments/retention.server'
+import { deleteExpiredRequests } from '~/privacy-requests/retention.server'
 import { retentionCutoff, retentionDays, retentionMonths } from '~/register'
 
 /**
@@ -197,13 +199,23 @@ function retentionSteps(db: Database): RetentionStep[] {
       message: 'deleted payment records past the accounting period',
       run: async (now) => await deleteExpiredPaymentRecords(db, now),
     },
+    {
+      event: 'refusals.retention',
+      message: 'deleted refused prompts past their retention period',
+      run: async (now) => ({ deleted: await deleteOldRefusals(db, now) }),
+    },
+    {
+      event: 'privacy-requests.retention',
+      message: 'deleted data-subject requests past their retention period',
+      run: async (now) => await deleteExpiredRequests(db, now),
+    },
   ]
 }
 
 /**
  * Runs every retention job now and then every 24 hours in this process:
  * the erasure of IP addresses and user agents, page-view statistics, ledger
- * rows and payment records, each
+ * rows, payment records, refused prompts and data-subject requests, each
  * with the period the register names. The jobs run one after another
  * (PGlite has a single connection, and none may hold the others up for
  * long); one that fails is logged and the next still runs. Every instance may

@@ -434,7 +434,10 @@ export const generationImages = pgTable(
   (t) => [primaryKey({ columns: [t.jobId, t.index] })],
 )
 
-/** Prompts the moderation rules refused, kept for review (terms 8.3: a person may ask for one to be checked). */
+/**
+ * Prompts the moderation rules refused, kept for review (terms 8.3: a person
+ * may ask for one to be checked) for the register's `refusedPrompts` period.
+ */
 export const moderationRefusals = pgTable(
   'moderation_refusals',
   {

@@ -269,6 +269,69 @@ export const RETENTION = {
     },
     enforcedBy: 'deleteExpiredPaymentRecords',
   },
+  refusedPrompts: {
+    id: 'refusedPrompts',
+    data: {
+      ru: 'Отклонённые запросы на генерацию: текст запроса, категория и правило, сработавший фрагмент, время, аккаунт или гость',
+      en: 'Refused generation prompts: the prompt text, category and rule, the matched fragment, time, account or guest',
+    },
+    purpose: {
+      ru: 'Проверка отказа по вашему обращению; предотвращение злоупотреблений',
+      en: 'Reviewing a refusal when you ask us to; preventing abuse',
+    },
+    ground: {
+      ru: 'Законный интерес оператора (при условии, что не нарушаются права субъекта)',
+      en: 'Legitimate interest',
+    },
+    period: { kind: 'fixed', days: 90, from: 'created' },
+    periodText: {
+      ru: '90 дней с момента отказа (раньше, если удалить аккаунт)',
+      en: '90 days from the refusal (sooner if you delete the account)',
+    },
+    enforcedBy: 'deleteOldRefusals',
+  },
+  privacyRequests: {
+    id: 'privacyRequests',
+    data: {
+      ru: 'Запросы субъектов данных: вид запроса, закон, адрес для ответа, текст запроса, аккаунт или гость, IP-адрес и user agent, сроки, ответ и история обработки',
+      en: 'Data-subject requests: kind of request, law, reply address, text of the request, account or guest, IP address and user agent, deadlines, the reply and the history of handling',
+    },
+    purpose: {
+      ru: 'Обработка запросов субъектов данных и подтверждение того, как они обработаны',
+      en: 'Handling data-subject requests and showing how they were handled',
+    },
+    ground: {
+      ru: 'Обязанность оператора (ст. 14, 20 и 21 152-ФЗ); законный интерес оператора (при условии, что не нарушаются права субъекта)',
+      en: 'Legal obligation (arts. 14, 20 and 21 of the Personal Data Law); legitimate interest',
+    },
+    period: { kind: 'months', months: 36, from: 'completed' },
+    periodText: {
+      ru: '3 года после ответа на запрос; неподтверждённый запрос — 3 года после истечения ссылки подтверждения (адрес и текст из него стираются уже через 7 дней после истечения ссылки)',
+      en: '3 years after the reply to the request; an unconfirmed request: 3 years after its confirmation link expired (its address and text are erased as soon as 7 days after the link expired)',
+    },
+    enforcedBy: 'deleteExpiredRequests',
+  },
+  rateLimits: {
+    id: 'rateLimits',
+    data: {
+      ru: 'Счётчики ограничения частоты попыток: хеш IP-адреса (для IPv6 — сети /64) или e-mail, начало окна, число попыток',
+      en: 'Rate-limit counters: hash of the IP address (for IPv6, of its /64 network) or of the e-mail address, window start, number of attempts',
+    },
+    purpose: {
+      ru: 'Защита от подбора паролей и автоматических злоупотреблений',
+      en: 'Protection against password guessing and automated abuse',
+    },
+    ground: {
+      ru: 'Законный интерес оператора (при условии, что не нарушаются права субъекта)',
+      en: 'Legitimate interest',
+    },
+    period: { kind: 'fixed', days: 1, from: 'created' },
+    periodText: {
+      ru: 'До суток с начала окна (окна длятся от 1 до 60 минут)',
+      en: 'Up to a day from the start of the window (windows last 1 to 60 minutes)',
+    },
+    enforcedBy: 'sweepRateLimitWindows',
+  },
 } as const satisfies Record<string, RetentionEntry>
 
 export type RetentionId = keyof typeof RETENTION
