@@ -530,7 +530,11 @@ export const orders = pgTable(
   ],
 )
 
-/** Every notification the bank sent, verified or not, and what became of it. */
+/**
+ * Every notification the bank sent, verified or not, and what became of it.
+ * `body` keeps only STORED_NOTIFICATION_FIELDS (app/payments/notifications.server.ts):
+ * no card details. Deleted with the order when the payments period ends.
+ */
 export const paymentNotifications = pgTable(
   'payment_notifications',
   {

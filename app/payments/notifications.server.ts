@@ -64,6 +64,45 @@ export type VerifiedNotification = {
   body: Record<string, unknown>
 }
 
+/**
+ * The fields of a notification that are stored: what applying it needs
+ * (terminal, order, payment, status, amount, success) and what explains a
+ * failure to support (error code, message, details). Nothing else is kept:
+ * the privacy policy says card details never reach our records, and the bank
+ * sends the masked card number (Pan), expiry date (ExpDate), card and
+ * recurring-payment ids (CardId, RebillId) and may add more; an allow-list
+ * keeps out whatever it adds next. The Token goes too: it signs the full
+ * body, which is no longer there to check it against. The signature is
+ * verified on the raw body before any of this (webhook.server.ts).
+ * Migration 0017 redacts older rows with the same list.
+ */
+export const STORED_NOTIFICATION_FIELDS = [
+  'TerminalKey',
+  'OrderId',
+  'Success',
+  'Status',
+  'PaymentId',
+  'ErrorCode',
+  'Message',
+  'Details',
+  'Amount',
+] as const
+
+/** The notification as it is stored: only the allowed fields, and only scalar values. */
+export function redactNotificationBody(body: Record<string, unknown>): Record<string, string | number | boolean> {
+  const kept: Record<string, string | number | boolean> = {}
+  for (const field of STORED_NOTIFICATION_FIELDS) {
+    const value = body[field]
+    if (
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value))
+    )
+      kept[field] = value
+  }
+  return kept
+}
+
 function rankOf(order: OrderRow): number {
   return order.bankStatus ? (PROGRESS[order.bankStatus] ?? 0) : 0
 }
@@ -80,7 +119,7 @@ async function record(
     bankStatus: n.status,
     amountKopecks: n.amountKopecks,
     outcome,
-    body: n.body,
+    body: redactNotificationBody(n.body),
   })
 }
 
@@ -92,7 +131,7 @@ export async function recordForgedNotification(db: Database, body: Record<string
     bankStatus: typeof body.Status === 'string' ? body.Status : null,
     amountKopecks: typeof body.Amount === 'number' ? body.Amount : null,
     outcome: 'bad-token',
-    body,
+    body: redactNotificationBody(body),
   })
 }
 
