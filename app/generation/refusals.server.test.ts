@@ -3,7 +3,7 @@ import { inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { guests, moderationRefusals, users } from '~/db/schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { deleteOldRefusals } from './refusals.server'
+import { deleteOldRefusals, listRefusalsForExport } from './refusals.server'
 
 let handle: TestDatabase
 beforeAll(async () => {
@@ -41,5 +41,25 @@ describe('refused prompts', () => {
       .where(inArray(moderationRefusals.id, [...old, ...kept]))
     expect(left.map((r) => r.id).sort()).toEqual([...kept].sort())
     expect(await deleteOldRefusals(handle.db, NOW)).toBe(0)
+  })
+
+  it('are listed for the account’s export, newest first, and nobody else’s', async () => {
+    const userId = `user_${randomUUID()}`
+    const otherId = `user_${randomUUID()}`
+    await handle.db.insert(users).values([{ id: userId }, { id: otherId }])
+    const first = await refusal({ userId }, new Date('2027-04-01T10:00:00Z'), 'первый')
+    const second = await refusal({ userId }, new Date('2027-04-02T10:00:00Z'), 'второй')
+    await refusal({ userId: otherId }, new Date('2027-04-03T10:00:00Z'), 'чужой')
+    expect(await listRefusalsForExport(handle.db, userId)).toEqual([
+      {
+        id: second,
+        prompt: 'второй',
+        category: 'violence',
+        ruleId: 'violence-1',
+        matched: 'запрещ',
+        refusedAt: '2027-04-02T10:00:00.000Z',
+      },
+      expect.objectContaining({ id: first, prompt: 'первый', refusedAt: '2027-04-01T10:00:00.000Z' }),
+    ])
   })
 })

@@ -1,4 +1,4 @@
-import { lt } from 'drizzle-orm'
+import { desc, eq, lt } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import { moderationRefusals } from '~/db/schema'
 import { retentionCutoff } from '~/register'
@@ -20,4 +20,21 @@ export async function deleteOldRefusals(db: Database, now: Date = new Date()): P
     .where(lt(moderationRefusals.createdAt, retentionCutoff('refusedPrompts', now)))
     .returning({ id: moderationRefusals.id })
   return removed.length
+}
+
+/** An account's refused prompts for its data export, newest first (a guest's moved over when it registered). */
+export async function listRefusalsForExport(db: Database, userId: string) {
+  const rows = await db
+    .select()
+    .from(moderationRefusals)
+    .where(eq(moderationRefusals.userId, userId))
+    .orderBy(desc(moderationRefusals.createdAt), desc(moderationRefusals.id))
+  return rows.map((r) => ({
+    id: r.id,
+    prompt: r.prompt,
+    category: r.category,
+    ruleId: r.ruleId,
+    matched: r.matched,
+    refusedAt: r.createdAt.toISOString(),
+  }))
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { applyMovement, balanceOf } from '~/credits/ledger.server'
 import type { Database } from '~/db/client.server'
 import { orders, paymentNotifications, refunds, type OrderRow, type OrderStatus } from '~/db/schema'
@@ -101,6 +101,28 @@ export function redactNotificationBody(body: Record<string, unknown>): Record<st
       kept[field] = value
   }
   return kept
+}
+
+/**
+ * The bank's notifications about these orders, for the owner's data export,
+ * oldest first per order: what is stored, which is only the redacted body.
+ */
+export async function listNotificationsForExport(db: Database, orderIds: string[]) {
+  if (orderIds.length === 0) return []
+  const rows = await db
+    .select()
+    .from(paymentNotifications)
+    .where(inArray(paymentNotifications.orderId, orderIds))
+    .orderBy(asc(paymentNotifications.receivedAt), asc(paymentNotifications.id))
+  return rows.map((n) => ({
+    orderId: n.orderId!,
+    receivedAt: n.receivedAt.toISOString(),
+    status: n.bankStatus,
+    paymentId: n.paymentId,
+    amountKopecks: n.amountKopecks,
+    outcome: n.outcome,
+    fields: n.body as Record<string, string | number | boolean>,
+  }))
 }
 
 function rankOf(order: OrderRow): number {
