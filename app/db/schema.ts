@@ -507,7 +507,11 @@ export const orders = pgTable(
     bankStatus: text('bank_status'),
     paymentId: text('payment_id'),
     paymentUrl: text('payment_url'),
-    receiptEmail: text('receipt_email').notNull(),
+    /**
+     * Where the fiscal receipt goes; erased (null) when the account is deleted:
+     * accounting keeps the order, not the buyer's address (decision 014).
+     */
+    receiptEmail: text('receipt_email'),
     locale: text('locale', { enum: LOCALES }).notNull(),
     /** Why Init failed, as the bank said it (error code and message), for support. */
     failure: text('failure'),

@@ -251,8 +251,8 @@ export const RETENTION = {
   payments: {
     id: 'payments',
     data: {
-      ru: 'Платёжные записи: заказ (пакет, кредиты, сумма, статус, номер платежа в банке, e-mail для чека, даты), уведомления банка о платеже (без данных карты), возвраты',
-      en: "Payment records: order (pack, credits, amount, status, the bank's payment number, receipt e-mail, dates), the bank's payment notifications (without card details), refunds",
+      ru: 'Платёжные записи: заказ (пакет, кредиты, сумма, статус, номер платежа в банке, e-mail для чека — до удаления аккаунта, даты), уведомления банка о платеже (без данных карты), возвраты',
+      en: "Payment records: order (pack, credits, amount, status, the bank's payment number, receipt e-mail until the account is deleted, dates), the bank's payment notifications (without card details), refunds",
     },
     purpose: {
       ru: 'Оплата, возвраты, чеки, бухгалтерский и налоговый учёт',
