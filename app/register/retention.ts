@@ -215,8 +215,8 @@ export const RETENTION = {
   acceptances: {
     id: 'acceptances',
     data: {
-      ru: 'Записи о принятии документов: документ, версия и хеш её текста, язык, событие, формулировка флажка или кнопки, время, к чему относится принятие (аккаунт, гостевая сессия, заказ); IP-адрес и user agent — пока не стёрты',
-      en: 'Acceptance records: document, version and hash of its text, language, event, wording of the checkbox or button, time, what the acceptance covers (account, guest session, order); IP address and user agent until they are erased',
+      ru: 'Записи о принятии документов: документ, версия и хеш её текста, язык, событие, формулировка флажка или кнопки, время, к чему относится принятие (аккаунт, гостевая сессия, заказ); IP-адрес и user agent — пока не стёрты; для удалённого гостя — время удаления его данных',
+      en: 'Acceptance records: document, version and hash of its text, language, event, wording of the checkbox or button, time, what the acceptance covers (account, guest session, order); IP address and user agent until they are erased; for a deleted guest, when its data was deleted',
     },
     purpose: { ru: 'Доказательство принятия и согласия', en: 'Evidence of acceptance and consent' },
     ground: {
@@ -285,8 +285,8 @@ export const RETENTION = {
     },
     period: { kind: 'fixed', days: 90, from: 'created' },
     periodText: {
-      ru: '90 дней с момента отказа (раньше, если удалить аккаунт)',
-      en: '90 days from the refusal (sooner if you delete the account)',
+      ru: '90 дней с момента отказа (раньше, если удалить аккаунт или удаляются данные гостя)',
+      en: '90 days from the refusal (sooner if you delete the account or the guest data is deleted)',
     },
     enforcedBy: 'deleteOldRefusals',
   },
