@@ -5,7 +5,17 @@ import { createUserSession } from '~/auth/session.server'
 import { TIMELINE, createTestContentSource } from '~/consent/__fixtures__/legal-dataset'
 import { currentVersionsForAcceptance, type CurrentVersion } from '~/consent/current-versions.server'
 import { recordAcceptances } from '~/consent/ledger.server'
-import { cookieConsents, guests, oauthAccounts, users } from '~/db/schema'
+import {
+  cookieConsents,
+  dataSubjectRequestEvents,
+  dataSubjectRequests,
+  guests,
+  moderationRefusals,
+  oauthAccounts,
+  orders,
+  paymentNotifications,
+  users,
+} from '~/db/schema'
 import { COOKIE_TIMELINE, createCookieContentSource } from '~/cookie-consent/__fixtures__/cookie-dataset'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import {
@@ -211,6 +221,202 @@ describe('cookie consents in the export', () => {
     } finally {
       cookieContent.cleanup()
     }
+  })
+})
+
+describe('refused prompts, data-subject requests and bank notifications in the export', () => {
+  it('lists the account’s refused prompts, newest first, and nobody else’s', async () => {
+    const userId = await person(`nina.${randomUUID()}@mail.example`)
+    const strangerId = await person(`ivan.${randomUUID()}@mail.example`)
+    const refusal = (owner: string, prompt: string, createdAt: Date) => ({
+      owner: `user:${owner}` as const,
+      userId: owner,
+      prompt,
+      category: 'violence',
+      ruleId: 'violence-1',
+      matched: 'оруж',
+      createdAt,
+    })
+    await database.db
+      .insert(moderationRefusals)
+      .values([
+        refusal(userId, 'старый запрос', new Date('2026-11-01T10:00:00Z')),
+        refusal(userId, 'новый запрос', new Date('2026-11-02T10:00:00Z')),
+        refusal(strangerId, 'чужой запрос', new Date('2026-11-03T10:00:00Z')),
+      ])
+    const file = await buildPersonalDataExport(database.db, { userId })
+    expect(file.refusedPrompts).toEqual([
+      expect.objectContaining({ prompt: 'новый запрос', category: 'violence', refusedAt: '2026-11-02T10:00:00.000Z' }),
+      expect.objectContaining({ prompt: 'старый запрос', matched: 'оруж', ruleId: 'violence-1' }),
+    ])
+    expect(JSON.stringify(file)).not.toContain('чужой запрос')
+  })
+
+  it('lists the requests the person sent, with their history, and not requests others could have typed', async () => {
+    const email = `olga.${randomUUID()}@mail.example`
+    const userId = await person(email)
+    const strangerId = await person(`petr.${randomUUID()}@mail.example`)
+    const legalId = await person(`legal.${randomUUID()}@mail.example`)
+    const guestId = `guest_${randomUUID()}`
+    await database.db.insert(guests).values({ id: guestId, linkedUserId: userId, linkedAt: new Date() })
+    const received = {
+      regime: 'ru' as const,
+      status: 'open' as const,
+      locale: 'ru' as const,
+      receivedAt: new Date('2026-11-10T09:00:00Z'),
+      originalDueOn: '2026-11-24',
+      dueOn: '2026-11-24',
+    }
+    const [fromAccount, fromGuest, byEmail, unconfirmed, others] = await database.db
+      .insert(dataSubjectRequests)
+      .values([
+        {
+          ...received,
+          kind: 'access',
+          email,
+          userId,
+          details: 'Какие данные вы храните?',
+          status: 'completed',
+          outcome: 'fulfilled',
+          completedAt: new Date('2026-11-12T09:00:00Z'),
+          completionNote: 'Выгрузка приложена',
+          ip: '203.0.113.30',
+          createdAt: new Date('2026-11-10T09:00:00Z'),
+        },
+        {
+          ...received,
+          kind: 'deletion',
+          email: 'guest-reply@mail.example',
+          guestId,
+          details: 'Удалите историю гостя',
+          createdAt: new Date('2026-11-11T09:00:00Z'),
+        },
+        {
+          ...received,
+          kind: 'correction',
+          email,
+          details: 'Исправьте имя',
+          createdAt: new Date('2026-11-13T09:00:00Z'),
+        },
+        {
+          kind: 'objection',
+          regime: 'gdpr',
+          status: 'awaiting-confirmation',
+          locale: 'en',
+          email,
+          details: 'typed by someone else',
+          confirmExpiresAt: new Date('2026-11-15T09:00:00Z'),
+          createdAt: new Date('2026-11-14T09:00:00Z'),
+        },
+        { ...received, kind: 'access', email: 'other@mail.example', userId: strangerId, details: 'чужой запрос' },
+      ])
+      .returning()
+    await database.db.insert(dataSubjectRequestEvents).values([
+      { requestId: fromAccount!.id, action: 'created', toStatus: 'open', at: new Date('2026-11-10T09:00:00Z') },
+      {
+        requestId: fromAccount!.id,
+        action: 'completed',
+        fromStatus: 'open',
+        toStatus: 'completed',
+        actorUserId: legalId,
+        note: 'Выгрузка приложена',
+        at: new Date('2026-11-12T09:00:00Z'),
+      },
+      { requestId: others!.id, action: 'created', toStatus: 'open' },
+    ])
+
+    const file = await buildPersonalDataExport(database.db, { userId })
+    expect(file.privacyRequests.map((r) => r.number)).toEqual([byEmail!.number, fromGuest!.number, fromAccount!.number])
+    expect(file.privacyRequests.map((r) => r.sentFrom)).toEqual(['email', 'guest', 'account'])
+    expect(file.privacyRequests[2]).toMatchObject({
+      kind: 'access',
+      law: 'ru',
+      status: 'completed',
+      outcome: 'fulfilled',
+      replyEmail: email,
+      details: 'Какие данные вы храните?',
+      ip: '203.0.113.30',
+      receivedAt: '2026-11-10T09:00:00.000Z',
+      dueOn: '2026-11-24',
+      completedAt: '2026-11-12T09:00:00.000Z',
+      answer: 'Выгрузка приложена',
+      events: [
+        {
+          action: 'created',
+          fromStatus: null,
+          toStatus: 'open',
+          byLegalTeam: false,
+          note: null,
+          at: '2026-11-10T09:00:00.000Z',
+        },
+        {
+          action: 'completed',
+          fromStatus: 'open',
+          toStatus: 'completed',
+          byLegalTeam: true,
+          note: 'Выгрузка приложена',
+          at: '2026-11-12T09:00:00.000Z',
+        },
+      ],
+    })
+    const text = JSON.stringify(file)
+    expect(text).not.toContain('typed by someone else')
+    expect(text).not.toContain(unconfirmed!.id)
+    expect(text).not.toContain('чужой запрос')
+    expect(text).not.toContain(legalId)
+  })
+
+  it('gives each order the bank’s notifications as they are stored (the redacted fields)', async () => {
+    const userId = await person(`anna.${randomUUID()}@mail.example`)
+    const orderId = randomUUID()
+    await database.db.insert(orders).values({
+      id: orderId,
+      userId,
+      packId: 'creditPack.standard',
+      packName: 'Стандарт',
+      credits: 300,
+      amountKopecks: 59_000,
+      provider: 'tbank',
+      terminalKey: 'TestTerminal',
+      status: 'confirmed',
+      paymentId: '7000000042',
+      receiptEmail: 'anna@mail.example',
+      locale: 'ru',
+    })
+    const body = { TerminalKey: 'TestTerminal', OrderId: orderId, Status: 'CONFIRMED', Amount: 59_000, Success: true }
+    await database.db.insert(paymentNotifications).values([
+      {
+        orderId,
+        paymentId: '7000000042',
+        bankStatus: 'AUTHORIZED',
+        amountKopecks: 59_000,
+        outcome: 'applied',
+        body: { ...body, Status: 'AUTHORIZED' },
+        receivedAt: new Date('2026-11-20T10:00:00Z'),
+      },
+      {
+        orderId,
+        paymentId: '7000000042',
+        bankStatus: 'CONFIRMED',
+        amountKopecks: 59_000,
+        outcome: 'applied',
+        body,
+        receivedAt: new Date('2026-11-20T10:00:05Z'),
+      },
+    ])
+    const file = await buildPersonalDataExport(database.db, { userId })
+    expect(file.payments).toHaveLength(1)
+    expect(file.payments[0]!.bankNotifications).toEqual([
+      expect.objectContaining({ status: 'AUTHORIZED', receivedAt: '2026-11-20T10:00:00.000Z' }),
+      {
+        receivedAt: '2026-11-20T10:00:05.000Z',
+        status: 'CONFIRMED',
+        paymentId: '7000000042',
+        amountKopecks: 59_000,
+        outcome: 'applied',
+        fields: body,
+      },
+    ])
   })
 })
 

@@ -13,7 +13,10 @@ import {
   orders,
   users,
 } from '~/db/schema'
+import { listRefusalsForExport } from '~/generation/refusals.server'
 import { logger } from '~/log.server'
+import { listNotificationsForExport } from '~/payments/notifications.server'
+import { listRequestsForExport } from '~/privacy-requests/requests.server'
 
 /**
  * The person's own data as one machine-readable JSON document (right to
@@ -189,9 +192,18 @@ const credits = section('credits', async ({ db, userId }) => {
   }
 })
 
-// Orders with what was bought, paid and refunded (receipt details included).
-const payments = section('payments', async ({ db, userId }) =>
-  (await db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt))).map((o) => ({
+// Prompts the moderation rules refused, while they are kept (90 days).
+const refusedPrompts = section('refusedPrompts', async ({ db, userId }) => listRefusalsForExport(db, userId))
+
+// Orders with what was bought, paid and refunded (receipt details included),
+// and the bank's notifications about each as they are stored (no card details).
+const payments = section('payments', async ({ db, userId }) => {
+  const rows = await db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt))
+  const notifications = await listNotificationsForExport(
+    db,
+    rows.map((o) => o.id),
+  )
+  return rows.map((o) => ({
     orderId: o.id,
     pack: o.packName,
     credits: o.credits,
@@ -205,8 +217,12 @@ const payments = section('payments', async ({ db, userId }) =>
     refundedCredits: o.refundedCredits,
     createdAt: o.createdAt.toISOString(),
     paidAt: o.paidAt?.toISOString() ?? null,
-  })),
-)
+    bankNotifications: notifications.filter((n) => n.orderId === o.id).map(({ orderId: _orderId, ...n }) => n),
+  }))
+})
+
+// Data-subject requests the person sent, with their history.
+const privacyRequests = section('privacyRequests', async ({ db, userId }) => listRequestsForExport(db, userId))
 
 type CategoryChoice = { state: 'given' | 'withdrawn'; policyVersion: number; locale: string; decidedAt: string } | null
 
@@ -269,8 +285,10 @@ export const EXPORT_SECTIONS = [
   acceptances,
   cookieConsents,
   generations,
+  refusedPrompts,
   credits,
   payments,
+  privacyRequests,
 ] as const
 
 type Sections = typeof EXPORT_SECTIONS

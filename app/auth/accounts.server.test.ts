@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { acceptances, legalDocumentVersions, oauthAccounts, passwordResetTokens, sessions, users } from '~/db/schema'
+import {
+  acceptances,
+  legalDocumentVersions,
+  oauthAccounts,
+  orders,
+  passwordResetTokens,
+  sessions,
+  users,
+} from '~/db/schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import {
   AccountInputError,
@@ -127,6 +135,36 @@ describe('deleteAccountData', () => {
     // The address is free again: a new person may register with it.
     const again = await register('Dmitry@example.com')
     expect(again).not.toBe(id)
+  })
+
+  it('keeps the orders for accounting without the receipt address, and without touching their clock', async () => {
+    const id = await register('zhanna@mail.example')
+    const orderId = randomUUID()
+    const updatedAt = new Date('2026-03-02T10:00:00Z')
+    await handle.db.insert(orders).values({
+      id: orderId,
+      userId: id,
+      packId: 'creditPack.standard',
+      packName: 'Стандарт',
+      credits: 300,
+      amountKopecks: 59_000,
+      provider: 'tbank',
+      terminalKey: 'TestTerminal',
+      status: 'confirmed',
+      receiptEmail: 'zhanna@mail.example',
+      locale: 'ru',
+      updatedAt,
+      paidAt: updatedAt,
+    })
+    await deleteAccountData(handle.db, id)
+    const [order] = await handle.db.select().from(orders).where(eq(orders.id, orderId))
+    expect(order).toMatchObject({
+      userId: id,
+      receiptEmail: null,
+      amountKopecks: 59_000,
+      status: 'confirmed',
+      updatedAt,
+    })
   })
 
   it('can run outside a transaction the caller opened, and twice', async () => {

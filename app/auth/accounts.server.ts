@@ -6,6 +6,7 @@ import {
   generationJobs,
   moderationRefusals,
   oauthAccounts,
+  orders,
   passwordResetTokens,
   users,
   type UserRow,
@@ -203,10 +204,10 @@ export async function setPassword(tx: Database, userId: string, newPassword: str
  * Erases what identifies the person: e-mail (and when it was verified),
  * password, name and roles go, deletedAt is set, and sessions, provider
  * links, reset and verification tokens and mail not yet sent are deleted,
- * and so are the generations (rows here; files by the caller). The row
- * itself stays so acceptance records keep a subject, which is now only a
- * pseudonymous id. Runs in a transaction of its own (a
- * savepoint inside the caller's).
+ * and so are the generations (rows here; files by the caller). Orders lose
+ * their receipt address. The row itself stays so acceptance records and
+ * orders keep a subject, which is now only a pseudonymous id. Runs in a
+ * transaction of its own (a savepoint inside the caller's).
  */
 export async function deleteAccountData(tx: Database, userId: string): Promise<{ generationIds: string[] }> {
   return tx.transaction(async (inner) => {
@@ -231,6 +232,11 @@ export async function deleteAccountData(tx: Database, userId: string): Promise<{
     // Generations and refused prompts are the person's content: they go with
     // the account. The caller removes the files once this has committed.
     await inner.delete(moderationRefusals).where(eq(moderationRefusals.userId, userId))
+    // Orders stay for the accounting period under the pseudonymous id; the
+    // receipt address is contact data accounting does not need (the fiscal
+    // data operator keeps the receipt). updated_at is left alone: it is part
+    // of the clock of the payment records' period.
+    await inner.update(orders).set({ receiptEmail: null }).where(eq(orders.userId, userId))
     const removed = await inner
       .delete(generationJobs)
       .where(eq(generationJobs.owner, `user:${userId}`))

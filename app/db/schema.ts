@@ -188,6 +188,17 @@ export const guests = pgTable(
 )
 
 /**
+ * When each deleted guest was deleted (deleteInactiveGuests writes it in the
+ * transaction that deletes the guest): the start of the 3 years its ledger
+ * rows are kept after that (decision 014). Only the random id and the time;
+ * removed once the guest's last ledger row is gone.
+ */
+export const guestDeletions = pgTable('guest_deletions', {
+  guestId: text('guest_id').primaryKey(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+})
+
+/**
  * Fixed-window counters for rate limits, shared by every instance. One row
  * per key and window; old windows are swept.
  */
@@ -214,7 +225,8 @@ export type AcceptanceState = (typeof ACCEPTANCE_STATES)[number]
  * fields after ISO/IEC TS 27560 and clickwrap practice. Append-only: triggers
  * (migration 0003) refuse UPDATE, DELETE and TRUNCATE, except the retention
  * job that erases ip and user agent of rows older than the period the privacy
- * policy names.
+ * policy names, and the one that deletes rows whose period has ended
+ * (migration 0015).
  */
 export const acceptances = pgTable(
   'acceptances',
@@ -260,6 +272,10 @@ export const acceptances = pgTable(
     index('acceptances_user_idx').on(t.userId, t.recordedAt),
     index('acceptances_guest_idx').on(t.guestId, t.recordedAt),
     index('acceptances_version_idx').on(t.documentVersionId),
+    // Cookie choices by consent id: the export reads them, and the retention job finds the old ones.
+    index('acceptances_consent_idx')
+      .on(t.consentId, t.recordedAt)
+      .where(sql`${t.consentId} is not null`),
     // The retention job looks for old rows that still hold an IP or user agent.
     index('acceptances_retention_idx')
       .on(t.recordedAt)
@@ -418,7 +434,10 @@ export const generationImages = pgTable(
   (t) => [primaryKey({ columns: [t.jobId, t.index] })],
 )
 
-/** Prompts the moderation rules refused, kept for review (terms 8.3: a person may ask for one to be checked). */
+/**
+ * Prompts the moderation rules refused, kept for review (terms 8.3: a person
+ * may ask for one to be checked) for the register's `refusedPrompts` period.
+ */
 export const moderationRefusals = pgTable(
   'moderation_refusals',
   {
@@ -488,7 +507,11 @@ export const orders = pgTable(
     bankStatus: text('bank_status'),
     paymentId: text('payment_id'),
     paymentUrl: text('payment_url'),
-    receiptEmail: text('receipt_email').notNull(),
+    /**
+     * Where the fiscal receipt goes; erased (null) when the account is deleted:
+     * accounting keeps the order, not the buyer's address (decision 014).
+     */
+    receiptEmail: text('receipt_email'),
     locale: text('locale', { enum: LOCALES }).notNull(),
     /** Why Init failed, as the bank said it (error code and message), for support. */
     failure: text('failure'),
@@ -511,7 +534,11 @@ export const orders = pgTable(
   ],
 )
 
-/** Every notification the bank sent, verified or not, and what became of it. */
+/**
+ * Every notification the bank sent, verified or not, and what became of it.
+ * `body` keeps only STORED_NOTIFICATION_FIELDS (app/payments/notifications.server.ts):
+ * no card details. Deleted with the order when the payments period ends.
+ */
 export const paymentNotifications = pgTable(
   'payment_notifications',
   {

@@ -2,7 +2,7 @@ import { and, asc, inArray, isNull, lt, notInArray } from 'drizzle-orm'
 import { unlinkGuestConsents } from '~/cookie-consent/choice.server'
 import { eraseGuestCredits } from '~/credits/ledger.server'
 import type { Database } from '~/db/client.server'
-import { guests } from '~/db/schema'
+import { guestDeletions, guests } from '~/db/schema'
 import { deleteGuestGenerations, removeFilesOfDeletedJobs } from '~/generation/jobs.server'
 import { guestsWithPendingRequests, unlinkGuestRequests } from '~/privacy-requests/requests.server'
 import { retentionCutoff } from '~/register'
@@ -19,7 +19,9 @@ import type { ObjectStorage } from '~/storage/types'
  * guest row. Then, once that has committed, the files in storage.
  *
  * Kept: the acceptance ledger rows recorded under the guest (append-only
- * evidence; they keep the guest's id as plain text, see docs/decisions/012),
+ * evidence; they keep the guest's id as plain text, see docs/decisions/012,
+ * and are deleted 3 years after the guest, whose deletion time
+ * guest_deletions records: decision 014),
  * the anonymous cookie-consent ids with their ledger rows, and the requests
  * themselves. A guest a request is still being answered about waits until
  * the request is completed.
@@ -63,6 +65,12 @@ export async function deleteInactiveGuests(
       const movements = await eraseGuestCredits(tx, ids)
       await unlinkGuestConsents(tx, ids)
       await unlinkGuestRequests(tx, ids)
+      // The clock of the ledger rows the guest leaves behind: they are deleted
+      // 3 years after this (decision 014, deleteExpiredAcceptances).
+      await tx
+        .insert(guestDeletions)
+        .values(ids.map((guestId) => ({ guestId })))
+        .onConflictDoNothing()
       await tx.delete(guests).where(inArray(guests.id, ids))
       return { ids, jobIds, movements }
     })

@@ -6,7 +6,13 @@ import { deliverAccountMail } from '~/account/mails.server'
 import { mailOutbox, orders, paymentNotifications, users } from '~/db/schema'
 import type { MailMessage } from '~/mail/mailer.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { applyNotification, type VerifiedNotification } from './notifications.server'
+import {
+  applyNotification,
+  recordForgedNotification,
+  redactNotificationBody,
+  STORED_NOTIFICATION_FIELDS,
+  type VerifiedNotification,
+} from './notifications.server'
 
 // Runs on PGlite and, under `npm run test:pg`, on PostgreSQL, where the
 // concurrent deliveries below run on separate connections.
@@ -191,5 +197,79 @@ describe('payment notifications', () => {
       refundedKopecks: 25_000,
       refundedCredits: 100,
     })
+  })
+})
+
+describe('what is stored of a notification', () => {
+  // The shape the bank sends for a card payment (tests/mocks/tbank.ts), with the extras it may add.
+  const bankBody = (order: { id: string; paymentId: string }, status: string) => ({
+    TerminalKey: TERMINAL,
+    OrderId: order.id,
+    Success: true,
+    Status: status,
+    PaymentId: Number(order.paymentId),
+    ErrorCode: '0',
+    Message: 'OK',
+    Amount: 59_000,
+    CardId: 4_021_337,
+    Pan: '220000******0004',
+    ExpDate: '1230',
+    RebillId: 145_919,
+    Data: { Source: 'cards', Phone: '+70000000000' },
+    Token: 'f'.repeat(64),
+  })
+
+  it('keeps only the allowed fields, as scalars', () => {
+    const order = { id: randomUUID(), paymentId: '700000001' }
+    expect(redactNotificationBody(bankBody(order, 'CONFIRMED'))).toEqual({
+      TerminalKey: TERMINAL,
+      OrderId: order.id,
+      Success: true,
+      Status: 'CONFIRMED',
+      PaymentId: 700000001,
+      ErrorCode: '0',
+      Message: 'OK',
+      Amount: 59_000,
+    })
+    expect(redactNotificationBody({ Status: { nested: 'PAN 2200' }, Amount: Number.NaN, Details: null })).toEqual({})
+    expect(STORED_NOTIFICATION_FIELDS).not.toContain('Pan')
+  })
+
+  it('stores an applied notification without card number, expiry date, card or rebill id', async () => {
+    const order = await newOrder()
+    const body = bankBody(order, 'CONFIRMED')
+    expect(await applyNotification(handle.db, notification(order, 'CONFIRMED', 59_000, { body }))).toBe('applied')
+    const [stored] = await handle.db
+      .select()
+      .from(paymentNotifications)
+      .where(eq(paymentNotifications.orderId, order.id))
+    expect(Object.keys(stored!.body as object).sort()).toEqual([
+      'Amount',
+      'ErrorCode',
+      'Message',
+      'OrderId',
+      'PaymentId',
+      'Status',
+      'Success',
+      'TerminalKey',
+    ])
+    const text = JSON.stringify(stored)
+    for (const secret of ['220000', '1230', '4021337', '145919', '+70000000000', 'f'.repeat(64)]) {
+      expect(text).not.toContain(secret)
+    }
+  })
+
+  it('stores a forged one the same way', async () => {
+    const order = await newOrder()
+    const paymentId = String(Math.floor(Math.random() * 1e12))
+    await recordForgedNotification(handle.db, { ...bankBody(order, 'CONFIRMED'), PaymentId: paymentId })
+    const [stored] = await handle.db
+      .select()
+      .from(paymentNotifications)
+      .where(eq(paymentNotifications.paymentId, paymentId))
+    expect(stored).toMatchObject({ outcome: 'bad-token', orderId: null })
+    expect(stored!.body).not.toHaveProperty('Pan')
+    expect(stored!.body).not.toHaveProperty('ExpDate')
+    expect(stored!.body).toMatchObject({ OrderId: order.id, Status: 'CONFIRMED', Amount: 59_000 })
   })
 })

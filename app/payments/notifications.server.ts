@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { applyMovement, balanceOf } from '~/credits/ledger.server'
 import type { Database } from '~/db/client.server'
 import { orders, paymentNotifications, refunds, type OrderRow, type OrderStatus } from '~/db/schema'
@@ -64,6 +64,67 @@ export type VerifiedNotification = {
   body: Record<string, unknown>
 }
 
+/**
+ * The fields of a notification that are stored: what applying it needs
+ * (terminal, order, payment, status, amount, success) and what explains a
+ * failure to support (error code, message, details). Nothing else is kept:
+ * the privacy policy says card details never reach our records, and the bank
+ * sends the masked card number (Pan), expiry date (ExpDate), card and
+ * recurring-payment ids (CardId, RebillId) and may add more; an allow-list
+ * keeps out whatever it adds next. The Token goes too: it signs the full
+ * body, which is no longer there to check it against. The signature is
+ * verified on the raw body before any of this (webhook.server.ts).
+ * Migration 0017 redacts older rows with the same list.
+ */
+export const STORED_NOTIFICATION_FIELDS = [
+  'TerminalKey',
+  'OrderId',
+  'Success',
+  'Status',
+  'PaymentId',
+  'ErrorCode',
+  'Message',
+  'Details',
+  'Amount',
+] as const
+
+/** The notification as it is stored: only the allowed fields, and only scalar values. */
+export function redactNotificationBody(body: Record<string, unknown>): Record<string, string | number | boolean> {
+  const kept: Record<string, string | number | boolean> = {}
+  for (const field of STORED_NOTIFICATION_FIELDS) {
+    const value = body[field]
+    if (
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value))
+    )
+      kept[field] = value
+  }
+  return kept
+}
+
+/**
+ * The bank's notifications about these orders, for the owner's data export,
+ * oldest first per order: what is stored, which is only the redacted body.
+ */
+export async function listNotificationsForExport(db: Database, orderIds: string[]) {
+  if (orderIds.length === 0) return []
+  const rows = await db
+    .select()
+    .from(paymentNotifications)
+    .where(inArray(paymentNotifications.orderId, orderIds))
+    .orderBy(asc(paymentNotifications.receivedAt), asc(paymentNotifications.id))
+  return rows.map((n) => ({
+    orderId: n.orderId!,
+    receivedAt: n.receivedAt.toISOString(),
+    status: n.bankStatus,
+    paymentId: n.paymentId,
+    amountKopecks: n.amountKopecks,
+    outcome: n.outcome,
+    fields: n.body as Record<string, string | number | boolean>,
+  }))
+}
+
 function rankOf(order: OrderRow): number {
   return order.bankStatus ? (PROGRESS[order.bankStatus] ?? 0) : 0
 }
@@ -80,7 +141,7 @@ async function record(
     bankStatus: n.status,
     amountKopecks: n.amountKopecks,
     outcome,
-    body: n.body,
+    body: redactNotificationBody(n.body),
   })
 }
 
@@ -92,7 +153,7 @@ export async function recordForgedNotification(db: Database, body: Record<string
     bankStatus: typeof body.Status === 'string' ? body.Status : null,
     amountKopecks: typeof body.Amount === 'number' ? body.Amount : null,
     outcome: 'bad-token',
-    body,
+    body: redactNotificationBody(body),
   })
 }
 

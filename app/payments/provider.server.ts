@@ -34,6 +34,8 @@ function sandboxPassword() {
 }
 
 function receiptFor(order: OrderRow, amountKopecks: number, credits: number) {
+  // Only a live account pays or asks for a refund; a deleted account's orders keep no address.
+  if (!order.receiptEmail) throw new Error(`order ${order.id} has no receipt e-mail`)
   const env = getEnv()
   return buildReceipt({
     email: order.receiptEmail,

@@ -81,6 +81,22 @@ describe('the register of processing', () => {
     expect(retentionCutoff('acceptanceIpAndUserAgent', now).toISOString()).toBe('2024-03-31T12:00:00.000Z')
   })
 
+  it('counts payment records in full calendar years after the year of payment, Moscow time', () => {
+    // Kept through 2026 and five more years: due from 1 January 2032, 00:00 in Moscow.
+    expect(retentionCutoff('payments', new Date('2031-12-31T20:59:59.999Z')).toISOString()).toBe(
+      '2025-12-31T21:00:00.000Z',
+    )
+    expect(retentionCutoff('payments', new Date('2031-12-31T21:00:00Z')).toISOString()).toBe('2026-12-31T21:00:00.000Z')
+  })
+
+  it('keeps evidence at least as long as the database lets it be deleted', () => {
+    // Migrations 0015 and 0016 refuse deletion with a cut-off less than 3 years old.
+    for (const id of ['acceptances', 'cookieChoices', 'privacyRequests'] as const) {
+      expect(RETENTION[id].period).toMatchObject({ kind: 'months' })
+      expect((RETENTION[id].period as { months: number }).months).toBeGreaterThanOrEqual(36)
+    }
+  })
+
   it('every setting is either our own or belongs to a declared outside service', () => {
     const processors = PROCESSORS as readonly ProcessorEntry[]
     const unaccounted = SETTING_NAMES.filter(

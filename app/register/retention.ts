@@ -16,6 +16,12 @@ export type RetentionPeriod =
   /** Deleted (or de-identified) a number of days or calendar months after `from`, by an automatic job. */
   | { kind: 'fixed'; days: number; from: RetentionClock }
   | { kind: 'months'; months: number; from: RetentionClock }
+  /**
+   * Kept through the calendar year (Moscow time) in which `from` happened and
+   * `years` full calendar years after it: how accounting law counts (402-FZ
+   * art. 29: "at least five years after the reporting year").
+   */
+  | { kind: 'years-after-year-end'; years: number; from: RetentionClock }
   /** Kept while something lasts; deleted with it. */
   | { kind: 'while'; until: 'account' | 'session' | 'person-deletes' }
   /** Kept by the hosting operator's log service, outside this code; `days` is what it must be set to. */
@@ -204,6 +210,128 @@ export const RETENTION = {
     periodText: { ru: '30 дней', en: '30 days' },
     enforcedBy: 'operator log retention (docs/configuration.md)',
   },
+  // Issue 11: every category of data the code keeps has a period and a job
+  // (docs/decisions/014-retention-of-evidence-and-payments.md).
+  acceptances: {
+    id: 'acceptances',
+    data: {
+      ru: 'Записи о принятии документов: документ, версия и хеш её текста, язык, событие, формулировка флажка или кнопки, время, к чему относится принятие (аккаунт, гостевая сессия, заказ); IP-адрес и user agent — пока не стёрты; для удалённого гостя — время удаления его данных',
+      en: 'Acceptance records: document, version and hash of its text, language, event, wording of the checkbox or button, time, what the acceptance covers (account, guest session, order); IP address and user agent until they are erased; for a deleted guest, when its data was deleted',
+    },
+    purpose: { ru: 'Доказательство принятия и согласия', en: 'Evidence of acceptance and consent' },
+    ground: {
+      ru: 'Законный интерес оператора (при условии, что не нарушаются права субъекта); обязанность доказать согласие',
+      en: 'Legitimate interest; the duty to prove consent',
+    },
+    period: { kind: 'months', months: 36, from: 'account-end' },
+    periodText: {
+      ru: 'Пока существует аккаунт и 3 года после его удаления (для гостевого режима — 3 года после удаления данных гостя)',
+      en: 'While the account exists and 3 years after it is deleted (for guest mode, 3 years after the guest data is deleted)',
+    },
+    enforcedBy: 'deleteExpiredAcceptances',
+  },
+  cookieChoices: {
+    id: 'cookieChoices',
+    data: {
+      ru: 'Записи о выборе cookie: версия Политики cookie и хеш её текста, категории и решение по каждой, формулировка кнопки или флажка, время, идентификатор согласия; IP-адрес и user agent — пока не стёрты',
+      en: 'Cookie choice records: Cookie Policy version and hash of its text, categories and the decision on each, wording of the button or checkbox, time, consent identifier; IP address and user agent until they are erased',
+    },
+    purpose: { ru: 'Доказательство согласия или отказа', en: 'Proof of consent or refusal' },
+    ground: {
+      ru: 'Обязанность доказать согласие; законный интерес оператора (при условии, что не нарушаются права субъекта)',
+      en: 'The duty to prove consent; legitimate interest',
+    },
+    period: { kind: 'months', months: 36, from: 'created' },
+    periodText: {
+      ru: '3 года с момента записи; запись, сделанная в аккаунте, хранится как записи о принятии: пока существует аккаунт и 3 года после его удаления; запись, сделанная в гостевой сессии, — не меньше, чем хранятся данные гостя',
+      en: '3 years from the record; a record made in an account is kept like acceptance records: while the account exists and 3 years after it is deleted; a record made in a guest session, at least as long as the guest data',
+    },
+    enforcedBy: 'deleteExpiredCookieChoices',
+  },
+  payments: {
+    id: 'payments',
+    data: {
+      ru: 'Платёжные записи: заказ (пакет, кредиты, сумма, статус, номер платежа в банке, e-mail для чека — до удаления аккаунта, даты), уведомления банка о платеже (без данных карты), возвраты',
+      en: "Payment records: order (pack, credits, amount, status, the bank's payment number, receipt e-mail until the account is deleted, dates), the bank's payment notifications (without card details), refunds",
+    },
+    purpose: {
+      ru: 'Оплата, возвраты, чеки, бухгалтерский и налоговый учёт',
+      en: 'Payment, refunds, receipts, bookkeeping and tax accounting',
+    },
+    ground: {
+      ru: 'Обязанность оператора (бухгалтерский учёт, ст. 29 402-ФЗ); исполнение договора',
+      en: 'Legal obligation (accounting, art. 29 of Federal Law 402-FZ); contract',
+    },
+    period: { kind: 'years-after-year-end', years: 5, from: 'payment' },
+    periodText: {
+      ru: '5 лет после окончания года, в котором прошёл платёж или последний возврат по нему (в том числе после удаления аккаунта)',
+      en: '5 years after the end of the year in which the payment or its last refund took place (also after the account is deleted)',
+    },
+    enforcedBy: 'deleteExpiredPaymentRecords',
+  },
+  refusedPrompts: {
+    id: 'refusedPrompts',
+    data: {
+      ru: 'Отклонённые запросы на генерацию: текст запроса, категория и правило, сработавший фрагмент, время, аккаунт или гость',
+      en: 'Refused generation prompts: the prompt text, category and rule, the matched fragment, time, account or guest',
+    },
+    purpose: {
+      ru: 'Проверка отказа по вашему обращению; предотвращение злоупотреблений',
+      en: 'Reviewing a refusal when you ask us to; preventing abuse',
+    },
+    ground: {
+      ru: 'Законный интерес оператора (при условии, что не нарушаются права субъекта)',
+      en: 'Legitimate interest',
+    },
+    period: { kind: 'fixed', days: 90, from: 'created' },
+    periodText: {
+      ru: '90 дней с момента отказа (раньше, если удалить аккаунт или удаляются данные гостя)',
+      en: '90 days from the refusal (sooner if you delete the account or the guest data is deleted)',
+    },
+    enforcedBy: 'deleteOldRefusals',
+  },
+  privacyRequests: {
+    id: 'privacyRequests',
+    data: {
+      ru: 'Запросы субъектов данных: вид запроса, закон, адрес для ответа, текст запроса, аккаунт или гость, IP-адрес и user agent, сроки, ответ и история обработки',
+      en: 'Data-subject requests: kind of request, law, reply address, text of the request, account or guest, IP address and user agent, deadlines, the reply and the history of handling',
+    },
+    purpose: {
+      ru: 'Обработка запросов субъектов данных и подтверждение того, как они обработаны',
+      en: 'Handling data-subject requests and showing how they were handled',
+    },
+    ground: {
+      ru: 'Обязанность оператора (ст. 14, 20 и 21 152-ФЗ); законный интерес оператора (при условии, что не нарушаются права субъекта)',
+      en: 'Legal obligation (arts. 14, 20 and 21 of the Personal Data Law); legitimate interest',
+    },
+    period: { kind: 'months', months: 36, from: 'completed' },
+    periodText: {
+      ru: '3 года после ответа на запрос; неподтверждённый запрос — 3 года после истечения ссылки подтверждения (адрес и текст из него стираются уже через 7 дней после истечения ссылки)',
+      en: '3 years after the reply to the request; an unconfirmed request: 3 years after its confirmation link expired (its address and text are erased as soon as 7 days after the link expired)',
+    },
+    enforcedBy: 'deleteExpiredRequests',
+  },
+  rateLimits: {
+    id: 'rateLimits',
+    data: {
+      ru: 'Счётчики ограничения частоты попыток: хеш IP-адреса (для IPv6 — сети /64) или e-mail, начало окна, число попыток',
+      en: 'Rate-limit counters: hash of the IP address (for IPv6, of its /64 network) or of the e-mail address, window start, number of attempts',
+    },
+    purpose: {
+      ru: 'Защита от подбора паролей и автоматических злоупотреблений',
+      en: 'Protection against password guessing and automated abuse',
+    },
+    ground: {
+      ru: 'Законный интерес оператора (при условии, что не нарушаются права субъекта)',
+      en: 'Legitimate interest',
+    },
+    period: { kind: 'fixed', days: 1, from: 'created' },
+    periodText: {
+      ru: 'До суток с начала окна (окна длятся от 1 до 60 минут)',
+      en: 'Up to a day from the start of the window (windows last 1 to 60 minutes)',
+    },
+    enforcedBy: 'sweepRateLimitWindows',
+  },
 } as const satisfies Record<string, RetentionEntry>
 
 export type RetentionId = keyof typeof RETENTION
@@ -224,10 +352,17 @@ export function retentionMonths(id: RetentionId): number {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
+/** Moscow has kept UTC+3 all year since 26 October 2014; the years counted here all begin after that. */
+const MOSCOW_OFFSET_MS = 3 * 60 * 60 * 1000
 
 /** The moment before which data under this entry is due for deletion (its clock started before it). */
 export function retentionCutoff(id: RetentionId, now: Date): Date {
   const period: RetentionPeriod = RETENTION[id].period
+  if (period.kind === 'years-after-year-end') {
+    // Data whose year ended `years` full years ago is due: before 1 January of (this year - years), Moscow time.
+    const moscowYear = new Date(now.getTime() + MOSCOW_OFFSET_MS).getUTCFullYear()
+    return new Date(Date.UTC(moscowYear - period.years, 0, 1) - MOSCOW_OFFSET_MS)
+  }
   if (period.kind === 'months') {
     const cutoff = new Date(now.getTime())
     cutoff.setUTCMonth(cutoff.getUTCMonth() - period.months)

@@ -37,8 +37,13 @@ export default function ExportData() {
         <li>{t('export.sessions')}</li>
         <li>{t('export.guestSessions')}</li>
         <li>{t('export.acceptances')}</li>
+        <li>{t('export.cookieConsents')}</li>
+        <li>{t('export.generations')}</li>
+        <li>{t('export.refusedPrompts')}</li>
+        <li>{t('export.credits')}</li>
+        <li>{t('export.payments')}</li>
+        <li>{t('export.privacyRequests')}</li>
       </ul>
-      <p>{t('export.later')}</p>
       <h2>{t('export.formatHeading')}</h2>
       <p>{t('export.format')}</p>
       <p className="notice notice--warning">{t('export.careful')}</p>

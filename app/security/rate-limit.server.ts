@@ -8,6 +8,8 @@ import { isIPv4, isIPv6 } from 'node:net'
 import { lt, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import { rateLimitWindows } from '~/db/schema'
+import { retentionDays } from '~/register'
+import { SECONDS } from '~/register/text'
 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number }
 
@@ -115,10 +117,18 @@ function expandIPv6(address: string): string[] {
   return [...left, ...zeros, ...right].map((g) => g.replace(/^0+(?=.)/, ''))
 }
 
-/** Deletes windows that started more than `keepSeconds` ago (default a day: longer than any policy's window). */
+/**
+ * Deletes windows that started more than `keepSeconds` ago: by default the
+ * register's `rateLimits` period (a day, longer than any policy's window).
+ * The keys are hashes of addresses, still data about a person, so the
+ * register names how long they stay.
+ */
 export async function sweepRateLimitWindows(
   db: Database,
-  { keepSeconds = 24 * 60 * 60, now = new Date() }: { keepSeconds?: number; now?: Date } = {},
+  {
+    keepSeconds = retentionDays('rateLimits') * SECONDS.day,
+    now = new Date(),
+  }: { keepSeconds?: number; now?: Date } = {},
 ): Promise<number> {
   const removed = await db
     .delete(rateLimitWindows)

@@ -322,8 +322,10 @@ describe('/:lang/account/export', () => {
       'acceptances',
       'cookieConsents',
       'generations',
+      'refusedPrompts',
       'credits',
       'payments',
+      'privacyRequests',
     ])
 
     expect(file.profile).toMatchObject({

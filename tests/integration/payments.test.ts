@@ -405,6 +405,29 @@ describe('checkout with T-Bank', () => {
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(await paymentMails('receipt@example.com', order!.id, { timeoutMs: 0 })).toHaveLength(1)
     expect(mails[0]!.text).toContain('Кассовый чек за эту оплату придёт на этот адрес отдельно')
+    // The token was checked on the body as sent, card details and all; what is kept has none of them.
+    expect(confirmed).toMatchObject({ Pan: expect.any(String), ExpDate: expect.any(String), CardId: expect.anything() })
+    const { getDb } = await import('~/db/client.server')
+    const { paymentNotifications } = await import('~/db/schema')
+    const { eq } = await import('drizzle-orm')
+    const kept = await (
+      await getDb()
+    )
+      .select()
+      .from(paymentNotifications)
+      .where(eq(paymentNotifications.orderId, order!.id))
+    expect(kept.map((n) => n.outcome).sort()).toEqual(['applied', 'duplicate'])
+    for (const n of kept) {
+      expect(Object.keys(n.body as object).sort()).toEqual([
+        'Amount',
+        'ErrorCode',
+        'OrderId',
+        'PaymentId',
+        'Status',
+        'Success',
+        'TerminalKey',
+      ])
+    }
     // A late AUTHORIZED changes nothing; a mismatched amount is refused and flagged.
     expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'AUTHORIZED'))).toEqual({
       status: 200,
