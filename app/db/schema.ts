@@ -86,7 +86,7 @@ export const users = pgTable(
      * link of a verification e-mail), or when a sign-in provider vouched for
      * it. Null: not verified; such an account cannot buy (the receipt would go
      * to an address nobody confirmed). Accounts from before verification
-     * existed start as null. A trigger (migration 0011) clears it whenever
+     * existed start as null. A trigger (migration 0013) clears it whenever
      * the address changes.
      */
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
@@ -146,7 +146,7 @@ export const passwordResetTokens = pgTable('password_reset_tokens', {
  * Single-use e-mail verification links; only the SHA-256 of the token is
  * stored. Sending a new link replaces the account's earlier ones
  * (replacedAt), so only the newest works. Rows are swept a day after they
- * expire; a change of the account's address deletes them (migration 0011).
+ * expire; a change of the account's address deletes them (migration 0013).
  */
 export const emailVerificationTokens = pgTable(
   'email_verification_tokens',
