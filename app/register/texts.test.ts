@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { LOCALES, type Locale } from '~/i18n/locales'
 import { createLocalContentSource } from '~/legal/content/local.server'
 import { DOCUMENT_KINDS, type DocumentKind, type LegalDocument } from '~/legal/types'
-import { cookieDeclaration, PROCESSORS, type ProcessorEntry } from '.'
+import { cookieDeclaration, PROCESSORS, REQUEST_DEADLINES, type DeadlineRule, type ProcessorEntry } from '.'
 
 // The texts the site ships (the seed dataset): the newest version of each
 // document in each language is checked against the register, so a text that
@@ -75,6 +75,23 @@ describe('the newest texts agree with the register', () => {
     const ids = (doc: LegalDocument) => registerTables(doc).find((b) => b.table === 'processors')?.include
     expect(ids(ru!)).toEqual(ids(en!))
   })
+
+  it.each(cases.filter(([kind]) => kind === 'privacy' || kind === 'consent'))(
+    '%s (%s): every period in working days it states is a response time of the register',
+    async (kind, locale) => {
+      const rules: DeadlineRule[] = Object.values(REQUEST_DEADLINES.ru)
+      const known = new Set(
+        rules.flatMap((r) => [
+          ...('workingDays' in r.reply ? [r.reply.workingDays] : []),
+          ...(r.extension ? [r.extension.workingDays] : []),
+        ]),
+      )
+      const stated = [...prose(await newest(kind, locale)).matchAll(/(\d+)\s+(?:working days?|рабоч\S* дн\S*)/g)].map(
+        (m) => Number(m[1]),
+      )
+      expect(stated.filter((n) => !known.has(n))).toEqual([])
+    },
+  )
 
   it('the Russian texts call the privacy policy by one name', async () => {
     for (const kind of DOCUMENT_KINDS) {
