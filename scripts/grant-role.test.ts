@@ -23,7 +23,7 @@ const onPostgres = Boolean(process.env.DATABASE_URL?.trim())
 
 let dataDir: string | undefined
 let postgres: { url: string; drop(): Promise<void> } | undefined
-const email = `Legal.${randomUUID().slice(0, 8)}@Example.com`
+const email = `Legal.${randomUUID().slice(0, 8)}@Mail.example`
 let userId: string
 
 function scriptEnv(): NodeJS.ProcessEnv {
@@ -108,9 +108,9 @@ describe('npm run grant-role', () => {
     expect(invalid.code).toBe(2)
     expect(invalid.stderr).toContain('is not a valid e-mail address')
 
-    const nobody = await grantRole('nobody@example.com', 'legal')
+    const nobody = await grantRole('nobody@mail.example', 'legal')
     expect(nobody.code).toBe(3)
-    expect(nobody.stderr).toContain('no active account has the e-mail address nobody@example.com')
+    expect(nobody.stderr).toContain('no active account has the e-mail address nobody@mail.example')
     expect(await rolesOf()).toEqual([])
   })
 

@@ -50,12 +50,12 @@ function given(userId: string, documents: CurrentVersion[]) {
 
 describe('confirmationFor', () => {
   it('asks for the password, else the e-mail address, else a word', async () => {
-    const email = `nina.${randomUUID()}@example.com`
+    const email = `nina.${randomUUID()}@mail.example`
     expect(
       await confirmationFor(database.db, await account({ email, emailNormalized: email, passwordHash: 'h' })),
     ).toBe('password')
     expect(await confirmationFor(database.db, await account({ email, emailNormalized: null }))).toBe('phrase')
-    const other = `oleg.${randomUUID()}@example.com`
+    const other = `oleg.${randomUUID()}@mail.example`
     expect(await confirmationFor(database.db, await account({ email: other, emailNormalized: other }))).toBe('email')
     expect(await confirmationFor(database.db, await account())).toBe('phrase')
   })

@@ -60,8 +60,8 @@ describe('buildPersonalDataExport', () => {
   let sessionId: string
 
   beforeAll(async () => {
-    userId = await person(`vera.${randomUUID()}@example.com`)
-    otherId = await person(`gleb.${randomUUID()}@example.com`)
+    userId = await person(`vera.${randomUUID()}@mail.example`)
+    otherId = await person(`gleb.${randomUUID()}@mail.example`)
     guestId = `guest_${randomUUID()}`
     const db = database.db
     await db.insert(guests).values({ id: guestId })
@@ -139,7 +139,7 @@ describe('buildPersonalDataExport', () => {
   })
 
   it('refuses a deleted account', async () => {
-    const gone = await person(`gone.${randomUUID()}@example.com`)
+    const gone = await person(`gone.${randomUUID()}@mail.example`)
     await database.db
       .update(users)
       .set({ email: null, emailNormalized: null, passwordHash: null, deletedAt: new Date() })
@@ -156,8 +156,8 @@ describe('cookie consents in the export', () => {
         now: COOKIE_TIMELINE.feb,
         deps: { db: database.db, source: cookieContent.source },
       })
-      const userId = await person(`mila.${randomUUID()}@example.com`)
-      const strangerId = await person(`oleg.${randomUUID()}@example.com`)
+      const userId = await person(`mila.${randomUUID()}@mail.example`)
+      const strangerId = await person(`oleg.${randomUUID()}@mail.example`)
       const guestId = `guest_${randomUUID()}`
       await database.db.insert(guests).values({ id: guestId, linkedUserId: userId, linkedAt: new Date() })
       const own = `consent_${randomUUID()}`

@@ -17,11 +17,11 @@ afterAll(async () => {
 describe('concurrent registrations (PostgreSQL)', () => {
   it('lets exactly one of several simultaneous registrations with one address win', async () => {
     const spellings = [
-      'race@example.com',
-      'RACE@example.com',
-      'Race@Example.com',
-      ' race@EXAMPLE.COM',
-      'rAcE@example.com',
+      'race@mail.example',
+      'RACE@mail.example',
+      'Race@Mail.example',
+      ' race@MAIL.EXAMPLE',
+      'rAcE@mail.example',
     ]
     const results = await Promise.allSettled(
       spellings.map((email) =>
@@ -40,7 +40,7 @@ describe('concurrent registrations (PostgreSQL)', () => {
     for (const failure of lost) expect(failure.reason).toBeInstanceOf(EmailTakenError)
 
     const rows = await handle.db.execute(
-      sql`select count(*)::int as n from ${users} where ${users.emailNormalized} = 'race@example.com'`,
+      sql`select count(*)::int as n from ${users} where ${users.emailNormalized} = 'race@mail.example'`,
     )
     expect((rows as unknown as { rows: Array<{ n: number }> }).rows[0]!.n).toBe(1)
   })

@@ -39,11 +39,11 @@ function register(email: string, password = PASSWORD) {
 
 describe('createAccount and authenticate', () => {
   it('creates an account and signs in with any letter case of the address', async () => {
-    const id = await register('  Anna.Smirnova@Example.COM ')
+    const id = await register('  Anna.Smirnova@Mail.EXAMPLE ')
     const [row] = await handle.db.select().from(users).where(eq(users.id, id))
     expect(row).toMatchObject({
-      email: 'Anna.Smirnova@Example.COM',
-      emailNormalized: 'anna.smirnova@example.com',
+      email: 'Anna.Smirnova@Mail.EXAMPLE',
+      emailNormalized: 'anna.smirnova@mail.example',
       locale: 'ru',
       deletedAt: null,
       // Nobody has opened a confirmation link yet.
@@ -51,46 +51,46 @@ describe('createAccount and authenticate', () => {
     })
     expect(row!.passwordHash).toMatch(/^\$argon2id\$/)
 
-    expect(await authenticate(handle.db, 'anna.smirnova@EXAMPLE.com', PASSWORD)).toEqual({
+    expect(await authenticate(handle.db, 'anna.smirnova@MAIL.example', PASSWORD)).toEqual({
       id,
-      email: 'Anna.Smirnova@Example.COM',
+      email: 'Anna.Smirnova@Mail.EXAMPLE',
       emailVerified: false,
       displayName: null,
       locale: 'ru',
       roles: [],
     })
-    expect(await authenticate(handle.db, 'anna.smirnova@example.com', 'lilac kettle on the floor')).toBeNull()
-    expect(await authenticate(handle.db, 'nobody@example.com', PASSWORD)).toBeNull()
+    expect(await authenticate(handle.db, 'anna.smirnova@mail.example', 'lilac kettle on the floor')).toBeNull()
+    expect(await authenticate(handle.db, 'nobody@mail.example', PASSWORD)).toBeNull()
     expect(await authenticate(handle.db, 'not an address', PASSWORD)).toBeNull()
   })
 
   it('allows one account per address regardless of case', async () => {
-    await register('boris@example.com')
-    await expect(register('BORIS@Example.com')).rejects.toBeInstanceOf(EmailTakenError)
-    await expect(register(' boris@EXAMPLE.COM')).rejects.toBeInstanceOf(EmailTakenError)
-    const rows = await handle.db.select().from(users).where(eq(users.emailNormalized, 'boris@example.com'))
+    await register('boris@mail.example')
+    await expect(register('BORIS@Mail.example')).rejects.toBeInstanceOf(EmailTakenError)
+    await expect(register(' boris@MAIL.EXAMPLE')).rejects.toBeInstanceOf(EmailTakenError)
+    const rows = await handle.db.select().from(users).where(eq(users.emailNormalized, 'boris@mail.example'))
     expect(rows).toHaveLength(1)
   })
 
   it('refuses an invalid address or a weak password before touching the database', async () => {
     await expect(register('not-an-address')).rejects.toMatchObject({ problem: 'invalid-email' })
-    await expect(register('vera@example.com', 'short')).rejects.toMatchObject({ problem: 'too-short' })
-    await expect(register('vera@example.com', 'qwerty123456')).rejects.toMatchObject({ problem: 'common' })
-    await expect(register('vera@example.com', 'vera@example.com!!')).rejects.toBeInstanceOf(AccountInputError)
-    expect(await handle.db.select().from(users).where(eq(users.emailNormalized, 'vera@example.com'))).toEqual([])
+    await expect(register('vera@mail.example', 'short')).rejects.toMatchObject({ problem: 'too-short' })
+    await expect(register('vera@mail.example', 'qwerty123456')).rejects.toMatchObject({ problem: 'common' })
+    await expect(register('vera@mail.example', 'vera@mail.example!!')).rejects.toBeInstanceOf(AccountInputError)
+    expect(await handle.db.select().from(users).where(eq(users.emailNormalized, 'vera@mail.example'))).toEqual([])
   })
 
   it('does not let an account without a password sign in with one', async () => {
     const id = randomUUID()
-    await handle.db.insert(users).values({ id, email: 'oauth@example.com', emailNormalized: 'oauth@example.com' })
-    expect(await authenticate(handle.db, 'oauth@example.com', '')).toBeNull()
+    await handle.db.insert(users).values({ id, email: 'oauth@mail.example', emailNormalized: 'oauth@mail.example' })
+    expect(await authenticate(handle.db, 'oauth@mail.example', '')).toBeNull()
     expect(await verifyPasswordForUser(handle.db, id, PASSWORD)).toBe(false)
   })
 })
 
 describe('verifyPasswordForUser and setPassword', () => {
   it('re-authenticates, and a new password ends every session', async () => {
-    const id = await register('galina@example.com')
+    const id = await register('galina@mail.example')
     expect(await verifyPasswordForUser(handle.db, id, PASSWORD)).toBe(true)
     expect(await verifyPasswordForUser(handle.db, id, 'something else entirely')).toBe(false)
 
@@ -99,14 +99,14 @@ describe('verifyPasswordForUser and setPassword', () => {
     expect(await setPassword(handle.db, id, 'orange moth at midnight')).toBe(true)
     const request = new Request('http://localhost/', { headers: { Cookie: cookie.split(';')[0]! } })
     expect(await getSessionUser(request, handle.db)).toBeNull()
-    expect(await authenticate(handle.db, 'galina@example.com', 'orange moth at midnight')).not.toBeNull()
+    expect(await authenticate(handle.db, 'galina@mail.example', 'orange moth at midnight')).not.toBeNull()
     expect(await setPassword(handle.db, randomUUID(), 'orange moth at midnight')).toBe(false)
   })
 })
 
 describe('deleteAccountData', () => {
   it('de-identifies the account, removes what hangs off it and keeps its ledger rows', async () => {
-    const id = await register('dmitry@example.com')
+    const id = await register('dmitry@mail.example')
     const { cookie } = await createUserSession(handle.db, id, { ip: '192.0.2.1', userAgent: 'test' })
     await handle.db.insert(oauthAccounts).values({ provider: 'google', providerUserId: 'g-1', userId: id })
     await handle.db
@@ -128,12 +128,12 @@ describe('deleteAccountData', () => {
 
     const request = new Request('http://localhost/', { headers: { Cookie: cookie.split(';')[0]! } })
     expect(await getSessionUser(request, handle.db)).toBeNull()
-    expect(await authenticate(handle.db, 'dmitry@example.com', PASSWORD)).toBeNull()
+    expect(await authenticate(handle.db, 'dmitry@mail.example', PASSWORD)).toBeNull()
     expect(await verifyPasswordForUser(handle.db, id, PASSWORD)).toBe(false)
     expect(await findUser(handle.db, id)).toBeNull()
 
     // The address is free again: a new person may register with it.
-    const again = await register('Dmitry@example.com')
+    const again = await register('Dmitry@mail.example')
     expect(again).not.toBe(id)
   })
 
@@ -168,7 +168,7 @@ describe('deleteAccountData', () => {
   })
 
   it('can run outside a transaction the caller opened, and twice', async () => {
-    const id = await register('elena@example.com')
+    const id = await register('elena@mail.example')
     await deleteAccountData(handle.db, id)
     const [first] = await handle.db.select({ deletedAt: users.deletedAt }).from(users).where(eq(users.id, id))
     await deleteAccountData(handle.db, id)

@@ -39,12 +39,12 @@ async function askForReset(email: string, options: { locale?: 'ru' | 'en'; now?:
 
 describe('requestPasswordReset', () => {
   it('mails a localized link with a single-use token and stores only its hash', async () => {
-    const id = await register('Olga@Example.com')
+    const id = await register('Olga@Mail.example')
     const now = new Date()
-    const { mails, link, token } = await askForReset('olga@example.COM', { now })
+    const { mails, link, token } = await askForReset('olga@mail.EXAMPLE', { now })
 
     expect(mails).toHaveLength(1)
-    expect(mails[0]!.to).toBe('Olga@Example.com')
+    expect(mails[0]!.to).toBe('Olga@Mail.example')
     expect(mails[0]!.subject).toBe('Палитра: сброс пароля')
     expect(mails[0]!.text).toContain('60 минут')
     expect(link).toMatch(/^https:\/\/palitra\.example\/ru\/reset-password\?token=[A-Za-z0-9_-]{43}$/)
@@ -57,17 +57,17 @@ describe('requestPasswordReset', () => {
   })
 
   it('writes the English mail for the English site', async () => {
-    await register('pavel@example.com')
-    const { mails, link } = await askForReset('pavel@example.com', { locale: 'en' })
+    await register('pavel@mail.example')
+    const { mails, link } = await askForReset('pavel@mail.example', { locale: 'en' })
     expect(mails[0]!.subject).toBe('Palitra: reset your password')
     expect(mails[0]!.text).toContain('60 minutes')
     expect(link).toContain('/en/reset-password?token=')
   })
 
   it('behaves the same outwardly for an unknown, invalid or deleted address, and sends nothing', async () => {
-    const id = await register('removed@example.com')
+    const id = await register('removed@mail.example')
     await deleteAccountData(handle.db, id)
-    for (const email of ['nobody@example.com', 'not an address', 'removed@example.com']) {
+    for (const email of ['nobody@mail.example', 'not an address', 'removed@mail.example']) {
       const mails: MailMessage[] = []
       const result = await requestPasswordReset(handle.db, email, {
         locale: 'en',
@@ -80,9 +80,9 @@ describe('requestPasswordReset', () => {
   })
 
   it('does not fail the request when the mail cannot be sent', async () => {
-    await register('offline@example.com')
+    await register('offline@mail.example')
     await expect(
-      requestPasswordReset(handle.db, 'offline@example.com', {
+      requestPasswordReset(handle.db, 'offline@mail.example', {
         locale: 'ru',
         baseUrl: 'https://palitra.example',
         send: () => Promise.reject(new Error('SMTP down')),
@@ -93,14 +93,14 @@ describe('requestPasswordReset', () => {
 
 describe('resetPassword', () => {
   it('sets the new password, signs out everywhere and works only once', async () => {
-    const id = await register('sergey@example.com')
+    const id = await register('sergey@mail.example')
     const { cookie } = await createUserSession(handle.db, id, { ip: null, userAgent: null })
-    const { token } = await askForReset('sergey@example.com')
+    const { token } = await askForReset('sergey@mail.example')
 
-    expect(await checkResetToken(handle.db, token!)).toEqual({ ok: true, email: 'sergey@example.com' })
+    expect(await checkResetToken(handle.db, token!)).toEqual({ ok: true, email: 'sergey@mail.example' })
     expect(await resetPassword(handle.db, token!, NEW)).toEqual({ ok: true, userId: id })
-    expect(await authenticate(handle.db, 'sergey@example.com', NEW)).not.toBeNull()
-    expect(await authenticate(handle.db, 'sergey@example.com', OLD)).toBeNull()
+    expect(await authenticate(handle.db, 'sergey@mail.example', NEW)).not.toBeNull()
+    expect(await authenticate(handle.db, 'sergey@mail.example', OLD)).toBeNull()
     const request = new Request('http://localhost/', { headers: { Cookie: cookie.split(';')[0]! } })
     expect(await getSessionUser(request, handle.db)).toBeNull()
 
@@ -109,12 +109,12 @@ describe('resetPassword', () => {
   })
 
   it('refuses an expired token', async () => {
-    await register('tatiana@example.com')
+    await register('tatiana@mail.example')
     const issued = new Date()
-    const { token } = await askForReset('tatiana@example.com', { now: issued })
+    const { token } = await askForReset('tatiana@mail.example', { now: issued })
     const later = new Date(issued.getTime() + 61 * 60 * 1000)
     expect(await resetPassword(handle.db, token!, NEW, { now: later })).toEqual({ ok: false, reason: 'expired' })
-    expect(await authenticate(handle.db, 'tatiana@example.com', OLD)).not.toBeNull()
+    expect(await authenticate(handle.db, 'tatiana@mail.example', OLD)).not.toBeNull()
   })
 
   it('refuses unknown and malformed tokens', async () => {
@@ -124,8 +124,8 @@ describe('resetPassword', () => {
   })
 
   it('keeps the token when the new password breaks a rule', async () => {
-    await register('yulia@example.com')
-    const { token } = await askForReset('yulia@example.com')
+    await register('yulia@mail.example')
+    const { token } = await askForReset('yulia@mail.example')
     expect(await resetPassword(handle.db, token!, 'short')).toEqual({ ok: false, reason: 'too-short' })
     expect(await resetPassword(handle.db, token!, 'password2025')).toEqual({ ok: false, reason: 'common' })
     expect(await resetPassword(handle.db, token!, 'yulia likes long walks')).toEqual({
@@ -136,9 +136,9 @@ describe('resetPassword', () => {
   })
 
   it('ends the other reset links of the account', async () => {
-    await register('kirill@example.com')
-    const first = await askForReset('kirill@example.com')
-    const second = await askForReset('kirill@example.com')
+    await register('kirill@mail.example')
+    const first = await askForReset('kirill@mail.example')
+    const second = await askForReset('kirill@mail.example')
     expect((await resetPassword(handle.db, second.token!, NEW)).ok).toBe(true)
     expect(await resetPassword(handle.db, first.token!, 'yet another long phrase')).toEqual({
       ok: false,
@@ -147,8 +147,8 @@ describe('resetPassword', () => {
   })
 
   it('lets exactly one of two concurrent uses of a token through', async () => {
-    await register('irina@example.com')
-    const { token } = await askForReset('irina@example.com')
+    await register('irina@mail.example')
+    const { token } = await askForReset('irina@mail.example')
     const results = await Promise.all([
       resetPassword(handle.db, token!, 'concurrent phrase number one'),
       resetPassword(handle.db, token!, 'concurrent phrase number two'),
@@ -158,8 +158,8 @@ describe('resetPassword', () => {
   })
 
   it('refuses the token of an account deleted after it was issued', async () => {
-    const id = await register('mikhail@example.com')
-    const { token } = await askForReset('mikhail@example.com')
+    const id = await register('mikhail@mail.example')
+    const { token } = await askForReset('mikhail@mail.example')
     await handle.db
       .update(users)
       .set({ email: null, emailNormalized: null, deletedAt: new Date() })
@@ -170,10 +170,10 @@ describe('resetPassword', () => {
 
 describe('sweepPasswordResetTokens', () => {
   it('deletes tokens expired for more than a day', async () => {
-    await register('nina@example.com')
+    await register('nina@mail.example')
     const longAgo = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000)
-    const old = await askForReset('nina@example.com', { now: longAgo })
-    const fresh = await askForReset('nina@example.com')
+    const old = await askForReset('nina@mail.example', { now: longAgo })
+    const fresh = await askForReset('nina@mail.example')
     expect(await sweepPasswordResetTokens(handle.db)).toBeGreaterThanOrEqual(1)
     expect(await checkResetToken(handle.db, old.token!)).toEqual({ ok: false, reason: 'invalid' })
     expect((await checkResetToken(handle.db, fresh.token!)).ok).toBe(true)

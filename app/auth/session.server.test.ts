@@ -23,7 +23,7 @@ afterAll(async () => {
   await handle?.close()
 })
 
-async function newUser(email = `${randomUUID()}@example.com`) {
+async function newUser(email = `${randomUUID()}@mail.example`) {
   const id = randomUUID()
   await handle.db.insert(users).values({ id, email, emailNormalized: email.toLowerCase(), locale: 'en' })
   return id
@@ -40,7 +40,7 @@ const context = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)' }
 
 describe('createUserSession and getSessionUser', () => {
   it('sets an HttpOnly, SameSite=Lax cookie for 30 days and finds the user from it', async () => {
-    const userId = await newUser('Reader@Example.com')
+    const userId = await newUser('Reader@Mail.example')
     const { sessionId, cookie } = await createUserSession(handle.db, userId, context)
 
     expect(cookie).toMatch(/^palitra_session=[a-z2-7]{40}; /)
@@ -52,7 +52,7 @@ describe('createUserSession and getSessionUser', () => {
     const found = await getSessionUser(requestWith(cookie), handle.db)
     expect(found?.user).toEqual({
       id: userId,
-      email: 'Reader@Example.com',
+      email: 'Reader@Mail.example',
       emailVerified: false,
       displayName: null,
       locale: 'en',

@@ -81,7 +81,7 @@ describe('recordPageView', () => {
 
   it('refuses anything that is not a route pattern', async () => {
     const visitorId = newVisitorId()
-    for (const route of ['/en/generations/1', '/:lang/pricing?utm=x', 'https://example.com/']) {
+    for (const route of ['/en/generations/1', '/:lang/pricing?utm=x', 'https://mail.example/']) {
       const view = await recordPageView(database.db, request(`${STATS_COOKIE}=${visitorId}`), allowed, {
         route,
         locale: 'en',

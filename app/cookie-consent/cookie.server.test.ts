@@ -175,7 +175,7 @@ describe('palitra_prefs and palitra_stats', () => {
       `${STATS_COOKIE}=${id}; Max-Age=31536000; Path=/; HttpOnly; SameSite=Lax`,
     )
     expect(readStatsCookie(request(`${STATS_COOKIE}=${id}`))).toBe(id)
-    expect(readStatsCookie(request(`${STATS_COOKIE}=user@example.com`))).toBeNull()
+    expect(readStatsCookie(request(`${STATS_COOKIE}=user@mail.example`))).toBeNull()
     expect(readStatsCookie(request('lng=ru'))).toBeNull()
   })
 

@@ -45,7 +45,7 @@ describe('isRoutePattern', () => {
       '/:lang/Pricing',
       '/:lang/a@b.example',
       '/:lang//x',
-      'https://example.com/:lang',
+      'https://mail.example/:lang',
       `/:lang/${'a'.repeat(300)}`,
       42,
       null,

@@ -110,7 +110,7 @@ describe('guest credits', () => {
     const { db } = handle
     const guest = await guestWithCredits(db, 4)
     await db.transaction((tx) => chargeJob(tx, guest.owner, 'before-link', 1))
-    await db.insert(users).values({ id: 'link-user', email: 'l@example.com', emailNormalized: 'l@example.com' })
+    await db.insert(users).values({ id: 'link-user', email: 'l@mail.example', emailNormalized: 'l@mail.example' })
     await db.transaction((tx) => linkGuestToUser(tx, guest.guestId!, 'link-user'))
     await db.transaction((tx) => linkGuestToUser(tx, guest.guestId!, 'link-user'))
     expect(await balanceOf(db, guest.owner)).toBe(0)
@@ -164,7 +164,7 @@ describe('erasing the credits of deleted guests', () => {
   it('has the database refuse the movements of a guest linked to an account, declared or not', async () => {
     const { db } = handle
     const guest = await guestWithCredits(db, 4)
-    await db.insert(users).values({ id: 'erase-linked', email: 'e@example.com', emailNormalized: 'e@example.com' })
+    await db.insert(users).values({ id: 'erase-linked', email: 'e@mail.example', emailNormalized: 'e@mail.example' })
     await db.transaction((tx) => linkGuestToUser(tx, guest.guestId!, 'erase-linked'))
     const error = await captureDatabaseError(db.transaction((tx) => eraseGuestCredits(tx, [guest.guestId!])))
     expect(error.message).toMatch(/append-only/)

@@ -34,29 +34,29 @@ describe('changeRole', () => {
 
   it('grants once, finds the account however the address is typed, and revokes', async () => {
     const tag = randomUUID().slice(0, 8)
-    const userId = await register(`Lena.${tag}@Example.COM`)
+    const userId = await register(`Lena.${tag}@Mail.EXAMPLE`)
 
-    const granted = await changeRole(database.db, { email: `  lena.${tag}@example.com `, role: 'legal' })
+    const granted = await changeRole(database.db, { email: `  lena.${tag}@mail.example `, role: 'legal' })
     expect(granted).toEqual({ outcome: 'changed', userId, roles: ['legal'] })
-    expect(await changeRole(database.db, { email: `LENA.${tag}@EXAMPLE.COM`, role: 'legal' })).toEqual({
+    expect(await changeRole(database.db, { email: `LENA.${tag}@MAIL.EXAMPLE`, role: 'legal' })).toEqual({
       outcome: 'unchanged',
       userId,
       roles: ['legal'],
     })
     expect(await rolesOf(userId)).toEqual(['legal'])
 
-    expect(await changeRole(database.db, { email: `lena.${tag}@example.com`, role: 'legal', revoke: true })).toEqual({
+    expect(await changeRole(database.db, { email: `lena.${tag}@mail.example`, role: 'legal', revoke: true })).toEqual({
       outcome: 'changed',
       userId,
       roles: [],
     })
     expect(
-      await changeRole(database.db, { email: `lena.${tag}@example.com`, role: 'legal', revoke: true }),
+      await changeRole(database.db, { email: `lena.${tag}@mail.example`, role: 'legal', revoke: true }),
     ).toMatchObject({ outcome: 'unchanged', roles: [] })
   })
 
   it('keeps other roles an account has', async () => {
-    const userId = await register(`other.${randomUUID().slice(0, 8)}@example.com`)
+    const userId = await register(`other.${randomUUID().slice(0, 8)}@mail.example`)
     await database.db
       .update(users)
       .set({ roles: ['support'] })
@@ -72,11 +72,11 @@ describe('changeRole', () => {
     expect(await changeRole(database.db, { email: 'not an address', role: 'legal' })).toEqual({
       outcome: 'invalid-email',
     })
-    expect(await changeRole(database.db, { email: `nobody.${randomUUID()}@example.com`, role: 'legal' })).toEqual({
+    expect(await changeRole(database.db, { email: `nobody.${randomUUID()}@mail.example`, role: 'legal' })).toEqual({
       outcome: 'no-account',
     })
     // A deleted account: de-identified, so its old address finds nothing.
-    const email = `gone.${randomUUID().slice(0, 8)}@example.com`
+    const email = `gone.${randomUUID().slice(0, 8)}@mail.example`
     const userId = await register(email)
     await database.db
       .update(users)

@@ -30,8 +30,8 @@ async function newUser(name: string, locale: Locale = 'ru', deleted = false) {
   await database.db.insert(users).values({
     id,
     locale,
-    email: deleted ? null : `${name}-${id}@example.com`,
-    emailNormalized: deleted ? null : `${name}-${id}@example.com`,
+    email: deleted ? null : `${name}-${id}@mail.example`,
+    emailNormalized: deleted ? null : `${name}-${id}@mail.example`,
     deletedAt: deleted ? new Date() : null,
   })
   people[name] = { id, locale, deleted }
@@ -258,7 +258,7 @@ describe('requestsSummary', () => {
 
   it('counts open, overdue, due-today and unconfirmed requests', async () => {
     const now = new Date('2026-06-15T09:00:00Z')
-    const base = { kind: 'access', regime: 'ru', locale: 'ru', email: 'someone@example.com' } as const
+    const base = { kind: 'access', regime: 'ru', locale: 'ru', email: 'someone@mail.example' } as const
     const received = { receivedAt: new Date('2026-06-01T09:00:00Z'), originalDueOn: '2026-06-10' }
     await database.db.insert(dataSubjectRequests).values([
       { ...base, ...received, status: 'open', dueOn: '2026-06-14' },

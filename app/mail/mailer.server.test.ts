@@ -14,7 +14,7 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true })
 })
 
-const message = { to: 'reader@example.com', subject: 'Привет', text: 'Line one\nLine two' }
+const message = { to: 'reader@mail.example', subject: 'Привет', text: 'Line one\nLine two' }
 
 describe('without SMTP: stored under DATA_DIR/mail', () => {
   it('writes the message as JSON and lists it, newest first', async () => {
@@ -94,7 +94,7 @@ describe('with a transport (SMTP in production)', () => {
     const envelope = JSON.parse(info.message)
     expect(envelope).toMatchObject({
       from: { address: 'no-reply@palitra.example', name: 'Palitra' },
-      to: [{ address: 'reader@example.com', name: '' }],
+      to: [{ address: 'reader@mail.example', name: '' }],
       subject: 'Привет',
       text: 'Line one\nLine two',
       html: '<p>Line one</p>',

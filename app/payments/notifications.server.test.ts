@@ -30,7 +30,7 @@ async function newOrder(opts: { credits?: number; amount?: number } = {}) {
   const userId = `buyer-${randomUUID()}`
   await handle.db
     .insert(users)
-    .values({ id: userId, email: `${userId}@example.com`, emailNormalized: `${userId}@example.com` })
+    .values({ id: userId, email: `${userId}@mail.example`, emailNormalized: `${userId}@mail.example` })
   const id = randomUUID()
   const paymentId = String(Math.floor(Math.random() * 1e12))
   await handle.db.insert(orders).values({
@@ -44,7 +44,7 @@ async function newOrder(opts: { credits?: number; amount?: number } = {}) {
     terminalKey: TERMINAL,
     status: 'pending',
     paymentId,
-    receiptEmail: `${userId}@example.com`,
+    receiptEmail: `${userId}@mail.example`,
     locale: 'ru',
   })
   return { id, userId, paymentId, owner: `user:${userId}` as const }
@@ -115,7 +115,7 @@ describe('payment notifications', () => {
     const send = async (message: MailMessage) => void sent.push(message)
     await Promise.all(Array.from({ length: 5 }, () => deliverAccountMail(handle.db, { send })))
     expect(sent.filter((m) => m.subject.includes(order.id))).toHaveLength(1)
-    expect(sent.find((m) => m.subject.includes(order.id))!.to).toBe(`${order.userId}@example.com`)
+    expect(sent.find((m) => m.subject.includes(order.id))!.to).toBe(`${order.userId}@mail.example`)
 
     // The bank repeats CONFIRMED later: nothing more is owed or sent.
     expect(await applyNotification(handle.db, notification(order, 'CONFIRMED'))).toBe('duplicate')

@@ -24,7 +24,7 @@ async function person() {
   const userId = `buyer-${randomUUID()}`
   await handle.db
     .insert(users)
-    .values({ id: userId, email: `${userId}@example.com`, emailNormalized: `${userId}@example.com` })
+    .values({ id: userId, email: `${userId}@mail.example`, emailNormalized: `${userId}@mail.example` })
   return { userId, owner: `user:${userId}` as const }
 }
 
@@ -43,7 +43,7 @@ async function paidOrder(userId: string, credits = 300, amount = 59_000) {
     terminalKey: TERMINAL,
     status: 'pending',
     paymentId,
-    receiptEmail: `${userId}@example.com`,
+    receiptEmail: `${userId}@mail.example`,
     locale: 'ru',
   })
   const outcome = await applyNotification(handle.db, {

@@ -170,7 +170,7 @@ describe('notification tokens', () => {
 describe('buildReceipt', () => {
   it('prices each item as Price × Quantity in kopecks, prepaid service by default', () => {
     const receipt = buildReceipt({
-      email: 'buyer@example.com',
+      email: 'buyer@mail.example',
       taxation: 'usn_income',
       items: [
         { name: 'Пакет «100 кредитов»', priceKopecks: 49_900, quantity: 1, tax: 'none' },
@@ -178,7 +178,7 @@ describe('buildReceipt', () => {
       ],
     })
     expect(receipt).toEqual({
-      Email: 'buyer@example.com',
+      Email: 'buyer@mail.example',
       Taxation: 'usn_income',
       Items: [
         {
@@ -207,7 +207,7 @@ describe('buildReceipt', () => {
 
   it('cuts long names to 128 characters without splitting a character', () => {
     const receipt = buildReceipt({
-      email: 'buyer@example.com',
+      email: 'buyer@mail.example',
       taxation: 'osn',
       items: [
         { name: 'я'.repeat(200), priceKopecks: 100, quantity: 1, tax: 'none' },
@@ -223,14 +223,14 @@ describe('buildReceipt', () => {
 
   it('accepts a fractional quantity only when the amount is whole kopecks', () => {
     const receipt = buildReceipt({
-      email: 'buyer@example.com',
+      email: 'buyer@mail.example',
       taxation: 'osn',
       items: [{ name: 'Половина', priceKopecks: 1_000, quantity: 0.5, tax: 'none' }],
     })
     expect(receipt.Items[0]!.Amount).toBe(500)
     expect(() =>
       buildReceipt({
-        email: 'buyer@example.com',
+        email: 'buyer@mail.example',
         taxation: 'osn',
         items: [{ name: 'Треть', priceKopecks: 1_001, quantity: 0.5, tax: 'none' }],
       }),
@@ -239,7 +239,7 @@ describe('buildReceipt', () => {
 
   it('refuses what the bank would refuse', () => {
     const item = { name: 'Пакет', priceKopecks: 100, quantity: 1, tax: 'none' as const }
-    const base = { email: 'buyer@example.com', taxation: 'osn' as const }
+    const base = { email: 'buyer@mail.example', taxation: 'osn' as const }
     expect(() => buildReceipt({ ...base, items: [] })).toThrow(RangeError)
     expect(() => buildReceipt({ ...base, items: Array.from({ length: 101 }, () => item) })).toThrow(RangeError)
     expect(() => buildReceipt({ ...base, items: [{ ...item, priceKopecks: 99.5 }] })).toThrow(RangeError)
@@ -283,7 +283,7 @@ function initParams(overrides: Record<string, unknown> = {}) {
     FailURL: 'https://palitra.example/ru/checkout/fail',
     DATA: { userId: 'u-1' },
     Receipt: buildReceipt({
-      email: 'buyer@example.com',
+      email: 'buyer@mail.example',
       taxation: 'usn_income',
       items: [{ name: 'Пакет «100 кредитов»', priceKopecks: 49_900, quantity: 1, tax: 'none' }],
     }),
@@ -478,7 +478,7 @@ describe('createTbankClient: Cancel', () => {
     const payment = await createTestPayment()
     tbankMock.setStatus(payment.PaymentId, 'CONFIRMED')
     const receipt = buildReceipt({
-      email: 'buyer@example.com',
+      email: 'buyer@mail.example',
       taxation: 'usn_income',
       items: [{ name: 'Возврат части пакета', priceKopecks: 19_900, quantity: 1, tax: 'none' }],
     })

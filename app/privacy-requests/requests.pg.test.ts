@@ -28,7 +28,7 @@ function capture() {
 
 async function legalUser() {
   const id = `legal-${randomBytes(6).toString('hex')}`
-  await handle.db.insert(users).values({ id, email: `${id}@example.com`, emailNormalized: `${id}@example.com` })
+  await handle.db.insert(users).values({ id, email: `${id}@mail.example`, emailNormalized: `${id}@mail.example` })
   return id
 }
 
@@ -39,7 +39,7 @@ function request(confirmed: boolean): NewRequest {
     details: '',
     locale: 'en',
     userId: null,
-    email: { address: `person-${randomBytes(4).toString('hex')}@example.com`, confirmed },
+    email: { address: `person-${randomBytes(4).toString('hex')}@mail.example`, confirmed },
     guestId: null,
     ip: null,
     userAgent: null,

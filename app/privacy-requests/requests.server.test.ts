@@ -40,7 +40,7 @@ const BASE_URL = 'https://palitra.example'
 const FRIDAY = new Date('2026-12-25T09:00:00Z')
 const hoursLater = (from: Date, hours: number) => new Date(from.getTime() + hours * 3_600_000)
 
-const uniqueEmail = (tag: string) => `${tag}-${randomBytes(4).toString('hex')}@example.com`
+const uniqueEmail = (tag: string) => `${tag}-${randomBytes(4).toString('hex')}@mail.example`
 
 async function newUser(options: { email?: string | null; roles?: string[] } = {}) {
   const id = `user-${randomBytes(6).toString('hex')}`

@@ -27,7 +27,7 @@ describe('rate limits under concurrency (PostgreSQL)', () => {
   })
 
   it('holds a named policy across simultaneous sign-in attempts', async () => {
-    const email = `${randomUUID()}@example.com`
+    const email = `${randomUUID()}@mail.example`
     const results = await Promise.all(
       Array.from({ length: 25 }, () => checkLimits(handle.db, [{ policy: 'signin-account', subject: email }])),
     )

@@ -64,7 +64,7 @@ describe('hit', () => {
 describe('checkLimits', () => {
   it('counts every named limit and refuses with the longest wait', async () => {
     const ip = `198.51.100.${Math.floor(Math.random() * 250)}`
-    const email = `${randomUUID()}@example.com`
+    const email = `${randomUUID()}@mail.example`
     const checks = [
       { policy: 'reset-ip', subject: ip },
       { policy: 'reset-account', subject: email },
@@ -85,7 +85,7 @@ describe('checkLimits', () => {
   })
 
   it('stores neither addresses nor e-mails in the keys', async () => {
-    const email = `Secret.${randomUUID()}@Example.com`
+    const email = `Secret.${randomUUID()}@Mail.example`
     await checkLimits(handle.db, [{ policy: 'signin-account', subject: email }], { now: at(0) })
     const rows = await handle.db.select().from(rateLimitWindows).where(like(rateLimitWindows.key, 'signin-account:%'))
     expect(rows.some((r) => r.key.includes('@') || r.key.toLowerCase().includes('secret'))).toBe(false)

@@ -94,7 +94,7 @@ let ipCounter = 10
 const nextIp = () => `198.51.100.${ipCounter++}`
 
 function uniqueEmail(name: string) {
-  return `${name}.${randomBytes(4).toString('hex')}@example.com`
+  return `${name}.${randomBytes(4).toString('hex')}@mail.example`
 }
 
 /** name=value of each Set-Cookie, for the next request's Cookie header. */
@@ -639,7 +639,7 @@ describe('/:lang/account/delete', () => {
 
     const wrong = asData(
       await routes.deletePage.action({
-        request: post('/ru/account/delete', { email: 'someone.else@example.com', password: PASSWORD }, person.cookie),
+        request: post('/ru/account/delete', { email: 'someone.else@mail.example', password: PASSWORD }, person.cookie),
         params: { lang: 'ru' },
         context: {},
       }),
@@ -647,7 +647,7 @@ describe('/:lang/account/delete', () => {
     expect(wrong.init?.status).toBe(400)
     expect(wrong.data).toMatchObject({
       fieldErrors: { email: 'account-data:errors.emailWrong' },
-      values: { email: 'someone.else@example.com' },
+      values: { email: 'someone.else@mail.example' },
     })
     expect((await state(person.userId)).user.deletedAt).toBeNull()
 

@@ -73,7 +73,7 @@ function cookieNamed(response: Response, name: string) {
 }
 
 async function register(name: string) {
-  const email = `${name}.${randomBytes(4).toString('hex')}@example.com`
+  const email = `${name}.${randomBytes(4).toString('hex')}@mail.example`
   const page = (await routes.register.loader({
     request: get('/ru/register'),
     params: { lang: 'ru' },

@@ -74,7 +74,7 @@ afterAll(async () => {
 })
 
 const unique = () => randomBytes(5).toString('hex')
-const uniqueEmail = (label: string) => `${label}-${unique()}@example.com`
+const uniqueEmail = (label: string) => `${label}-${unique()}@mail.example`
 // An address per test, so rate-limit counts never mix.
 const uniqueIp = () => `10.${[...randomBytes(3)].join('.')}`
 

@@ -58,7 +58,7 @@ const ORIGIN = 'http://localhost'
 const PACK = 'creditPack.optimal' // 300 credits for 590 ₽ in the seed
 
 /** A registered account; its address confirmed unless `verified` is false (nobody can buy before that). */
-async function buyer(email: string | null = `buyer-${randomUUID()}@example.com`, { verified = true } = {}) {
+async function buyer(email: string | null = `buyer-${randomUUID()}@mail.example`, { verified = true } = {}) {
   const { getDb } = await import('~/db/client.server')
   const { users } = await import('~/db/schema')
   const { createUserSession } = await import('~/auth/session.server')
@@ -370,7 +370,7 @@ describe('checkout with T-Bank', () => {
 
   it('sends Init with the amount, the order, the addresses and a receipt, and redirects to the PaymentURL', async () => {
     await useTbank()
-    const person = await buyer('receipt@example.com')
+    const person = await buyer('receipt@mail.example')
     const page = await checkoutPage(person.cookie)
     const started = await pay(person.cookie, { shownVersions: page.shownVersions, accept_terms: 'yes' })
     const [order] = (await state(person.userId)).orders
@@ -383,7 +383,7 @@ describe('checkout with T-Bank', () => {
       SuccessURL: `http://localhost/ru/checkout/${order!.id}/done?result=success`,
       FailURL: `http://localhost/ru/checkout/${order!.id}/done?result=fail`,
       Receipt: {
-        Email: 'receipt@example.com',
+        Email: 'receipt@mail.example',
         Taxation: 'usn_income',
         Items: [{ Price: 59_000, Quantity: 1, Amount: 59_000, Tax: 'none' }],
       },
@@ -401,9 +401,9 @@ describe('checkout with T-Bank', () => {
     expect(await webhook(confirmed)).toEqual({ status: 200, text: 'OK' })
     expect((await state(person.userId)).balance).toBe(300)
     // The bank repeated CONFIRMED: still one payment mail, with the bank's receipt mentioned.
-    const mails = await paymentMails('receipt@example.com', order!.id)
+    const mails = await paymentMails('receipt@mail.example', order!.id)
     await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(await paymentMails('receipt@example.com', order!.id, { timeoutMs: 0 })).toHaveLength(1)
+    expect(await paymentMails('receipt@mail.example', order!.id, { timeoutMs: 0 })).toHaveLength(1)
     expect(mails[0]!.text).toContain('Кассовый чек за эту оплату придёт на этот адрес отдельно')
     // The token was checked on the body as sent, card details and all; what is kept has none of them.
     expect(confirmed).toMatchObject({ Pan: expect.any(String), ExpDate: expect.any(String), CardId: expect.anything() })

@@ -72,7 +72,7 @@ afterAll(async () => {
 // Helpers
 
 const unique = () => randomBytes(5).toString('hex')
-const uniqueEmail = (tag: string) => `${tag}-${unique()}@example.com`
+const uniqueEmail = (tag: string) => `${tag}-${unique()}@mail.example`
 // An address per submission, so the per-IP limit never mixes tests.
 const uniqueIp = () => `10.${[...randomBytes(3)].join('.')}`
 
@@ -292,7 +292,7 @@ describe('the request form', () => {
     const filed = asResponse(
       await submit(
         'en',
-        { kind: 'deletion', regime: 'ru', email: 'ignored@example.com', details: 'All of it' },
+        { kind: 'deletion', regime: 'ru', email: 'ignored@mail.example', details: 'All of it' },
         me.cookie,
       ),
     )

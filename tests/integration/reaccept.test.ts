@@ -106,7 +106,7 @@ async function userWhoAcceptedV1(locale: Locale = 'ru'): Promise<Person & { user
   const { users } = await import('~/db/schema')
   const { createUserSession } = await import('~/auth/session.server')
   const userId = `user_${randomUUID()}`
-  await (await db()).insert(users).values({ id: userId, email: `${userId}@example.com` })
+  await (await db()).insert(users).values({ id: userId, email: `${userId}@mail.example` })
   await acceptAt({ userId }, ['terms', 'privacy', 'consent'], locale, BEFORE_THE_CHANGE, 'register')
   const session = await createUserSession(await db(), userId, {})
   return { userId, subject: { userId }, cookie: session.cookie.split(';')[0]! }
