@@ -26,6 +26,7 @@ import {
   exportResponse,
   type PersonalDataExport,
 } from './export.server'
+import { orderValues } from '../../tests/support/orders'
 
 let database: TestDatabase
 let content: ReturnType<typeof createTestContentSource>
@@ -369,20 +370,15 @@ describe('refused prompts, data-subject requests and bank notifications in the e
   it('gives each order the bank’s notifications as they are stored (the redacted fields)', async () => {
     const userId = await person(`anna.${randomUUID()}@mail.example`)
     const orderId = randomUUID()
-    await database.db.insert(orders).values({
-      id: orderId,
-      userId,
-      packId: 'creditPack.standard',
-      packName: 'Стандарт',
-      credits: 300,
-      amountKopecks: 59_000,
-      provider: 'tbank',
-      terminalKey: 'TestTerminal',
-      status: 'confirmed',
-      paymentId: '7000000042',
-      receiptEmail: 'anna@mail.example',
-      locale: 'ru',
-    })
+    await database.db.insert(orders).values(
+      orderValues({
+        id: orderId,
+        userId,
+        status: 'confirmed',
+        paymentId: '7000000042',
+        receiptEmail: 'anna@mail.example',
+      }),
+    )
     const body = { TerminalKey: 'TestTerminal', OrderId: orderId, Status: 'CONFIRMED', Amount: 59_000, Success: true }
     await database.db.insert(paymentNotifications).values([
       {

@@ -11,6 +11,7 @@ import type { MailMessage } from '~/mail/mailer.server'
 import { enqueueMail } from '~/mail/outbox.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { deliverAccountMail, renderAccountMail } from './mails.server'
+import { orderValues } from '../../tests/support/orders'
 
 // The mails owed to an account, rendered from the ledger rows recorded at
 // the time (the fixture timeline: versions recorded in January are listed
@@ -167,21 +168,19 @@ describe('a new confirmation link', () => {
 describe('the payment mail', () => {
   async function paidOrder(userId: string, email: string, provider: 'tbank' | 'sandbox' = 'tbank') {
     const id = randomUUID()
-    await database.db.insert(orders).values({
-      id,
-      userId,
-      packId: 'creditPack.optimal',
-      packName: 'Оптимальный',
-      credits: 300,
-      amountKopecks: 59_000,
-      provider,
-      terminalKey: 'TestTerminal',
-      status: 'confirmed',
-      bankStatus: 'CONFIRMED',
-      receiptEmail: email,
-      locale: 'ru',
-      paidAt: new Date('2026-03-15T09:30:00Z'),
-    })
+    await database.db.insert(orders).values(
+      orderValues({
+        id,
+        userId,
+        packId: 'creditPack.optimal',
+        packName: 'Оптимальный',
+        provider,
+        status: 'confirmed',
+        bankStatus: 'CONFIRMED',
+        receiptEmail: email,
+        paidAt: new Date('2026-03-15T09:30:00Z'),
+      }),
+    )
     return id
   }
 

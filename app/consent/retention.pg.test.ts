@@ -15,6 +15,7 @@ import { deleteExpiredPaymentRecords } from '~/payments/retention.server'
 import { deleteExpiredRequests } from '~/privacy-requests/retention.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { deleteExpiredAcceptances, startRetentionSchedule } from './retention.server'
+import { orderValues } from '../../tests/support/orders'
 
 // Real PostgreSQL: the retention jobs of several instances run at once, each
 // on its own pooled connection, as they do when every instance starts the
@@ -88,24 +89,13 @@ describe('retention jobs on several instances at once', () => {
     await handle.db.insert(users).values({ id: buyer })
     const ids = Array.from({ length: 30 }, () => randomUUID())
     const paidAt = new Date('2019-06-01T10:00:00Z')
-    await handle.db.insert(orders).values(
-      ids.map((id) => ({
-        id,
-        userId: buyer,
-        packId: 'creditPack.standard',
-        packName: 'Стандарт',
-        credits: 300,
-        amountKopecks: 59_000,
-        provider: 'tbank' as const,
-        terminalKey: 'TestTerminal',
-        status: 'confirmed' as const,
-        receiptEmail: 'buyer@mail.example',
-        locale: 'ru' as const,
-        createdAt: paidAt,
-        updatedAt: paidAt,
-        paidAt,
-      })),
-    )
+    await handle.db
+      .insert(orders)
+      .values(
+        ids.map((id) =>
+          orderValues({ id, userId: buyer, status: 'confirmed', createdAt: paidAt, updatedAt: paidAt, paidAt }),
+        ),
+      )
     await handle.db
       .insert(paymentNotifications)
       .values(ids.map((orderId) => ({ orderId, outcome: 'applied', body: {}, receivedAt: paidAt })))

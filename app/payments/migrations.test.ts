@@ -9,6 +9,7 @@ import { createDatabase, defaultMigrationsFolder, type Database } from '~/db/cli
 import { orders, paymentNotifications, users } from '~/db/schema'
 import { createThrowawayPostgresDatabase } from '../../tests/db'
 import { STORED_NOTIFICATION_FIELDS } from './notifications.server'
+import { orderValues } from '../../tests/support/orders'
 
 // The migrations that clean payment rows stored before the code stopped
 // keeping the data: a database is migrated up to just before the first of
@@ -68,18 +69,7 @@ async function open(): Promise<{ before: Database; rest(): Promise<Database> }> 
 }
 
 async function order(db: Database, id: string, userId: string, email: string) {
-  await db.insert(orders).values({
-    id,
-    userId,
-    packId: 'creditPack.standard',
-    packName: 'Стандарт',
-    credits: 300,
-    amountKopecks: 59_000,
-    provider: 'tbank',
-    terminalKey: 'TestTerminal',
-    receiptEmail: email,
-    locale: 'ru',
-  })
+  await db.insert(orders).values(orderValues({ id, userId, receiptEmail: email }))
 }
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import { orders, paymentNotifications, refunds, users } from '~/db/schema'
 import { retentionCutoff } from '~/register'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { deleteExpiredPaymentRecords } from './retention.server'
+import { orderValues } from '../../tests/support/orders'
 
 // Runs on PGlite and, under `npm run test:pg`, on PostgreSQL. No database
 // guard is involved, so the job is run at chosen moments in the future.
@@ -26,14 +27,8 @@ async function paidOrder(paidAt: Date) {
   const id = randomUUID()
   const createdAt = new Date(paidAt.getTime() - 60_000)
   await handle.db.insert(orders).values({
+    ...orderValues({ userId }),
     id,
-    userId,
-    packId: 'creditPack.standard',
-    packName: 'Стандарт',
-    credits: 300,
-    amountKopecks: 59_000,
-    provider: 'tbank',
-    terminalKey: 'TestTerminal',
     status: 'confirmed',
     bankStatus: 'CONFIRMED',
     paymentId: String(Math.floor(Math.random() * 1e12)),
