@@ -140,7 +140,7 @@ describe('the registration mail', () => {
     expect(mail.subject).toBe('Палитра: ваш аккаунт и принятые документы')
     expect(mail.text).not.toContain('verify-email')
     expect(mail.text).toContain(
-      '• Пользовательское соглашение (оферта): «terms ru v2», версия 2, действует с 1 марта 2026 г.',
+      '• Пользовательское соглашение (публичная оферта): «terms ru v2», версия 2, действует с 1 марта 2026 г.',
     )
     expect(linksIn(mail.text).map((l) => l.href)).toEqual(
       expect.arrayContaining([`${BASE}/ru/terms/v/2`, `${BASE}/ru/privacy/v/1`, `${BASE}/ru/consent/v/1`]),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { LOCALES, type Locale } from '~/i18n/locales'
 import { createLocalContentSource } from '~/legal/content/local.server'
@@ -92,6 +93,13 @@ describe('the newest texts agree with the register', () => {
       expect(stated.filter((n) => !known.has(n))).toEqual([])
     },
   )
+
+  it.each(cases)('%s (%s): the interface calls the document by its own title', async (kind, locale) => {
+    const names = JSON.parse(readFileSync(`locales/${locale}/common.json`, 'utf8')) as {
+      documentKinds: Record<string, string>
+    }
+    expect(names.documentKinds[kind]).toBe((await newest(kind, locale)).title)
+  })
 
   it('the Russian texts call the privacy policy by one name', async () => {
     for (const kind of DOCUMENT_KINDS) {
