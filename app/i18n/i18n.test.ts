@@ -115,3 +115,21 @@ describe('languageFromAcceptLanguage', () => {
     expect(languageFromAcceptLanguage(header)).toBe(expected)
   })
 })
+
+describe('Russian dates in sentences', () => {
+  it('never put a full stop right after a date, which already ends in «г.»', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs')
+    const offenders: string[] = []
+    const walk = (value: unknown, where: string) => {
+      if (typeof value === 'string') {
+        if (/\{\{(date|until|original)\}\}\./.test(value)) offenders.push(where)
+      } else if (value && typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) walk(inner, `${where}.${key}`)
+      }
+    }
+    for (const file of readdirSync('locales/ru')) {
+      walk(JSON.parse(readFileSync(`locales/ru/${file}`, 'utf8')), file)
+    }
+    expect(offenders).toEqual([])
+  })
+})
