@@ -11,6 +11,7 @@ import { sweepOldPhotos } from './generation/jobs.server'
 import { loadModerationRules } from './generation/moderation'
 import { GenerationWorker } from './generation/worker.server'
 import { deleteInactiveGuests } from './guest/retention.server'
+import { startJobSchedule, type JobSchedule, type ScheduledJob } from './lib/job-schedule.server'
 import { getStorage } from './storage/index.server'
 import { logger } from './log.server'
 import { startMailDelivery, sweepMailOutbox } from './mail/outbox.server'
@@ -19,41 +20,44 @@ import { forgetUnconfirmedRequests } from './privacy-requests/requests.server'
 
 let retention: { stop(): void } | undefined
 let mailDelivery: { stop(): void } | undefined
-let housekeeping: NodeJS.Timeout | undefined
+let housekeeping: JobSchedule | undefined
 let worker: GenerationWorker | undefined
 
 const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 
 /**
- * Removes what only matters until it expires: sessions, reset and
- * verification tokens, rate-limit windows, uploaded photos after 30 days,
- * the contact details of data-subject requests whose address was never
- * confirmed, the record of owed mail 30 days after it was sent, and guests
- * away for 30 days (every six hours, so within hours of the period's end).
+ * What only matters until it expires, removed every six hours (so within
+ * hours of a period's end): sessions, reset and verification tokens,
+ * rate-limit windows, uploaded photos after 30 days, the contact details of
+ * data-subject requests whose address was never confirmed, the record of
+ * owed mail 30 days after it was sent, and guests away for 30 days.
  */
-async function sweepExpired(db: Database) {
-  try {
-    await deleteExpiredSessions(db)
-    const tokens = await sweepPasswordResetTokens(db)
-    const verificationTokens = await sweepVerificationTokens(db)
-    const windows = await sweepRateLimitWindows(db)
-    const photos = await sweepOldPhotos(db, getStorage())
-    const unconfirmedRequests = await forgetUnconfirmedRequests(db)
-    const mail = await sweepMailOutbox(db)
-    logger.info(
-      { event: 'housekeeping', tokens, verificationTokens, windows, photos, unconfirmedRequests, mail },
-      'expired rows removed',
-    )
-  } catch (error) {
-    logger.error({ err: error, event: 'housekeeping.failed' }, 'housekeeping failed')
-  }
-  // On its own: a failure above must not keep guests past the period the privacy policy names.
-  try {
-    const deleted = await deleteInactiveGuests(db, getStorage())
-    logger.info({ event: 'guests.retention.run', ...deleted }, 'deleted guests away for 30 days')
-  } catch (error) {
-    logger.error({ err: error, event: 'guests.retention.failed' }, 'guest retention run failed')
-  }
+function housekeepingJobs(db: Database): ScheduledJob[] {
+  const storage = getStorage()
+  const job = (event: string, message: string, count: () => Promise<number | void>): ScheduledJob => ({
+    event,
+    message,
+    run: async (): Promise<Record<string, number>> => {
+      const removed = await count()
+      return typeof removed === 'number' ? { removed } : {}
+    },
+  })
+  return [
+    job('sessions.sweep', 'deleted expired sessions', () => deleteExpiredSessions(db)),
+    job('reset-tokens.sweep', 'deleted expired password-reset tokens', () => sweepPasswordResetTokens(db)),
+    job('verification-tokens.sweep', 'deleted expired e-mail confirmation links', () => sweepVerificationTokens(db)),
+    job('rate-limits.sweep', 'deleted past rate-limit windows', () => sweepRateLimitWindows(db)),
+    job('photos.retention', 'removed uploaded photos past their period', () => sweepOldPhotos(db, storage)),
+    job('unconfirmed-requests.retention', 'forgot unconfirmed data-subject requests', () =>
+      forgetUnconfirmedRequests(db),
+    ),
+    job('mail-outbox.sweep', 'deleted finished mail records', () => sweepMailOutbox(db)),
+    {
+      event: 'guests.retention',
+      message: 'deleted guests away for 30 days',
+      run: async () => ({ ...(await deleteInactiveGuests(db, storage)) }),
+    },
+  ]
 }
 
 /**
@@ -99,9 +103,7 @@ export async function prepareServer() {
   retention = startRetentionSchedule(db)
   // Mail owed by registrations and payments whose first attempt failed, or whose sender stopped.
   mailDelivery = startMailDelivery(db, renderAccountMail)
-  void sweepExpired(db)
-  housekeeping = setInterval(() => void sweepExpired(db), HOUSEKEEPING_INTERVAL_MS)
-  housekeeping.unref()
+  housekeeping = startJobSchedule(housekeepingJobs(db), HOUSEKEEPING_INTERVAL_MS)
   worker = startWorker(db, env.WORKER_CONCURRENCY)
 }
 
@@ -125,7 +127,7 @@ export function startWorker(db: Database, concurrency: number) {
 export async function shutdownServer() {
   retention?.stop()
   mailDelivery?.stop()
-  clearInterval(housekeeping)
+  housekeeping?.stop()
   await worker?.stop()
   await closeDb()
 }

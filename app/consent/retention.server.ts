@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { purgeOldPageViews } from '~/cookie-consent/analytics.server'
 import type { Database } from '~/db/client.server'
 import { deleteOldRefusals } from '~/generation/refusals.server'
-import { logger } from '~/log.server'
+import { startJobSchedule, type JobSchedule, type ScheduledJob } from '~/lib/job-schedule.server'
 import { deleteExpiredPaymentRecords } from '~/payments/retention.server'
 import { deleteExpiredRequests } from '~/privacy-requests/retention.server'
 import { retentionCutoff, retentionDays, retentionMonths } from '~/register'
@@ -160,17 +160,10 @@ export async function deleteExpiredCookieChoices(
   return { choices, consentIds: result.rows[0]?.n ?? 0 }
 }
 
-export type RetentionSchedule = { stop(): void }
-
-type RetentionStep = {
-  event: string
-  message: string
-  /** Counts to log: what the step deleted or erased. */
-  run(now: Date): Promise<Record<string, number>>
-}
+export type RetentionSchedule = JobSchedule
 
 /** Every retention job that runs daily, in order. Each is safe on several instances at once. */
-function retentionSteps(db: Database): RetentionStep[] {
+function retentionJobs(db: Database): ScheduledJob[] {
   return [
     {
       event: 'ledger.retention',
@@ -224,27 +217,5 @@ function retentionSteps(db: Database): RetentionStep[] {
  * keep the process alive.
  */
 export function startRetentionSchedule(db: Database, opts: { intervalMs?: number } = {}): RetentionSchedule {
-  const steps = retentionSteps(db)
-  let running = false
-  const run = async () => {
-    if (running) return
-    running = true
-    const now = new Date()
-    try {
-      for (const step of steps) {
-        try {
-          const counts = await step.run(now)
-          logger.info({ event: `${step.event}.run`, ...counts }, step.message)
-        } catch (error) {
-          logger.error({ event: `${step.event}.failed`, err: error }, `${step.event} run failed`)
-        }
-      }
-    } finally {
-      running = false
-    }
-  }
-  void run()
-  const timer = setInterval(() => void run(), opts.intervalMs ?? DAY_MS)
-  timer.unref()
-  return { stop: () => clearInterval(timer) }
+  return startJobSchedule(retentionJobs(db), opts.intervalMs ?? DAY_MS)
 }
