@@ -7,7 +7,6 @@ import { latestAcceptedVersions, recordAcceptances, type PersonSubject } from '~
 import { encodeShownVersions, parseShownVersions, type ShownVersion } from '~/consent/shown-versions'
 import { ASKED_KINDS, acceptanceStatus, type AcceptanceStatus } from '~/consent/status.server'
 import { getDb, type Database } from '~/db/client.server'
-import { getEnv } from '~/env.server'
 import { getGuest, readGuestId } from '~/guest/guest.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale, LOCALES, type Locale } from '~/i18n/locales'
@@ -15,7 +14,7 @@ import { getVersionList } from '~/legal/documents.server'
 import type { DocumentKind } from '~/legal/kinds'
 import { safeRedirect, type FormFailure } from '~/lib/form'
 import { logger } from '~/log.server'
-import { secureCookiesFor, setCookieHeader } from '~/register'
+import { setCookieHeader } from '~/register'
 import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
 import { GUEST_KINDS } from './guest.server'
 
@@ -323,9 +322,7 @@ export function serializeSeenVersions(seen: SeenVersions): string {
     return list?.length ? [`${locale}=${encodeShownVersions(list)}`] : []
   }).join('|')
   // Commas are not allowed in a cookie value; the encoding also hides '|' and '='.
-  return setCookieHeader(SEEN_VERSIONS_COOKIE, encodeURIComponent(value), {
-    secure: secureCookiesFor(getEnv().PUBLIC_URL),
-  })
+  return setCookieHeader(SEEN_VERSIONS_COOKIE, encodeURIComponent(value))
 }
 
 /**

@@ -1,10 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { readCookie } from '~/auth/oauth/cookies.server'
-import { getEnv } from '~/env.server'
 import { getSigningSecret } from '~/guest/secret.server'
 import { isAspectRatio, isStyle, MAX_IMAGES, MIN_IMAGES, type AspectRatio, type Style } from '~/generation/options'
 import { isLocale, type Locale } from '~/i18n/locales'
-import { cookieMaxAgeSeconds, expireCookieHeader, secureCookiesFor, setCookieHeader } from '~/register'
+import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'
 
 /**
  * The three cookies of the cookie policy that this module owns:
@@ -83,19 +82,15 @@ function consistent(choice: Pick<ConsentChoice, 'method' | 'preferences' | 'anal
   return true
 }
 
-function secureByDefault(): boolean {
-  return secureCookiesFor(getEnv().PUBLIC_URL)
-}
-
 type ConsentCookieName = typeof CONSENT_COOKIE | typeof PREFS_COOKIE | typeof STATS_COOKIE
 
 function setCookie(name: ConsentCookieName, value: string, secure: boolean | undefined): string {
-  return setCookieHeader(name, value, { secure: secure ?? secureByDefault() })
+  return setCookieHeader(name, value, { secure })
 }
 
 /** A Set-Cookie value removing one of our cookies. */
 export function expireCookie(name: ConsentCookieName, options: { secure?: boolean } = {}): string {
-  return expireCookieHeader(name, { secure: options.secure ?? secureByDefault() })
+  return expireCookieHeader(name, options)
 }
 
 /** The signed palitra_consent value (without attributes). */

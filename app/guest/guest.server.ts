@@ -4,7 +4,7 @@ import type { Database } from '~/db/client.server'
 import { grantGuestCredits, moveGuestCredits } from '~/credits/ledger.server'
 import { generationJobs, guests, moderationRefusals, type CreditOwner, type GuestRow } from '~/db/schema'
 import { getEnv } from '~/env.server'
-import { expireCookieHeader, secureCookiesFor, setCookieHeader } from '~/register'
+import { expireCookieHeader, setCookieHeader } from '~/register'
 import { getSigningSecret } from './secret.server'
 
 /**
@@ -37,12 +37,12 @@ export async function createGuest(tx: Database): Promise<string> {
 /** A Set-Cookie value that carries the guest id for the lifetime the register declares. */
 export function serializeGuestCookie(id: string): string {
   if (!GUEST_ID.test(id)) throw new Error('not a guest id')
-  return setCookieHeader(GUEST_COOKIE, `${id}.${sign(id)}`, { secure: secure() })
+  return setCookieHeader(GUEST_COOKIE, `${id}.${sign(id)}`)
 }
 
 /** A Set-Cookie value that removes the guest cookie (e.g. once the guest has registered). */
 export function clearGuestCookie(): string {
-  return expireCookieHeader(GUEST_COOKIE, { secure: secure() })
+  return expireCookieHeader(GUEST_COOKIE)
 }
 
 /** The guest id from the request's cookie, or null when it is absent, malformed or not signed by us. */
@@ -149,10 +149,6 @@ export async function linkGuestToUser(tx: Database, guestId: string, userId: str
 // "guest:" keeps this signature from being valid for any other use of the same secret.
 function sign(id: string): string {
   return createHmac('sha256', getSigningSecret()).update(`guest:${id}`).digest('base64url')
-}
-
-function secure(): boolean {
-  return secureCookiesFor(getEnv().PUBLIC_URL)
 }
 
 function cookieValue(header: string | null, name: string): string | null {

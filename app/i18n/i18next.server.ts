@@ -3,13 +3,13 @@ import path from 'node:path'
 import { createInstance, type i18n as I18n } from 'i18next'
 import Backend from 'i18next-fs-backend'
 import { RemixI18Next } from 'remix-i18next/server'
-import { secureCookiesFor, setCookieHeader } from '~/register'
+import { setCookieHeader } from '~/register'
 import { i18nConfig, LANGUAGE_COOKIE } from './config'
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from './locales'
 
 /** `Set-Cookie` for the remembered language: the bare code, readable and unsigned (it only picks a language). */
 export function serializeLanguageCookie(locale: Locale): string {
-  return setCookieHeader(LANGUAGE_COOKIE, locale, { secure: secureCookiesFor(process.env.PUBLIC_URL) })
+  return setCookieHeader(LANGUAGE_COOKIE, locale)
 }
 
 /** The language remembered in the cookie, if it is one we serve. */

@@ -223,6 +223,11 @@ export function secureCookiesFor(publicUrl: string | undefined): boolean {
   return publicUrl?.startsWith('https:') ?? false
 }
 
+// PUBLIC_URL as the process has it (validated at start by env.server.ts);
+// read here so every caller gets the same answer without passing it along.
+type SecureOption = { secure?: boolean }
+const secureOf = (options: SecureOption) => options.secure ?? secureCookiesFor(process.env.PUBLIC_URL)
+
 function attributes(declaration: CookieDeclaration, maxAge: number, secure: boolean): string {
   const parts = [`Max-Age=${maxAge}`, `Path=${declaration.path}`]
   if (declaration.httpOnly) parts.push('HttpOnly')
@@ -233,14 +238,15 @@ function attributes(declaration: CookieDeclaration, maxAge: number, secure: bool
 
 /**
  * A Set-Cookie header for one of our cookies, with the lifetime and flags the
- * register declares. `value` must already be safe for a cookie value.
+ * register declares; Secure when PUBLIC_URL is https unless `secure` says
+ * otherwise. `value` must already be safe for a cookie value.
  */
-export function setCookieHeader(name: CookieName, value: string, options: { secure: boolean }): string {
+export function setCookieHeader(name: CookieName, value: string, options: SecureOption = {}): string {
   const declaration = declared(name)
-  return `${name}=${value}; ${attributes(declaration, declaration.maxAgeSeconds, options.secure)}`
+  return `${name}=${value}; ${attributes(declaration, declaration.maxAgeSeconds, secureOf(options))}`
 }
 
 /** A Set-Cookie header that deletes one of our cookies (same path and flags, so the browser matches it). */
-export function expireCookieHeader(name: CookieName, options: { secure: boolean }): string {
-  return `${name}=; ${attributes(declared(name), 0, options.secure)}; Expires=${EPOCH}`
+export function expireCookieHeader(name: CookieName, options: SecureOption = {}): string {
+  return `${name}=; ${attributes(declared(name), 0, secureOf(options))}; Expires=${EPOCH}`
 }

@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
-import { getEnv } from '~/env.server'
-import { cookieMaxAgeSeconds, expireCookieHeader, secureCookiesFor, setCookieHeader } from '~/register'
+import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'
 import { readCookie } from './cookies.server'
 import { providerProfileSchema, type ProviderProfile } from './profile.server'
 
@@ -27,9 +26,6 @@ function sign(encodedPayload: string, secret: string): Buffer {
 
 // Lifetime and flags come from the register (Lax: the acceptance page is
 // reached by a redirect from the provider's callback).
-function defaultSecure(): boolean {
-  return secureCookiesFor(getEnv().PUBLIC_URL)
-}
 
 type CookieOptions = { now?: Date; secure?: boolean }
 
@@ -42,7 +38,7 @@ export function serializePendingSignup(profile: ProviderProfile, secret: string,
   }
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url')
   const value = `${encoded}.${sign(encoded, secret).toString('base64url')}`
-  return setCookieHeader(PENDING_SIGNUP_COOKIE, value, { secure: options.secure ?? defaultSecure() })
+  return setCookieHeader(PENDING_SIGNUP_COOKIE, value, options)
 }
 
 /** The waiting profile, or null when there is none, it was altered, or its 15 minutes are over. */
@@ -69,5 +65,5 @@ export function readPendingSignup(request: Request, secret: string, now: Date = 
 
 /** `Set-Cookie` that removes the waiting profile (after the account is created, or on cancel). */
 export function clearPendingSignup(options: Pick<CookieOptions, 'secure'> = {}): string {
-  return expireCookieHeader(PENDING_SIGNUP_COOKIE, { secure: options.secure ?? defaultSecure() })
+  return expireCookieHeader(PENDING_SIGNUP_COOKIE, options)
 }
