@@ -91,6 +91,15 @@ const settings = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * With DATABASE_URL and no S3_BUCKET: the operator declares that DATA_DIR/media
+   * is one volume every instance and worker mounts (NFS and the like). Checked
+   * at start (app/storage/shared-media.server.ts); without it such a start is refused.
+   */
+  MEDIA_DIR_SHARED: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 })
 
 /** Every setting the process reads (the register tests check each is accounted for). */

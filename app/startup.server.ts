@@ -13,6 +13,8 @@ import { GenerationWorker } from './generation/worker.server'
 import { deleteInactiveGuests } from './guest/retention.server'
 import { startJobSchedule, type JobSchedule, type ScheduledJob } from './lib/job-schedule.server'
 import { getStorage } from './storage/index.server'
+import { assertMediaStorageAllowed, startMediaProbe, type MediaProbe } from './storage/shared-media.server'
+import { refuseStartOn } from './lib/start-refused.server'
 import { logger } from './log.server'
 import { startMailDelivery, sweepMailOutbox } from './mail/outbox.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'
@@ -22,6 +24,7 @@ let retention: { stop(): void } | undefined
 let mailDelivery: { stop(): void } | undefined
 let housekeeping: JobSchedule | undefined
 let worker: GenerationWorker | undefined
+let mediaProbe: MediaProbe | null = null
 
 const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 
@@ -71,6 +74,8 @@ export async function prepareServer() {
   const env = getEnv()
   // A broken moderation rules file stops the start, not the first prompt.
   loadModerationRules(env.MODERATION_RULES_FILE)
+  // Several instances on one database must share their files (docs/deployment.md).
+  await refuseStartOn(() => assertMediaStorageAllowed(env))
   const started = Date.now()
   const db = await getDb()
   logger.info(
@@ -81,6 +86,7 @@ export async function prepareServer() {
     },
     'database ready',
   )
+  mediaProbe = await refuseStartOn(() => startMediaProbe(env, db))
   if (env.NODE_ENV === 'production' && !env.TBANK_TERMINAL_KEY) {
     // Anyone can approve their own test payment there: fine on one's own machine, never on a public site.
     logger.warn(
@@ -129,5 +135,6 @@ export async function shutdownServer() {
   mailDelivery?.stop()
   housekeeping?.stop()
   await worker?.stop()
+  await mediaProbe?.stop().catch(() => {})
   await closeDb()
 }

@@ -724,7 +724,8 @@ async function httpPart(database: DatabaseName, databaseUrl: string | undefined)
       GUEST_FREE_CREDITS: '1000',
       IMAGE_ENGINE: 'local',
       S3_BUCKET: '',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      // One instance on PostgreSQL with local media: the folder is trivially shared.
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, MEDIA_DIR_SHARED: 'true' } : {}),
     },
   })
   const runs = []

@@ -8,6 +8,8 @@ import { getEngine } from '../app/generation/engines/index.server'
 import { GenerationWorker } from '../app/generation/worker.server'
 import { logger } from '../app/log.server'
 import { getStorage } from '../app/storage/index.server'
+import { refuseStartOn } from '../app/lib/start-refused.server'
+import { assertMediaStorageAllowed, startMediaProbe } from '../app/storage/shared-media.server'
 
 if (existsSync('.env')) process.loadEnvFile('.env')
 
@@ -32,8 +34,12 @@ if (!env.DATABASE_URL) {
   process.exit(1)
 }
 
+// The worker reads photos uploaded through the web instances and writes images they serve.
+await refuseStartOn(() => assertMediaStorageAllowed(env))
+
 const concurrency = Number(process.env.WORKER_PROCESS_CONCURRENCY ?? '') || Math.max(1, env.WORKER_CONCURRENCY)
 const db = await getDb()
+const mediaProbe = await refuseStartOn(() => startMediaProbe(env, db))
 const worker = new GenerationWorker({
   db,
   storage: getStorage(),
@@ -50,6 +56,7 @@ async function stop(signal: string) {
   stopping = true
   logger.info({ signal, worker: worker.id }, 'worker shutting down')
   await worker.stop()
+  await mediaProbe?.stop().catch(() => {})
   await closeDb()
   process.exit(0)
 }

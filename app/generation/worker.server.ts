@@ -172,7 +172,7 @@ export class GenerationWorker {
     const written: string[] = []
     try {
       const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)])
-      const source = job.sourceImageKey ? await storage.get(job.sourceImageKey) : null
+      const source = job.sourceImageKey ? await readSourcePhoto(storage, job.sourceImageKey) : null
       const images = await untilAborted(
         signal,
         engine.generate(
@@ -236,6 +236,35 @@ export class GenerationWorker {
   }
 }
 
+/**
+ * A job made from an uploaded photo that cannot be read. Missing (another
+ * instance stored it where this one cannot see, or it was removed): the job
+ * fails at once. A storage that does not answer: the attempt is retried,
+ * and the job fails after its last attempt. Either way the credits come back
+ * and the engine is never asked to work without the photo.
+ */
+export class SourcePhotoError extends Error {
+  constructor(
+    readonly key: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(retryable ? `could not read the uploaded photo ${key}` : `the uploaded photo ${key} is missing`, options)
+    this.name = 'SourcePhotoError'
+  }
+}
+
+async function readSourcePhoto(storage: ObjectStorage, key: string) {
+  let photo: Awaited<ReturnType<ObjectStorage['get']>>
+  try {
+    photo = await storage.get(key)
+  } catch (error) {
+    throw new SourcePhotoError(key, true, { cause: error })
+  }
+  if (!photo) throw new SourcePhotoError(key, false)
+  return photo
+}
+
 function abortReason(signal: AbortSignal, leaseLost: boolean) {
   if (leaseLost) return new EngineError('aborted', 'lease lost', false)
   const reason = signal.reason as unknown
@@ -247,6 +276,7 @@ function abortReason(signal: AbortSignal, leaseLost: boolean) {
 
 /** Failure codes shown to people (locales generate.json `failures.<code>`). */
 function classify(error: unknown): { code: string; retryable: boolean } {
+  if (error instanceof SourcePhotoError) return { code: 'photo-unavailable', retryable: error.retryable }
   if (error instanceof EngineError) {
     switch (error.code) {
       case 'timeout':

@@ -22,6 +22,7 @@ const OWN_SETTINGS = new Set([
   'HOST',
   'LOG_LEVEL',
   'DATA_DIR',
+  'MEDIA_DIR_SHARED',
   'DATABASE_URL',
   'PUBLIC_URL',
   'CONTENT_DATASET',

@@ -52,7 +52,15 @@ try {
 
 let server
 try {
-  server = await startProductionServer({ port, dataset: values.dataset, env: { DATABASE_URL: url.toString() } })
+  server = await startProductionServer({
+    port,
+    dataset: values.dataset,
+    env: {
+      DATABASE_URL: url.toString(),
+      // One instance with local media: its folder is trivially shared (the start still checks it).
+      MEDIA_DIR_SHARED: 'true',
+    },
+  })
 } catch (error) {
   await dropDatabase().catch(() => {})
   throw error
