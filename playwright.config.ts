@@ -22,8 +22,10 @@ import { freePort } from './tests/e2e/support/production-server.mjs'
  *    policy in force does not disclose is not ready (docs/decisions/009).
  * And two for accounts, on tests/fixtures/e2e/accounts-dataset.ndjson (terms,
  * privacy and consent in force in both languages, as registration needs):
- *  - "accounts": registration, sign-in, guests, account pages; its DATA_DIR
- *    is named here so the tests can read the stored mail (password reset);
+ *  - "accounts": registration, sign-in, guests, account pages, and the
+ *    malformed-input sweep of every route (people can register there, so it
+ *    sweeps signed in too); its DATA_DIR is named here so the tests can read
+ *    the stored mail (password reset);
  *  - "reaccept": serves a copy of the dataset that reaccept.spec.ts edits
  *    while the server runs (a new material version appears), so no other
  *    spec shares it.
