@@ -22,8 +22,10 @@ import { freePort } from './tests/e2e/support/production-server.mjs'
  *    policy in force does not disclose is not ready (docs/decisions/009).
  * And two for accounts, on tests/fixtures/e2e/accounts-dataset.ndjson (terms,
  * privacy and consent in force in both languages, as registration needs):
- *  - "accounts": registration, sign-in, guests, account pages; its DATA_DIR
- *    is named here so the tests can read the stored mail (password reset);
+ *  - "accounts": registration, sign-in, guests, account pages, and the
+ *    malformed-input sweep of every route (people can register there, so it
+ *    sweeps signed in too); its DATA_DIR is named here so the tests can read
+ *    the stored mail (password reset);
  *  - "reaccept": serves a copy of the dataset that reaccept.spec.ts edits
  *    while the server runs (a new material version appears), so no other
  *    spec shares it.
@@ -68,7 +70,7 @@ const E2E_TELEGRAM_BOT_NAME = (process.env.PALITRA_E2E_TELEGRAM_BOT ??= 'Palitra
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SEED_SPECS = /(seed-content|accessibility|payments|cookie-consent|telegram-sign-in|register-tables)\.spec\.ts$/
-const ACCOUNTS_SPECS = /(accounts|generation|privacy-requests)\.spec\.ts$/
+const ACCOUNTS_SPECS = /(accounts|generation|privacy-requests|malformed-input)\.spec\.ts$/
 const REACCEPT_SPECS = /reaccept\.spec\.ts$/
 const LEGAL_SPECS = /legal-admin\.spec\.ts$/
 

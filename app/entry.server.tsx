@@ -8,6 +8,7 @@ import { detectLocale, i18next, requestInstance } from './i18n/i18next.server'
 import { logger } from './log.server'
 import { isNotModified } from './lib/http.server'
 import { cacheablePageKey, PageCache } from './lib/page-cache.server'
+import { isRenderablePath } from './security/request-path'
 
 export { prepareServer, shutdownServer } from './startup.server'
 
@@ -22,6 +23,8 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  // A path whose segments decode to control characters or backslashes cannot be rendered (see request-path.ts).
+  if (!isRenderablePath(new URL(request.url).pathname)) return await notRenderable(request)
   // Routes with content-hash ETags (policy pages) answer 304 without rendering.
   if (responseStatusCode === 200 && isNotModified(request, responseHeaders)) {
     return new Response(null, { status: 304, headers: responseHeaders })
@@ -118,4 +121,13 @@ function withoutNulBytes() {
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return
   logger.error({ err: error, url: request.url }, 'unhandled error in a loader, action or render')
+}
+
+/** The plain, localized 404 for a path that cannot be rendered as a page. */
+async function notRenderable(request: Request): Promise<Response> {
+  const t = requestInstance(await detectLocale(request)).getFixedT(null, 'common')
+  return new Response(`${t('errors.notFoundTitle')}\n\n${t('errors.notFoundText')}\n`, {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  })
 }

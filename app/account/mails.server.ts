@@ -8,7 +8,11 @@
  *  - verification: a new confirmation link asked for from the account;
  *  - payment: the payment confirmed, and the receipt of acceptance of the
  *    versions accepted for that order. Checkout only ever starts for a
- *    verified address, and this mail only goes to a verified address.
+ *    verified address, and this mail only goes to a verified address;
+ *  - registration-attempt: someone tried to register with the address of
+ *    this account. The registration page answered as it does for a new
+ *    address ("check your inbox"), so this letter is how the holder learns
+ *    of it, with links to sign in and to reset the password.
  *
  * Links are absolute, on the base URL stored with the row (PUBLIC_URL, see
  * ~/mail/links.server). Each mail is in the language of the page the event
@@ -165,6 +169,25 @@ async function paymentMail(db: Database, row: MailOutboxRow): Promise<MailMessag
   }
 }
 
+async function registrationAttemptMail(db: Database, row: MailOutboxRow): Promise<MailMessage | null> {
+  const account = await liveAccount(db, row.userId)
+  if (!account?.email) return null
+  const t = tFor(row.locale)
+  return {
+    to: account.email,
+    subject: t('email:mail.registrationAttempt.subject'),
+    text: [
+      t('email:mail.registrationAttempt.text'),
+      t('email:mail.registrationAttempt.signIn', { link: absoluteLink(row.baseUrl, `/${row.locale}/login`) }),
+      t('email:mail.registrationAttempt.reset', {
+        link: absoluteLink(row.baseUrl, `/${row.locale}/forgot-password`),
+      }),
+      t('email:mail.registrationAttempt.notYou'),
+      t('email:mail.signature'),
+    ].join('\n\n'),
+  }
+}
+
 /** Builds the mail a row owes; null when there is nothing left to send. */
 export async function renderAccountMail(db: Database, row: MailOutboxRow): Promise<MailMessage | null> {
   switch (row.kind) {
@@ -174,6 +197,8 @@ export async function renderAccountMail(db: Database, row: MailOutboxRow): Promi
       return verificationMail(db, row)
     case 'payment':
       return paymentMail(db, row)
+    case 'registration-attempt':
+      return registrationAttemptMail(db, row)
   }
 }
 

@@ -12,7 +12,8 @@ import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale, LOCALES, type Locale } from '~/i18n/locales'
 import { getVersionList } from '~/legal/documents.server'
 import type { DocumentKind } from '~/legal/kinds'
-import { safeRedirect, type FormFailure } from '~/lib/form'
+import { type FormFailure } from '~/lib/form'
+import { safeRedirect } from '~/security/safe-redirect'
 import { logger } from '~/log.server'
 import { setCookieHeader } from '~/register'
 import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
@@ -95,9 +96,8 @@ export function acceptPagePath(locale: Locale, redirectTo: string): string {
  */
 export function continuePath(target: string | null | undefined, locale: Locale): string {
   const home = `/${locale}`
-  const safe = safeRedirect(target, home)
+  const safe = safeRedirect(target, home, { under: home })
   const path = safe.split(/[?#]/, 1)[0]!
-  if (path !== home && !path.startsWith(`${home}/`)) return home
   const accept = `${home}/account/accept`
   if (path === accept || path.startsWith(`${accept}/`)) return home
   return safe

@@ -1,6 +1,5 @@
-import { EmailTakenError, createAccount } from '~/auth/accounts.server'
+import { EmailTakenError, createAccount, findAccountIdByEmail } from '~/auth/accounts.server'
 import { normalizeEmail, validateNewPassword } from '~/auth/password.server'
-import { createUserSession } from '~/auth/session.server'
 import { recordAcceptances } from '~/consent/ledger.server'
 import { getDb } from '~/db/client.server'
 import { clearGuestCookie, linkGuestToUser, readGuestId } from '~/guest/guest.server'
@@ -39,12 +38,24 @@ export function rateLimited(values: Record<string, string>, retryAfterSeconds: n
   }
 }
 
+/** At most one "someone tried to register with your address" letter per account in this many ms. */
+const ATTEMPT_MAIL_WINDOW_MS = 60 * 60 * 1000
+
 /**
- * Registration: the account and its three acceptance rows are written in one
- * transaction (no user without acceptances, no acceptances without a user);
- * a guest session on this device is linked to the new account in the same
- * transaction, and so is the mail the account is owed (confirm the address;
- * the versions accepted). Then a fresh session is started and the mail sent.
+ * Registration. The answer never tells whether the address already has an
+ * account: either way it is "check your inbox" (ok), with no session, and
+ * the guest cookie of this device (if any) is removed either way.
+ *
+ *  - A new address: the account and its three acceptance rows are written in
+ *    one transaction (no user without acceptances, no acceptances without a
+ *    user); a guest session on this device is linked to the new account in
+ *    the same transaction, and so is the mail the account is owed (confirm
+ *    the address; the versions accepted). The person then signs in.
+ *  - An address that has an account: nothing is recorded (no account, no
+ *    session, no acceptance); the account holder is owed a letter saying
+ *    someone tried, with links to sign in and to reset the password (at most
+ *    one an hour). The password is hashed in both cases, so the time taken
+ *    does not tell them apart either.
  */
 export async function registerAccount(
   request: Request,
@@ -98,16 +109,38 @@ export async function registerAccount(
     })
   } catch (error) {
     if (error instanceof EmailTakenError) {
-      return { ok: false, status: 400, failure: formFailure({ email: 'errors.emailTaken' }, values) }
+      await tellAccountHolder(email, locale, baseUrl)
+      return { ok: true, headers: checkInboxHeaders(guestId) }
     }
     throw error
   }
   const { userId, mailId } = created
   logger.info({ event: 'account.registered', userId, linkedGuest: Boolean(guestId) }, 'account registered')
   deliverAccountMailSoon([mailId])
-  const session = await createUserSession(db, userId, evidence)
+  return { ok: true, headers: checkInboxHeaders(guestId) }
+}
+
+/** The same headers whether the address was new or not. */
+function checkInboxHeaders(guestId: string | null): Headers {
   const headers = new Headers()
-  headers.append('Set-Cookie', session.cookie)
   if (guestId) headers.append('Set-Cookie', clearGuestCookie())
-  return { ok: true, headers }
+  return headers
+}
+
+/** Owes the holder of an existing account the "someone tried to register" letter (one an hour at most). */
+async function tellAccountHolder(email: string, locale: Locale, baseUrl: string): Promise<void> {
+  const db = await getDb()
+  const userId = await findAccountIdByEmail(db, email)
+  // Taken by an account that was deleted in the meantime: nobody to tell.
+  if (!userId) return
+  const window = Math.floor(Date.now() / ATTEMPT_MAIL_WINDOW_MS)
+  const mailId = await enqueueMail(db, {
+    kind: 'registration-attempt',
+    dedupeKey: `registration-attempt:${userId}:${window}`,
+    userId,
+    locale,
+    baseUrl,
+  })
+  logger.info({ event: 'account.register.address-taken', userId, mailed: mailId !== null }, 'registration refused')
+  deliverAccountMailSoon([mailId])
 }

@@ -170,6 +170,17 @@ export async function verifyPasswordForUser(db: Database, userId: string, passwo
   return verifyPassword(row.passwordHash, password)
 }
 
+/** The id of the live account holding this address (in any letter case), or null. */
+export async function findAccountIdByEmail(db: Database, email: string): Promise<string | null> {
+  const emailNormalized = normalizeEmail(email)
+  if (!emailNormalized) return null
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.emailNormalized, emailNormalized), isNull(users.deletedAt)))
+  return row?.id ?? null
+}
+
 /** A live (not deleted) account by id. */
 export async function findUser(db: Database, userId: string): Promise<SessionUser | null> {
   const [row] = await db

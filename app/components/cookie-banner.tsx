@@ -3,12 +3,13 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Trans, useTranslation } from 'react-i18next'
 import type { CookieActionData, CookieBannerData } from '~/cookie-consent/types'
 import type { Locale } from '~/i18n/locales'
+import { safeRedirect } from '~/security/safe-redirect'
 
 type Mode = 'ask' | 'choose'
 
-/** The address of the settings page, remembering where the person was. */
-export function cookieSettingsHref(locale: Locale, returnTo: string): string {
-  return `/${locale}/cookie-consent?${new URLSearchParams({ returnTo })}`
+/** The address of the settings page, remembering where the person was (when that is a same-site path). */
+export function cookieSettingsHref(locale: Locale, returnTo: string | null | undefined): string {
+  return `/${locale}/cookie-consent?${new URLSearchParams({ returnTo: safeRedirect(returnTo, `/${locale}`) })}`
 }
 
 /**

@@ -762,9 +762,11 @@ export type DataSubjectRequestEventRow = typeof dataSubjectRequestEvents.$inferS
 /**
  * registration: the e-mail after sign-up (confirm the address, and the
  * versions accepted); verification: a new confirmation link asked for from
- * the account; payment: the receipt of acceptance after a confirmed payment.
+ * the account; payment: the receipt of acceptance after a confirmed payment;
+ * registration-attempt: someone tried to register with the address of an
+ * existing account (the page said the same as for a new one).
  */
-export const OUTBOX_MAIL_KINDS = ['registration', 'verification', 'payment'] as const
+export const OUTBOX_MAIL_KINDS = ['registration', 'verification', 'payment', 'registration-attempt'] as const
 export type OutboxMailKind = (typeof OUTBOX_MAIL_KINDS)[number]
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dropped'] as const
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]

@@ -43,6 +43,7 @@ export const LANGUAGE_LESS_PAGES = [
   'privacy/request/sent',
   'register',
   'register/complete',
+  'register/sent',
   'reset-password',
   'verify-email',
 ] as const

@@ -25,12 +25,6 @@ export function textField(form: FormData, name: string, max = 1000): string {
   return typeof value === 'string' ? value.slice(0, max) : ''
 }
 
-/** A same-site path to return to after a form, or the fallback (never an absolute or protocol-relative URL). */
-export function safeRedirect(target: string | null | undefined, fallback: string): string {
-  if (!target || !target.startsWith('/') || target.startsWith('//') || target.includes('\\')) return fallback
-  return target
-}
-
 /**
  * The `headers` export of a form route: keeps the loader's headers and adds
  * the action's Retry-After, so a 429 tells browsers without JavaScript when

@@ -247,3 +247,13 @@ describe('simultaneous refund requests', () => {
     expect(await quote(orderId)).toMatchObject({ ok: true, credits: 300 })
   })
 })
+
+describe('an order id that is not a UUID', () => {
+  it.each(['not-a-uuid', '', "1' OR '1'='1", 'x'.repeat(5000), '\u0000'])(
+    'is simply not found (case %#), never a database error',
+    async (orderId) => {
+      const buyer = await person()
+      expect(await requestRefund(handle.db, buyer.userId, orderId)).toEqual({ ok: false, reason: 'not-found' })
+    },
+  )
+})

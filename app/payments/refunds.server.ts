@@ -3,6 +3,7 @@ import { applyMovement } from '~/credits/ledger.server'
 import type { Database } from '~/db/client.server'
 import { creditBalances, creditMovements, orders, refunds, type OrderRow } from '~/db/schema'
 import { logger } from '~/log.server'
+import { isUuid } from '~/lib/uuid'
 import { applyNotification } from './notifications.server'
 import { getPaymentProvider, signedNotification, type PaymentProvider } from './provider.server'
 
@@ -112,6 +113,8 @@ export async function requestRefund(
   orderId: string,
   opts: { now?: Date; provider?: PaymentProvider } = {},
 ): Promise<RefundOutcome> {
+  // Not a UUID: no order has that id, and the uuid column would refuse the query with an error.
+  if (!isUuid(orderId)) return { ok: false, reason: 'not-found' }
   const provider = opts.provider ?? getPaymentProvider()
   const recorded = await db.transaction(async (tx) => {
     const [order] = await tx

@@ -15,16 +15,16 @@ import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
-import { safeRedirect, type FormFailure, keepRetryAfter } from '~/lib/form'
+import { type FormFailure, keepRetryAfter } from '~/lib/form'
 import { readForm } from '~/lib/read-form.server'
+import { safeRedirect } from '~/security/safe-redirect'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 
 /** Where to go after signing in: a page of this site under the same language, else the account. */
 function destination(request: Request, locale: string) {
   const target = new URL(request.url).searchParams.get('redirectTo')
-  const safe = safeRedirect(target, `/${locale}/account`)
-  return safe.startsWith(`/${locale}/`) || safe === `/${locale}` ? safe : `/${locale}/account`
+  return safeRedirect(target, `/${locale}/account`, { under: `/${locale}` })
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // telegram.org, which then learns the visitor's IP address) is loaded
     // only on its own step, /:lang/login/telegram, for those who choose it.
     providers: enabledProviders(undefined, locale),
-    redirectTo: new URL(request.url).searchParams.get('redirectTo'),
+    redirectTo: safeRedirect(new URL(request.url).searchParams.get('redirectTo'), null),
     providerError:
       providerError && ['state-mismatch', 'denied', 'token', 'profile', 'telegram', 'expired'].includes(providerError)
         ? providerError

@@ -38,10 +38,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
   const result = await registerAccount(request, await readForm(request), locale, requestEvidence(request, context))
-  // Someone sent here from checkout goes back to choosing a pack.
+  // The same page whether the address was new or had an account already; from
+  // checkout, signing in afterwards goes back to choosing a pack.
   const fromCheckout = new URL(request.url).searchParams.get('from') === 'checkout'
   if (result.ok) {
-    return redirect(fromCheckout ? `/${locale}/pricing` : `/${locale}/account?welcome=1`, { headers: result.headers })
+    return redirect(`/${locale}/register/sent${fromCheckout ? '?from=checkout' : ''}`, {
+      status: 303,
+      headers: result.headers,
+    })
   }
   // The form comes back with the versions in force now (they may have changed).
   return data(

@@ -1,11 +1,12 @@
 import { data, redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { finishProviderSignIn } from '~/account/provider-sign-in.server'
-import { completeOAuth, enabledOAuthProvider, safeRedirectPath } from '~/auth/oauth/providers.server'
+import { completeOAuth, enabledOAuthProvider } from '~/auth/oauth/providers.server'
 import { verifyTelegramLogin } from '~/auth/oauth/telegram.server'
 import { getEnv } from '~/env.server'
 import { detectLocale } from '~/i18n/i18next.server'
 import { requestEvidence } from '~/load-context'
 import { logger } from '~/log.server'
+import { safeRedirect } from '~/security/safe-redirect'
 
 /**
  * Where a provider sends the person back. Failures go to the sign-in page
@@ -42,7 +43,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     request,
     result.profile,
     locale,
-    safeRedirectPath(result.redirectTo),
+    safeRedirect(result.redirectTo, null),
     evidence,
   )
   for (const cookie of done.headers.getSetCookie()) headers.append('Set-Cookie', cookie)

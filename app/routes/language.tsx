@@ -1,6 +1,7 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { detectLocale, getFixedT, serializeLanguageCookie } from '~/i18n/i18next.server'
 import { isLocale } from '~/i18n/locales'
+import { safeRedirect } from '~/security/safe-redirect'
 
 /**
  * The language switch: remembers the choice in the `lng` cookie and returns
@@ -17,11 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       headers: { 'Content-Type': 'text/plain; charset=utf-8' },
     })
   }
-  const next = url.searchParams.get('next') ?? ''
-  const safeNext =
-    next.startsWith(`/${lang}`) && !next.startsWith('//') && !next.includes('\\') && /^\/[a-z]{2}(\/|\?|#|$)/.test(next)
-      ? next
-      : `/${lang}`
+  const safeNext = safeRedirect(url.searchParams.get('next'), `/${lang}`, { under: `/${lang}` })
   return redirect(safeNext, {
     status: 303,
     headers: { 'Set-Cookie': serializeLanguageCookie(lang), 'Cache-Control': 'no-store' },

@@ -5,6 +5,7 @@ import {
   acceptanceWording,
   accountPageStatus,
   expect,
+  expectCheckInboxThenSignIn,
   expectSignedIn,
   expectSignedOut,
   fillRegistration,
@@ -58,11 +59,8 @@ async function expectFieldError(page: Page, locale: Locale, kind: string, messag
 }
 
 /** The account page right after registering: welcome, a letter is on its way, the address is not confirmed yet. */
-async function expectWelcome(page: Page, person: Person) {
+async function expectUnconfirmed(page: Page, person: Person) {
   const { locale, email } = person
-  const welcome = page.getByRole('status')
-  await expect(welcome).toContainText(ui(locale, 'account:account.registered'))
-  await expect(welcome).toContainText(ui(locale, 'email:notice.registered', { email }))
   await expect(page.getByRole('main')).toContainText(ui(locale, 'email:notice.unverified', { email }))
   await expect(submitButton(page, ui(locale, 'email:verify.resend'))).toBeVisible()
 }
@@ -144,8 +142,8 @@ for (const locale of LOCALES) {
       // The same address registers now, so the refused attempt created nothing.
       await fillRegistration(page, person)
       await submitButton(page, ui(locale, 'account:register.submit')).click()
-      await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
-      await expectWelcome(page, person)
+      await expectCheckInboxThenSignIn(page, person)
+      await expectUnconfirmed(page, person)
       await expect(page.getByRole('main')).toContainText(
         ui(locale, 'account:account.signedInAs', { email: person.email }),
       )
@@ -185,8 +183,8 @@ for (const locale of LOCALES) {
 
         await fillRegistration(page, person)
         await submitButton(page, ui(locale, 'account:register.submit')).click()
-        await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
-        await expectWelcome(page, person)
+        await expectCheckInboxThenSignIn(page, person)
+        await expectUnconfirmed(page, person)
         expect(await consentRows(page, locale)).toEqual(registrationRows(locale))
         await confirmFromLetter(page, person)
 
@@ -240,7 +238,11 @@ for (const locale of LOCALES) {
       })
     })
 
-    test('an address registered already is refused in any letter case', async ({ page, request, baseURL }) => {
+    test('an address registered already gets the same answer as a new one, in any letter case, and its holder a letter', async ({
+      page,
+      request,
+      baseURL,
+    }) => {
       const person = newPerson(locale, 'taken')
       await registerOverHttp(request, baseURL, person)
       const [local, domain] = person.email.split('@') as [string, string]
@@ -248,13 +250,19 @@ for (const locale of LOCALES) {
       await page.goto(`/${locale}/register`)
       await hydrated(page)
       await fillRegistration(page, shouted)
-      const refused = formPost(page, `/${locale}/register`)
+      const answered = formPost(page, `/${locale}/register`)
       await submitButton(page, ui(locale, 'account:register.submit')).click()
-      expect((await refused).status()).toBe(400)
-      const email = page.getByLabel(ui(locale, 'account:fields.email'), { exact: true })
-      await expect(email).toHaveAttribute('aria-invalid', 'true')
-      await expect(email).toHaveAccessibleDescription(ui(locale, 'account:errors.emailTaken'))
+      expect((await answered).status()).toBeLessThan(400)
+      // The "check your inbox" page, as for a new address, and no session.
+      await expect(page).toHaveURL(`/${locale}/register/sent`)
+      await expect(page.getByRole('status')).toHaveText(ui(locale, 'account:register.sentLead'))
       await expectSignedOut(page, locale)
+      // The holder hears of it, with links to sign in and to reset the password.
+      const letter = await waitForMail(person.email, { subject: ui(locale, 'email:mail.registrationAttempt.subject') })
+      expect(letter.text).toMatch(new RegExp(`https?://\\S+/${locale}/login\\s`))
+      expect(letter.text).toMatch(new RegExp(`https?://\\S+/${locale}/forgot-password\\s`))
+      // The account is untouched: its own password still opens it.
+      await signInWithForm(page, person)
     })
 
     test('a guest accepts the terms, the privacy policy and the consent, sees them, and keeps them when registering', async ({
@@ -303,7 +311,7 @@ for (const locale of LOCALES) {
       const person = newPerson(locale, 'guest-reg')
       await fillRegistration(page, person)
       await submitButton(page, ui(locale, 'account:register.submit')).click()
-      await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
+      await expectCheckInboxThenSignIn(page, person)
 
       const asGuest = `${ui(locale, 'account:consents.events.guest')} (${ui(locale, 'account:consents.asGuest')})`
       const guestHistory = GUEST_KINDS.map((kind) => [

@@ -2,6 +2,7 @@ import { GUEST_KINDS } from './support/accounts-dataset'
 import {
   acceptanceBox,
   expect,
+  expectCheckInboxThenSignIn,
   fillRegistration,
   formPost,
   newPerson,
@@ -408,9 +409,10 @@ for (const locale of LOCALES) {
       await register.click()
       await expect(page).toHaveURL(`/${locale}/register`)
       await expect(page.getByRole('main')).toContainText(ui(locale, 'account:register.guestLinked'))
-      await fillRegistration(page, newPerson(locale, 'gen-credits'))
+      const person = newPerson(locale, 'gen-credits')
+      await fillRegistration(page, person)
       await submitButton(page, ui(locale, 'account:register.submit')).click()
-      await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
+      await expectCheckInboxThenSignIn(page, person)
       await expect(headerBalance(page, locale, 0)).toBeVisible()
       await page.goto(`/${locale}/history`)
       await expect(page.getByRole('main').locator('ol.history > li')).toHaveCount(1)

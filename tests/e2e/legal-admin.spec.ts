@@ -8,6 +8,7 @@ import { parseCsv } from '../../app/legal-admin/csv'
 import { documentInForce } from './support/accounts-dataset'
 import {
   expect,
+  expectCheckInboxThenSignIn,
   fillRegistration,
   newPerson,
   registerOverHttp,
@@ -69,7 +70,7 @@ async function registerWithForm(page: Page, person: Person) {
   await page.goto(`/${person.locale}/register`)
   await fillRegistration(page, person)
   await submitButton(page, ui(person.locale, 'account:register.submit')).click()
-  await expect(page).toHaveURL(`/${person.locale}/account?welcome=1`)
+  await expectCheckInboxThenSignIn(page, person)
 }
 
 function legalNav(page: Page) {

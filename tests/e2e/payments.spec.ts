@@ -8,6 +8,7 @@ import {
   confirmationLink,
   confirmEmailOverHttp,
   expect,
+  expectCheckInboxThenSignIn,
   fillRegistration,
   formPost,
   header,
@@ -243,7 +244,7 @@ for (const locale of LOCALES) {
       await hydrated(page)
       await fillRegistration(page, person, REGISTER_KINDS, SEED_DATASET)
       await submitButton(page, ui(locale, 'account:register.submit')).click()
-      await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
+      await expectCheckInboxThenSignIn(page, person)
       await expect(headerBalance(page, locale, 0)).toBeVisible()
       await expect(
         header(page).getByRole('link', { name: ui(locale, 'common:nav.pricing'), exact: true }),
@@ -494,9 +495,16 @@ for (const locale of LOCALES) {
       await buyLink(page, locale, START).click()
       await expect(page).toHaveURL(`/${locale}/register?from=checkout`)
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(ui(locale, 'account:register.title'))
-      // Registering from there leads back to the packs.
-      await fillRegistration(page, newPerson(locale, 'guest-buy'), REGISTER_KINDS, SEED_DATASET)
+      // Registering from there, then signing in, leads back to the packs.
+      const buyer = newPerson(locale, 'guest-buy')
+      await fillRegistration(page, buyer, REGISTER_KINDS, SEED_DATASET)
       await submitButton(page, ui(locale, 'account:register.submit')).click()
+      await expect(page).toHaveURL(`/${locale}/register/sent?from=checkout`)
+      await page.getByRole('link', { name: ui(locale, 'account:register.sentSignIn') }).click()
+      await expect(page).toHaveURL(`/${locale}/login?${new URLSearchParams({ redirectTo: `/${locale}/pricing` })}`)
+      await page.getByLabel(ui(locale, 'account:fields.email'), { exact: true }).fill(buyer.email)
+      await page.getByLabel(ui(locale, 'account:fields.password'), { exact: true }).fill(buyer.password)
+      await submitButton(page, ui(locale, 'account:login.submit')).click()
       await expect(page).toHaveURL(`/${locale}/pricing`)
 
       // No session at all: sign in first, then the checkout of the same pack opens.
@@ -530,7 +538,7 @@ for (const locale of LOCALES) {
         await page.goto(`/${locale}/register`)
         await fillRegistration(page, person, REGISTER_KINDS, SEED_DATASET)
         await submitButton(page, ui(locale, 'account:register.submit')).click()
-        await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
+        await expectCheckInboxThenSignIn(page, person)
         // The letter's page confirms the address with a plain form too.
         await confirmFromLetter(page, person)
 

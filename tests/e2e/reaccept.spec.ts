@@ -6,6 +6,7 @@ import {
   expect,
   expectSignedIn,
   expectSignedOut,
+  expectCheckInboxThenSignIn,
   fillRegistration,
   formPost,
   header,
@@ -213,7 +214,7 @@ test('a registration form opened before the change records nothing and comes bac
     const consentDoc = documentInForce('consent', locale, datasetCopy())
     await acceptanceBox(page, locale, 'consent', consentDoc.version, consentDoc.title).check()
     await submitButton(page, ui(locale, 'account:register.submit')).click()
-    await expect(page).toHaveURL(`/${locale}/account?welcome=1`)
+    await expectCheckInboxThenSignIn(page, person)
     await page.goto(`/${locale}/account/consents`)
     // One registration row per document, each of the version in force now.
     const versions = page.getByRole('main').locator('tbody tr td:nth-child(2)')
@@ -413,9 +414,10 @@ test('ru: someone registering after the change accepts the new versions and is n
   await expect(page.locator('input[type=hidden][name=shownVersions]')).toHaveValue(
     `terms:${terms!.ru.version},privacy:${privacy!.ru.version},consent:${documentInForce('consent', 'ru', datasetCopy()).version}`,
   )
-  await fillRegistration(page, newPerson('ru', 'after'), undefined, datasetCopy())
+  const person = newPerson('ru', 'after')
+  await fillRegistration(page, person, undefined, datasetCopy())
   await submitButton(page, ui('ru', 'account:register.submit')).click()
-  await expect(page).toHaveURL('/ru/account?welcome=1')
+  await expectCheckInboxThenSignIn(page, person)
   await expect(notice(page, 'ru')).toHaveCount(0)
   await page.goto(acceptPage('ru', '/ru/account'))
   await expect(page).toHaveURL('/ru/account')

@@ -9,7 +9,7 @@ import type * as AccountRoute from '~/routes/$lang.account._index'
 import type * as Env from '~/env.server'
 import type * as Mailer from '~/mail/mailer.server'
 import { isolateProcessDatabase } from '../db'
-import { type DataResult, closeAppResources, statusOf, thrownBy } from './support'
+import { type DataResult, closeAppResources, signInThroughLoginPage, statusOf, thrownBy } from './support'
 
 // Registering, the confirmation letter and its page, and asking for a new
 // link, through the routes: the process-wide database, the shipped seed
@@ -88,11 +88,9 @@ async function register(locale: Locale, email: string, origin = ORIGIN): Promise
     params: { lang: locale },
     context: { clientIp: uniqueIp() },
   })) as Response
-  expect(response.status).toBe(302)
-  return response.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('palitra_session='))!
-    .split(';')[0]!
+  expect(response.status).toBe(303)
+  expect(response.headers.get('Location')).toBe(`/${locale}/register/sent`)
+  return signInThroughLoginPage(email, 'harbour of quiet lanterns', { lang: locale, clientIp: uniqueIp(), origin })
 }
 
 /** Waits (bounded) for the `n`-th stored message to this address; mail goes out after the response. */

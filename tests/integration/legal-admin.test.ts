@@ -13,7 +13,7 @@ import type * as GuestRoute from '~/routes/$lang.guest'
 import type * as AccountRoute from '~/routes/$lang.account._index'
 import { parseCsv } from '~/legal-admin/csv'
 import { isolateProcessDatabase } from '../db'
-import { closeAppResources, statusOf, thrownBy, type DataResult } from './support'
+import { closeAppResources, signInThroughLoginPage, statusOf, thrownBy, type DataResult } from './support'
 
 // The legal team's view through its routes, against the process-wide database
 // (PGlite in a temporary DATA_DIR, or the run's PostgreSQL under test:pg) and
@@ -93,8 +93,8 @@ async function register(name: string) {
     params: { lang: 'ru' },
     context: { clientIp: nextIp() },
   })) as Response
-  expect(created.status).toBe(302)
-  const cookie = cookieNamed(created, 'palitra_session')
+  expect(created.status).toBe(303)
+  const cookie = await signInThroughLoginPage(email, PASSWORD, { clientIp: nextIp() })
   const { getSessionUser } = await import('~/auth/session.server')
   const session = await getSessionUser(get('/', cookie))
   return { name, email, cookie, userId: session!.user.id }

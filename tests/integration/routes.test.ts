@@ -274,6 +274,29 @@ describe('/language', () => {
     },
   )
 
+  it.each([
+    '/en/\r\nSet-Cookie: a=b',
+    '/en/\n',
+    '/en/\u0000',
+    '/en/%0d%0a',
+    '/en\t/evil.example',
+    '/en/../..//evil.example',
+    '/en/%2e%2e/%2e%2e//evil.example',
+  ])('answers a malformed next (%j) with a redirect to the language home, never a 500', async (next) => {
+    const response = await routes.language.loader(
+      args(`/language?lang=en&next=${encodeURIComponent(next)}`, {}) as never,
+    )
+    expect(response.status).toBe(303)
+    expect(response.headers.get('Location')).toBe('/en')
+  })
+
+  it('re-serializes what it accepts, so the Location header is always plain ASCII', async () => {
+    const response = await routes.language.loader(
+      args(`/language?lang=ru&next=${encodeURIComponent('/ru/privacy?q=привет')}`, {}) as never,
+    )
+    expect(response.headers.get('Location')).toBe('/ru/privacy?q=%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82')
+  })
+
   it('refuses an unknown language', async () => {
     expect(statusOf(await thrownBy(() => routes.language.loader(args('/language?lang=de', {}) as never)))).toBe(400)
   })

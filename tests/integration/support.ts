@@ -27,3 +27,34 @@ export async function closeAppResources() {
   closeContentSource()
   await closeDb()
 }
+
+/**
+ * Signs in through the sign-in page's action and returns the session cookie
+ * (`palitra_session=…`). Registering starts no session (its answer must not
+ * tell a new address from a taken one), so a test that registers someone
+ * signs them in with this afterwards.
+ */
+export async function signInThroughLoginPage(
+  email: string,
+  password: string,
+  { lang = 'ru', clientIp = '198.51.100.250', origin = 'http://localhost', cookie }: SignInOptions = {},
+): Promise<string> {
+  const login = await import('~/routes/$lang.login')
+  const response = await login.action({
+    request: new Request(`${origin}/${lang}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ email, password }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
+    }),
+    params: { lang },
+    context: { clientIp },
+  } as never)
+  if (!(response instanceof Response) || response.status !== 302) {
+    throw new Error(`signing in ${email} failed: ${response instanceof Response ? response.status : 'no redirect'}`)
+  }
+  const session = response.headers.getSetCookie().find((c) => c.startsWith('palitra_session='))
+  if (!session) throw new Error(`signing in ${email} set no session cookie`)
+  return session.split(';')[0]!
+}
+
+type SignInOptions = { lang?: 'ru' | 'en'; clientIp?: string; origin?: string; cookie?: string }

@@ -11,6 +11,7 @@ import { getEnv, type Env } from '~/env.server'
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
 import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'
+import { safeRedirect } from '~/security/safe-redirect'
 import { readCookie } from './cookies.server'
 import { isOAuthProvider, type OAuthProvider, type ProviderProfile, type SignInProvider } from './profile.server'
 import { VENDORS, type ClientCredentials } from './vendors.server'
@@ -107,23 +108,6 @@ export class ProviderNotConfiguredError extends Error {
   }
 }
 
-/**
- * A path on this site to return to after sign-in, or null. Anything that a
- * browser could read as another origin ("//host", "/\host", control
- * characters it strips) is refused: this value round-trips through a cookie.
- */
-export function safeRedirectPath(value: string | null | undefined): string | null {
-  if (!value || value.length > 2000 || !value.startsWith('/') || /[\\\p{Cc}]/u.test(value)) return null
-  const base = 'https://palitra.invalid'
-  let resolved: URL
-  try {
-    resolved = new URL(value, base)
-  } catch {
-    return null
-  }
-  return resolved.origin === base && !value.startsWith('//') ? value : null
-}
-
 // ---------------------------------------------------------------------------
 // The flow cookie: state, PKCE verifier and where to go afterwards, for one
 // provider (so two tabs signing in with different providers do not collide).
@@ -140,7 +124,7 @@ const flowSchema = z.object({
   redirectTo: z
     .string()
     .nullable()
-    .transform((value) => safeRedirectPath(value)),
+    .transform((value) => safeRedirect(value, null)),
 })
 type Flow = z.infer<typeof flowSchema>
 
@@ -199,7 +183,7 @@ export function beginOAuth(
   const state = generateState()
   const codeVerifier = generateCodeVerifier()
   const url = VENDORS[provider].authorizationUrl(credentials, redirectUri, state, codeVerifier)
-  const flow: Flow = { state, codeVerifier, locale, redirectTo: safeRedirectPath(redirectTo) }
+  const flow: Flow = { state, codeVerifier, locale, redirectTo: safeRedirect(redirectTo, null) }
   return { url, setCookies: [serializeFlow(provider, flow, redirectUri.startsWith('https:'))] }
 }
 

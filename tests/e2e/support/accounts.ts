@@ -140,6 +140,20 @@ export async function signInWithForm(page: Page, person: Person) {
   await expectSignedIn(page, locale)
 }
 
+/**
+ * After the registration form is sent: the "check your inbox" page, which a
+ * taken address gets too (so it starts no session), then signing in with the
+ * form, which lands on the account page.
+ */
+export async function expectCheckInboxThenSignIn(page: Page, person: Person) {
+  const { locale } = person
+  await expect(page).toHaveURL(`/${locale}/register/sent`)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ui(locale, 'account:register.sentTitle'))
+  await expect(page.getByRole('status')).toHaveText(ui(locale, 'account:register.sentLead'))
+  await expectSignedOut(page, locale)
+  await signInWithForm(page, person)
+}
+
 /** The value of a hidden field in a page's HTML (forms render it on the server). */
 function hiddenField(html: string, name: string): string {
   const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html)
@@ -154,9 +168,10 @@ export function originOf(baseURL: string | undefined): string {
 }
 
 /**
- * Registers over HTTP the way the form without JavaScript does (set-up for
- * tests about something else). With `page.request` the session cookie lands
- * in the page's browser context, so the page is signed in afterwards.
+ * Registers over HTTP the way the form without JavaScript does, then signs
+ * in (registering starts no session), as set-up for tests about something
+ * else. With `page.request` the session cookie lands in the page's browser
+ * context, so the page is signed in afterwards.
  */
 export async function registerOverHttp(request: APIRequestContext, baseURL: string | undefined, person: Person) {
   const { locale } = person
@@ -174,8 +189,10 @@ export async function registerOverHttp(request: APIRequestContext, baseURL: stri
     headers: { Origin: originOf(baseURL) },
     maxRedirects: 0,
   })
-  expect(response.status(), `registering ${person.email}`).toBe(302)
-  expect(response.headers()['location']).toBe(`/${locale}/account?welcome=1`)
+  expect(response.status(), `registering ${person.email}`).toBe(303)
+  expect(response.headers()['location']).toBe(`/${locale}/register/sent`)
+  expect(response.headers()['set-cookie'] ?? '').not.toContain('palitra_session=')
+  await signInOverHttp(request, baseURL, person)
 }
 
 /** Starts a guest session over HTTP (terms, privacy and the consent ticked). */
