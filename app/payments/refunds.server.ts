@@ -25,7 +25,7 @@ const REFUSED_REFUND_REFERENCE = 'refund-failed'
 
 export type RefundQuote =
   | { ok: true; credits: number; amountKopecks: number; deadline: Date }
-  | { ok: false; reason: 'not-paid' | 'too-late' | 'nothing-unspent'; deadline: Date | null }
+  | { ok: false; reason: 'not-paid' | 'already-refunded' | 'too-late' | 'nothing-unspent'; deadline: Date | null }
 
 /** The last moment a refund can be asked for: the end of the 14th day after the payment day (Moscow time). */
 export function refundDeadline(paidAt: Date): Date {
@@ -82,6 +82,8 @@ export async function quoteRefund(
   now = new Date(),
   unspent?: Map<string, number>,
 ): Promise<RefundQuote> {
+  // A late request for an order refunded in full (e.g. a second tab) is told so, not that it was never paid.
+  if (order.status === 'refunded') return { ok: false, reason: 'already-refunded', deadline: null }
   if (!order.paidAt || (order.status !== 'confirmed' && order.status !== 'partially-refunded')) {
     return { ok: false, reason: 'not-paid', deadline: null }
   }
@@ -98,7 +100,10 @@ export async function quoteRefund(
 
 export type RefundOutcome =
   | { ok: true; credits: number; amountKopecks: number; state: 'succeeded' | 'requested' }
-  | { ok: false; reason: 'not-found' | 'not-paid' | 'too-late' | 'nothing-unspent' | 'bank-refused' }
+  | {
+      ok: false
+      reason: 'not-found' | 'not-paid' | 'already-refunded' | 'too-late' | 'nothing-unspent' | 'bank-refused'
+    }
 
 /**
  * Takes the unspent credits back and records the refund in one transaction,

@@ -145,7 +145,7 @@ export default function Payments() {
                     {t('payments.refundButton', { amount: row.refund.amount })}
                   </button>
                 </Form>
-              ) : row.refund.reason !== 'not-paid' ? (
+              ) : row.refund.reason !== 'not-paid' && row.refund.reason !== 'already-refunded' ? (
                 <p className="payments__refund-rule">
                   {t(`payments.refusal.${row.refund.reason}`, { until: row.refund.until })}
                 </p>
