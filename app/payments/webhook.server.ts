@@ -1,4 +1,5 @@
 import { getDb } from '~/db/client.server'
+import { readBodyWithin } from '~/lib/read-body.server'
 import { logger } from '~/log.server'
 import {
   applyNotification,
@@ -9,8 +10,8 @@ import {
 import { getPaymentProvider } from './provider.server'
 import { verifyNotificationToken } from './tbank.server'
 
-/** The largest notification body read; the bank's are a few hundred bytes. */
-const MAX_BODY_BYTES = 64 * 1024
+/** The largest notification body read; the bank's are a few hundred bytes (the same as server/body-limit.ts). */
+export const MAX_NOTIFICATION_BYTES = 16 * 1024
 
 export type WebhookAnswer = { status: number; body: string; outcome: NotificationOutcome | 'bad-request' }
 
@@ -55,12 +56,10 @@ export async function handlePaymentNotification(body: unknown, options: ApplyOpt
 
 /** Reads the webhook's JSON body within the size limit; null when it is not JSON. */
 export async function readNotificationBody(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get('Content-Length') ?? '0')
-  if (declared > MAX_BODY_BYTES) return null
-  const text = await request.text()
-  if (text.length > MAX_BODY_BYTES) return null
+  const body = await readBodyWithin(request, MAX_NOTIFICATION_BYTES)
+  if (!body.ok) return null
   try {
-    return JSON.parse(text) as unknown
+    return JSON.parse(body.bytes.toString('utf8')) as unknown
   } catch {
     return null
   }

@@ -24,6 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await verifySanityWebhookRequest(request, secret)
   if (!result.ok) {
     logger.warn({ event: 'sanity.webhook.rejected', reason: result.reason }, 'rejected a Sanity webhook')
+    if (result.reason === 'too-large') return json({ error: 'payload too large' }, 413)
     return json({ error: 'invalid signature', reason: result.reason }, 401)
   }
   getContentSource().invalidate()
