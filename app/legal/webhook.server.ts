@@ -73,11 +73,21 @@ export async function verifySanityWebhookRequest(
   secret: string,
   options: Pick<WebhookVerificationInput, 'now' | 'toleranceMs'> = {},
 ): Promise<WebhookVerification> {
-  const signature = request.headers.get(SIGNATURE_HEADER_NAME)
-  if (!signature) return { ok: false, reason: 'missing' }
+  return (await verifySanityWebhookBody(request, secret, options)).result
+}
+
+/** verifySanityWebhookRequest, also handing back the body it read (null when over the limit). */
+export async function verifySanityWebhookBody(
+  request: Request,
+  secret: string,
+  options: Pick<WebhookVerificationInput, 'now' | 'toleranceMs'> = {},
+): Promise<{ result: WebhookVerification; body: Buffer | null }> {
   const body = await readBodyWithin(request, MAX_WEBHOOK_BYTES)
-  if (!body.ok) return { ok: false, reason: 'too-large' }
-  return verifySanityWebhook({ rawBody: body.bytes.toString('utf8'), signature, secret, ...options })
+  if (!body.ok) return { result: { ok: false, reason: 'too-large' }, body: null }
+  const signature = request.headers.get(SIGNATURE_HEADER_NAME)
+  if (!signature) return { result: { ok: false, reason: 'missing' }, body: body.bytes }
+  const result = await verifySanityWebhook({ rawBody: body.bytes.toString('utf8'), signature, secret, ...options })
+  return { result, body: body.bytes }
 }
 
 function sameSignature(a: string, b: string): boolean {
