@@ -171,6 +171,59 @@ describe('body limits before any handler reads (server/body-limit.ts)', () => {
     expect(declared.body).toBe('The form holds too much data. Please shorten it and try again.')
   })
 
+  it('also holds a body that began to arrive while an earlier middleware was still busy', async () => {
+    // The first 24 KB arrive with the headers while an earlier middleware holds the request, so
+    // the parser has filled the request's buffer (and paused the socket) before the limit runs;
+    // the other 16 KB are sent only after that middleware lets go.
+    let requestArrived!: () => void
+    const arrived = new Promise<void>((resolve) => (requestArrived = resolve))
+    let letGo!: () => void
+    const released = new Promise<void>((resolve) => (letGo = resolve))
+    const delayed = express()
+    delayed.use((_req, _res, next) => {
+      requestArrived()
+      void released.then(() => setImmediate(next))
+    })
+    delayed.use(bodyLimit({ onRefused: (event) => refusals.push(event) }))
+    const delayedSeen: Seen[] = []
+    delayed.all('*', async (req, res) => {
+      const complete = req.complete
+      const body = await new Response(createReadableStreamFromReadable(req)).arrayBuffer()
+      delayedSeen.push({ path: req.path, bytes: body.byteLength, complete })
+      res.status(200).send('ok')
+    })
+    const other = delayed.listen(0, '127.0.0.1')
+    await new Promise((resolve) => other.once('listening', resolve))
+    try {
+      const otherPort = (other.address() as AddressInfo).port
+      const answered = new Promise<number>((resolve, reject) => {
+        const req = http.request({
+          host: '127.0.0.1',
+          port: otherPort,
+          method: 'POST',
+          path: '/en/login',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': 40 * 1024 },
+        })
+        req.on('response', (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        })
+        req.on('error', reject)
+        req.write(kb(24))
+        void arrived.then(() => {
+          letGo()
+          // After the limit has run (it runs a turn after the release).
+          setImmediate(() => setImmediate(() => req.end(kb(16))))
+        })
+      })
+      expect(await answered).toBe(200)
+      expect(delayedSeen).toEqual([{ path: '/en/login', bytes: 40 * 1024, complete: true }])
+    } finally {
+      other.closeAllConnections()
+      await new Promise((resolve) => other.close(resolve))
+    }
+  })
+
   it('answers a request without a body straight away', async () => {
     const answer = await new Promise<number>((resolve, reject) => {
       http

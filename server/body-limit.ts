@@ -139,17 +139,28 @@ function holdUntilComplete(
   let received = 0
   let state: 'holding' | 'refused' | 'released' = 'holding'
 
-  // Bytes the parser delivered before this middleware ran are already buffered.
-  received = req.readableLength
-  if (received > limit) {
-    state = 'refused'
-    on.tooLarge(received)
+  if (req.complete) {
+    // The whole body arrived before this middleware ran, and is in the request's buffer.
+    if (req.readableLength > limit) {
+      state = 'refused'
+      on.tooLarge(req.readableLength)
+    } else {
+      state = 'released'
+      on.complete()
+    }
     return
   }
-  if (req.complete) {
-    // The whole body was already in the request's buffer.
-    state = 'released'
-    on.complete()
+  // Chunks the parser delivered before this middleware ran (an earlier
+  // middleware waited) are taken out of the buffer and held with the rest;
+  // reading them also lets the socket flow again if that buffer was full.
+  for (let chunk = req.read() as Buffer | null; chunk !== null; chunk = req.read() as Buffer | null) {
+    received += chunk.byteLength
+    held.push(chunk)
+  }
+  if (received > limit) {
+    state = 'refused'
+    held.length = 0
+    on.tooLarge(received)
     return
   }
 
