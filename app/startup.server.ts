@@ -18,6 +18,7 @@ import { refuseStartOn } from './lib/start-refused.server'
 import { logger } from './log.server'
 import { startMailDelivery, sweepMailOutbox } from './mail/outbox.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'
+import { sweepRefusedWebhooks } from './security/refused-webhooks.server'
 import { forgetUnconfirmedRequests } from './privacy-requests/requests.server'
 
 let retention: { stop(): void } | undefined
@@ -31,7 +32,7 @@ const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 /**
  * What only matters until it expires, removed every six hours (so within
  * hours of a period's end): sessions, reset and verification tokens,
- * rate-limit windows, uploaded photos after 30 days, the contact details of
+ * rate-limit windows, summaries of refused webhook calls, uploaded photos after 30 days, the contact details of
  * data-subject requests whose address was never confirmed, the record of
  * owed mail 30 days after it was sent, and guests away for 30 days.
  */
@@ -50,6 +51,7 @@ function housekeepingJobs(db: Database): ScheduledJob[] {
     job('reset-tokens.sweep', 'deleted expired password-reset tokens', () => sweepPasswordResetTokens(db)),
     job('verification-tokens.sweep', 'deleted expired e-mail confirmation links', () => sweepVerificationTokens(db)),
     job('rate-limits.sweep', 'deleted past rate-limit windows', () => sweepRateLimitWindows(db)),
+    job('refused-webhooks.sweep', 'trimmed the summaries of refused webhook calls', () => sweepRefusedWebhooks(db)),
     job('photos.retention', 'removed uploaded photos past their period', () => sweepOldPhotos(db, storage)),
     job('unconfirmed-requests.retention', 'forgot unconfirmed data-subject requests', () =>
       forgetUnconfirmedRequests(db),

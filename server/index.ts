@@ -9,6 +9,7 @@ import express from 'express'
 import { EnvError, getEnv } from '../app/env.server'
 import { logger, withRequestContext } from '../app/log.server'
 import { isSameOriginRequest } from '../app/security/csrf'
+import { bodyLimit } from './body-limit'
 
 type EntryModule = {
   prepareServer?: () => Promise<void>
@@ -76,6 +77,8 @@ app.use((_req, res, next) => {
   res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()')
   next()
 })
+
+app.use(bodyLimit())
 
 // Cross-site request forgery: a state-changing request must come from a page
 // of this site (Origin, or Referer when Origin is absent). SameSite=Lax

@@ -4,8 +4,9 @@ import { createGuest, serializeGuestCookie } from '~/guest/guest.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
+import { checkClientThenOverall } from '~/security/rate-limit.server'
 import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
-import type { ActionOutcome } from './register.server'
+import { rateLimited, type ActionOutcome } from './register.server'
 
 /**
  * What a guest accepts before the guest row exists: the terms, the privacy
@@ -15,16 +16,26 @@ import type { ActionOutcome } from './register.server'
  */
 export const GUEST_KINDS = ['terms', 'privacy', 'consent'] as const
 
-/** Starts a guest session: the guest row and its `guest` acceptance rows in one transaction. No acceptance, no guest. */
+/**
+ * Starts a guest session: the guest row and its `guest` acceptance rows in one
+ * transaction. No acceptance, no guest. Each guest gets free credits, so
+ * starts are limited per address and overall ('guest-ip', 'guest-all'): past
+ * a limit the answer is a 429 with Retry-After and nothing is written.
+ */
 export async function startGuestSession(
   form: FormData,
   locale: Locale,
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<ActionOutcome> {
+  const db = await getDb()
+  const limit = await checkClientThenOverall(db, 'guest', evidence.ip)
+  if (!limit.ok) {
+    logger.warn({ event: 'guest.rate-limited' }, 'guest session start refused: over its rate limit')
+    return rateLimited({}, limit.retryAfterSeconds)
+  }
   const acceptance = await checkSubmittedAcceptance(form, [...GUEST_KINDS], locale)
   if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
   const t = getFixedT(locale, ['account'])
-  const db = await getDb()
   const guestId = await db.transaction(async (tx) => {
     const id = await createGuest(tx)
     await recordAcceptances(tx, {

@@ -8,6 +8,7 @@ import { readGuestId } from '~/guest/guest.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
+import { checkClientThenOverall } from '~/security/rate-limit.server'
 import {
   expireCookie,
   newConsentId,
@@ -52,6 +53,8 @@ export type CookieChoiceOutcome =
   | { ok: false; reason: 'version-changed'; policy: CurrentVersion }
   /** No cookie policy is in force in this language: nothing can be recorded. */
   | { ok: false; reason: 'unavailable' }
+  /** Too many choices from this address, or from everybody, in the window: nothing recorded. */
+  | { ok: false; reason: 'rate-limited'; retryAfterSeconds: number }
 
 /** The texts a choice is recorded with, exactly as the banner shows them (our own strings, never the form's). */
 export function choiceWordings(locale: Locale, method: ConsentMethod, gpc: boolean): Record<CookieCategory, string> {
@@ -106,6 +109,8 @@ function reusable(row: { userId: string | null; guestId: string | null }, owner:
 export async function recordCookieChoice(input: CookieChoiceInput): Promise<CookieChoiceOutcome> {
   const now = input.now ?? new Date()
   const db = input.deps?.db ?? (await getDb())
+  const limit = await checkClientThenOverall(db, 'cookie-choice', input.evidence.ip, { now: input.now })
+  if (!limit.ok) return { ok: false, reason: 'rate-limited', retryAfterSeconds: limit.retryAfterSeconds }
   // Before the transaction: serving a version for the first time archives it.
   const policy = await (input.deps?.policy ?? ((locale: Locale) => cookiePolicyInForce(locale, { now })))(input.locale)
   if (!policy) return { ok: false, reason: 'unavailable' }

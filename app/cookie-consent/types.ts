@@ -19,4 +19,9 @@ export type CookieBannerData = {
 /** The answer of the cookie-consent action to the banner's fetcher (and to the settings page on a refusal). */
 export type CookieActionData =
   | { ok: true; preferences: boolean; analytics: boolean }
-  | { ok: false; reason: 'bad-form' | 'version-changed' | 'unavailable'; message: string; returnTo: string }
+  | {
+      ok: false
+      reason: 'bad-form' | 'version-changed' | 'unavailable' | 'rate-limited'
+      message: string
+      returnTo: string
+    }

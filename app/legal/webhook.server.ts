@@ -1,12 +1,16 @@
 import { timingSafeEqual } from 'node:crypto'
 import { decodeSignatureHeader, encodeSignatureHeader, isSignatureError, SIGNATURE_HEADER_NAME } from '@sanity/webhook'
+import { readBodyWithin } from '~/lib/read-body.server'
 
 export { SIGNATURE_HEADER_NAME }
 
 /** How far a signature's timestamp may be from our clock, either way (replay window and clock skew). */
 export const WEBHOOK_TOLERANCE_MS = 5 * 60 * 1000
 
-export type WebhookRejection = 'missing' | 'malformed' | 'bad-signature' | 'expired'
+export type WebhookRejection = 'missing' | 'malformed' | 'bad-signature' | 'expired' | 'too-large'
+
+/** The largest webhook body read (the same as server/body-limit.ts); the projection we configure is `{_id, _type}`. */
+export const MAX_WEBHOOK_BYTES = 64 * 1024
 
 export type WebhookVerification = { ok: true; payload: unknown } | { ok: false; reason: WebhookRejection }
 
@@ -59,15 +63,31 @@ export async function verifySanityWebhook(input: WebhookVerificationInput): Prom
   }
 }
 
-/** The same check on a Fetch API request (a Remix action's `request`); reads its body. */
+/**
+ * The same check on a Fetch API request (a Remix action's `request`); reads
+ * its body, at most MAX_WEBHOOK_BYTES: a longer one is refused as
+ * 'too-large' before any signature is computed over it.
+ */
 export async function verifySanityWebhookRequest(
   request: Request,
   secret: string,
   options: Pick<WebhookVerificationInput, 'now' | 'toleranceMs'> = {},
 ): Promise<WebhookVerification> {
+  return (await verifySanityWebhookBody(request, secret, options)).result
+}
+
+/** verifySanityWebhookRequest, also handing back the body it read (null when over the limit). */
+export async function verifySanityWebhookBody(
+  request: Request,
+  secret: string,
+  options: Pick<WebhookVerificationInput, 'now' | 'toleranceMs'> = {},
+): Promise<{ result: WebhookVerification; body: Buffer | null }> {
+  const body = await readBodyWithin(request, MAX_WEBHOOK_BYTES)
+  if (!body.ok) return { result: { ok: false, reason: 'too-large' }, body: null }
   const signature = request.headers.get(SIGNATURE_HEADER_NAME)
-  if (!signature) return { ok: false, reason: 'missing' }
-  return verifySanityWebhook({ rawBody: await request.text(), signature, secret, ...options })
+  if (!signature) return { result: { ok: false, reason: 'missing' }, body: body.bytes }
+  const result = await verifySanityWebhook({ rawBody: body.bytes.toString('utf8'), signature, secret, ...options })
+  return { result, body: body.bytes }
 }
 
 function sameSignature(a: string, b: string): boolean {

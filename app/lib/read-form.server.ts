@@ -1,9 +1,10 @@
 import { data } from '@remix-run/node'
 import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale } from '~/i18n/locales'
+import { readBodyWithin } from './read-body.server'
 
 // Our forms are a few short fields; anything bigger is not one of them.
-const MAX_FORM_BYTES = 64 * 1024
+export const MAX_FORM_BYTES = 64 * 1024
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 
 /**
@@ -17,15 +18,14 @@ export async function readForm(request: Request): Promise<FormData> {
   if (!FORM_TYPES.test(request.headers.get('Content-Type') ?? '')) {
     throw data(t('errors.notAForm'), { status: 415 })
   }
-  const length = Number(request.headers.get('Content-Length') ?? '0')
-  if (length > MAX_FORM_BYTES) throw data(t('errors.formTooLarge'), { status: 413 })
   try {
-    const text = await request.text()
-    if (Buffer.byteLength(text) > MAX_FORM_BYTES) throw data(t('errors.formTooLarge'), { status: 413 })
+    // Counted as it is read: a chunked body is never held past the limit.
+    const body = await readBodyWithin(request, MAX_FORM_BYTES)
+    if (!body.ok) throw data(t('errors.formTooLarge'), { status: 413 })
     return await new Request(request.url, {
       method: 'POST',
       headers: { 'Content-Type': request.headers.get('Content-Type')! },
-      body: text,
+      body: new Uint8Array(body.bytes),
     }).formData()
   } catch (error) {
     if (error instanceof Error && error.name === 'TypeError') throw data(t('errors.notAForm'), { status: 400 })

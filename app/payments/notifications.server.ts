@@ -145,18 +145,6 @@ async function record(
   })
 }
 
-/** A notification whose Token did not verify: kept for the record, never applied. */
-export async function recordForgedNotification(db: Database, body: Record<string, unknown>) {
-  await db.insert(paymentNotifications).values({
-    orderId: null,
-    paymentId: typeof body.PaymentId === 'string' || typeof body.PaymentId === 'number' ? String(body.PaymentId) : null,
-    bankStatus: typeof body.Status === 'string' ? body.Status : null,
-    amountKopecks: typeof body.Amount === 'number' ? body.Amount : null,
-    outcome: 'bad-token',
-    body: redactNotificationBody(body),
-  })
-}
-
 /**
  * Applies one verified notification. `mismatch` and `unknown-order` are
  * refused (the bank is told so and the order is flagged); everything else

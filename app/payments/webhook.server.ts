@@ -1,23 +1,27 @@
 import { getDb } from '~/db/client.server'
+import { readBodyWithin } from '~/lib/read-body.server'
 import { logger } from '~/log.server'
-import {
-  applyNotification,
-  recordForgedNotification,
-  type ApplyOptions,
-  type NotificationOutcome,
-} from './notifications.server'
+import { refuseWebhook } from '~/security/refused-webhooks.server'
+import { applyNotification, type ApplyOptions, type NotificationOutcome } from './notifications.server'
 import { getPaymentProvider } from './provider.server'
 import { verifyNotificationToken } from './tbank.server'
 
-/** The largest notification body read; the bank's are a few hundred bytes. */
-const MAX_BODY_BYTES = 64 * 1024
+/** The largest notification body read; the bank's are a few hundred bytes (the same as server/body-limit.ts). */
+export const MAX_NOTIFICATION_BYTES = 16 * 1024
 
-export type WebhookAnswer = { status: number; body: string; outcome: NotificationOutcome | 'bad-request' }
+export type WebhookAnswer = {
+  status: number
+  body: string
+  outcome: NotificationOutcome | 'bad-request' | 'too-large'
+  /** Set on a 429: refused calls from this address (or from everybody) are over their limit. */
+  retryAfterSeconds?: number
+}
 
 /**
  * A payment notification from the bank (or the sandbox): the Token is
  * checked with the terminal password first; a missing or wrong one is
- * refused and logged. A good one is applied (exactly once) and answered
+ * refused and logged (the request-level answerPaymentWebhook also limits
+ * and records the refusal). A good one is applied (exactly once) and answered
  * with HTTP 200 and the body `OK`, as the bank expects; a notification that
  * does not match its order is refused so it shows as failed at the bank.
  */
@@ -29,7 +33,6 @@ export async function handlePaymentNotification(body: unknown, options: ApplyOpt
   const provider = getPaymentProvider()
   const db = await getDb()
   if (!verifyNotificationToken(fields, provider.password)) {
-    await recordForgedNotification(db, fields)
     logger.warn(
       { event: 'payment.notification.bad-token', orderId: String(fields.OrderId ?? ''), hasToken: 'Token' in fields },
       'payment notification with a bad or missing token refused',
@@ -53,15 +56,49 @@ export async function handlePaymentNotification(body: unknown, options: ApplyOpt
   return { status: 200, body: 'OK', outcome }
 }
 
-/** Reads the webhook's JSON body within the size limit; null when it is not JSON. */
-export async function readNotificationBody(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get('Content-Length') ?? '0')
-  if (declared > MAX_BODY_BYTES) return null
-  const text = await request.text()
-  if (text.length > MAX_BODY_BYTES) return null
+/**
+ * The webhook's body within the size limit: its bytes and its JSON (null
+ * when it is not JSON); null when it is over the limit.
+ */
+export async function readNotificationBody(request: Request): Promise<{ bytes: Buffer; fields: unknown } | null> {
+  const body = await readBodyWithin(request, MAX_NOTIFICATION_BYTES)
+  if (!body.ok) return null
   try {
-    return JSON.parse(text) as unknown
+    return { bytes: body.bytes, fields: JSON.parse(body.bytes.toString('utf8')) as unknown }
   } catch {
-    return null
+    return { bytes: body.bytes, fields: null }
   }
+}
+
+/**
+ * POST /webhooks/tbank: reads the body within its limit and handles it. A
+ * refused call (a bad or missing Token, a body that is not a notification)
+ * is counted against the refused-webhook limits and, within them, kept as a
+ * summary (app/security/refused-webhooks.server.ts); past them it is
+ * answered 429 and nothing is written. Genuine notifications are never limited.
+ */
+export async function answerPaymentWebhook(
+  request: Request,
+  ip: string | null,
+  options: ApplyOptions = {},
+): Promise<WebhookAnswer> {
+  const body = await readNotificationBody(request)
+  if (!body) return { status: 413, body: 'Payload Too Large', outcome: 'too-large' }
+  const answer = await handlePaymentNotification(body.fields, options)
+  if (answer.outcome !== 'bad-token' && answer.outcome !== 'bad-request') return answer
+  const limit = await refuseWebhook(await getDb(), {
+    webhook: 'tbank',
+    reason: answer.outcome === 'bad-token' ? 'bad-token' : 'malformed',
+    body: body.bytes,
+    ip,
+  })
+  if (!limit.ok) {
+    return {
+      status: 429,
+      body: 'Too Many Requests',
+      outcome: answer.outcome,
+      retryAfterSeconds: limit.retryAfterSeconds,
+    }
+  }
+  return answer
 }

@@ -17,7 +17,7 @@ import type { CookieActionData } from '~/cookie-consent/types'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
-import { textField } from '~/lib/form'
+import { keepRetryAfter, textField } from '~/lib/form'
 import { safeRedirect } from '~/security/safe-redirect'
 import { readForm } from '~/lib/read-form.server'
 import { parseVersionNumber } from '~/legal/page-data.server'
@@ -50,8 +50,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   )
 }
 
-// Remix adds the action's Set-Cookie headers itself.
-export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders
+// Remix adds the action's Set-Cookie headers itself; Retry-After is kept for a 429.
+export const headers: HeadersFunction = keepRetryAfter
 
 function isMethod(value: string): value is ConsentMethod {
   return (CONSENT_METHODS as readonly string[]).includes(value)
@@ -81,6 +81,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     evidence: requestEvidence(request, context),
   })
   if (!outcome.ok) {
+    if (outcome.reason === 'rate-limited') {
+      const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60))
+      return data<CookieActionData>(
+        { ok: false, reason: 'rate-limited', message: t('rateLimited', { count: minutes }), returnTo },
+        { status: 429, headers: { 'Retry-After': String(outcome.retryAfterSeconds) } },
+      )
+    }
     if (outcome.reason === 'unavailable') {
       return data<CookieActionData>(
         { ok: false, reason: 'unavailable', message: t('unavailable'), returnTo },

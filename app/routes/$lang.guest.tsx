@@ -26,7 +26,7 @@ import { requestEvidence } from '~/load-context'
 import type { FormFailure } from '~/lib/form'
 import { readForm } from '~/lib/read-form.server'
 
-export const handle = { i18n: ['common', 'account'] }
+export const handle = { i18n: ['common', 'account', 'auth'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
@@ -48,7 +48,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
   const result = await startGuestSession(await readForm(request), locale, requestEvidence(request, context))
   if (result.ok) return redirect(`/${locale}/guest`, { headers: result.headers })
-  return data({ ...result.failure, ...(await acceptanceFormData([...GUEST_KINDS], locale)) }, { status: result.status })
+  return data(
+    { ...result.failure, ...(await acceptanceFormData([...GUEST_KINDS], locale)) },
+    { status: result.status, headers: result.headers },
+  )
 }
 
 export const headers: HeadersFunction = keepRetryAfter

@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
+import { getDb } from '~/db/client.server'
 import { getEnv } from '~/env.server'
 import { getContentSource } from '~/legal/content/index.server'
 import { clearArchivedMemo } from '~/legal/documents.server'
-import { verifySanityWebhookRequest } from '~/legal/webhook.server'
+import { verifySanityWebhookBody } from '~/legal/webhook.server'
 import { logger } from '~/log.server'
+import { refuseWebhook } from '~/security/refused-webhooks.server'
 
-const json = (body: unknown, status: number) =>
-  Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } })
+const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } })
 
 export function loader() {
   return json({ error: 'method not allowed' }, 405)
@@ -16,14 +18,25 @@ export function loader() {
  * Sanity calls this on publish. The signature is checked against the raw body
  * and must be recent; then the content cache is dropped so the next request
  * reads the published version (and archives it when it is first served).
+ * A refused call is limited and summarized (app/security/refused-webhooks.server.ts).
  */
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== 'POST') return json({ error: 'method not allowed' }, 405)
   const secret = getEnv().SANITY_WEBHOOK_SECRET
   if (!secret) return json({ error: 'webhook not configured' }, 404)
-  const result = await verifySanityWebhookRequest(request, secret)
+  const { result, body } = await verifySanityWebhookBody(request, secret)
   if (!result.ok) {
     logger.warn({ event: 'sanity.webhook.rejected', reason: result.reason }, 'rejected a Sanity webhook')
+    if (result.reason === 'too-large' || !body) return json({ error: 'payload too large' }, 413)
+    const limit = await refuseWebhook(await getDb(), {
+      webhook: 'sanity',
+      reason: result.reason,
+      body,
+      ip: context.clientIp ?? null,
+    })
+    if (!limit.ok) {
+      return json({ error: 'too many requests' }, 429, { 'Retry-After': String(limit.retryAfterSeconds) })
+    }
     return json({ error: 'invalid signature', reason: result.reason }, 401)
   }
   getContentSource().invalidate()

@@ -3,7 +3,16 @@ import { like } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rateLimitWindows } from '~/db/schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { checkLimits, hit, ipSubject, policyKey, RATE_LIMIT_POLICIES, sweepRateLimitWindows } from './rate-limit.server'
+import {
+  ALL_CLIENTS,
+  checkClientThenOverall,
+  checkLimits,
+  hit,
+  ipSubject,
+  policyKey,
+  RATE_LIMIT_POLICIES,
+  sweepRateLimitWindows,
+} from './rate-limit.server'
 
 let handle: TestDatabase
 beforeAll(async () => {
@@ -115,5 +124,42 @@ describe('sweepRateLimitWindows', () => {
     expect(await sweepRateLimitWindows(handle.db, { now })).toBeGreaterThanOrEqual(1)
     const left = await handle.db.select().from(rateLimitWindows).where(like(rateLimitWindows.key, key))
     expect(left.map((r) => r.windowStart.toISOString())).toEqual(['2025-09-02T12:00:00.000Z'])
+  })
+})
+
+describe('checkClientThenOverall', () => {
+  it('counts toward the overall window only what the address was allowed, so one flooding address cannot use it up', async () => {
+    // A window of its own, far from the other tests' windows.
+    const now = new Date('2031-03-03T03:00:10Z')
+    const { limit: own } = RATE_LIMIT_POLICIES['guest-ip']
+    const { limit: overall } = RATE_LIMIT_POLICIES['guest-all']
+    const results = []
+    for (let i = 0; i < own * 5; i++)
+      results.push(await checkClientThenOverall(handle.db, 'guest', '192.0.2.1', { now }))
+    expect(results.filter((r) => r.ok)).toHaveLength(own)
+    const [row] = await handle.db
+      .select()
+      .from(rateLimitWindows)
+      .where(like(rateLimitWindows.key, `${policyKey('guest-all', ALL_CLIENTS)}%`))
+    expect(row!.hits).toBe(own)
+    // Many addresses together meet the overall limit.
+    let passed = own
+    for (let i = 2; passed < overall + own; i++) {
+      const result = await checkClientThenOverall(handle.db, 'guest', `192.0.${Math.floor(i / 250)}.${i % 250}`, {
+        now,
+      })
+      if (!result.ok) break
+      passed++
+    }
+    expect(passed).toBe(overall)
+    expect(await checkClientThenOverall(handle.db, 'guest', '198.51.100.200', { now })).toMatchObject({ ok: false })
+  })
+
+  it('treats a missing address as one shared address', async () => {
+    const now = new Date('2031-04-04T04:00:10Z')
+    const { limit } = RATE_LIMIT_POLICIES['cookie-choice-ip']
+    for (let i = 0; i < limit; i++)
+      expect((await checkClientThenOverall(handle.db, 'cookie-choice', null, { now })).ok).toBe(true)
+    expect((await checkClientThenOverall(handle.db, 'cookie-choice', undefined, { now })).ok).toBe(false)
   })
 })

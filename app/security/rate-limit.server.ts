@@ -29,6 +29,20 @@ export const RATE_LIMIT_POLICIES = {
   // A new confirmation link mails the account's address: a few an hour is plenty for a person.
   'verify-resend-account': { limit: 3, windowSeconds: 60 * 60 },
   'verify-resend-ip': { limit: 10, windowSeconds: 60 * 60 },
+  // Anonymous writes (issue 12 §2): per client address, then for everybody
+  // together (`-all`, subject ALL), so many addresses cannot add up to a flood either.
+  // A guest session gives free credits: a household or an office may start a few an hour.
+  'guest-ip': { limit: 10, windowSeconds: 60 * 60 },
+  'guest-all': { limit: 300, windowSeconds: 60 * 60 },
+  // A cookie choice writes a consent id and two ledger rows.
+  'cookie-choice-ip': { limit: 30, windowSeconds: 10 * 60 },
+  'cookie-choice-all': { limit: 3000, windowSeconds: 60 },
+  // The page-view beacon: one per client-side navigation, with analytics consent.
+  'page-view-ip': { limit: 120, windowSeconds: 60 },
+  'page-view-all': { limit: 6000, windowSeconds: 60 },
+  // Refused webhook calls (bad token or signature): the bank and Sanity never send these.
+  'refused-webhook-ip': { limit: 10, windowSeconds: 10 * 60 },
+  'refused-webhook-all': { limit: 100, windowSeconds: 10 * 60 },
 } as const satisfies Record<string, RateLimitRule>
 
 export type RateLimitPolicy = keyof typeof RATE_LIMIT_POLICIES
@@ -80,6 +94,30 @@ export async function checkLimits(
     if (!result.ok) retryAfterSeconds = Math.max(retryAfterSeconds, result.retryAfterSeconds)
   }
   return retryAfterSeconds > 0 ? { ok: false, retryAfterSeconds } : { ok: true }
+}
+
+/** The subject of the `-all` policies: one counter for every client together. */
+export const ALL_CLIENTS = 'all'
+
+/** The anonymous actions limited per client address and overall. */
+export type AnonymousAction = 'guest' | 'cookie-choice' | 'page-view' | 'refused-webhook'
+
+/**
+ * Limits an anonymous action per client address, then overall. Unlike
+ * checkLimits, the overall window only counts requests the address's own
+ * limit let through: one address flooding cannot use up everybody's share
+ * (it gets at most its own limit of it). A missing address counts as one
+ * shared address, 'unknown'.
+ */
+export async function checkClientThenOverall(
+  db: Database,
+  action: AnonymousAction,
+  ip: string | null | undefined,
+  options: { now?: Date } = {},
+): Promise<RateLimitResult> {
+  const own = await checkLimits(db, [{ policy: `${action}-ip`, subject: ip?.trim() || 'unknown' }], options)
+  if (!own.ok) return own
+  return checkLimits(db, [{ policy: `${action}-all`, subject: ALL_CLIENTS }], options)
 }
 
 /**
