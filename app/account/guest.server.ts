@@ -20,7 +20,8 @@ export const GUEST_KINDS = ['terms', 'privacy', 'consent'] as const
  * Starts a guest session: the guest row and its `guest` acceptance rows in one
  * transaction. No acceptance, no guest. Each guest gets free credits, so
  * starts are limited per address and overall ('guest-ip', 'guest-all'): past
- * a limit the answer is a 429 with Retry-After and nothing is written.
+ * a limit the answer is a 429 with Retry-After and nothing is written. Only
+ * starts with the acceptance boxes ticked count.
  */
 export async function startGuestSession(
   form: FormData,
@@ -28,13 +29,14 @@ export async function startGuestSession(
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<ActionOutcome> {
   const db = await getDb()
+  // Only a complete start counts against the limits: a form sent without the boxes ticked writes nothing.
+  const acceptance = await checkSubmittedAcceptance(form, [...GUEST_KINDS], locale)
+  if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
   const limit = await checkClientThenOverall(db, 'guest', evidence.ip)
   if (!limit.ok) {
     logger.warn({ event: 'guest.rate-limited' }, 'guest session start refused: over its rate limit')
     return rateLimited({}, limit.retryAfterSeconds)
   }
-  const acceptance = await checkSubmittedAcceptance(form, [...GUEST_KINDS], locale)
-  if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
   const t = getFixedT(locale, ['account'])
   const guestId = await db.transaction(async (tx) => {
     const id = await createGuest(tx)
