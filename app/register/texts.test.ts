@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { LOCALES, type Locale } from '~/i18n/locales'
 import { createLocalContentSource } from '~/legal/content/local.server'
 import { DOCUMENT_KINDS, type DocumentKind, type LegalDocument } from '~/legal/types'
+import { RATE_LIMIT_POLICIES } from '~/security/rate-limit.server'
 import { cookieDeclaration, PROCESSORS, REQUEST_DEADLINES, type DeadlineRule, type ProcessorEntry } from '.'
 
 // The texts the site ships (the seed dataset): the newest version of each
@@ -106,5 +107,30 @@ describe('the newest texts agree with the register', () => {
       const doc = await newest(kind, 'ru')
       expect(`${doc.title}\n${prose(doc)}`).not.toMatch(/Политик[аеиу] конфиденциальности/)
     }
+  })
+
+  // Every group of rate limits counts something about a person (a hash of their
+  // address); the privacy policy names each thing counted. A new group fails
+  // here until the text names it (in a new version) and this table says where.
+  const COUNTED: Record<string, Record<Locale, RegExp>> = {
+    signin: { en: /attempts to sign in/, ru: /попытки входа/ },
+    register: { en: /attempts to sign in, register/, ru: /входа, регистрации/ },
+    reset: { en: /reset a password/, ru: /восстановления пароля/ },
+    'verify-resend': { en: /get a new confirmation link/, ru: /новой ссылки для подтверждения/ },
+    generate: { en: /image generations/, ru: /генерации изображений/ },
+    'privacy-request': { en: /personal data requests/, ru: /запросы о персональных данных/ },
+    guest: { en: /starts of guest sessions/, ru: /запуски гостевых сессий/ },
+    'cookie-choice': { en: /cookie choices/, ru: /выбора настроек cookie/ },
+    'page-view': { en: /page views recorded for the statistics/, ru: /просмотрах страниц для статистики/ },
+    'refused-webhook': { en: /fail the signature check/, ru: /не прошедшие проверку подписи/ },
+  }
+
+  it.each(LOCALES)('the privacy policy (%s) names everything the rate limits count', async (locale) => {
+    const text = prose(await newest('privacy', locale))
+    const groups = [
+      ...new Set(Object.keys(RATE_LIMIT_POLICIES).map((key) => key.replace(/-(ip|all|account|email)$/, ''))),
+    ]
+    expect(groups.filter((group) => !COUNTED[group])).toEqual([])
+    expect(groups.filter((group) => !COUNTED[group]![locale].test(text))).toEqual([])
   })
 })
