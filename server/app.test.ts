@@ -152,6 +152,17 @@ describe('the origin check and the Host that reaches Remix', () => {
   })
 })
 
+describe('request targets', () => {
+  it('an absolute-form or asterisk target answers 400, never reaching the handler', async () => {
+    const port = await startEdge()
+    for (const path of ['http://other.example/en', '*']) {
+      const answer = await send(port, { method: 'GET', path })
+      expect(answer.status, path).toBe(400)
+      expect(answer.body, path).toBe('Некорректный запрос / Bad request')
+    }
+  })
+})
+
 describe('methods the site does not serve', () => {
   it('TRACE, PUT, DELETE, PATCH and OPTIONS answer 405 with Allow, localized, and never reach the handler', async () => {
     const port = await startEdge()

@@ -54,7 +54,7 @@ const ALLOW = ALLOWED_METHODS.join(', ')
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/
 
 type Locale = 'ru' | 'en'
-type EdgeStrings = { crossSite: string; methodNotAllowed: string }
+type EdgeStrings = { crossSite: string; methodNotAllowed: string; badRequestTitle: string }
 
 function loadStrings(): Record<Locale, EdgeStrings> {
   const read = (locale: Locale) =>
@@ -160,7 +160,8 @@ export function createApp({ env, handler, before = [] }: CreateAppOptions): Expr
   // (/webhooks/%2e%2e/en/logout is /en/logout).
   app.use((req, res, next) => {
     const url = routerUrl(requestOrigin(req, env.PUBLIC_URL), req.originalUrl)
-    if (!url) return plain(res, 400, 'Bad Request')
+    // A target that is not a path names no language: both.
+    if (!url) return plain(res, 400, `${strings.ru.badRequestTitle} / ${strings.en.badRequestTitle}`)
     const exempt = url.pathname.startsWith('/webhooks/')
     const sameOrigin =
       exempt ||
