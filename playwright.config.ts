@@ -69,7 +69,8 @@ const E2E_TELEGRAM_BOT_TOKEN = '123456:e2e-test-bot-token'
 const E2E_TELEGRAM_BOT_NAME = (process.env.PALITRA_E2E_TELEGRAM_BOT ??= 'PalitraE2eBot')
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SEED_SPECS = /(seed-content|accessibility|payments|cookie-consent|telegram-sign-in|register-tables)\.spec\.ts$/
+const SEED_SPECS =
+  /(seed-content|accessibility|payments|cookie-consent|telegram-sign-in|register-tables|edge-headers)\.spec\.ts$/
 const ACCOUNTS_SPECS = /(accounts|generation|privacy-requests|malformed-input)\.spec\.ts$/
 const REACCEPT_SPECS = /reaccept\.spec\.ts$/
 const LEGAL_SPECS = /legal-admin\.spec\.ts$/

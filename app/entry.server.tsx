@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto'
 import { Transform } from 'node:stream'
-import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/node'
+import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
@@ -7,7 +8,8 @@ import { I18nextProvider } from 'react-i18next'
 import { detectLocale, i18next, requestInstance } from './i18n/i18next.server'
 import { logger } from './log.server'
 import { isNotModified } from './lib/http.server'
-import { cacheablePageKey, PageCache } from './lib/page-cache.server'
+import { cacheablePageKey, PageCache, withNonce } from './lib/page-cache.server'
+import { NonceContext } from './security/nonce'
 import { isRenderablePath } from './security/request-path'
 
 export { prepareServer, shutdownServer } from './startup.server'
@@ -17,14 +19,28 @@ const ABORT_DELAY = 5_000
 // 32 MiB holds the eight policy pages in both languages many times over.
 const pageCache = new PageCache(32 * 1024 * 1024)
 
+// Cached pages are rendered with this stand-in for the nonce, and every
+// response that serves them gets its own nonce written in its place (same
+// length: both are 16 random bytes in base64), so no two responses share one.
+const NONCE_STAND_IN = randomBytes(16).toString('base64')
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext = {},
 ) {
   // A path whose segments decode to control characters or backslashes cannot be rendered (see request-path.ts).
   if (!isRenderablePath(new URL(request.url).pathname)) return await notRenderable(request)
+  const nonce = loadContext.cspNonce
+  // Only pages get the policy; a 304 must not carry it (the browser would
+  // pair a new nonce with the body it kept, whose scripts carry the old one).
+  const withPolicy = () => {
+    if (loadContext.contentSecurityPolicy) {
+      responseHeaders.set('Content-Security-Policy', loadContext.contentSecurityPolicy)
+    }
+  }
   // Routes with content-hash ETags (policy pages) answer 304 without rendering.
   if (responseStatusCode === 200 && isNotModified(request, responseHeaders)) {
     return new Response(null, { status: 304, headers: responseHeaders })
@@ -33,7 +49,11 @@ export default async function handleRequest(
   const cached = cacheKey ? pageCache.get(cacheKey) : undefined
   if (cached) {
     responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
-    return new Response(bytes(cached), { status: responseStatusCode, headers: responseHeaders })
+    withPolicy()
+    return new Response(bytes(withNonce(cached, nonce, NONCE_STAND_IN)), {
+      status: responseStatusCode,
+      headers: responseHeaders,
+    })
   }
 
   // A fresh i18next instance per request (a clone sharing the process-wide
@@ -45,17 +65,23 @@ export default async function handleRequest(
 
   // Pages that will be cached are rendered whole before they are sent.
   const waitForAll = Boolean(cacheKey) || isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode
+  const renderNonce = cacheKey ? NONCE_STAND_IN : nonce
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
-      <I18nextProvider i18n={instance}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
-      </I18nextProvider>,
+      <NonceContext.Provider value={renderNonce}>
+        <I18nextProvider i18n={instance}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={renderNonce} />
+        </I18nextProvider>
+      </NonceContext.Provider>,
       {
+        // React's own inline scripts (streamed Suspense boundaries) carry it too.
+        nonce: renderNonce,
         [waitForAll ? 'onAllReady' : 'onShellReady']() {
           shellRendered = true
           const body = withoutNulBytes()
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+          withPolicy()
           if (cacheKey) {
             const chunks: Buffer[] = []
             body.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -64,7 +90,12 @@ export default async function handleRequest(
               const html = Buffer.concat(chunks)
               // A render that failed part-way (status changed by onError) is not kept.
               if (responseStatusCode === 200) pageCache.set(cacheKey, html)
-              resolve(new Response(bytes(html), { headers: responseHeaders, status: responseStatusCode }))
+              resolve(
+                new Response(bytes(withNonce(html, nonce, NONCE_STAND_IN)), {
+                  headers: responseHeaders,
+                  status: responseStatusCode,
+                }),
+              )
             })
             pipe(body)
             return

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import { parseTrustProxy, type TrustProxy } from './security/trust-proxy'
 
 const optionalString = z
   .string()
@@ -87,6 +88,12 @@ const settings = z.object({
   S3_ENDPOINT: optionalString.pipe(z.url().optional()),
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
+  /**
+   * Which peers may tell the client's address (X-Forwarded-For) and scheme:
+   * a hop count or a comma-separated list of addresses/CIDRs; loopback only
+   * when unset (app/security/trust-proxy.ts).
+   */
+  TRUST_PROXY: optionalString,
   S3_FORCE_PATH_STYLE: z
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
@@ -116,13 +123,28 @@ const schema = settings.superRefine((env, ctx) => {
       message: 'TBANK_TERMINAL_KEY and TBANK_PASSWORD are set together (or neither, for the sandbox)',
     })
   }
-  if (env.NODE_ENV === 'production' && env.TBANK_TERMINAL_KEY && !env.PUBLIC_URL) {
+  if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
     ctx.addIssue({
       code: 'custom',
       path: ['PUBLIC_URL'],
-      message: 'is required in production with T-Bank: the bank is given notification and return addresses on it',
+      message:
+        'is required in production (e.g. https://palitra.example): links in mail, the origin check of forms, ' +
+        'sign-in callbacks and bank notifications are built on it, never on the Host header a client sends',
     })
   }
+  // (zod runs this check even when PUBLIC_URL is already reported as not a URL.)
+  const url = env.PUBLIC_URL && URL.canParse(env.PUBLIC_URL) ? new URL(env.PUBLIC_URL) : null
+  if (url) {
+    if (!/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash || url.username) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: "must be the site's origin only, http(s)://host[:port], without a path (the site is served at /)",
+      })
+    }
+  }
+  const trust = parseTrustProxy(env.TRUST_PROXY)
+  if (!trust.ok) ctx.addIssue({ code: 'custom', path: ['TRUST_PROXY'], message: trust.problem })
   if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({
       code: 'custom',
@@ -139,7 +161,12 @@ const schema = settings.superRefine((env, ctx) => {
   }
 })
 
-export type Env = z.infer<typeof schema> & { dataDir: string; contentDatasetPath: string }
+export type Env = z.infer<typeof schema> & {
+  dataDir: string
+  contentDatasetPath: string
+  /** TRUST_PROXY as Express's 'trust proxy' takes it. */
+  trustProxy: TrustProxy
+}
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -161,6 +188,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...env,
     dataDir: path.resolve(env.DATA_DIR),
     contentDatasetPath: path.resolve(env.CONTENT_DATASET),
+    trustProxy: (parseTrustProxy(env.TRUST_PROXY) as { ok: true; value: TrustProxy }).value,
   }
 }
 

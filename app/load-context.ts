@@ -4,6 +4,10 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     /** The client's IP address as the Express entry determined it; null in tests. */
     clientIp?: string | null
+    /** This response's Content-Security-Policy nonce (server/app.ts); the inline scripts carry it. */
+    cspNonce?: string
+    /** The Content-Security-Policy an HTML page is sent with, already naming cspNonce (production). */
+    contentSecurityPolicy?: string
   }
 }
 

@@ -17,6 +17,7 @@ import { RouteErrorPage } from './components/error-page'
 import { detectLocale, getFixedT } from './i18n/i18next.server'
 import { LOCALES, type Locale } from './i18n/locales'
 import { getEnv } from './env.server'
+import { useNonce } from './security/nonce'
 import stylesheet from './styles/app.css?url'
 import generationStylesheet from './styles/generation.css?url'
 import legalAdminStylesheet from './styles/legal-admin.css?url'
@@ -77,6 +78,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const locale = rootData?.locale ?? 'ru'
   const location = useLocation()
   const { i18n } = useTranslation()
+  const nonce = useNonce()
   useChangeLanguage(locale)
   const hasLocalePrefix = LOCALES.some((l) => location.pathname === `/${l}` || location.pathname.startsWith(`/${l}/`))
   return (
@@ -103,8 +105,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

@@ -96,13 +96,6 @@ export async function prepareServer() {
       'no T-Bank terminal is configured: checkout uses the sandbox test payment page, which grants credits for free',
     )
   }
-  if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
-    // Links in mail never follow the request's Host header in production (~/mail/links.server).
-    logger.warn(
-      { event: 'mail.no-public-url', fallback: `http://localhost:${env.PORT}` },
-      'PUBLIC_URL is not set: links in mail (address confirmation, password reset, receipts) point to this machine',
-    )
-  }
   // Loud, but not fatal at start: /readyz keeps the instance out of traffic
   // while the problem lasts (docs/decisions/009).
   void disclosureProblems(env).catch((error: unknown) =>

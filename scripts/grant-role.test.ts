@@ -28,6 +28,8 @@ let userId: string
 
 function scriptEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' }
+  // Production requires PUBLIC_URL (the script validates the same settings as the server).
+  env.PUBLIC_URL = 'https://palitra.example'
   env.DATABASE_URL = postgres?.url ?? ''
   if (dataDir) env.DATA_DIR = dataDir
   else delete env.DATA_DIR

@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+// The start: settings, the Remix build, the HTTP edge (server/app.ts), and
+// a graceful shutdown.
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
-import compression from 'compression'
-import express from 'express'
+import express, { type RequestHandler } from 'express'
 import { EnvError, getEnv } from '../app/env.server'
-import { logger, withRequestContext } from '../app/log.server'
-import { isSameOriginRequest } from '../app/security/csrf'
-import { bodyLimit } from './body-limit'
+import { logger } from '../app/log.server'
+import { createApp, listen } from './app'
+import { createRemixHandler } from './remix-handler'
 
 type EntryModule = {
   prepareServer?: () => Promise<void>
@@ -44,99 +43,35 @@ async function loadBuild(): Promise<ServerBuild> {
   return (await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/
-
-const app = express()
-app.disable('x-powered-by')
-app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : 'loopback')
-
-// Every log line written while handling a request carries its id; the id is
-// returned to the client so a person can quote it to support.
-app.use((req, res, next) => {
-  const incoming = req.get('x-request-id')
-  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
-  res.setHeader('X-Request-Id', requestId)
-  const started = process.hrtime.bigint()
-  withRequestContext(requestId, () => {
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6
-      const level = res.statusCode >= 500 ? 'error' : 'info'
-      logger[level](
-        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
-        'request',
-      )
-    })
-    next()
-  })
-})
-
-app.use((_req, res, next) => {
-  res.setHeader('X-Content-Type-Options', 'nosniff')
-  res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin')
-  res.setHeader('X-Frame-Options', 'DENY')
-  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()')
-  next()
-})
-
-app.use(bodyLimit())
-
-// Cross-site request forgery: a state-changing request must come from a page
-// of this site (Origin, or Referer when Origin is absent). SameSite=Lax
-// cookies are the second layer. Webhooks are signed instead and exempt.
-const CSRF_REFUSAL = Object.fromEntries(
-  (['ru', 'en'] as const).map((locale) => {
-    const strings = JSON.parse(readFileSync(path.resolve('locales', locale, 'common.json'), 'utf8')) as {
-      errors: { crossSite: string }
-    }
-    return [locale, strings.errors.crossSite]
-  }),
-) as Record<'ru' | 'en', string>
-app.use((req, res, next) => {
-  if (req.path.startsWith('/webhooks/')) return next()
-  const sameOrigin = isSameOriginRequest({
-    method: req.method,
-    origin: req.get('origin'),
-    referer: req.get('referer'),
-    host: req.get('host'),
-    publicUrl: env.PUBLIC_URL,
-  })
-  if (sameOrigin) return next()
-  logger.warn(
-    { event: 'csrf.refused', method: req.method, path: req.path, origin: req.get('origin') },
-    'cross-site request refused',
-  )
-  const locale = req.path.startsWith('/en') ? 'en' : 'ru'
-  res.status(403).type('text/plain; charset=utf-8').send(CSRF_REFUSAL[locale])
-})
-
-app.use(compression())
-
+// Static files before the handler: Vite's dev server, or the built client.
+const before: RequestHandler[] = []
 if (viteDevServer) {
-  app.use(viteDevServer.middlewares)
+  before.push(viteDevServer.middlewares as unknown as RequestHandler)
 } else {
-  app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
+  const assets = express.Router()
+  assets.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
+  before.push(assets)
   // Other public files (favicon) all have an extension; pages never do, so
   // page requests skip the file-system lookup.
   const publicFiles = express.static('build/client', { maxAge: '1h', index: false })
-  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()))
+  before.push((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()))
 }
 
 const initialBuild = await loadBuild()
 const entry = initialBuild.entry.module as EntryModule
 await entry.prepareServer?.()
 
-app.all(
-  '*',
-  createRequestHandler({
+const app = createApp({
+  env,
+  before,
+  handler: createRemixHandler({
     build: viteDevServer ? loadBuild : initialBuild,
     mode: isProduction ? 'production' : 'development',
-    // The client's address as Express sees it (honouring TRUST_PROXY), for
-    // rate limits and acceptance evidence.
-    getLoadContext: (req) => ({ clientIp: req.ip ?? null }),
+    publicUrl: env.PUBLIC_URL,
   }),
-)
+})
 
-const server = app.listen(env.PORT, env.HOST, () => {
+const server = listen(app, env.PORT, env.HOST, () => {
   logger.info({ port: env.PORT, mode: env.NODE_ENV }, `Palitra is listening on http://localhost:${env.PORT}`)
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cacheablePageKey, PageCache } from './page-cache.server'
+import { cacheablePageKey, PageCache, withNonce } from './page-cache.server'
 
 describe('PageCache', () => {
   it('evicts the least recently used pages beyond its size', () => {
@@ -47,5 +47,18 @@ describe('cacheablePageKey', () => {
     const withCookie = publicHeaders()
     withCookie.set('Set-Cookie', 'x=1')
     expect(cacheablePageKey(get('http://a/ru'), 200, withCookie)).toBeNull()
+  })
+})
+
+describe('withNonce', () => {
+  const standIn = 'AAAAAAAAAAAAAAAAAAAAAA=='
+  const page = Buffer.from(`<script nonce="${standIn}">a</script><p>ж</p><script nonce="${standIn}">b</script>`)
+
+  it('gives each response of a cached page its own nonce, leaving the cached bytes as they were', () => {
+    const nonce = 'b3duTm9uY2VGb3JSZXNwb25z'
+    const served = withNonce(page, nonce, standIn).toString()
+    expect(served).toBe(`<script nonce="${nonce}">a</script><p>ж</p><script nonce="${nonce}">b</script>`)
+    expect(page.toString()).toContain(standIn)
+    expect(withNonce(page, undefined, standIn)).toBe(page)
   })
 })

@@ -57,3 +57,16 @@ export function cacheablePageKey(request: Request, status: number, headers: Head
   const url = new URL(request.url)
   return `${url.host}${url.pathname}${url.search} ${etag}`
 }
+
+/** A cached page with this response's nonce in place of the stand-in (a copy; the cached bytes stay as they are). */
+export function withNonce(html: Buffer, nonce: string | undefined, standIn: string): Buffer {
+  if (!nonce || nonce.length !== standIn.length) return html
+  let at = html.indexOf(standIn)
+  if (at === -1) return html
+  const copy = Buffer.from(html)
+  while (at !== -1) {
+    copy.write(nonce, at, 'latin1')
+    at = html.indexOf(standIn, at + standIn.length)
+  }
+  return copy
+}

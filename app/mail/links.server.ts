@@ -10,15 +10,17 @@ import { getEnv, type Env } from '~/env.server'
 type LinkSettings = Pick<Env, 'PUBLIC_URL' | 'NODE_ENV' | 'PORT'>
 
 /**
- * PUBLIC_URL when it is set. Without it: outside production, the origin the
- * request came to (a developer's machine, tests); in production, the address
- * `npm start` serves on this machine (http://localhost:PORT), which is right
- * for someone trying the site on their own computer and harmless anywhere
- * else; a public site must set PUBLIC_URL (the server warns at start).
+ * PUBLIC_URL, which production requires (the start fails without it). Only
+ * outside production, without PUBLIC_URL, the origin the request came to (a
+ * developer's machine, tests). Production without PUBLIC_URL is refused here
+ * too rather than guessed from anything a client sent.
  */
 export function mailLinkBase(request: Request | null, env: LinkSettings = getEnv()): string {
   if (env.PUBLIC_URL) return env.PUBLIC_URL.replace(/\/+$/, '')
-  if (env.NODE_ENV !== 'production' && request) return new URL(request.url).origin
+  if (env.NODE_ENV === 'production') {
+    throw new Error('PUBLIC_URL is required in production: links in mail are built on it')
+  }
+  if (request) return new URL(request.url).origin
   return `http://localhost:${env.PORT}`
 }
 

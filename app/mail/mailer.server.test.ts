@@ -49,7 +49,12 @@ describe('without SMTP: stored under DATA_DIR/mail', () => {
 })
 
 describe('sendMail with the process settings', () => {
-  const saved = { DATA_DIR: process.env.DATA_DIR, SMTP_URL: process.env.SMTP_URL, NODE_ENV: process.env.NODE_ENV }
+  const saved = {
+    DATA_DIR: process.env.DATA_DIR,
+    SMTP_URL: process.env.SMTP_URL,
+    NODE_ENV: process.env.NODE_ENV,
+    PUBLIC_URL: process.env.PUBLIC_URL,
+  }
   afterEach(() => {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name]
@@ -71,6 +76,7 @@ describe('sendMail with the process settings', () => {
   it('never shows stored mail in production', async () => {
     process.env.DATA_DIR = path.join(tmp, 'env-data')
     process.env.NODE_ENV = 'production'
+    process.env.PUBLIC_URL = 'https://palitra.example'
     resetEnvForTests()
     expect(mailPreviewEnabled()).toBe(false)
     expect(await listStoredMail()).toEqual([])

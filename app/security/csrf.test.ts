@@ -53,6 +53,11 @@ describe('isSameOriginRequest with PUBLIC_URL', () => {
     expect(post({ referer: 'file:///etc/passwd' })).toBe(false)
   })
 
+  it('does not count TRACE as a safe method', () => {
+    expect(isSameOriginRequest({ method: 'TRACE', origin: 'https://evil.example', publicUrl: site })).toBe(false)
+    expect(isSameOriginRequest({ method: 'trace', publicUrl: site })).toBe(false)
+  })
+
   it('lets safe methods through whatever the headers say', () => {
     for (const method of ['GET', 'HEAD', 'OPTIONS', 'get']) {
       expect(isSameOriginRequest({ method, origin: 'https://evil.example', publicUrl: site })).toBe(true)

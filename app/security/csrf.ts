@@ -5,7 +5,8 @@
  * entry and Remix actions can both use it.
  */
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+// TRACE is not among them: it is no read, and the edge refuses it (405) before this check.
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 export type OriginCheckInput = {
   method: string

@@ -40,7 +40,13 @@ function databaseUrl(): string {
 async function grantLegalRole(email: string) {
   const { stdout } = await run('npm', ['run', '--silent', 'grant-role', '--', email, 'legal'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl(), NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl(),
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://palitra.example',
+      LOG_LEVEL: 'warn',
+    },
     timeout: 60_000,
   })
   expect(stdout).toContain(`granted the role "legal" to ${email}`)

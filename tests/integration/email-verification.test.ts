@@ -298,13 +298,14 @@ describe('links in the letters', () => {
     expect(mail.text).not.toContain('attacker.example')
   })
 
-  it('never follow the Host header in production, even without PUBLIC_URL', async () => {
+  it('never follow the Host header in production (where PUBLIC_URL is required)', async () => {
     const email = `semyon.${unique()}@mail.example`
-    await withEnv({ NODE_ENV: 'production', PUBLIC_URL: undefined, PORT: '3456' }, () =>
+    await withEnv({ NODE_ENV: 'production', PUBLIC_URL: 'https://palitra.example', PORT: '3456' }, () =>
       register('en', email, 'http://attacker.example'),
     )
     const mail = await mailTo(email)
-    expect(confirmationLink(mail.text).origin).toBe('http://localhost:3456')
+    expect(confirmationLink(mail.text).origin).toBe('https://palitra.example')
     expect(mail.text).not.toContain('attacker.example')
+    expect(mail.text).not.toContain('localhost')
   })
 })

@@ -129,11 +129,14 @@ function linkIn(text: string) {
 async function inProduction<T>(fn: () => Promise<T>): Promise<T> {
   const saved = process.env.NODE_ENV
   process.env.NODE_ENV = 'production'
+  // Production requires PUBLIC_URL.
+  process.env.PUBLIC_URL = 'https://palitra.example'
   modules.env.resetEnvForTests()
   try {
     return await fn()
   } finally {
     process.env.NODE_ENV = saved
+    delete process.env.PUBLIC_URL
     modules.env.resetEnvForTests()
   }
 }

@@ -118,7 +118,8 @@ export async function startProductionServer({
       // file in the tree says (the server only fills in variables left unset).
       DATABASE_URL: '',
       SANITY_PROJECT_ID: '',
-      PUBLIC_URL: '',
+      // Production requires it; the tests and benchmarks reach the server here.
+      PUBLIC_URL: url,
       ...(servedDataset ? { CONTENT_DATASET: servedDataset } : {}),
       ...env,
     },
