@@ -78,7 +78,10 @@ test.describe('the database goes away while the server runs', () => {
     })
 
   test('pages, a form action and the bank webhook answer 503 + Retry-After, localized; then it recovers', async () => {
-    for (const path of ['/ru', '/en/register', '/ru/privacy']) expect((await get(path)).status, path).toBe(200)
+    // Twice: the first visit archives the versions, the second reads the archive's list.
+    for (const path of ['/ru', '/en/register', '/ru/privacy', '/ru/privacy']) {
+      expect((await get(path)).status, path).toBe(200)
+    }
 
     await admin(`alter database "${name}" allow_connections false`)
     await admin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}'`)
@@ -101,8 +104,10 @@ test.describe('the database goes away while the server runs', () => {
       expect(html, path).toContain(TEXT[locale].text)
       expect(html, path).toContain(`<html lang="${locale}"`)
     }
-    // Anonymous pages whose documents this process already holds may keep
-    // being served; whatever they answer, it is never a 500.
+    // A policy page this process has served keeps being served to anonymous
+    // visitors from the archive it read; others may or may not: never a 500.
+    const policy = await get('/ru/privacy')
+    expect(policy.status).toBe(200)
     for (const path of ['/ru', '/en/privacy', '/ru/terms/versions', '/en/login']) {
       expect([200, 503], path).toContain((await get(path)).status)
     }
