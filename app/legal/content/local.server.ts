@@ -74,6 +74,8 @@ function parseDataset(text: string, file: string): { documents: DatasetDocument[
   return { documents, malformedLines }
 }
 
+const isLegalDocument = (d: DatasetDocument) => d._type === 'legalDocument'
+
 /** Why a re-read was refused (logged; /readyz only says 'stale'). */
 type RefusalReason = 'unreadable' | 'empty' | 'malformed-lines' | 'no-legal-documents'
 
@@ -91,8 +93,8 @@ function isDatasetDocument(value: unknown): value is DatasetDocument {
  * The seed dataset queried with groq-js. The file is parsed once per change,
  * not per query. A re-read never replaces good data with damaged data: when
  * the file is missing, unreadable, empty, has a line that is not a document
- * (cut short or garbled) or holds no legal document, the last good data keeps
- * being served, the refusal is logged as an error (`content.dataset.refused`)
+ * (cut short or garbled) or no longer holds any legal document, the last
+ * good data keeps being served, the refusal is logged as an error (`content.dataset.refused`)
  * and freshness() says 'stale' until a good file is read
  * (`content.dataset.restored`). The first read has nothing to keep: it serves
  * whatever documents parse.
@@ -137,7 +139,8 @@ export function createLocalContentSource(
         refuse('malformed-lines', { lines: parsed.malformedLines.slice(0, 10), count: parsed.malformedLines.length })
         return
       }
-      if (!parsed.documents.some((d) => d._type === 'legalDocument')) {
+      // Emptied of legal documents where the last good data had them.
+      if (!parsed.documents.some(isLegalDocument) && documents.some(isLegalDocument)) {
         refuse('no-legal-documents', { documents: parsed.documents.length })
         return
       }
