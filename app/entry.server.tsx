@@ -9,6 +9,7 @@ import { detectLocale, i18next, requestInstance } from './i18n/i18next.server'
 import { logger } from './log.server'
 import { isNotModified } from './lib/http.server'
 import { cacheablePageKey, PageCache, withNonce } from './lib/page-cache.server'
+import { RETRY_AFTER_SECONDS } from './lib/unavailable.server'
 import { NonceContext } from './security/nonce'
 import { isRenderablePath } from './security/request-path'
 
@@ -40,6 +41,11 @@ export default async function handleRequest(
     if (loadContext.contentSecurityPolicy) {
       responseHeaders.set('Content-Security-Policy', loadContext.contentSecurityPolicy)
     }
+  }
+  // A 503 page (a database or the documents unavailable: ./lib/unavailable.server) says when to come back.
+  if (responseStatusCode === 503 && !responseHeaders.has('Retry-After')) {
+    responseHeaders.set('Retry-After', String(RETRY_AFTER_SECONDS))
+    responseHeaders.set('Cache-Control', 'no-store')
   }
   // Routes with content-hash ETags (policy pages) answer 304 without rendering.
   if (responseStatusCode === 200 && isNotModified(request, responseHeaders)) {

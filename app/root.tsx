@@ -47,6 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       notFound: t('errors.notFoundTitle'),
       badRequest: t('errors.badRequestTitle'),
       serverError: t('errors.serverErrorTitle'),
+      unavailable: t('errors.unavailableTitle'),
     },
   })
 }
@@ -63,7 +64,9 @@ export const meta: MetaFunction<typeof loader> = ({ data: rootData, error }) => 
       ? titles.notFound
       : status < 500
         ? titles.badRequest
-        : titles.serverError
+        : status === 503
+          ? titles.unavailable
+          : titles.serverError
   return [{ title: rootData ? `${title} — ${rootData.siteName}` : title }]
 }
 

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
 import express, { type RequestHandler } from 'express'
 import { EnvError, getEnv } from '../app/env.server'
+import { guardBuild } from '../app/lib/unavailable.server'
 import { logger } from '../app/log.server'
 import { createApp, listen } from './app'
 import { createRemixHandler } from './remix-handler'
@@ -38,9 +39,10 @@ const viteDevServer = isProduction
   ? undefined
   : await import('vite').then((vite) => vite.createServer({ server: { middlewareMode: true } }))
 
+// Every loader and action guarded: a database that does not answer gives 503 + Retry-After, never 500.
 async function loadBuild(): Promise<ServerBuild> {
-  if (viteDevServer) return (await viteDevServer.ssrLoadModule('virtual:remix/server-build')) as ServerBuild
-  return (await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild
+  if (viteDevServer) return guardBuild((await viteDevServer.ssrLoadModule('virtual:remix/server-build')) as ServerBuild)
+  return guardBuild((await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild)
 }
 
 // Static files before the handler: Vite's dev server, or the built client.

@@ -1,5 +1,6 @@
 import { getDb, type Database } from '~/db/client.server'
 import { isLocale, otherLocale, type Locale } from '~/i18n/locales'
+import { unavailableKind } from '~/lib/unavailable.server'
 import { logger } from '~/log.server'
 import { archiveVersion, getArchivedVersion, listArchivedVersions, type ArchivedVersion } from './archive.server'
 import { getContentSource } from './content/index.server'
@@ -53,7 +54,8 @@ const memoKey = (kind: DocumentKind, locale: Locale, version: number) => `${kind
 
 // The archive listing only grows; this process forgets its copy when it
 // archives a version itself, and re-reads it after a short while to see what
-// other instances archived.
+// other instances archived. While the database does not answer, the copy it
+// last read keeps the policy pages up (docs/decisions/017).
 const ARCHIVE_LIST_TTL_MS = 30_000
 const archivedListMemo = new Map<string, { at: number; list: Awaited<ReturnType<typeof listArchivedVersions>> }>()
 
@@ -61,9 +63,19 @@ async function archivedList(db: Database, kind: DocumentKind, locale: Locale) {
   const key = `${kind}/${locale}`
   const memo = archivedListMemo.get(key)
   if (memo && Date.now() - memo.at < ARCHIVE_LIST_TTL_MS) return memo.list
-  const list = await listArchivedVersions(db, kind, locale)
-  archivedListMemo.set(key, { at: Date.now(), list })
-  return list
+  try {
+    const list = await listArchivedVersions(db, kind, locale)
+    archivedListMemo.set(key, { at: Date.now(), list })
+    return list
+  } catch (error) {
+    const kindOfFailure = unavailableKind(error)
+    if (!memo || (kindOfFailure !== 'database' && kindOfFailure !== 'network')) throw error
+    logger.warn(
+      { event: 'archive.list.stale', kind, locale, err: error },
+      'the database is unavailable; serving the archive list read earlier',
+    )
+    return memo.list
+  }
 }
 
 /** Statuses relative to `now`: the highest version whose date has come is in force. */

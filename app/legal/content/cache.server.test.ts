@@ -190,6 +190,61 @@ describe('content cache', () => {
     expect(await next).toEqual([summary(2), summary(1)])
   })
 
+  test('an emptied answer never replaces the last good one: refused, logged, stale, until an answer has content', async () => {
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined)
+    const { cache, calls, advance } = setup()
+    const first = cache.listVersions('privacy', 'ru')
+    calls[0]?.resolve([summary(1)])
+    expect(await first).toEqual([summary(1)])
+    expect(cache.freshness()).toBe('ok')
+
+    // A publish (webhook) after which the source answers with nothing: an emptied dataset.
+    cache.invalidate()
+    const emptied = cache.listVersions('privacy', 'ru')
+    calls[1]?.resolve([])
+    expect(await emptied).toEqual([summary(1)])
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({ event: 'content.answer.refused', key: 'versions:privacy:ru' }),
+      expect.any(String),
+    )
+    expect(cache.freshness()).toBe('stale')
+    // Served at once from now on, asked again only after another ttl.
+    expect(await cache.listVersions('privacy', 'ru')).toEqual([summary(1)])
+    expect(calls).toHaveLength(2)
+
+    advance(61)
+    expect(await cache.listVersions('privacy', 'ru')).toEqual([summary(1)])
+    calls[2]?.resolve([summary(2), summary(1)])
+    await settle()
+    expect(await cache.listVersions('privacy', 'ru')).toEqual([summary(2), summary(1)])
+    expect(cache.freshness()).toBe('ok')
+  })
+
+  test('operator details that vanish are refused too; credit packs may become empty (every pack off sale is an edit)', async () => {
+    vi.spyOn(logger, 'error').mockImplementation(() => undefined)
+    const { source } = scriptedSource()
+    const settings = { operatorName: 'Probe LLC' } as never
+    vi.mocked(source.getSiteSettings).mockResolvedValueOnce(settings).mockResolvedValue(null)
+    const pack = { id: 'p', credits: 10 } as never
+    vi.mocked(source.creditPacks).mockResolvedValueOnce([pack]).mockResolvedValue([])
+    const cache = createCachedContentSource(source, { ttlSeconds: 60 })
+    expect(await cache.getSiteSettings('en')).toBe(settings)
+    expect(await cache.creditPacks()).toEqual([pack])
+    cache.invalidate()
+    expect(await cache.getSiteSettings('en')).toBe(settings)
+    expect(await cache.creditPacks()).toEqual([])
+    expect(cache.freshness()).toBe('stale')
+  })
+
+  test('freshness repeats what the source says about its own refusals', () => {
+    const { source } = scriptedSource()
+    const freshness = vi.fn(() => 'stale' as const)
+    const cache = createCachedContentSource({ ...source, freshness }, { ttlSeconds: 60 })
+    expect(cache.freshness()).toBe('stale')
+    freshness.mockReturnValue('ok' as never)
+    expect(cache.freshness()).toBe('ok')
+  })
+
   test('health checks go straight to the source; close() reaches it', async () => {
     const { cache, source } = setup()
     await cache.checkHealth()

@@ -1,7 +1,9 @@
 import { logger } from '~/log.server'
-import { ContentUnavailableError, type ContentSource } from './source'
+import { ContentUnavailableError, type ContentFreshness, type ContentSource } from './source'
 
 export interface CachedContentSource extends ContentSource {
+  /** 'stale' while an emptied answer was refused (here) or damaged content was refused (by the source). */
+  freshness(): ContentFreshness
   /**
    * Content changed upstream (webhook): every entry must be fetched again
    * before it is served, but stays as the fallback if that fetch fails.
@@ -37,7 +39,13 @@ type Entry = {
  * - source fails and an earlier answer exists: the earlier answer keeps being
  *   served, however old, with a warning (Sanity down must not take the legal
  *   pages down);
- * - source fails and nothing was cached: ContentUnavailableError.
+ * - source fails and nothing was cached: ContentUnavailableError;
+ * - source answers with nothing where the last good answer had something (no
+ *   versions of a kind, no operator details: an emptied dataset, or every
+ *   document failing validation): the answer is refused, logged as an error
+ *   (`content.answer.refused`), the last good answer keeps being served and
+ *   freshness() says 'stale' until a later answer has content again. Credit
+ *   packs are exempt: taking every pack off sale is a real edit.
  *
  * `null` answers (no such version, no settings) are cached like any other.
  * Health checks are never cached: /readyz must see the source as it is now.
@@ -51,6 +59,8 @@ export function createCachedContentSource(source: ContentSource, options: Conten
   // Bumped by invalidate(): a fetch that started before it may carry
   // pre-change content and must not make an entry look fresh again.
   let generation = 0
+  // Keys whose newest answer was refused as emptied (see above).
+  const refused = new Set<string>()
 
   function store(key: string, value: unknown, startedIn: number) {
     entries.delete(key) // re-insert so Map order approximates least recently fetched
@@ -64,12 +74,36 @@ export function createCachedContentSource(source: ContentSource, options: Conten
   }
 
   // One fetch per key at a time; concurrent readers share it.
-  function fetchOnce(key: string, load: () => Promise<unknown>): Promise<unknown> {
+  function fetchOnce(
+    key: string,
+    load: () => Promise<unknown>,
+    emptied?: (value: unknown) => boolean,
+  ): Promise<unknown> {
     const running = inFlight.get(key)
     if (running) return running
     const startedIn = generation
     const promise = load()
       .then((value) => {
+        const previous = entries.get(key)
+        if (previous && emptied?.(value) && !emptied(previous.value)) {
+          if (!refused.has(key)) {
+            logger.error(
+              { event: 'content.answer.refused', key, source: source.name },
+              'content source answered with nothing where it had content; keeping the last good answer',
+            )
+          }
+          refused.add(key)
+          // Served as it is; asked again after another ttl, not on every read.
+          previous.invalidated = false
+          previous.staleAt = now() + ttlMs
+          return previous.value
+        }
+        if (refused.delete(key)) {
+          logger.info(
+            { event: 'content.answer.restored', key, source: source.name },
+            'content source has content again',
+          )
+        }
         store(key, value, startedIn)
         return value
       })
@@ -87,11 +121,11 @@ export function createCachedContentSource(source: ContentSource, options: Conten
     )
   }
 
-  async function read<T>(key: string, load: () => Promise<T>): Promise<T> {
+  async function read<T>(key: string, load: () => Promise<T>, emptied?: (value: unknown) => boolean): Promise<T> {
     const entry = entries.get(key)
     if (!entry) {
       try {
-        return (await fetchOnce(key, load)) as T
+        return (await fetchOnce(key, load, emptied)) as T
       } catch (error) {
         // A concurrent fetch may have stored something meanwhile (e.g. after invalidate()).
         const fallback = entries.get(key)
@@ -106,7 +140,7 @@ export function createCachedContentSource(source: ContentSource, options: Conten
     }
     if (entry.invalidated) {
       try {
-        return (await fetchOnce(key, load)) as T
+        return (await fetchOnce(key, load, emptied)) as T
       } catch (error) {
         servingStale(key, entry, error)
         // Waited once and the source is failing: from now on serve the old
@@ -118,19 +152,21 @@ export function createCachedContentSource(source: ContentSource, options: Conten
       }
     }
     if (now() >= entry.staleAt && !inFlight.has(key)) {
-      fetchOnce(key, load).catch((error: unknown) => servingStale(key, entry, error))
+      fetchOnce(key, load, emptied).catch((error: unknown) => servingStale(key, entry, error))
     }
     return entry.value as T
   }
 
   return {
     name: source.name,
-    listVersions: (kind, locale) => read(`versions:${kind}:${locale}`, () => source.listVersions(kind, locale)),
+    listVersions: (kind, locale) =>
+      read(`versions:${kind}:${locale}`, () => source.listVersions(kind, locale), isEmptyList),
     getDocument: (kind, locale, version) =>
       read(`document:${kind}:${locale}:${version}`, () => source.getDocument(kind, locale, version)),
-    getSiteSettings: (locale) => read(`settings:${locale}`, () => source.getSiteSettings(locale)),
+    getSiteSettings: (locale) => read(`settings:${locale}`, () => source.getSiteSettings(locale), isNothing),
     creditPacks: () => read('creditPacks', () => source.creditPacks()),
     checkHealth: () => source.checkHealth(),
+    freshness: () => (refused.size > 0 || source.freshness?.() === 'stale' ? 'stale' : 'ok'),
     invalidate() {
       generation += 1
       for (const entry of entries.values()) entry.invalidated = true
@@ -143,6 +179,9 @@ export function createCachedContentSource(source: ContentSource, options: Conten
     },
   }
 }
+
+const isEmptyList = (value: unknown) => Array.isArray(value) && value.length === 0
+const isNothing = (value: unknown) => value === null || value === undefined
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

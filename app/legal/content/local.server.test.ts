@@ -170,22 +170,67 @@ describe('local content source', () => {
     }
   })
 
-  test('a file that disappears keeps the last good data', async () => {
-    const warned = vi.spyOn(logger, 'warn')
+  test('a file that disappears keeps the last good data, logged as an error, and is stale until it is back', async () => {
+    const error = vi.spyOn(logger, 'error')
     const file = await tempCopy()
+    const good = await readFile(file, 'utf8')
     const local = source(file)
     expect((await local.listVersions('privacy', 'ru')).map((v) => v.version)).toEqual([3, 2, 1])
+    expect(local.freshness()).toBe('ok')
 
     await rm(file)
     await vi.waitFor(
       () =>
-        expect(warned).toHaveBeenCalledWith(
-          expect.objectContaining({ file }),
+        expect(error).toHaveBeenCalledWith(
+          expect.objectContaining({ event: 'content.dataset.refused', file, reason: 'unreadable' }),
           expect.stringContaining('keeping the last good data'),
         ),
       waitOpts,
     )
     expect((await local.listVersions('privacy', 'ru')).map((v) => v.version)).toEqual([3, 2, 1])
+    expect(local.freshness()).toBe('stale')
+
+    await writeFile(file, good)
+    await vi.waitFor(() => expect(local.freshness()).toBe('ok'), waitOpts)
+  })
+
+  test.each([
+    [
+      'cut short in the middle of a line',
+      (good: string) => good.slice(0, good.lastIndexOf('{"_id"') + 30),
+      'malformed-lines',
+    ],
+    ['garbled', () => '\u0000\u0001 not json at all\n\u00ff\n', 'malformed-lines'],
+    ['emptied', () => '', 'empty'],
+    ['left with no legal document', () => '{"_id":"siteSettings","_type":"siteSettings"}\n', 'no-legal-documents'],
+  ])('a file %s is refused: the last good data stays and freshness says stale', async (_what, damage, reason) => {
+    const error = vi.spyOn(logger, 'error')
+    const onChange = vi.fn()
+    const file = await tempCopy()
+    const good = await readFile(file, 'utf8')
+    const local = source(file, { onChange })
+    const before = await local.listVersions('privacy', 'ru')
+    const settings = await local.getSiteSettings('en')
+
+    await writeFile(file, damage(good))
+    await vi.waitFor(
+      () =>
+        expect(error).toHaveBeenCalledWith(
+          expect.objectContaining({ event: 'content.dataset.refused', file, reason }),
+          expect.any(String),
+        ),
+      waitOpts,
+    )
+    expect(await local.listVersions('privacy', 'ru')).toEqual(before)
+    expect(await local.getSiteSettings('en')).toEqual(settings)
+    await expect(local.checkHealth()).resolves.toBeUndefined()
+    expect(local.freshness()).toBe('stale')
+    expect(onChange).not.toHaveBeenCalled()
+
+    // A good file with a new version is read again.
+    await writeFile(file, good + JSON.stringify(newPrivacyVersion(5)) + '\n')
+    await vi.waitFor(async () => expect((await local.listVersions('privacy', 'ru'))[0]?.version).toBe(5), waitOpts)
+    expect(local.freshness()).toBe('ok')
   })
 
   test('stat polling (for mounts without file events) notices changes too', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { evaluate, parse } from 'groq-js'
 import { logger } from '~/log.server'
 import { createGroqContentSource } from './groq-source.server'
-import type { ContentSource } from './source'
+import type { ContentFreshness, ContentSource } from './source'
 
 export type DatasetDocument = { _id: string; _type?: string; [field: string]: unknown }
 
@@ -13,6 +13,7 @@ export interface LocalContentSource extends ContentSource {
   readonly name: 'local'
   /** Stops watching the dataset file. Queries keep answering from the last data read. */
   close(): void
+  freshness(): ContentFreshness
 }
 
 export interface LocalContentSourceOptions {
@@ -36,7 +37,17 @@ export interface LocalContentSourceOptions {
  * what perspective 'published' does in Content Lake.
  */
 export function parseDatasetNdjson(text: string, file: string): DatasetDocument[] {
+  return parseDataset(text, file).documents
+}
+
+/**
+ * The published documents, and the numbers of the lines that are not a
+ * document at all (not JSON, or JSON without an _id). `sanity dataset export`
+ * never writes such a line: one means the file was cut short or garbled.
+ */
+function parseDataset(text: string, file: string): { documents: DatasetDocument[]; malformedLines: number[] } {
   const documents: DatasetDocument[] = []
+  const malformedLines: number[] = []
   const lines = text.split('\n')
   for (const [index, rawLine] of lines.entries()) {
     const line = rawLine.trim()
@@ -49,17 +60,24 @@ export function parseDatasetNdjson(text: string, file: string): DatasetDocument[
         { file, line: index + 1, err: (error as Error).message },
         'malformed NDJSON line in content dataset skipped',
       )
+      malformedLines.push(index + 1)
       continue
     }
     if (!isDatasetDocument(value)) {
       logger.warn({ file, line: index + 1 }, 'NDJSON line in content dataset is not a document with an _id; skipped')
+      malformedLines.push(index + 1)
       continue
     }
     if (value._id.startsWith('drafts.') || value._id.startsWith('versions.')) continue
     documents.push(value)
   }
-  return documents
+  return { documents, malformedLines }
 }
+
+const isLegalDocument = (d: DatasetDocument) => d._type === 'legalDocument'
+
+/** Why a re-read was refused (logged; /readyz only says 'stale'). */
+type RefusalReason = 'unreadable' | 'empty' | 'malformed-lines' | 'no-legal-documents'
 
 function isDatasetDocument(value: unknown): value is DatasetDocument {
   return (
@@ -73,8 +91,13 @@ function isDatasetDocument(value: unknown): value is DatasetDocument {
 
 /**
  * The seed dataset queried with groq-js. The file is parsed once per change,
- * not per query; when a re-read fails (missing, unreadable, half-written to
- * nothing) the last good data keeps being served.
+ * not per query. A re-read never replaces good data with damaged data: when
+ * the file is missing, unreadable, empty, has a line that is not a document
+ * (cut short or garbled) or no longer holds any legal document, the last
+ * good data keeps being served, the refusal is logged as an error (`content.dataset.refused`)
+ * and freshness() says 'stale' until a good file is read
+ * (`content.dataset.restored`). The first read has nothing to keep: it serves
+ * whatever documents parse.
  */
 export function createLocalContentSource(
   datasetPath: string,
@@ -89,33 +112,71 @@ export function createLocalContentSource(
   let debounceTimer: NodeJS.Timeout | null = null
   let stopWatching: (() => void) | null = null
   let closed = false
+  /** Set while the newest file on disk was refused and the last good data is served instead. */
+  let refused: RefusalReason | null = null
 
   async function readOnce(): Promise<void> {
     let text: string
     try {
       text = await readFile(file, 'utf8')
     } catch (error) {
-      logFailedRead(error)
+      refuse('unreadable', { err: error instanceof Error ? error.message : String(error) })
       return
     }
     // An editor that truncates before writing leaves an empty file for a moment.
     if (text.trim() === '') {
-      logFailedRead(new Error('file is empty'))
+      refuse('empty')
       return
     }
     const hash = createHash('sha256').update(text).digest('hex')
-    if (hash === lastHash) return
+    if (hash === lastHash) {
+      restored()
+      return
+    }
+    const parsed = parseDataset(text, file)
+    if (documents !== null) {
+      if (parsed.malformedLines.length > 0) {
+        refuse('malformed-lines', { lines: parsed.malformedLines.slice(0, 10), count: parsed.malformedLines.length })
+        return
+      }
+      // Emptied of legal documents where the last good data had them.
+      if (!parsed.documents.some(isLegalDocument) && documents.some(isLegalDocument)) {
+        refuse('no-legal-documents', { documents: parsed.documents.length })
+        return
+      }
+    } else if (parsed.malformedLines.length > 0) {
+      logger.error(
+        { event: 'content.dataset.damaged', file, lines: parsed.malformedLines.slice(0, 10) },
+        'content dataset has lines that are not documents; serving the documents that parse',
+      )
+    }
     const isReload = documents !== null
-    documents = parseDatasetNdjson(text, file)
+    documents = parsed.documents
     lastHash = hash
     logger.info({ file, documents: documents.length }, isReload ? 'content dataset reloaded' : 'content dataset loaded')
+    restored()
     if (isReload) options.onChange?.()
   }
 
-  function logFailedRead(error: unknown) {
-    const message = error instanceof Error ? error.message : String(error)
-    if (documents) logger.warn({ file, err: message }, 'content dataset could not be read; keeping the last good data')
-    else logger.error({ file, err: message }, 'content dataset could not be read')
+  function refuse(reason: RefusalReason, details: Record<string, unknown> = {}) {
+    if (!documents) {
+      logger.error(
+        { event: 'content.dataset.unreadable', file, reason, ...details },
+        'content dataset could not be read',
+      )
+      return
+    }
+    refused = reason
+    logger.error(
+      { event: 'content.dataset.refused', file, reason, ...details },
+      'content dataset refused (damaged or emptied); keeping the last good data',
+    )
+  }
+
+  function restored() {
+    if (!refused) return
+    logger.info({ event: 'content.dataset.restored', file, was: refused }, 'content dataset is good again')
+    refused = null
   }
 
   // One read at a time; a change noticed during a read triggers one more read after it.
@@ -196,6 +257,7 @@ export function createLocalContentSource(
   return {
     ...createGroqContentSource('local', run),
     name: 'local',
+    freshness: () => (refused && documents ? 'stale' : 'ok'),
     close() {
       closed = true
       if (debounceTimer) clearTimeout(debounceTimer)

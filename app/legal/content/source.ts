@@ -21,7 +21,15 @@ export interface ContentSource {
   creditPacks(): Promise<CreditPack[]>
   /** Throws when the source cannot answer (used by /readyz). */
   checkHealth(): Promise<void>
+  /**
+   * 'stale' while the last good content is served because newer content was
+   * refused as damaged (a truncated, garbled or emptied dataset); /readyz
+   * reports it. Sources that never refuse content leave it out.
+   */
+  freshness?(): ContentFreshness
 }
+
+export type ContentFreshness = 'ok' | 'stale'
 
 /** The source could not answer and there was no earlier answer to fall back on. */
 export class ContentUnavailableError extends Error {
