@@ -15,6 +15,7 @@ import { startJobSchedule, type JobSchedule, type ScheduledJob } from './lib/job
 import { getStorage } from './storage/index.server'
 import { assertMediaStorageAllowed, startMediaProbe, type MediaProbe } from './storage/shared-media.server'
 import { refuseStartOn } from './lib/start-refused.server'
+import { assertSigningSecretShared } from './guest/secret.server'
 import { logger } from './log.server'
 import { startMailDelivery, sweepMailOutbox } from './mail/outbox.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'
@@ -76,7 +77,8 @@ export async function prepareServer() {
   const env = getEnv()
   // A broken moderation rules file stops the start, not the first prompt.
   loadModerationRules(env.MODERATION_RULES_FILE)
-  // Several instances on one database must share their files (docs/deployment.md).
+  // Several instances on one database must share their files and their cookie secret (docs/deployment.md).
+  await refuseStartOn(() => assertSigningSecretShared(env))
   await refuseStartOn(() => assertMediaStorageAllowed(env))
   const started = Date.now()
   const db = await getDb()

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { resetEnvForTests } from '~/env.server'
-import { SECRET_FILE_NAME, getSigningSecret, resetSigningSecretForTests } from './secret.server'
+import { StartRefused } from '~/lib/start-refused.server'
+import {
+  SECRET_FILE_NAME,
+  assertSigningSecretShared,
+  getSigningSecret,
+  resetSigningSecretForTests,
+} from './secret.server'
 
 const saved = { SESSION_SECRET: process.env.SESSION_SECRET, DATA_DIR: process.env.DATA_DIR }
 let dataDir: string
@@ -50,5 +56,24 @@ describe('getSigningSecret', () => {
     fs.mkdirSync(path.join(dataDir, 'data'), { recursive: true })
     fs.writeFileSync(path.join(dataDir, 'data', SECRET_FILE_NAME), 'short')
     expect(() => getSigningSecret()).toThrow(/SESSION_SECRET/)
+  })
+})
+
+describe('the web start on a shared database', () => {
+  const postgres = 'postgresql://palitra@db.example/palitra'
+
+  it('refuses production on PostgreSQL without SESSION_SECRET, naming it and saying why', () => {
+    const start = () => assertSigningSecretShared({ NODE_ENV: 'production', DATABASE_URL: postgres })
+    expect(start).toThrow(StartRefused)
+    expect(start).toThrow(/SESSION_SECRET is required in production with DATABASE_URL/)
+  })
+
+  it('lets production on PostgreSQL start with SESSION_SECRET, and the embedded or development set-ups without it', () => {
+    const secret = 'x'.repeat(32)
+    expect(() =>
+      assertSigningSecretShared({ NODE_ENV: 'production', DATABASE_URL: postgres, SESSION_SECRET: secret }),
+    ).not.toThrow()
+    expect(() => assertSigningSecretShared({ NODE_ENV: 'production' })).not.toThrow()
+    expect(() => assertSigningSecretShared({ NODE_ENV: 'development', DATABASE_URL: postgres })).not.toThrow()
   })
 })

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { getEnv } from '~/env.server'
+import { getEnv, type Env } from '~/env.server'
+import { StartRefused } from '~/lib/start-refused.server'
 import { logger } from '~/log.server'
 
 /**
@@ -21,6 +22,21 @@ export function getSigningSecret(): string {
 
 let cached: string | undefined
 
+/**
+ * The web start's check (docs/deployment.md): in production on PostgreSQL,
+ * where several instances may serve one site, SESSION_SECRET must be set. A
+ * secret generated under one instance's DATA_DIR is unknown to the others, so
+ * a guest or consent cookie signed by one would be refused by the next.
+ */
+export function assertSigningSecretShared(env: Pick<Env, 'NODE_ENV' | 'DATABASE_URL' | 'SESSION_SECRET'>) {
+  if (env.NODE_ENV !== 'production' || !env.DATABASE_URL || env.SESSION_SECRET) return
+  throw new StartRefused(
+    'Refusing to start: SESSION_SECRET is required in production with DATABASE_URL. Every web instance signs and ' +
+      'checks cookies with it, and a secret generated under one DATA_DIR is unknown to the others. Set the same ' +
+      'SESSION_SECRET (at least 32 characters) on every instance.',
+  )
+}
+
 /** For tests: forget the secret so the next call reads the environment and the file again. */
 export function resetSigningSecretForTests() {
   cached = undefined
@@ -33,13 +49,6 @@ const STORED_SECRET = /^[0-9a-f]{64}$/
 function loadSecret(): string {
   const env = getEnv()
   if (env.SESSION_SECRET) return env.SESSION_SECRET
-  if (env.NODE_ENV === 'production' && env.DATABASE_URL) {
-    // A shared database suggests several instances, whose generated secrets would differ.
-    logger.warn(
-      { event: 'secret.generated' },
-      'SESSION_SECRET is not set: using a secret kept under DATA_DIR; set SESSION_SECRET when running several instances',
-    )
-  }
   const file = path.join(env.dataDir, SECRET_FILE_NAME)
   return readStored(file) ?? createStored(file)
 }

@@ -171,7 +171,11 @@ test('two web instances and worker processes on one PostgreSQL and one S3 bucket
     accept_privacy: 'yes',
     accept_consent: 'yes',
   })
-  assert.equal(registered.status, 302, 'registering on A')
+  // Registering starts no session (it must not reveal whether the address had an account): sign in, on B.
+  assert.equal(registered.status, 303, 'registering on A')
+  assert.equal(registered.headers.get('location'), '/en/register/sent')
+  const signedIn = await user.postForm(b.url, '/en/login', { email, password: 'a long and private passphrase' })
+  assert.equal(signedIn.status, 302, 'signing in on B')
   const [userRow] = await db.query(`select id from users where email = $1`, [email])
   const userOwner = `user:${userRow.id}`
   // Receipts need a confirmed address; confirming by mail is covered by the e2e suite.

@@ -80,6 +80,14 @@ test('a web instance on PostgreSQL with local media and no declaration refuses t
   assert.match(instance.output(), /MEDIA_DIR_SHARED=true/)
 })
 
+test('a web instance in production on PostgreSQL without SESSION_SECRET refuses to start, naming it', async () => {
+  const instance = await web(dataDir('no-secret'), { MEDIA_DIR_SHARED: 'true', SESSION_SECRET: '' })
+  assert.equal(instance.started, false, 'it must not serve')
+  const { code } = await instance.exited
+  assert.equal(code, 1)
+  assert.match(instance.output(), /Refusing to start: SESSION_SECRET is required in production with DATABASE_URL/)
+})
+
 test('npm run worker on PostgreSQL with local media and no declaration refuses to start the same way', async () => {
   const process = worker(dataDir('undeclared-worker'), { MEDIA_DIR_SHARED: '' })
   await assert.rejects(process.started, /exited \(1\)/)

@@ -3,6 +3,7 @@
 // archive rows or other state leak between runs. Used by the end-to-end
 // launcher (tests/e2e/serve.mjs) and by the benchmark (bench/policy-page.mjs).
 import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -120,6 +121,10 @@ export async function startProductionServer({
       SANITY_PROJECT_ID: '',
       // Production requires it; the tests and benchmarks reach the server here.
       PUBLIC_URL: url,
+      // Production on PostgreSQL requires a SESSION_SECRET and shared media (the legal project and
+      // failing-well run there, one instance each, so its media folder is trivially shared); on the
+      // embedded database the secret kept under DATA_DIR is used, so a restart keeps cookies valid.
+      ...(env.DATABASE_URL ? { SESSION_SECRET: randomBytes(32).toString('hex'), MEDIA_DIR_SHARED: 'true' } : {}),
       ...(servedDataset ? { CONTENT_DATASET: servedDataset } : {}),
       ...env,
     },
