@@ -58,6 +58,18 @@ describe('nextAnnouncedVersion', () => {
     expect(nextAnnouncedVersion(all, now)).toBe(v4)
   })
 
+  test('a version replaced before it takes effect is never announced: the one that will be in force is', () => {
+    // Announced v3 for February; v4 then published for December replaces it (v3 never comes into force).
+    const february = { version: 3, effectiveFrom: '2027-02-01T00:00:00+03:00' }
+    const december = { version: 4, effectiveFrom: '2026-12-14T00:00:00+03:00' }
+    const now = at('2026-12-06T12:00:00Z')
+    expect(nextAnnouncedVersion([v1, v2, february, december], now)).toBe(december)
+    // Two versions with one date: the higher one is what will be in force.
+    const sameDay = { version: 5, effectiveFrom: '2026-12-14T00:00:00+03:00' }
+    expect(nextAnnouncedVersion([v1, v2, february, december, sameDay], now)).toBe(sameDay)
+    expect(effectiveVersion([v1, v2, february, december, sameDay], at('2026-12-14T00:00:00+03:00'))).toBe(sameDay)
+  })
+
   test('a future-dated lower version is not "next" once a higher one is in force', () => {
     const late = { version: 2, effectiveFrom: '2027-01-01T00:00:00+03:00' }
     expect(nextAnnouncedVersion([v1, late, v3], at('2026-07-01T00:00:00Z'))).toBeNull()

@@ -22,17 +22,21 @@ export function effectiveVersion<T extends VersionTiming>(versions: readonly T[]
 }
 
 /**
- * The next announced version: the lowest version higher than the one in force
- * whose effectiveFrom is still in the future. Null when nothing is announced.
+ * The next announced version: the one that will be in force at the next
+ * moment the version in force changes. That moment is the earliest future
+ * effectiveFrom among the versions above the one in force; the version then
+ * in force is the highest one starting by then. So a version that a later
+ * one replaces before it takes effect (a higher number with an earlier or
+ * the same date) is never announced: it never comes into force. Null when
+ * nothing is announced.
  */
 export function nextAnnouncedVersion<T extends VersionTiming>(versions: readonly T[], now: Date): T | null {
   const at = now.getTime()
   const floor = effectiveVersion(versions, now)?.version ?? 0
-  let next: T | null = null
-  for (const item of versions) {
-    if (item.version > floor && startsAt(item) > at && (next === null || item.version < next.version)) next = item
-  }
-  return next
+  const upcoming = versions.filter((item) => item.version > floor && startsAt(item) > at)
+  if (upcoming.length === 0) return null
+  const changeAt = Math.min(...upcoming.map(startsAt))
+  return effectiveVersion(upcoming, new Date(changeAt))
 }
 
 /** The version just before `version` (the highest lower one), or null for the first. */
