@@ -22,15 +22,20 @@ try {
   const person = newClient()
   const page = await person.get(server.url, '/en/register')
   assert.equal(page.status, 200, 'the register page')
+  const email = `node-check-${randomBytes(3).toString('hex')}@palitra.example`
+  const password = 'a long and private passphrase'
   const registered = await person.postForm(server.url, '/en/register', {
-    email: `node-check-${randomBytes(3).toString('hex')}@palitra.example`,
-    password: 'a long and private passphrase',
+    email,
+    password,
     shownVersions: hiddenField(await page.text(), 'shownVersions'),
     accept_terms: 'yes',
     accept_privacy: 'yes',
     accept_consent: 'yes',
   })
-  assert.equal(registered.status, 302, 'registering (argon2)')
+  // Registering starts no session (it must not reveal whether an address has an account): then sign in.
+  assert.equal(registered.status, 303, 'registering (argon2 hashes the password)')
+  const signedIn = await person.postForm(server.url, '/en/login', { email, password })
+  assert.equal(signedIn.status, 302, 'signing in (argon2 verifies it)')
 
   // Guests get free credits; an account starts with none.
   const guest = newClient()
