@@ -12,7 +12,7 @@ import type * as RegisterPage from '~/routes/$lang.register'
 import type * as GuestPage from '~/routes/$lang.guest'
 import type * as LoginPage from '~/routes/$lang.login'
 import { isolateProcessDatabase } from '../db'
-import { type DataResult, closeAppResources, signInThroughLoginPage } from './support'
+import { type DataResult, closeAppResources, signInThroughLoginPage, settle } from './support'
 
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
@@ -68,14 +68,6 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-async function settle(fn: () => unknown): Promise<unknown> {
-  try {
-    return await fn()
-  } catch (error) {
-    return error
-  }
-}
 
 function asResponse(value: unknown): Response {
   if (!(value instanceof Response)) throw new Error(`expected a Response, got ${JSON.stringify(value)}`)

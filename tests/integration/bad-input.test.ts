@@ -8,7 +8,7 @@ import type * as LoginRoute from '~/routes/$lang.login'
 import type * as LogoutRoute from '~/routes/$lang.logout'
 import type * as ConsentRoute from '~/routes/$lang.cookie-consent'
 import { isolateProcessDatabase } from '../db'
-import { type DataResult, closeAppResources } from './support'
+import { type DataResult, closeAppResources, settle } from './support'
 
 // Malformed `redirectTo` / `returnTo` and the wrong method, through the route
 // modules (loaders and actions called directly), against the process-wide
@@ -41,14 +41,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
   await dropOwnDatabase()
 })
-
-async function settle(fn: () => unknown): Promise<unknown> {
-  try {
-    return await fn()
-  } catch (error) {
-    return error
-  }
-}
 
 let ipCounter = 10
 const nextIp = () => `198.51.100.${ipCounter++}`

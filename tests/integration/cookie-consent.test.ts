@@ -11,7 +11,7 @@ import type * as HomeRoute from '~/routes/$lang._index'
 import type * as PolicyRoute from '~/routes/$lang.$kind._index'
 import type * as ConsentsRoute from '~/routes/$lang.account.consents'
 import { isolateProcessDatabase } from '../db'
-import { type DataResult, closeAppResources } from './support'
+import { type DataResult, closeAppResources, settle } from './support'
 
 // The cookie banner, the consent action, the page-view beacon and the
 // preferences cookie through the routes, against the process-wide database
@@ -75,14 +75,6 @@ function post(url: string, fields: Record<string, string>, headers: Record<strin
     body: new URLSearchParams(fields),
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': UA, ...headers },
   })
-}
-
-async function settle(fn: () => unknown): Promise<unknown> {
-  try {
-    return await fn()
-  } catch (error) {
-    return error
-  }
 }
 
 function setCookies(result: unknown): string[] {

@@ -9,7 +9,7 @@ import type * as AccountRoute from '~/routes/$lang.account._index'
 import type * as Env from '~/env.server'
 import type * as Mailer from '~/mail/mailer.server'
 import { isolateProcessDatabase } from '../db'
-import { type DataResult, closeAppResources, signInThroughLoginPage, statusOf, thrownBy } from './support'
+import { type DataResult, closeAppResources, signInThroughLoginPage, statusOf, thrownBy, settle } from './support'
 
 // Registering, the confirmation letter and its page, and asking for a new
 // link, through the routes: the process-wide database, the shipped seed
@@ -55,14 +55,6 @@ function post(url: string, fields: Record<string, string>, cookie?: string) {
     body: new URLSearchParams(fields),
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
   })
-}
-
-async function settle(fn: () => unknown): Promise<unknown> {
-  try {
-    return await fn()
-  } catch (thrown) {
-    return thrown
-  }
 }
 
 /** Registers through the form's action; returns the session cookie. */

@@ -15,7 +15,7 @@ import type * as Requests from '~/privacy-requests/requests.server'
 import type * as Mailer from '~/mail/mailer.server'
 import type * as I18n from '~/i18n/i18next.server'
 import { isolateProcessDatabase } from '../db'
-import { closeAppResources, statusOf, thrownBy, type DataResult } from './support'
+import { closeAppResources, statusOf, thrownBy, type DataResult, settle } from './support'
 
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
@@ -105,14 +105,6 @@ function post(url: string, fields: Record<string, string>, cookie?: string) {
 
 function args(request: Request, params: Record<string, string>, ip?: string) {
   return { request, params, context: { clientIp: ip ?? uniqueIp() } } as never
-}
-
-async function settle(fn: () => unknown): Promise<unknown> {
-  try {
-    return await fn()
-  } catch (error) {
-    return error
-  }
 }
 
 function asResponse(value: unknown): Response {

@@ -12,7 +12,7 @@ import type * as TbankRoute from '~/routes/webhooks.tbank'
 import type { RateLimitPolicy } from '~/security/rate-limit.server'
 import { orderValues } from '../support/orders'
 import { isolateProcessDatabase } from '../db'
-import { closeAppResources, type DataResult } from './support'
+import { closeAppResources, type DataResult, settle } from './support'
 
 // Anonymous writes limited per address and overall (issue 12 §2), through the
 // routes, against the process-wide database and the shipped seed dataset.
@@ -100,14 +100,6 @@ function formPost(url: string, fields: Record<string, string>, headers: Record<s
     body: new URLSearchParams(fields),
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': UA, ...headers },
   })
-}
-
-async function settle(fn: () => unknown): Promise<unknown> {
-  try {
-    return await fn()
-  } catch (error) {
-    return error
-  }
 }
 
 const statusOf = (result: unknown) =>

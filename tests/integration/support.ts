@@ -14,6 +14,15 @@ export async function thrownBy(fn: () => unknown): Promise<unknown> {
   throw new Error('expected it to throw')
 }
 
+/** What a loader or action returned or threw, whichever it did (a route answers 4xx either way). */
+export async function settle(fn: () => unknown): Promise<unknown> {
+  try {
+    return await fn()
+  } catch (error) {
+    return error
+  }
+}
+
 /** The status of a thrown Response or `data()` result. */
 export function statusOf(thrown: unknown): number | undefined {
   if (thrown instanceof Response) return thrown.status
