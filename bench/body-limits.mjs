@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:body-limits: memory of a production build under a stream of
-// 50 MB request bodies (issue 12 §2: an attack once took one process to
-// 1.7 GB RSS). Starts `node build/server-entry.js` on a free loopback port
-// (embedded PGlite, the seed dataset), then sends BENCH_BODIES bodies of
+// 50 MB request bodies (an attack once took one process to 1.7 GB RSS).
+// Starts `node build/server-entry.js` on a free loopback port (embedded
+// PGlite, the seed dataset), then sends BENCH_BODIES bodies of
 // BENCH_BODY_MB each, BENCH_CONCURRENCY at a time, to every kind of route —
 // forms, both webhooks (with and without a signature header), the beacon and
 // the photo form — half chunked, half with a Content-Length, and reads the

@@ -1,5 +1,6 @@
 /**
- * Request body limits, enforced before any route reads a byte (issue 12 §2).
+ * Request body limits, enforced before any route reads a byte, so that a
+ * stream of huge bodies cannot grow the process's memory.
  *
  * Every request body is held back from the Remix handler until it has arrived
  * in full and within its route's limit: a declared Content-Length over the

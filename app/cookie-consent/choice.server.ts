@@ -25,7 +25,7 @@ import {
 import { cookiePolicyInForce, hasGpcSignal } from './state.server'
 
 /**
- * Recording a cookie choice (issue 6): one transaction writes the anonymous
+ * Recording a cookie choice: one transaction writes the anonymous
  * consent id (new, or the browser's own when it may be reused) and one
  * `cookie` ledger row per optional category, given or withdrawn, against the
  * cookie policy in force. Then the response sets palitra_consent and deletes

@@ -58,7 +58,7 @@ export type LegalDocumentVersionRow = typeof legalDocumentVersions.$inferSelect
 export type NewLegalDocumentVersionRow = typeof legalDocumentVersions.$inferInsert
 
 // ---------------------------------------------------------------------------
-// People: accounts, sessions, guests (issue 3)
+// People: accounts, sessions, guests
 
 /**
  * An account. Deleting an account de-identifies the row (e-mail, password and
@@ -236,7 +236,7 @@ export const refusedWebhooks = pgTable(
 )
 
 // ---------------------------------------------------------------------------
-// The acceptance ledger (issue 3)
+// The acceptance ledger
 
 export const ACCEPTANCE_EVENTS = ['register', 'guest', 'payment', 'reaccept', 'cookie', 'withdrawal'] as const
 export type AcceptanceEvent = (typeof ACCEPTANCE_EVENTS)[number]
@@ -313,7 +313,7 @@ export type AcceptanceRow = typeof acceptances.$inferSelect
 export type NewAcceptanceRow = typeof acceptances.$inferInsert
 
 // ---------------------------------------------------------------------------
-// Credits (issue 4)
+// Credits
 
 /**
  * Who holds credits and owns generations: `user:<id>` or `guest:<id>`. One
@@ -384,7 +384,7 @@ export const creditMovements = pgTable(
 )
 
 // ---------------------------------------------------------------------------
-// Generation jobs (issue 4)
+// Generation jobs
 
 export const JOB_STATUS_VALUES = ['queued', 'running', 'done', 'failed', 'canceled'] as const
 
@@ -487,7 +487,7 @@ export type GenerationJobRow = typeof generationJobs.$inferSelect
 export type GenerationImageRow = typeof generationImages.$inferSelect
 
 // ---------------------------------------------------------------------------
-// Payments (issue 5)
+// Payments
 
 export const ORDER_STATUSES = [
   /** Created with its acceptance rows; the bank has not been asked yet. */
@@ -608,7 +608,7 @@ export type PaymentNotificationRow = typeof paymentNotifications.$inferSelect
 export type RefundRow = typeof refunds.$inferSelect
 
 // ---------------------------------------------------------------------------
-// Cookie consent and page-view statistics (issue 6)
+// Cookie consent and page-view statistics
 
 /** The optional cookie categories of the cookie policy; essential cookies need no consent. */
 export const COOKIE_CATEGORIES = ['preferences', 'analytics'] as const
@@ -663,7 +663,7 @@ export type CookieConsentRow = typeof cookieConsents.$inferSelect
 export type PageViewRow = typeof pageViews.$inferSelect
 
 // ---------------------------------------------------------------------------
-// Data-subject requests and the working-day calendar (issue 6)
+// Data-subject requests and the working-day calendar
 
 /**
  * Exceptions to "Monday to Friday are working days", edited by the legal
@@ -780,7 +780,7 @@ export type DataSubjectRequestRow = typeof dataSubjectRequests.$inferSelect
 export type DataSubjectRequestEventRow = typeof dataSubjectRequestEvents.$inferSelect
 
 // ---------------------------------------------------------------------------
-// Mail that must not be lost (issue 11)
+// Mail that must not be lost
 
 /**
  * registration: the e-mail after sign-up (confirm the address, and the
@@ -846,7 +846,7 @@ export type EmailVerificationTokenRow = typeof emailVerificationTokens.$inferSel
 export type MailOutboxRow = typeof mailOutbox.$inferSelect
 
 // ---------------------------------------------------------------------------
-// Shared media directory probe (issue 12)
+// Shared media directory probe
 
 /**
  * Processes that keep media under DATA_DIR/media on PostgreSQL

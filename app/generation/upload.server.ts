@@ -1,7 +1,7 @@
 import sharp, { type SharpOptions } from 'sharp'
 
 /**
- * Reading the generation form (issue 4 §3). The form comes as
+ * Reading the generation form. The form comes as
  * multipart/form-data with an optional photo, or url-encoded from API clients
  * without one. Nothing here buffers more than the limits below, and every bad
  * body or file is answered with a failure (400, 413, 415, 422) for the route to

@@ -210,7 +210,8 @@ export const RETENTION = {
     periodText: { ru: '30 дней', en: '30 days' },
     enforcedBy: 'operator log retention (docs/configuration.md)',
   },
-  // Issue 11: every category of data the code keeps has a period and a job
+  // Every category of data the code keeps has a period and a job, so that no
+  // promise of the privacy policy depends on someone remembering to delete
   // (docs/decisions/014-retention-of-evidence-and-payments.md).
   acceptances: {
     id: 'acceptances',

@@ -29,7 +29,7 @@ export const RATE_LIMIT_POLICIES = {
   // A new confirmation link mails the account's address: a few an hour is plenty for a person.
   'verify-resend-account': { limit: 3, windowSeconds: 60 * 60 },
   'verify-resend-ip': { limit: 10, windowSeconds: 60 * 60 },
-  // Anonymous writes (issue 12 §2): per client address, then for everybody
+  // Anonymous writes, each of which costs us something (credits, ledger rows): per client address, then for everybody
   // together (`-all`, subject ALL), so many addresses cannot add up to a flood either.
   // A guest session gives free credits: a household or an office may start a few an hour.
   'guest-ip': { limit: 10, windowSeconds: 60 * 60 },

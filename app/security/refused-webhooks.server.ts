@@ -1,5 +1,5 @@
 /**
- * Refused webhook calls (issue 12 §2): a notification with a bad token, a
+ * Refused webhook calls, which only a forger sends: a notification with a bad token, a
  * publish call with a bad signature, a body that is not a notification at
  * all. Each is counted against the `refused-webhook` limits of its address
  * and of everybody together; within them a bounded summary is kept for

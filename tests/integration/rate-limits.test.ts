@@ -14,7 +14,7 @@ import { orderValues } from '../support/orders'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, type DataResult, settle } from './support'
 
-// Anonymous writes limited per address and overall (issue 12 §2), through the
+// Anonymous writes limited per address and overall, through the
 // routes, against the process-wide database and the shipped seed dataset.
 
 const dir = mkdtempSync(path.join(tmpdir(), 'palitra-rate-limits-'))
