@@ -17,10 +17,9 @@ import { clearGuestCookie } from '~/guest/guest.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { getArchivedVersion } from '~/legal/archive.server'
-import { formFailure, textField } from '~/lib/form'
+import { formFailure, textField, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { checkLimits } from '~/security/rate-limit.server'
-import type { ActionOutcome } from './register.server'
 
 /**
  * Closing an account at the person's own request: deletion, and withdrawal

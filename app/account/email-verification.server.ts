@@ -13,13 +13,12 @@ import {
 import type { SessionUser } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
 import type { Locale } from '~/i18n/locales'
-import { formFailure, textField } from '~/lib/form'
+import { formFailure, textField, rateLimited, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { enqueueMail } from '~/mail/outbox.server'
 import { checkLimits } from '~/security/rate-limit.server'
 import { deliverAccountMailSoon } from './mails.server'
-import { rateLimited, type ActionOutcome } from './register.server'
 
 export const VERIFY_LINK_MESSAGES: Record<VerifyTokenProblem, string> = {
   invalid: 'email:verify.errors.invalid',

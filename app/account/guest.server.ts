@@ -6,7 +6,7 @@ import type { Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
 import { checkClientThenOverall } from '~/security/rate-limit.server'
 import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
-import { rateLimited, type ActionOutcome } from './register.server'
+import { rateLimited, type ActionOutcome } from '~/lib/form'
 
 /**
  * What a guest accepts before the guest row exists: the terms, the privacy

@@ -2,10 +2,9 @@ import { authenticate } from '~/auth/accounts.server'
 import { normalizeEmail } from '~/auth/password.server'
 import { createUserSession, signOut } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
-import { formFailure, textField } from '~/lib/form'
+import { formFailure, textField, rateLimited, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { checkLimits } from '~/security/rate-limit.server'
-import { rateLimited, type ActionOutcome } from './register.server'
 
 /**
  * Sign-in with e-mail and password, limited per IP and per account. A fresh

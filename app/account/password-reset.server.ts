@@ -12,12 +12,12 @@ import { normalizeEmail, type PasswordProblem } from '~/auth/password.server'
 import { getDb } from '~/db/client.server'
 import { getEnv } from '~/env.server'
 import type { Locale } from '~/i18n/locales'
-import { formFailure, textField, type FormFailure } from '~/lib/form'
+import { formFailure, textField, type FormFailure, rateLimited, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { mailPreviewEnabled } from '~/mail/mailer.server'
 import { checkLimits } from '~/security/rate-limit.server'
-import { PASSWORD_ERRORS, rateLimited, type ActionOutcome } from './register.server'
+import { PASSWORD_ERRORS } from './register.server'
 
 const TOKEN_MESSAGES: Record<ResetTokenProblem, string> = {
   invalid: 'auth:errors.resetInvalid',

@@ -10,13 +10,13 @@ import { clearGuestCookie, linkGuestToUser, readGuestId } from '~/guest/guest.se
 import { getSigningSecret } from '~/guest/secret.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
-import { formFailure } from '~/lib/form'
+import { formFailure, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { enqueueMail } from '~/mail/outbox.server'
 import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
 import { deliverAccountMailSoon } from './mails.server'
-import { REGISTER_KINDS, type ActionOutcome } from './register.server'
+import { REGISTER_KINDS } from './register.server'
 
 type Evidence = { ip: string | null; userAgent: string | null }
 

@@ -5,7 +5,7 @@ import { getDb } from '~/db/client.server'
 import { clearGuestCookie, linkGuestToUser, readGuestId } from '~/guest/guest.server'
 import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
-import { formFailure, textField, type FormFailure } from '~/lib/form'
+import { rateLimited, textField, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { enqueueMail } from '~/mail/outbox.server'
@@ -22,21 +22,6 @@ export const PASSWORD_ERRORS = {
   common: 'errors.passwordCommon',
   'contains-email': 'errors.passwordContainsEmail',
 } as const
-
-export type ActionOutcome =
-  { ok: true; headers: Headers } | { ok: false; status: number; failure: FormFailure; headers?: Headers }
-
-/** The 429 every limited form answers: a message saying when to come back, and Retry-After. */
-export function rateLimited(values: Record<string, string>, retryAfterSeconds: number): ActionOutcome {
-  return {
-    ok: false,
-    status: 429,
-    failure: formFailure({}, values, 'auth:errors.rateLimited', {
-      count: Math.max(1, Math.ceil(retryAfterSeconds / 60)),
-    }),
-    headers: new Headers({ 'Retry-After': String(retryAfterSeconds) }),
-  }
-}
 
 /** At most one "someone tried to register with your address" letter per account in this many ms. */
 const ATTEMPT_MAIL_WINDOW_MS = 60 * 60 * 1000

@@ -19,6 +19,22 @@ export function formFailure(
   return { fieldErrors, values, ...(formError ? { formError } : {}), ...(formErrorParams ? { formErrorParams } : {}) }
 }
 
+/** What a form action's module gives its route: headers to send on success, or the failure and its status. */
+export type ActionOutcome =
+  { ok: true; headers: Headers } | { ok: false; status: number; failure: FormFailure; headers?: Headers }
+
+/** The 429 every limited form answers: a message saying when to come back, and Retry-After. */
+export function rateLimited(values: Record<string, string>, retryAfterSeconds: number): ActionOutcome {
+  return {
+    ok: false,
+    status: 429,
+    failure: formFailure({}, values, 'auth:errors.rateLimited', {
+      count: Math.max(1, Math.ceil(retryAfterSeconds / 60)),
+    }),
+    headers: new Headers({ 'Retry-After': String(retryAfterSeconds) }),
+  }
+}
+
 /** A text field from form data, trimmed to at most `max` characters; files and missing fields give ''. */
 export function textField(form: FormData, name: string, max = 1000): string {
   const value = form.get(name)

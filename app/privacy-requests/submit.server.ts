@@ -3,14 +3,13 @@
  * limits and the pages' addresses around the model in requests.server.ts.
  */
 import { resetLinkBase } from '~/account/password-reset.server'
-import { rateLimited, type ActionOutcome } from '~/account/register.server'
 import { normalizeEmail } from '~/auth/password.server'
 import type { SessionUser } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
 import { REQUEST_KINDS, REQUEST_REGIMES, type RequestKind, type RequestRegime } from '~/db/schema'
 import { readGuestId } from '~/guest/guest.server'
 import type { Locale } from '~/i18n/locales'
-import { formFailure, textField, type FormFailure } from '~/lib/form'
+import { formFailure, textField, type FormFailure, rateLimited, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { checkLimits } from '~/security/rate-limit.server'
 import {
