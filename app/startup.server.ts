@@ -15,7 +15,7 @@ import { startJobSchedule, type JobSchedule, type ScheduledJob } from './lib/job
 import { getStorage } from './storage/index.server'
 import { assertMediaStorageAllowed, startMediaProbe, type MediaProbe } from './storage/shared-media.server'
 import { refuseStartOn } from './lib/start-refused.server'
-import { assertSigningSecretShared } from './guest/secret.server'
+import { assertSigningSecretShared } from './security/signing-secret.server'
 import { logger } from './log.server'
 import { startMailDelivery, sweepMailOutbox } from './mail/outbox.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { readCookie } from '~/auth/oauth/cookies.server'
-import { getSigningSecret } from '~/guest/secret.server'
+import { readCookie } from '~/lib/cookies.server'
+import { getSigningSecret } from '~/security/signing-secret.server'
 import { isAspectRatio, isStyle, MAX_IMAGES, MIN_IMAGES, type AspectRatio, type Style } from '~/generation/options'
 import { isLocale, type Locale } from '~/i18n/locales'
 import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'

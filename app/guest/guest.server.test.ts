@@ -14,7 +14,7 @@ import {
   serializeGuestCookie,
   visitGuest,
 } from './guest.server'
-import { resetSigningSecretForTests } from './secret.server'
+import { resetSigningSecretForTests } from '~/security/signing-secret.server'
 
 let database: TestDatabase
 const savedEnv = { SESSION_SECRET: process.env.SESSION_SECRET, PUBLIC_URL: process.env.PUBLIC_URL }

@@ -5,7 +5,7 @@ import { grantGuestCredits, moveGuestCredits } from '~/credits/ledger.server'
 import { generationJobs, guests, moderationRefusals, type CreditOwner, type GuestRow } from '~/db/schema'
 import { getEnv } from '~/env.server'
 import { expireCookieHeader, setCookieHeader } from '~/register'
-import { getSigningSecret } from './secret.server'
+import { getSigningSecret } from '~/security/signing-secret.server'
 
 /**
  * Guests: people using the service without an account, known by a signed

@@ -1,6 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto'
 import { getEnv } from '~/env.server'
-import { getSigningSecret } from '~/guest/secret.server'
+import { getSigningSecret } from '~/security/signing-secret.server'
 import type { OrderRow } from '~/db/schema'
 import { buildReceipt, createTbankClient, TbankError, tbankToken } from './tbank.server'
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'
-import { readCookie } from './cookies.server'
+import { readCookie } from '~/lib/cookies.server'
 import { providerProfileSchema, type ProviderProfile } from './profile.server'
 
 /**

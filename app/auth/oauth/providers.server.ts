@@ -12,7 +12,7 @@ import { DEFAULT_LOCALE, LOCALES, type Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
 import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'
 import { safeRedirect } from '~/security/safe-redirect'
-import { readCookie } from './cookies.server'
+import { readCookie } from '~/lib/cookies.server'
 import { isOAuthProvider, type OAuthProvider, type ProviderProfile, type SignInProvider } from './profile.server'
 import { VENDORS, type ClientCredentials } from './vendors.server'
 

@@ -9,7 +9,7 @@ import {
   assertSigningSecretShared,
   getSigningSecret,
   resetSigningSecretForTests,
-} from './secret.server'
+} from './signing-secret.server'
 
 const saved = { SESSION_SECRET: process.env.SESSION_SECRET, DATA_DIR: process.env.DATA_DIR }
 let dataDir: string
