@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { Form, Link, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import type { Confirmation } from '~/account/delete.server'
@@ -79,5 +80,44 @@ export function ClosingConfirmation({
         </p>
       </Form>
     </>
+  )
+}
+
+type ClosingTexts = { title: string; lead: string; submit: string; doneTitle: string; doneText: string }
+
+/**
+ * The page frame both closing routes render: the closed state after `?done`,
+ * else the title, lead, the route's own explanation (`children`), the
+ * confirmation form and the way back to the account.
+ */
+export function ClosingPage({
+  page,
+  failure,
+  texts,
+  children,
+}: {
+  page: { locale: Locale; done: true } | { locale: Locale; done: false; confirmation: Confirmation; phrase: string }
+  failure: FormFailure | undefined
+  texts: ClosingTexts
+  children: ReactNode
+}) {
+  const { t } = useTranslation('account-data')
+  const { locale } = page
+  if (page.done) return <AccountClosed locale={locale} title={texts.doneTitle} text={texts.doneText} />
+  return (
+    <main id="main">
+      <h1>{texts.title}</h1>
+      <p>{texts.lead}</p>
+      {children}
+      <ClosingConfirmation
+        confirmation={page.confirmation}
+        phrase={page.phrase}
+        failure={failure}
+        submitLabel={texts.submit}
+      />
+      <p>
+        <Link to={`/${locale}/account`}>{t('closing.backToAccount')}</Link>
+      </p>
+    </main>
   )
 }

@@ -1,59 +1,16 @@
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  type HeadersFunction,
-} from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AccountClosed, ClosingConfirmation, WhatEnds, WhatIsKept } from '~/components/account-closing'
+import { ClosingPage, WhatEnds, WhatIsKept } from '~/components/account-closing'
 import { keepRetryAfter } from '~/lib/form'
-import { confirmationFor, confirmationPhrase, deleteOwnAccount } from '~/account/delete.server'
-import { getSessionUser, requireUser } from '~/auth/session.server'
-import { getDb } from '~/db/client.server'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
+import { closingAction, closingLoader } from '~/account/closing-route.server'
 import type { FormFailure } from '~/lib/form'
-import { requestEvidence } from '~/load-context'
-import { readForm } from '~/lib/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'account-data'] }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = routeLocale(params)
-  const t = getFixedT(locale, ['account-data', 'common'])
-  // The confirmation is shown to someone who is, by then, signed out.
-  if (new URL(request.url).searchParams.has('done') && !(await getSessionUser(request))) {
-    return { locale, title: `${t('delete.doneTitle')} — ${t('common:siteName')}`, done: true as const }
-  }
-  const { user } = await requireUser(request, locale)
-  const confirmation = await confirmationFor(await getDb(), user.id)
-  if (!confirmation) throw redirect(`/${locale}/login`)
-  return {
-    locale,
-    title: `${t('delete.title')} — ${t('common:siteName')}`,
-    done: false as const,
-    userId: user.id,
-    confirmation,
-    phrase: confirmationPhrase(locale, 'delete'),
-  }
-}
+export const loader = (args: LoaderFunctionArgs) => closingLoader(args, 'delete')
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const locale = routeLocale(params)
-  const { user } = await requireUser(request, locale)
-  const result = await deleteOwnAccount(
-    request,
-    await readForm(request),
-    user,
-    locale,
-    requestEvidence(request, context),
-  )
-  if (result.ok) return redirect(`/${locale}/account/delete?done=1`, { headers: result.headers })
-  return data(result.failure, { status: result.status, headers: result.headers })
-}
+export const action = (args: ActionFunctionArgs) => closingAction(args, 'delete')
 
 export const headers: HeadersFunction = keepRetryAfter
 
@@ -64,26 +21,25 @@ export default function DeleteAccount() {
   const failure = useActionData<typeof action>() as FormFailure | undefined
   const { t } = useTranslation('account-data')
   const { locale } = page
-  if (page.done) return <AccountClosed locale={locale} title={t('delete.doneTitle')} text={t('delete.doneText')} />
+  const texts = {
+    title: t('delete.title'),
+    lead: t('delete.lead'),
+    submit: t('delete.submit'),
+    doneTitle: t('delete.doneTitle'),
+    doneText: t('delete.doneText'),
+  }
   return (
-    <main id="main">
-      <h1>{t('delete.title')}</h1>
-      <p>{t('delete.lead')}</p>
-      <h2>{t('closing.whatHappensHeading')}</h2>
-      <WhatEnds />
-      <WhatIsKept locale={locale} userId={page.userId} />
-      <p>
-        {t('delete.withdrawInstead')} <Link to={`/${locale}/account/withdraw`}>{t('accountLinks.withdraw')}</Link>
-      </p>
-      <ClosingConfirmation
-        confirmation={page.confirmation}
-        phrase={page.phrase}
-        failure={failure}
-        submitLabel={t('delete.submit')}
-      />
-      <p>
-        <Link to={`/${locale}/account`}>{t('closing.backToAccount')}</Link>
-      </p>
-    </main>
+    <ClosingPage page={page} failure={failure} texts={texts}>
+      {page.done ? null : (
+        <>
+          <h2>{t('closing.whatHappensHeading')}</h2>
+          <WhatEnds />
+          <WhatIsKept locale={locale} userId={page.userId} />
+          <p>
+            {t('delete.withdrawInstead')} <Link to={`/${locale}/account/withdraw`}>{t('accountLinks.withdraw')}</Link>
+          </p>
+        </>
+      )}
+    </ClosingPage>
   )
 }
