@@ -10,7 +10,8 @@ import { checkLimits } from '~/security/rate-limit.server'
 import { getStorage } from '~/storage/index.server'
 import { getEngine } from './engines/index.server'
 import { createJob, currentGenerator, toJobView, type Generator } from './jobs.server'
-import { checkPrompt, loadModerationRules } from './moderation'
+import { checkPrompt } from './moderation/match'
+import { loadModerationRules } from './moderation/rules'
 import {
   isAspectRatio,
   isStyle,

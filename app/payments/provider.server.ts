@@ -2,7 +2,9 @@ import { createHmac, randomInt } from 'node:crypto'
 import { getEnv } from '~/env.server'
 import { getSigningSecret } from '~/security/signing-secret.server'
 import type { OrderRow } from '~/db/schema'
-import { buildReceipt, createTbankClient, TbankError, tbankToken } from './tbank.server'
+import { createTbankClient, TbankError } from './tbank/client.server'
+import { buildReceipt } from './tbank/receipt.server'
+import { tbankToken } from './tbank/token.server'
 
 /**
  * Where payments go: T-Bank when TBANK_TERMINAL_KEY and TBANK_PASSWORD are

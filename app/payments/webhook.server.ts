@@ -4,7 +4,7 @@ import { logger } from '~/log.server'
 import { refuseWebhook } from '~/security/refused-webhooks.server'
 import { applyNotification, type ApplyOptions, type NotificationOutcome } from './notifications.server'
 import { getPaymentProvider } from './provider.server'
-import { verifyNotificationToken } from './tbank.server'
+import { verifyNotificationToken } from './tbank/token.server'
 
 /** The largest notification body read; the bank's are a few hundred bytes (the same as server/body-limit.ts). */
 export const MAX_NOTIFICATION_BYTES = 16 * 1024

@@ -47,7 +47,7 @@ export type RecordedTbankRequest = {
   body: Record<string, unknown> | null
 }
 
-/** The documented signature, written out independently of app/payments/tbank.server.ts. */
+/** The documented signature, written out independently of app/payments/tbank/token.server.ts. */
 export function signForTest(params: Record<string, unknown>, password = TBANK_TEST_PASSWORD): string {
   const flat: Record<string, string> = { Password: password }
   for (const key of Object.keys(params)) {

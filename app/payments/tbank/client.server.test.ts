@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { logger } from '~/log.server'
-import { server } from '../../tests/mocks'
+import { server } from '../../../tests/mocks'
 import {
   signForTest,
   TBANK_API_URL,
@@ -10,21 +10,17 @@ import {
   TBANK_TEST_TERMINAL,
   tbankMock,
   tbankScenarios,
-} from '../../tests/mocks/tbank'
+} from '../../../tests/mocks/tbank'
 import {
-  buildReceipt,
-  checkNotification,
   createTbankClient,
-  isFinalTbankStatus,
-  RECEIPT_ITEM_NAME_MAX,
-  receiptTotal,
   TBANK_PRODUCTION_API_URL,
   TBANK_TEST_API_URL,
   TbankError,
-  tbankToken,
-  verifyNotificationToken,
   type TbankClientOptions,
-} from './tbank.server'
+} from './client.server'
+import { buildReceipt } from './receipt.server'
+import { checkNotification } from './schemas.server'
+import { tbankToken, verifyNotificationToken } from './token.server'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 beforeEach(() => tbankMock.reset())
@@ -35,64 +31,6 @@ afterEach(() => {
 afterAll(() => server.close())
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
-
-describe('tbankToken', () => {
-  // developer.tbank.ru/eacq/intro/developer/token — «Пример запроса для метода Инициировать платеж».
-  const DOC_PARAMS = {
-    TerminalKey: 'MerchantTerminalKey',
-    Amount: 19200,
-    OrderId: '00000',
-    Description: 'Подарочная карта на 1000 рублей',
-  }
-  const DOC_PASSWORD = '11111111111111'
-  const DOC_TOKEN = '72dd466f8ace0a37a1f740ce5fb78101712bc0665d91a8108c7c8a0ccd426db2'
-
-  it('matches the documented Init example', () => {
-    expect(sha256('19200Подарочная карта на 1000 рублей0000011111111111111MerchantTerminalKey')).toBe(DOC_TOKEN)
-    expect(tbankToken(DOC_PARAMS, DOC_PASSWORD)).toBe(DOC_TOKEN)
-  })
-
-  it('leaves out nested objects and arrays (the documented request with DATA and Receipt)', () => {
-    const withNested = {
-      ...DOC_PARAMS,
-      DATA: { Phone: '+71234567890', Email: 'a@test.com' },
-      Receipt: {
-        Email: 'a@test.ru',
-        Phone: '+79031234567',
-        Taxation: 'osn',
-        Items: [{ Name: 'Наименование товара 1', Price: 10000, Quantity: 1, Amount: 10000, Tax: 'vat10' }],
-      },
-      Shops: [{ ShopCode: '1', Amount: 19200 }],
-    }
-    expect(tbankToken(withNested, DOC_PASSWORD)).toBe(DOC_TOKEN)
-  })
-
-  it('leaves out Token itself and null or undefined values', () => {
-    expect(tbankToken({ ...DOC_PARAMS, Token: 'whatever', RebillId: null, CustomerKey: undefined }, DOC_PASSWORD)).toBe(
-      DOC_TOKEN,
-    )
-  })
-
-  it('treats numbers as their decimal text', () => {
-    expect(tbankToken({ ...DOC_PARAMS, Amount: '19200' }, DOC_PASSWORD)).toBe(DOC_TOKEN)
-    expect(() => tbankToken({ Amount: Number.NaN }, DOC_PASSWORD)).toThrow(TypeError)
-  })
-
-  it("writes booleans as 'true' and 'false'", () => {
-    expect(tbankToken({ Success: true, TerminalKey: 'T' }, 'p')).toBe(sha256('ptrueT'))
-    expect(tbankToken({ Success: false, TerminalKey: 'T' }, 'p')).toBe(sha256('pfalseT'))
-    expect(tbankToken({ Success: false }, 'p')).toBe(tbankToken({ Success: 'false' }, 'p'))
-  })
-
-  it('sorts keys by code unit, capitals first', () => {
-    // 'IP' < 'Info' < 'Password' by code unit; a locale sort would put Info first.
-    expect(tbankToken({ Info: 'b', IP: 'a' }, 'c')).toBe(sha256('abc'))
-  })
-
-  it('lets the password decide', () => {
-    expect(tbankToken(DOC_PARAMS, 'another')).not.toBe(DOC_TOKEN)
-  })
-})
 
 describe('notification tokens', () => {
   // developer.tbank.ru/eacq/intro/developer/notification — «Проверить токен уведомлений».
@@ -164,99 +102,6 @@ describe('notification tokens', () => {
     expect(checkNotification(otherTerminal, opts)).toEqual({ ok: false, reason: 'wrong-terminal' })
     const noAmount = tbankMock.notificationFor(payment.PaymentId, 'CONFIRMED', { Amount: undefined })
     expect(checkNotification(noAmount, opts)).toMatchObject({ ok: false, reason: 'bad-shape' })
-  })
-})
-
-describe('buildReceipt', () => {
-  it('prices each item as Price × Quantity in kopecks, prepaid service by default', () => {
-    const receipt = buildReceipt({
-      email: 'buyer@mail.example',
-      taxation: 'usn_income',
-      items: [
-        { name: 'Пакет «100 кредитов»', priceKopecks: 49_900, quantity: 1, tax: 'none' },
-        { name: 'Пакет «10 кредитов»', priceKopecks: 5_000, quantity: 3, tax: 'vat20', paymentMethod: 'full_payment' },
-      ],
-    })
-    expect(receipt).toEqual({
-      Email: 'buyer@mail.example',
-      Taxation: 'usn_income',
-      Items: [
-        {
-          Name: 'Пакет «100 кредитов»',
-          Price: 49_900,
-          Quantity: 1,
-          Amount: 49_900,
-          Tax: 'none',
-          PaymentMethod: 'full_prepayment',
-          PaymentObject: 'service',
-        },
-        {
-          Name: 'Пакет «10 кредитов»',
-          Price: 5_000,
-          Quantity: 3,
-          Amount: 15_000,
-          Tax: 'vat20',
-          PaymentMethod: 'full_payment',
-          PaymentObject: 'service',
-        },
-      ],
-    })
-    expect('FfdVersion' in receipt).toBe(false)
-    expect(receiptTotal(receipt)).toBe(64_900)
-  })
-
-  it('cuts long names to 128 characters without splitting a character', () => {
-    const receipt = buildReceipt({
-      email: 'buyer@mail.example',
-      taxation: 'osn',
-      items: [
-        { name: 'я'.repeat(200), priceKopecks: 100, quantity: 1, tax: 'none' },
-        { name: `${'a'.repeat(127)}🎨🎨`, priceKopecks: 100, quantity: 1, tax: 'none' },
-        { name: '  Пакет \n  кредитов  ', priceKopecks: 100, quantity: 1, tax: 'none' },
-      ],
-    })
-    expect(receipt.Items[0]!.Name).toBe('я'.repeat(RECEIPT_ITEM_NAME_MAX))
-    expect(receipt.Items[1]!.Name).toBe(`${'a'.repeat(127)}🎨`)
-    expect(Array.from(receipt.Items[1]!.Name)).toHaveLength(128)
-    expect(receipt.Items[2]!.Name).toBe('Пакет кредитов')
-  })
-
-  it('accepts a fractional quantity only when the amount is whole kopecks', () => {
-    const receipt = buildReceipt({
-      email: 'buyer@mail.example',
-      taxation: 'osn',
-      items: [{ name: 'Половина', priceKopecks: 1_000, quantity: 0.5, tax: 'none' }],
-    })
-    expect(receipt.Items[0]!.Amount).toBe(500)
-    expect(() =>
-      buildReceipt({
-        email: 'buyer@mail.example',
-        taxation: 'osn',
-        items: [{ name: 'Треть', priceKopecks: 1_001, quantity: 0.5, tax: 'none' }],
-      }),
-    ).toThrow(RangeError)
-  })
-
-  it('refuses what the bank would refuse', () => {
-    const item = { name: 'Пакет', priceKopecks: 100, quantity: 1, tax: 'none' as const }
-    const base = { email: 'buyer@mail.example', taxation: 'osn' as const }
-    expect(() => buildReceipt({ ...base, items: [] })).toThrow(RangeError)
-    expect(() => buildReceipt({ ...base, items: Array.from({ length: 101 }, () => item) })).toThrow(RangeError)
-    expect(() => buildReceipt({ ...base, items: [{ ...item, priceKopecks: 99.5 }] })).toThrow(RangeError)
-    expect(() => buildReceipt({ ...base, items: [{ ...item, quantity: 0 }] })).toThrow(RangeError)
-    expect(() => buildReceipt({ ...base, items: [{ ...item, name: '   ' }] })).toThrow(RangeError)
-    expect(() => buildReceipt({ ...base, email: 'not-an-email', items: [item] })).toThrow()
-  })
-})
-
-describe('statuses', () => {
-  it('knows which statuses the bank leaves alone', () => {
-    for (const status of ['CONFIRMED', 'REFUNDED', 'PARTIAL_REFUNDED', 'REJECTED', 'CANCELED', 'DEADLINE_EXPIRED']) {
-      expect(isFinalTbankStatus(status)).toBe(true)
-    }
-    for (const status of ['NEW', 'FORM_SHOWED', 'AUTHORIZED', '3DS_CHECKING', 'CONFIRMING', 'REFUNDING', 'WHATEVER']) {
-      expect(isFinalTbankStatus(status)).toBe(false)
-    }
   })
 })
 
