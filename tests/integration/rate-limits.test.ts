@@ -78,8 +78,21 @@ async function written() {
   }
 }
 
+/**
+ * Windows are fixed and aligned on the clock, so hits that straddle a window's
+ * end start counting again. A test that counts up to a limit first waits out
+ * the last seconds of the current window when it is that close to its end.
+ */
+async function clearOfWindowEdge(policy: RateLimitPolicy, marginSeconds = 10) {
+  const { RATE_LIMIT_POLICIES } = await import('~/security/rate-limit.server')
+  const { windowSeconds } = RATE_LIMIT_POLICIES[policy]
+  const left = windowSeconds - ((Date.now() / 1000) % windowSeconds)
+  if (left < marginSeconds) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 50))
+}
+
 /** Puts everybody's window of `policy` at its limit, as if many addresses had used it up. */
 async function exhaustOverall(policy: RateLimitPolicy) {
+  await clearOfWindowEdge(policy)
   const { sql } = await import('drizzle-orm')
   const { ALL_CLIENTS, RATE_LIMIT_POLICIES, policyKey } = await import('~/security/rate-limit.server')
   const { limit, windowSeconds } = RATE_LIMIT_POLICIES[policy]
@@ -134,6 +147,7 @@ describe('starting guest sessions is limited per address and overall', () => {
     )
 
   it('lets one address start 10 guests an hour, then answers a localized 429 with Retry-After and writes nothing', async () => {
+    await clearOfWindowEdge('guest-ip')
     const ip = nextIp()
     for (let i = 0; i < 10; i++) expect(statusOf(await start('en', ip))).toBe(302)
     const before = await written()
@@ -183,6 +197,7 @@ describe('cookie choices are limited per address and overall', () => {
     )
 
   it('records 30 choices from one address in ten minutes, then a localized 429 with Retry-After and nothing written', async () => {
+    await clearOfWindowEdge('cookie-choice-ip')
     const ip = nextIp()
     for (let i = 0; i < 30; i++) expect(statusOf(await choose(ip, '?inline=1'))).toBe(200)
     const before = await written()
@@ -242,6 +257,7 @@ describe('the page-view beacon is limited per address and overall', () => {
     })
 
   it('counts 120 views a minute from one address, then answers 429 with Retry-After and stores nothing', async () => {
+    await clearOfWindowEdge('page-view-ip')
     const ip = nextIp()
     const first = await count('page_views')
     for (let i = 0; i < 120; i++) expect((await beacon(ip)).status).toBe(204)
@@ -329,6 +345,7 @@ describe('refused webhook calls are limited and kept only as a bounded summary',
   })
 
   it('answers 429 with Retry-After past 10 refusals from one address and stores nothing more, but a genuine notification from it still applies', async () => {
+    await clearOfWindowEdge('refused-webhook-ip')
     const ip = nextIp()
     const forged = () => JSON.stringify({ OrderId: randomUUID(), Status: 'CONFIRMED', Token: 'f'.repeat(64) })
     for (let i = 0; i < 10; i++) expect((await tbank(forged(), ip)).status).toBe(403)
@@ -344,6 +361,7 @@ describe('refused webhook calls are limited and kept only as a bounded summary',
   })
 
   it('does the same for Sanity: a missing or bad signature is summarized, then limited; a signed call still passes', async () => {
+    await clearOfWindowEdge('refused-webhook-ip')
     const ip = nextIp()
     const body = JSON.stringify({ _id: 'privacy-ru-v9', _type: 'legalDocument' })
     const missing = await sanity(body, null, ip)
