@@ -18,20 +18,10 @@ import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureBuild, startProductionServer } from '../tests/e2e/support/production-server.mjs'
+import { positiveInt } from './settings.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const RESULTS_DIR = path.join(here, 'results')
-
-function positiveInt(name, fallback, max) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    console.error(`${name} must be an integer from 1 to ${max}`)
-    process.exit(2)
-  }
-  return value
-}
 
 const settings = {
   bodies: positiveInt('BENCH_BODIES', 120, 10_000),

@@ -17,6 +17,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { ensureBuild, startProductionServer } from '../tests/e2e/support/production-server.mjs'
+import { positiveInt } from './settings.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const RESULTS_DIR = path.join(here, 'results')
@@ -27,17 +28,6 @@ const settings = {
   warmup: positiveInt('BENCH_WARMUP', 300, 100_000),
   path: process.env.BENCH_PATH ?? '/ru/privacy',
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
-}
-
-function positiveInt(name, fallback, max) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    console.error(`${name} must be an integer from 1 to ${max}`)
-    process.exit(2)
-  }
-  return value
 }
 
 // Headers that describe one connection or one moment, not the page.

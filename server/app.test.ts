@@ -152,6 +152,21 @@ describe('the origin check and the Host that reaches Remix', () => {
   })
 })
 
+describe("body limits on the router's path", () => {
+  it('a body for /en/%2e%2e/webhooks/tbank is held to the T-Bank webhook limit, the route that will read it', async () => {
+    const port = await startEdge()
+    const body = 'x'.repeat(20 * 1024) // over the webhook's 16 KB, under a form's 64 KB
+    const answer = await send(port, {
+      method: 'POST',
+      path: '/en/%2e%2e/webhooks/tbank',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length) },
+      body,
+    })
+    expect(answer.status).toBe(413)
+    expect(answer.body).toBe('Payload Too Large')
+  })
+})
+
 describe('request targets', () => {
   it('an absolute-form or asterisk target answers 400, never reaching the handler', async () => {
     const port = await startEdge()

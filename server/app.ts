@@ -165,6 +165,8 @@ export function createApp({ env, handler, before = [] }: CreateAppOptions): Expr
     const url = routerUrl(requestOrigin(req, env.PUBLIC_URL), req.originalUrl)
     // A target that is not a path names no language: both.
     if (!url) return plain(res, 400, `${strings.ru.badRequestTitle} / ${strings.en.badRequestTitle}`)
+    // The body limit (step 6) picks its route's limit on this path too.
+    res.locals.routerPath = url.pathname
     const exempt = url.pathname.startsWith('/webhooks/')
     const sameOrigin =
       exempt ||

@@ -55,6 +55,17 @@ export const BODY_LIMITS: readonly BodyLimitRule[] = [
   { name: 'form', path: /^/, limit: 64 * KB, answer: 'page' },
 ]
 
+/**
+ * The path the router will match: the edge (server/app.ts) puts it in
+ * res.locals after normalizing the request target, so a limit is chosen for
+ * the route that will read the body (`/en/%2e%2e/webhooks/tbank` is the T-Bank
+ * webhook). Mounted alone (its tests), the raw path.
+ */
+function routerPath(req: Request, res: Response): string {
+  const normalized: unknown = res.locals.routerPath
+  return typeof normalized === 'string' ? normalized : req.path
+}
+
 export function bodyLimitFor(pathname: string, rules: readonly BodyLimitRule[] = BODY_LIMITS): BodyLimitRule {
   return rules.find((rule) => rule.path.test(pathname)) ?? rules[rules.length - 1]!
 }
@@ -89,13 +100,13 @@ export function bodyLimit(options: BodyLimitOptions = {}): RequestHandler {
   let messages: Messages | undefined
 
   function refuse(req: Request, res: Response, rule: BodyLimitRule, declared: number | null, received: number) {
-    onRefused({ rule: rule.name, path: req.path, declared, received })
+    onRefused({ rule: rule.name, path: routerPath(req, res), declared, received })
     // The connection closes once the answer is written, so the rest of the body is never read.
     res.setHeader('Connection', 'close')
     res.setHeader('Cache-Control', 'no-store')
     if (rule.answer === 'page') {
       messages ??= loadMessages()
-      const locale = /^\/en(\/|$)/.test(req.path) ? 'en' : 'ru'
+      const locale = /^\/en(\/|$)/.test(routerPath(req, res)) ? 'en' : 'ru'
       res.status(413).type('text/plain; charset=utf-8').send(messages[locale])
     } else {
       res.status(413).type('text/plain; charset=utf-8').send('Payload Too Large')
@@ -105,7 +116,7 @@ export function bodyLimit(options: BodyLimitOptions = {}): RequestHandler {
   }
 
   return (req: Request, res: Response, next: NextFunction) => {
-    const rule = bodyLimitFor(req.path, rules)
+    const rule = bodyLimitFor(routerPath(req, res), rules)
     const declaredHeader = req.headers['content-length']
     const declared = declaredHeader === undefined ? null : Number(declaredHeader)
     const chunked = req.headers['transfer-encoding'] !== undefined
