@@ -20,7 +20,7 @@ import { logger } from './log.server'
 import { startMailDelivery, sweepMailOutbox } from './mail/outbox.server'
 import { sweepRateLimitWindows } from './security/rate-limit.server'
 import { sweepRefusedWebhooks } from './security/refused-webhooks.server'
-import { forgetUnconfirmedRequests } from './privacy-requests/requests.server'
+import { forgetUnconfirmedRequests } from './privacy-requests/intake.server'
 
 let retention: { stop(): void } | undefined
 let mailDelivery: { stop(): void } | undefined

@@ -16,7 +16,7 @@ import {
 import { listRefusalsForExport } from '~/generation/refusals.server'
 import { logger } from '~/log.server'
 import { listNotificationsForExport } from '~/payments/notifications.server'
-import { listRequestsForExport } from '~/privacy-requests/requests.server'
+import { listRequestsForExport } from '~/privacy-requests/subjects.server'
 
 /**
  * The person's own data as one machine-readable JSON document (right to

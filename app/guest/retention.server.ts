@@ -4,7 +4,7 @@ import { eraseGuestCredits } from '~/credits/ledger.server'
 import type { Database } from '~/db/client.server'
 import { guestDeletions, guests } from '~/db/schema'
 import { deleteGuestGenerations, removeFilesOfDeletedJobs } from '~/generation/jobs.server'
-import { guestsWithPendingRequests, unlinkGuestRequests } from '~/privacy-requests/requests.server'
+import { guestsWithPendingRequests, unlinkGuestRequests } from '~/privacy-requests/subjects.server'
 import { retentionCutoff } from '~/register'
 import type { ObjectStorage } from '~/storage/types'
 

@@ -1,17 +1,136 @@
 /**
- * The legal team's forms on one request (extend, complete): input and the
- * answer to each refusal, around the model in requests.server.ts.
+ * What the legal team does with a received request: extend it (152-FZ, the
+ * kinds the law allows, once) or complete it, fulfilled or refused with
+ * reasons. The model functions first, then the team's forms around them:
+ * their input and the answer to each refusal.
  */
+import { and, eq, gte, inArray, isNull } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
-import { REQUEST_OUTCOMES, type RequestOutcome } from '~/db/schema'
+import { dataSubjectRequests, REQUEST_OUTCOMES, type DataSubjectRequestRow, type RequestOutcome } from '~/db/schema'
 import { formFailure, textField, type FormFailure } from '~/lib/form'
+import { sendMail } from '~/mail/mailer.server'
+import { deadlineRule, extendableKinds } from './deadlines'
 import {
-  completeRequest,
-  extendRequest,
+  deliver,
+  findByNumber,
+  logStatus,
   NOTE_MAX_LENGTH,
-  type CompleteProblem,
-  type ExtendProblem,
-} from './requests.server'
+  recordEvent,
+  warnAboutGaps,
+  type ActionOptions,
+} from './records.server'
+import { extendedDueOn, loadWorkingCalendar, moscowDay } from './working-days'
+
+export type ExtendProblem =
+  'not-found' | 'not-open' | 'not-ru' | 'kind-not-extendable' | 'already-extended' | 'too-late' | 'reason-required'
+
+export type ActionResult<Problem> =
+  { ok: true; row: DataSubjectRequestRow; mailed: boolean } | { ok: false; reason: Problem }
+
+/** Why the request cannot be extended today, or null when it can; one request's page shows it too. */
+export function extendProblem(row: DataSubjectRequestRow | undefined, today: string): ExtendProblem | null {
+  if (!row) return 'not-found'
+  if (row.status !== 'open') return 'not-open'
+  if (row.regime !== 'ru') return 'not-ru'
+  if (!deadlineRule(row.regime, row.kind).extension) return 'kind-not-extendable'
+  if (row.extendedAt) return 'already-extended'
+  if (row.originalDueOn! < today) return 'too-late'
+  return null
+}
+
+/**
+ * Extends a 152-FZ request of a kind the law lets us extend (deadlines.ts:
+ * access, a copy, objection) once, by 5 working days after its original due
+ * date, with the reason the notice to the requester gives. Only while the
+ * original period runs: the law wants the notice before it expires.
+ */
+export async function extendRequest(
+  db: Database,
+  number: number,
+  { reason, actorUserId, now = new Date(), send = sendMail }: ActionOptions & { reason: string; actorUserId: string },
+): Promise<ActionResult<ExtendProblem>> {
+  const trimmed = reason.trim()
+  if (!trimmed) return { ok: false, reason: 'reason-required' }
+  const today = moscowDay(now)
+  const before = await findByNumber(db, number)
+  const problem = extendProblem(before, today)
+  if (problem) return { ok: false, reason: problem }
+
+  const calendar = await loadWorkingCalendar(db)
+  const newDue = extendedDueOn(before!.regime, before!.kind, before!.originalDueOn!, calendar)!
+  warnAboutGaps(calendar, before!.originalDueOn!, newDue)
+  const row = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(dataSubjectRequests)
+      .set({ dueOn: newDue, extendedAt: now, extensionReason: trimmed.slice(0, NOTE_MAX_LENGTH) })
+      .where(
+        and(
+          eq(dataSubjectRequests.id, before!.id),
+          eq(dataSubjectRequests.status, 'open'),
+          eq(dataSubjectRequests.regime, 'ru'),
+          inArray(dataSubjectRequests.kind, extendableKinds('ru')),
+          isNull(dataSubjectRequests.extendedAt),
+          gte(dataSubjectRequests.originalDueOn, today),
+        ),
+      )
+      .returning()
+    if (updated) await recordEvent(tx, updated, 'extended', { actorUserId, note: updated.extensionReason })
+    return updated
+  })
+  if (!row) {
+    // Someone else extended or completed it in the meantime.
+    return { ok: false, reason: extendProblem(await findByNumber(db, number), today) ?? 'already-extended' }
+  }
+  logStatus(row, 'extended', 'open', actorUserId)
+  return { ok: true, row, mailed: await deliver(db, row, 'extension', send) }
+}
+
+export type CompleteProblem = 'not-found' | 'not-open' | 'already-completed' | 'note-required'
+
+/**
+ * Completes a request: fulfilled, or refused with the reasons in the note
+ * (a refusal must be reasoned). Of two completions at once exactly one wins.
+ */
+export async function completeRequest(
+  db: Database,
+  number: number,
+  {
+    outcome,
+    note,
+    actorUserId,
+    now = new Date(),
+    send = sendMail,
+  }: ActionOptions & { outcome: RequestOutcome; note: string; actorUserId: string },
+): Promise<ActionResult<CompleteProblem>> {
+  const trimmed = note.trim().slice(0, NOTE_MAX_LENGTH)
+  if (outcome === 'refused' && !trimmed) return { ok: false, reason: 'note-required' }
+  const before = await findByNumber(db, number)
+  if (!before) return { ok: false, reason: 'not-found' }
+  if (before.status === 'completed') return { ok: false, reason: 'already-completed' }
+  if (before.status !== 'open') return { ok: false, reason: 'not-open' }
+
+  const row = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(dataSubjectRequests)
+      .set({ status: 'completed', outcome, completedAt: now, completionNote: trimmed || null })
+      .where(and(eq(dataSubjectRequests.id, before.id), eq(dataSubjectRequests.status, 'open')))
+      .returning()
+    if (updated) {
+      await recordEvent(tx, updated, 'completed', {
+        from: 'open',
+        actorUserId,
+        note: trimmed ? `${outcome}: ${trimmed}` : outcome,
+      })
+    }
+    return updated
+  })
+  if (!row) return { ok: false, reason: 'already-completed' }
+  logStatus(row, 'completed', 'open', actorUserId)
+  return { ok: true, row, mailed: await deliver(db, row, 'completion', send) }
+}
+
+// ---------------------------------------------------------------------------
+// The team's forms
 
 export type LegalActionResult =
   | { ok: true; done: 'extended' | 'completed'; mailed: boolean }

@@ -1,6 +1,6 @@
 /**
  * The public request form and the confirmation link: input, identity, rate
- * limits and the pages' addresses around the model in requests.server.ts.
+ * limits and the pages' addresses around the model in intake.server.ts.
  */
 import { resetLinkBase } from '~/account/password-reset.server'
 import { normalizeEmail } from '~/auth/password.server'
@@ -19,7 +19,7 @@ import {
   inspectConfirmation,
   type ConfirmationProblem,
   type ConfirmationState,
-} from './requests.server'
+} from './intake.server'
 
 /** Kinds whose request cannot be handled without the person saying what they want changed. */
 const DETAILS_REQUIRED: readonly RequestKind[] = ['correction']

@@ -15,7 +15,7 @@ import { requireLegalUser } from '~/legal-admin/access.server'
 import { LEGAL_ADMIN_HEADERS, legalAdminMeta } from '~/legal-admin/page'
 import { TimeLeft } from '~/components/request-deadline'
 import { formatDay } from '~/privacy-requests/format-day'
-import { COMPLETED_IN_QUEUE, listQueue } from '~/privacy-requests/requests.server'
+import { COMPLETED_IN_QUEUE, listQueue } from '~/privacy-requests/queue.server'
 import stylesheet from '~/styles/privacy-requests.css?url'
 
 export const handle = { i18n: ['common', 'privacy-request', 'legal-admin-requests'] }

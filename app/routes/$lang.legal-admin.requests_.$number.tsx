@@ -25,7 +25,8 @@ import { deadlineRule } from '~/privacy-requests/deadlines'
 import { periodText, replyPeriodText } from '~/privacy-requests/deadline-text'
 import { formatDay } from '~/privacy-requests/format-day'
 import { completeFromForm, extendFromForm } from '~/privacy-requests/legal-actions.server'
-import { getRequest, NOTE_MAX_LENGTH } from '~/privacy-requests/requests.server'
+import { getRequest } from '~/privacy-requests/queue.server'
+import { NOTE_MAX_LENGTH } from '~/privacy-requests/records.server'
 import stylesheet from '~/styles/privacy-requests.css?url'
 
 export const handle = { i18n: ['common', 'account', 'privacy-request', 'legal-admin-requests'] }

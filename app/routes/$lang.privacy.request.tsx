@@ -20,7 +20,7 @@ import { keepRetryAfter, type FormFailure } from '~/lib/form'
 import { readForm } from '~/lib/read-form.server'
 import { requestEvidence } from '~/load-context'
 import { replyPeriodText } from '~/privacy-requests/deadline-text'
-import { DETAILS_MAX_LENGTH } from '~/privacy-requests/requests.server'
+import { DETAILS_MAX_LENGTH } from '~/privacy-requests/intake.server'
 import { formIdentity, submitRequestForm } from '~/privacy-requests/submit.server'
 import stylesheet from '~/styles/privacy-requests.css?url'
 

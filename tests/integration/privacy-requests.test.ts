@@ -11,7 +11,8 @@ import type * as QueueRoute from '~/routes/$lang.legal-admin.requests'
 import type * as DetailRoute from '~/routes/$lang.legal-admin.requests_.$number'
 import type * as CalendarRoute from '~/routes/$lang.legal-admin.calendar'
 import type * as Schema from '~/db/schema'
-import type * as Requests from '~/privacy-requests/requests.server'
+import type * as Intake from '~/privacy-requests/intake.server'
+import type * as Queue from '~/privacy-requests/queue.server'
 import type * as Mailer from '~/mail/mailer.server'
 import type * as I18n from '~/i18n/i18next.server'
 import { isolateProcessDatabase } from '../db'
@@ -32,7 +33,7 @@ const ORIGIN = 'http://localhost'
 
 let db: Database
 let schema: typeof Schema
-let requests: typeof Requests
+let intake: typeof Intake
 let mailer: typeof Mailer
 let i18n: typeof I18n
 let routes: {
@@ -49,7 +50,7 @@ beforeAll(async () => {
   const { getDb } = await import('~/db/client.server')
   db = await getDb()
   schema = await import('~/db/schema')
-  requests = await import('~/privacy-requests/requests.server')
+  intake = await import('~/privacy-requests/intake.server')
   mailer = await import('~/mail/mailer.server')
   i18n = await import('~/i18n/i18next.server')
   routes = {
@@ -402,7 +403,7 @@ describe('the legal team’s pages', () => {
   it('shows the queue by due date with overdue requests flagged', async () => {
     const filer = await person()
     const file = (now: Date, regime: 'ru' | 'gdpr' = 'ru') =>
-      requests.createRequest(
+      intake.createRequest(
         db,
         {
           kind: 'access',
@@ -421,7 +422,7 @@ describe('the legal team’s pages', () => {
     const overdue = await file(new Date(Date.now() - 40 * day))
     const soon = await file(new Date(Date.now() - 2 * day))
     const gdpr = await file(new Date(Date.now() - day), 'gdpr')
-    const page = asData<Awaited<ReturnType<typeof requests.listQueue>>>(
+    const page = asData<Awaited<ReturnType<typeof Queue.listQueue>>>(
       await routes.queue.loader(args(get('/en/legal-admin/requests', legal.cookie), { lang: 'en' })),
     )
     const { open } = page.data
@@ -436,7 +437,7 @@ describe('the legal team’s pages', () => {
 
   it('shows a request with its history, and 404 for numbers that do not exist', async () => {
     const filer = await person()
-    const created = await requests.createRequest(
+    const created = await intake.createRequest(
       db,
       {
         kind: 'objection',
@@ -452,7 +453,7 @@ describe('the legal team’s pages', () => {
       { baseUrl: ORIGIN },
     )
     const number = String(created.number)
-    const page = asData<{ request: Requests.RequestDetails }>(
+    const page = asData<{ request: Queue.RequestDetails }>(
       await routes.detail.loader(args(get(`/en/legal-admin/requests/${number}`, legal.cookie), { lang: 'en', number })),
     )
     expect(page.data.request).toMatchObject({ number: created.number, details: 'No newsletters', extendBlocked: null })
@@ -469,7 +470,7 @@ describe('the legal team’s pages', () => {
 
   it('extends and completes through the forms, recording who acted, and refuses bad input with 400', async () => {
     const filer = await person()
-    const created = await requests.createRequest(
+    const created = await intake.createRequest(
       db,
       {
         kind: 'access',
@@ -525,7 +526,7 @@ describe('the legal team’s pages', () => {
 
   it('refuses to extend a correction (the law gives it 7 working days flat) and says why', async () => {
     const filer = await person()
-    const created = await requests.createRequest(
+    const created = await intake.createRequest(
       db,
       {
         kind: 'correction',
@@ -542,7 +543,7 @@ describe('the legal team’s pages', () => {
     )
     const number = String(created.number)
     const url = `/en/legal-admin/requests/${number}`
-    const page = asData<{ request: Requests.RequestDetails }>(
+    const page = asData<{ request: Queue.RequestDetails }>(
       await routes.detail.loader(args(get(url, legal.cookie), { lang: 'en', number })),
     )
     expect(page.data.request).toMatchObject({ extendBlocked: 'kind-not-extendable', extensionWouldEndOn: null })

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dataSubjectRequestEvents, dataSubjectRequests, users } from '~/db/schema'
 import type { MailMessage } from '~/mail/mailer.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { completeRequest, confirmRequest, createRequest, extendRequest, type NewRequest } from './requests.server'
+import { confirmRequest, createRequest, type NewRequest } from './intake.server'
+import { completeRequest, extendRequest } from './legal-actions.server'
 
 // Real PostgreSQL: the simultaneous calls below each run on their own pooled
 // connection, as two members of the legal team pressing the button at once would.
