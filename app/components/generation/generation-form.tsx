@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react'
-import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react'
+import { useId, useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
-import { counterState, PHOTO_ACCEPT, photoHint, promptLength, ratioKey, type PhotoHint } from '~/generation/form-hints'
+import { ratioKey } from '~/generation/form-hints'
 import {
   ASPECT_RATIOS,
   MAX_IMAGES,
@@ -14,6 +14,8 @@ import {
   type Style,
 } from '~/generation/options'
 import type { Locale } from '~/i18n/locales'
+import { PhotoField } from './photo-field'
+import { PromptField } from './prompt-field'
 
 const subscribeToNothing = () => () => {}
 
@@ -30,9 +32,6 @@ const COUNTS = Array.from({ length: MAX_IMAGES - MIN_IMAGES + 1 }, (_, i) => MIN
 
 /** Values every field message may use, so the server need not send them. */
 const MESSAGE_LIMITS = { min: MIN_IMAGES, max: MAX_IMAGES, maxLength: PROMPT_MAX_LENGTH }
-
-// Screen readers hear the counter once typing pauses, not on every key.
-const COUNTER_ANNOUNCE_DELAY_MS = 1000
 
 export type GenerationFormFailure = {
   formError?: string
@@ -114,10 +113,6 @@ function ChoiceGroup({
 function clampCount(count: number | undefined): number {
   if (count === undefined || !Number.isInteger(count)) return MIN_IMAGES
   return Math.min(MAX_IMAGES, Math.max(MIN_IMAGES, count))
-}
-
-function describedBy(...ids: (string | false | null | undefined)[]): string | undefined {
-  return ids.filter(Boolean).join(' ') || undefined
 }
 
 /**
@@ -274,195 +269,5 @@ export function GenerationForm({
         <p className={`engine-label engine-label--${engineKind}`}>{t(`engine.${engineKind}`)}</p>
       </div>
     </form>
-  )
-}
-
-function PromptField({
-  id,
-  defaultValue,
-  error,
-  hydrated,
-}: {
-  id: string
-  defaultValue: string
-  error: string | null
-  hydrated: boolean
-}) {
-  const { t } = useTranslation('generate')
-  const [length, setLength] = useState(() => promptLength(defaultValue))
-  const [spokenLength, setSpokenLength] = useState<number | null>(null)
-  const announceTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-
-  useEffect(() => {
-    const timers = announceTimer
-    return () => clearTimeout(timers.current)
-  }, [])
-
-  function handleChange(event: React.ChangeEvent<HTMLTextAreaElement>) {
-    const next = promptLength(event.currentTarget.value)
-    setLength(next)
-    clearTimeout(announceTimer.current)
-    announceTimer.current = setTimeout(() => setSpokenLength(next), COUNTER_ANNOUNCE_DELAY_MS)
-  }
-
-  const state = counterState(length, PROMPT_MAX_LENGTH)
-  return (
-    <div className="field">
-      <label htmlFor={id}>{t('form.promptLabel')}</label>
-      <p id={`${id}-hint`} className="field__hint">
-        {t('form.promptHint')}
-      </p>
-      <textarea
-        id={id}
-        name="prompt"
-        rows={4}
-        required
-        maxLength={PROMPT_MAX_LENGTH}
-        defaultValue={defaultValue}
-        onChange={handleChange}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${id}-hint`, `${id}-counter`, error && `${id}-error`)}
-      />
-      {hydrated ? (
-        <>
-          <p id={`${id}-counter`} className={`char-counter char-counter--${state}`} aria-hidden="true">
-            {t('form.counter', { used: length, max: PROMPT_MAX_LENGTH })}
-          </p>
-          <p className="visually-hidden" aria-live="polite">
-            {spokenLength === null ? '' : t('form.counterSpoken', { used: spokenLength, max: PROMPT_MAX_LENGTH })}
-          </p>
-        </>
-      ) : (
-        <p id={`${id}-counter`} className="char-counter">
-          {t('form.counterLimit', { max: PROMPT_MAX_LENGTH })}
-        </p>
-      )}
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  )
-}
-
-type ChosenPhoto = { name: string; hint: PhotoHint | null; previewUrl: string | null }
-
-function PhotoField({ id, error, hydrated }: { id: string; error: string | null; hydrated: boolean }) {
-  const { t } = useTranslation('generate')
-  const inputRef = useRef<HTMLInputElement>(null)
-  // The object URL of the preview, revoked when replaced and on unmount.
-  const previewUrl = useRef<string | null>(null)
-  const [photo, setPhoto] = useState<ChosenPhoto | null>(null)
-  const [dragging, setDragging] = useState(false)
-  const [removed, setRemoved] = useState(false)
-
-  useEffect(() => {
-    const preview = previewUrl
-    return () => {
-      if (preview.current) URL.revokeObjectURL(preview.current)
-    }
-  }, [])
-
-  function choose(file: File | null) {
-    if (previewUrl.current) URL.revokeObjectURL(previewUrl.current)
-    previewUrl.current = null
-    if (!file) {
-      setPhoto(null)
-      return
-    }
-    const hint = photoHint(file)
-    // Only the types the server takes get a preview; a browser may not show others anyway.
-    previewUrl.current = hint === 'unsupported-type' ? null : URL.createObjectURL(file)
-    setPhoto({ name: file.name, hint, previewUrl: previewUrl.current })
-    setRemoved(false)
-  }
-
-  function remove() {
-    if (inputRef.current) {
-      inputRef.current.value = ''
-      inputRef.current.focus()
-    }
-    choose(null)
-    setRemoved(true)
-  }
-
-  function handleDrop(event: React.DragEvent<HTMLDivElement>) {
-    event.preventDefault()
-    setDragging(false)
-    const file = event.dataTransfer.files[0]
-    const input = inputRef.current
-    if (!file || !input) return
-    // One photo only: put the first dropped file into the input, so it is submitted.
-    const transfer = new DataTransfer()
-    transfer.items.add(file)
-    input.files = transfer.files
-    choose(file)
-  }
-
-  function handleDragOver(event: React.DragEvent<HTMLDivElement>) {
-    if (!event.dataTransfer.types.includes('Files')) return
-    event.preventDefault()
-    event.dataTransfer.dropEffect = 'copy'
-    setDragging(true)
-  }
-
-  function handleDragLeave(event: React.DragEvent<HTMLDivElement>) {
-    // Moving over the zone's own children fires dragleave too; only leaving it counts.
-    if (event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget)) return
-    setDragging(false)
-  }
-
-  const hintText = photo?.hint ? t(`upload.${photo.hint}`) : null
-  return (
-    <div className="field">
-      <label htmlFor={id}>{t('form.photoLabel')}</label>
-      <p id={`${id}-hint`} className="field__hint">
-        {t('form.photoHint')}
-      </p>
-      <div
-        className={`drop-zone${hydrated ? ' drop-zone--enhanced' : ''}${dragging ? ' drop-zone--active' : ''}`}
-        onDragEnter={hydrated ? handleDragOver : undefined}
-        onDragOver={hydrated ? handleDragOver : undefined}
-        onDragLeave={hydrated ? handleDragLeave : undefined}
-        onDrop={hydrated ? handleDrop : undefined}
-      >
-        <input
-          ref={inputRef}
-          id={id}
-          name="photo"
-          type="file"
-          accept={PHOTO_ACCEPT}
-          onChange={(event) => choose(event.currentTarget.files?.[0] ?? null)}
-          aria-invalid={error || photo?.hint ? true : undefined}
-          aria-describedby={describedBy(`${id}-hint`, hydrated && `${id}-status`, error && `${id}-error`)}
-        />
-        {hydrated ? (
-          <p className="drop-zone__text" aria-hidden="true">
-            {dragging ? t('form.dropNow') : t('form.dropHere')}
-          </p>
-        ) : null}
-        {photo ? (
-          <div className="photo-preview">
-            {photo.previewUrl ? (
-              <img className="photo-preview__image" src={photo.previewUrl} alt={t('form.photoPreviewAlt')} />
-            ) : null}
-            <button type="button" className="secondary-button" onClick={remove}>
-              {t('form.removePhoto')}
-            </button>
-          </div>
-        ) : null}
-      </div>
-      {hydrated ? (
-        <p id={`${id}-status`} className={hintText ? 'field-error' : 'visually-hidden'} aria-live="polite">
-          {hintText ?? (photo ? t('form.photoChosen', { name: photo.name }) : removed ? t('form.photoRemoved') : '')}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
   )
 }
