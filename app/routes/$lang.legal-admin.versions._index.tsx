@@ -1,38 +1,22 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { getDb } from '~/db/client.server'
-import { ACCEPTANCE_EVENTS, type AcceptanceEvent } from '~/db/schema'
+import type { AcceptanceEvent } from '~/db/schema'
 import { formatDate, formatNumber } from '~/i18n/format'
-import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { routeLocale } from '~/i18n/route-locale'
 import { DOCUMENT_KINDS } from '~/legal/kinds'
 import { requireLegalUser } from '~/legal-admin/access.server'
 import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/legal-admin/page'
-import { versionStats, versionsInForce, type VersionStats } from '~/legal-admin/stats.server'
+import type { VersionStats } from '~/legal-admin/stats.server'
+import { versionsPage } from '~/legal-admin/versions-page.server'
 
 export const handle = { i18n: ['common', 'legal-admin'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
   await requireLegalUser(request)
-  const t = getFixedT(locale, ['legal-admin', 'common'])
-  const inForce = await versionsInForce()
-  const inForceIds = new Set(
-    [...inForce.values()].flatMap((entry) => (entry.state === 'ok' ? [entry.version.current.documentVersionId] : [])),
-  )
-  const stats = await versionStats(await getDb())
-  return data(
-    {
-      locale,
-      title: `${t('versions.title')} — ${t('common:siteName')}`,
-      versions: stats.map((s) => ({ ...s, inForce: inForceIds.has(s.id) })),
-      // The table's event columns, in the ledger's order (passed on so the browser bundle needs no schema).
-      events: ACCEPTANCE_EVENTS,
-    },
-    { headers: { ...LEGAL_ADMIN_HEADERS } },
-  )
+  return data(await versionsPage(locale), { headers: { ...LEGAL_ADMIN_HEADERS } })
 }
 
 export const headers = legalAdminHeaders

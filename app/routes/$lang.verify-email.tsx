@@ -8,14 +8,11 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { confirmFromForm, inspectVerifyLink, resendVerification } from '~/account/email-verification.server'
-import { storedMailPreviewed } from '~/account/password-reset.server'
-import { verificationState, VERIFY_TOKEN_TTL_HOURS } from '~/auth/email-verification.server'
-import { getSessionUser, requireUser } from '~/auth/session.server'
+import { confirmFromForm, resendVerification } from '~/account/email-verification.server'
+import { verifyEmailPage } from '~/account/verify-email-page.server'
+import { requireUser } from '~/auth/session.server'
 import { FormErrorSummary } from '~/components/form-fields'
 import { ResendVerificationForm } from '~/components/verify-email-notice'
-import { getDb } from '~/db/client.server'
-import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { textField, type FormFailure } from '~/lib/form'
 import { readForm } from '~/lib/read-form.server'
@@ -31,51 +28,10 @@ export const handle = { i18n: ['common', 'account', 'auth', 'email'] }
 // sites (same-origin keeps the Origin the cross-site check needs on the POST).
 const PRIVATE_PAGE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }
 
-type VerifyView =
-  | { state: 'confirm'; token: string; email: string }
-  | { state: 'refused'; message: string; canResend: boolean; signedIn: boolean }
-  | { state: 'done' }
-  | { state: 'status'; email: string | null; verified: boolean; sent: boolean; devMail: boolean }
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
-  const t = getFixedT(locale, ['email', 'common'])
-  const url = new URL(request.url)
-  const page = (view: VerifyView, titleKey: string, status = 200) =>
-    data(
-      { locale, title: `${t(titleKey)} — ${t('common:siteName')}`, view, hours: VERIFY_TOKEN_TTL_HOURS },
-      { status, headers: PRIVATE_PAGE },
-    )
-
-  if (url.searchParams.has('done')) return page({ state: 'done' }, 'verify.doneTitle')
-
-  if (url.searchParams.has('token')) {
-    const link = await inspectVerifyLink(url.searchParams.get('token') ?? '')
-    if (link.ok)
-      return page({ state: 'confirm', token: url.searchParams.get('token')!, email: link.email }, 'verify.title')
-    const session = await getSessionUser(request)
-    const canResend = Boolean(session?.user.email && !session.user.emailVerified)
-    return page(
-      { state: 'refused', message: link.message, canResend, signedIn: Boolean(session) },
-      'verify.refusedTitle',
-      link.status,
-    )
-  }
-
-  // Without a link: the signed-in account's status, with the button for a new link.
-  const { user } = await requireUser(request, locale)
-  const state = await verificationState(await getDb(), user.id)
-  const sent = url.searchParams.has('sent')
-  return page(
-    {
-      state: 'status',
-      email: state?.email ?? null,
-      verified: Boolean(state?.verifiedAt),
-      sent,
-      devMail: sent && storedMailPreviewed(),
-    },
-    'verify.statusTitle',
-  )
+  const { page, status } = await verifyEmailPage(request, locale, new URL(request.url).searchParams)
+  return data(page, { status, headers: PRIVATE_PAGE })
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
