@@ -481,6 +481,69 @@ describe('readGenerationForm', () => {
     }
   })
 
+  it('reads a text field of exactly the field limit and refuses one byte more with 413', async () => {
+    const exact = 'x'.repeat(MAX_FIELD_BYTES)
+    const input = await readOk(postMultipart(multipartBody('b', [{ name: 'prompt', data: exact }]), 'b'))
+    expect(input.fields.prompt).toBe(exact)
+    await expectFailure(
+      readGenerationForm(postMultipart(multipartBody('b', [{ name: 'prompt', data: `${exact}x` }]), 'b')),
+      413,
+      'too-large',
+    )
+    // A repeated name is ignored, however long.
+    const repeated = multipartBody('b', [
+      { name: 'prompt', data: 'first' },
+      { name: 'prompt', data: `${exact}x` },
+    ])
+    expect((await readOk(postMultipart(repeated, 'b'))).fields).toEqual({ prompt: 'first' })
+  })
+
+  it('reads 100 parts and refuses the 101st with 413', async () => {
+    const parts = (count: number) => Array.from({ length: count }, (_, i) => ({ name: `f${i}`, data: 'v' }))
+    const input = await readOk(postMultipart(multipartBody('b', parts(100)), 'b'))
+    expect(Object.keys(input.fields)).toHaveLength(100)
+    await expectFailure(readGenerationForm(postMultipart(multipartBody('b', parts(101)), 'b')), 413, 'too-large')
+  })
+
+  it('refuses a form without any named part with 400; a nameless part among named ones is skipped', async () => {
+    await expectFailure(readGenerationForm(postMultipart(Buffer.from('--b--\r\n'), 'b')), 400, 'bad-form')
+    const mixed = Buffer.concat([
+      Buffer.from('--b\r\nContent-Type: text/plain\r\n\r\nno disposition\r\n'),
+      Buffer.from('--b\r\nContent-Disposition: attachment; name="a"\r\n\r\nnot form-data\r\n'),
+      multipartBody('b', [{ name: 'prompt', data: 'kept' }]),
+    ])
+    expect(await readOk(postMultipart(mixed, 'b'))).toEqual({ fields: { prompt: 'kept' }, photo: null })
+    // A part whose name is missing is refused even among named ones.
+    const nameless = Buffer.concat([
+      Buffer.from('--b\r\nContent-Disposition: form-data; filename="a.jpg"\r\n\r\nx\r\n'),
+      multipartBody('b', [{ name: 'prompt', data: 'kept' }]),
+    ])
+    await expectFailure(readGenerationForm(postMultipart(nameless, 'b')), 400, 'bad-form')
+  })
+
+  it('refuses part headers over 16 KB with 400', async () => {
+    const long = 'x'.repeat(16 * 1024)
+    const body = `--b\r\nContent-Disposition: form-data; name="prompt"\r\nX-Padding: ${long}\r\n\r\nx\r\n--b--\r\n`
+    await expectFailure(readGenerationForm(postMultipart(Buffer.from(body), 'b')), 400, 'bad-form')
+    const fits = `--b\r\nContent-Disposition: form-data; name="prompt"\r\nX-Padding: ${long.slice(0, 12 * 1024)}\r\n\r\nx\r\n--b--\r\n`
+    expect((await readOk(postMultipart(Buffer.from(fits), 'b'))).fields).toEqual({ prompt: 'x' })
+  })
+
+  it('keeps UTF-8 field names and takes binary parts without a file name as files', async () => {
+    const body = multipartBody('b', [
+      { name: 'подпись', data: 'текст' },
+      { name: 'prompt', type: 'application/octet-stream', data: 'sent as binary' },
+    ])
+    expect((await readOk(postMultipart(body, 'b'))).fields).toEqual({ подпись: 'текст' })
+  })
+
+  it('a photo part without a file name is read as text, so preparePhoto refuses it with 415', async () => {
+    const body = multipartBody('b', [{ name: 'photo', type: 'image/jpeg', data: await jpeg() }])
+    const input = await readOk(postMultipart(body, 'b'))
+    expect(input.photo).not.toBeNull()
+    await expectFailure(preparePhoto(input.photo!), 415, 'unsupported-type')
+  })
+
   it('a file with the wrong bytes passes the reader but preparePhoto refuses it with 415', async () => {
     for (const bytes of [GIF, SVG, PDF, TEXT]) {
       const form = new FormData()

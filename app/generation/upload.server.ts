@@ -1,3 +1,5 @@
+import { MIMEType } from 'node:util'
+import busboy from 'busboy'
 import sharp, { type SharpOptions } from 'sharp'
 
 /**
@@ -22,7 +24,6 @@ export const MAX_FIELD_BYTES = 16 * 1024
 /** A whole multipart body; a url-encoded one (no photo) may only be the overhead. */
 export const MAX_FORM_BODY_BYTES = MAX_PHOTO_BYTES + FORM_OVERHEAD_BYTES
 const MAX_PARTS = 100
-const MAX_PART_HEADER_BYTES = 8 * 1024
 const PHOTO_FIELD = 'photo'
 const WEBP_QUALITY = 82
 
@@ -129,9 +130,10 @@ export type GenerationFormInput = { fields: Record<string, string>; photo: Buffe
 export async function readGenerationForm(
   request: Request,
 ): Promise<{ ok: true; input: GenerationFormInput } | { ok: false; failure: UploadFailure }> {
-  const contentType = parseHeaderValue(request.headers.get('Content-Type') ?? '')
-  const multipart = contentType.value === 'multipart/form-data'
-  if (!multipart && contentType.value !== 'application/x-www-form-urlencoded') {
+  const header = request.headers.get('Content-Type') ?? ''
+  const contentType = parseMimeType(header)
+  const multipart = contentType?.essence === 'multipart/form-data'
+  if (!contentType || (!multipart && contentType.essence !== 'application/x-www-form-urlencoded')) {
     return refusedWithoutReading('unsupported-form')
   }
   // A declared length over the limit is refused before a byte is read.
@@ -141,12 +143,20 @@ export async function readGenerationForm(
   }
   try {
     const input = multipart
-      ? await readMultipart(request, contentType.params.get('boundary'))
+      ? await readMultipart(request, header, contentType.params.get('boundary'))
       : await readUrlEncoded(request)
     return { ok: true, input }
   } catch (error) {
     if (error instanceof UploadRefused) return { ok: false, failure: error.failure }
     throw error
+  }
+}
+
+function parseMimeType(header: string): MIMEType | null {
+  try {
+    return new MIMEType(header)
+  } catch {
+    return null
   }
 }
 
@@ -218,192 +228,124 @@ async function readUrlEncoded(request: Request): Promise<GenerationFormInput> {
   return { fields: Object.fromEntries(fields), photo: null }
 }
 
-/** Where the bytes of the current part go. */
-type PartSink = { write(bytes: Uint8Array): void; end(): void }
-
-const DRAIN: PartSink = { write() {}, end() {} }
-const CRLF = Buffer.from('\r\n')
-const HEADER_END = Buffer.from('\r\n\r\n')
-
 /**
- * A streaming multipart/form-data reader (RFC 7578). It keeps only the text
- * fields, the first `photo` part and at most one delimiter's worth of
- * look-ahead in memory; other files are drained.
+ * A multipart/form-data body, parsed by busboy as it streams in. The body is
+ * fed to busboy chunk by chunk through a BodyReader, so the whole-body limit
+ * and the leave-it-unread refusal stay ours; busboy's limits refuse a long
+ * field, a long photo and too many parts as soon as they pass. Only the text
+ * fields and the first `photo` part are kept in memory; other files are drained.
  */
-async function readMultipart(request: Request, boundary: string | undefined): Promise<GenerationFormInput> {
+async function readMultipart(request: Request, header: string, boundary: string | null) {
+  // RFC 2046 allows 1 to 70 characters; busboy would take any.
   if (!boundary || boundary.length > 70) refuse('bad-form')
-  // Each delimiter is CRLF "--" boundary; a CRLF put in front of the body lets
-  // the first one, at the very start, match the same way.
-  const delimiter = Buffer.from(`\r\n--${boundary}`)
   const body = new BodyReader(request, MAX_FORM_BODY_BYTES)
+  const form = multipartForm(header)
+  try {
+    for (let chunk = await body.next(); chunk; chunk = await body.next()) await form.write(chunk)
+    // The epilogue after the closing delimiter carries nothing, but is read to
+    // the end (within the body limit) so that the request is complete.
+    return await form.end()
+  } catch (error) {
+    body.stop()
+    form.abandon()
+    throw error
+  }
+}
 
+function multipartForm(header: string) {
   const fields = new Map<string, string>()
   let photo: Buffer | null = null
   let photoSeen = false
   let textBytes = 0
-  let parts = 0
+  let namedParts = 0
+  // busboy reports through events; the first problem is kept and thrown
+  // after the write that caused it.
+  let refusal: UploadFailureCode | null = null
+  const refuseSoon = (code: UploadFailureCode) => {
+    refusal ??= code
+  }
+  const throwIfRefused = () => {
+    if (refusal) refuse(refusal)
+  }
 
-  const startPart = (headerBlock: Buffer): PartSink => {
-    if (++parts > MAX_PARTS) refuse('too-large')
-    const { name, filename } = partDisposition(headerBlock)
-    if (name === PHOTO_FIELD) {
-      if (photoSeen) return DRAIN
-      photoSeen = true
-      return collect(MAX_PHOTO_BYTES, (bytes) => {
-        // No photo chosen: browsers send an empty part with filename="".
-        photo = bytes.length === 0 && !filename ? null : bytes
-      })
-    }
-    if (filename !== undefined || fields.has(name)) return DRAIN
-    return collect(MAX_FIELD_BYTES, (bytes) => {
-      textBytes += bytes.length
-      if (textBytes > FORM_OVERHEAD_BYTES) refuse('too-large')
-      fields.set(name, bytes.toString('utf8'))
+  let parser: busboy.Busboy
+  try {
+    parser = busboy({
+      headers: { 'content-type': header },
+      // Browsers send field and file names as UTF-8.
+      defParamCharset: 'utf8',
+      // busboy flags a value that reaches its limit, even when it ends right
+      // there; one byte more lets exactly the largest allowed size through.
+      limits: { fieldSize: MAX_FIELD_BYTES + 1, fileSize: MAX_PHOTO_BYTES + 1, parts: MAX_PARTS + 1 },
     })
+  } catch {
+    refuse('bad-form') // no usable boundary
+  }
+  const closed = new Promise<void>((resolve) => parser.once('close', resolve))
+  parser.on('error', () => refuseSoon('bad-form'))
+  parser.on('partsLimit', () => refuseSoon('too-large'))
+
+  // busboy hands a part without a name over with `undefined` for it.
+  const named = (name: string | undefined): name is string => {
+    if (!name) refuseSoon('bad-form')
+    else namedParts++
+    return Boolean(name)
   }
 
-  type State = 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'done'
-  let state = 'preamble' as State
-  let pending: Buffer = Buffer.from(CRLF)
-  let sink: PartSink = DRAIN
-
-  // Consumes as much of `pending` as can be decided now.
-  const advance = () => {
-    for (;;) {
-      if (state === 'preamble' || state === 'body') {
-        const at = pending.indexOf(delimiter)
-        if (at === -1) {
-          // Keep what could still be the start of a delimiter.
-          const safe = pending.length - (delimiter.length - 1)
-          if (safe > 0) {
-            sink.write(pending.subarray(0, safe))
-            pending = pending.subarray(safe)
-          }
-          return
-        }
-        sink.write(pending.subarray(0, at))
-        sink.end()
-        sink = DRAIN
-        pending = pending.subarray(at + delimiter.length)
-        state = 'after-delimiter'
-      } else if (state === 'after-delimiter') {
-        // Transport padding (spaces, tabs) may follow a delimiter.
-        let skip = 0
-        while (skip < pending.length && (pending[skip] === 0x20 || pending[skip] === 0x09)) skip++
-        pending = pending.subarray(skip)
-        if (pending.length < 2) return
-        if (pending[0] === 0x2d && pending[1] === 0x2d) {
-          state = 'done'
-          return
-        }
-        if (!pending.subarray(0, 2).equals(CRLF)) refuse('bad-form')
-        pending = pending.subarray(2)
-        state = 'headers'
-      } else if (state === 'headers') {
-        // A part without any header has no name.
-        if (pending.length >= 2 && pending.subarray(0, 2).equals(CRLF)) refuse('bad-form')
-        const end = pending.indexOf(HEADER_END)
-        if (end === -1) {
-          if (pending.length > MAX_PART_HEADER_BYTES) refuse('bad-form')
-          return
-        }
-        if (end > MAX_PART_HEADER_BYTES) refuse('bad-form')
-        sink = startPart(pending.subarray(0, end))
-        pending = pending.subarray(end + HEADER_END.length)
-        state = 'body'
-      } else {
-        return
-      }
+  parser.on('field', (name: string | undefined, value, info) => {
+    if (!named(name)) return
+    if (name === PHOTO_FIELD) {
+      // A photo part without a file name (and not typed as binary) comes as
+      // text; an empty one is what browsers send when no photo was chosen.
+      if (photoSeen) return
+      photoSeen = true
+      if (info.valueTruncated) return refuseSoon('too-large')
+      photo = value === '' ? null : Buffer.from(value)
+      return
     }
-  }
+    if (fields.has(name)) return
+    if (info.valueTruncated) return refuseSoon('too-large')
+    textBytes += Buffer.byteLength(value)
+    if (textBytes > FORM_OVERHEAD_BYTES) return refuseSoon('too-large')
+    fields.set(name, value)
+  })
 
-  try {
-    while (state !== 'done') {
-      const chunk = await body.next()
-      if (!chunk) refuse('bad-form') // ended before the closing delimiter
-      pending = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk)
-      advance()
+  parser.on('file', (name: string | undefined, stream, info) => {
+    stream.on('error', () => refuseSoon('bad-form'))
+    if (!named(name) || name !== PHOTO_FIELD || photoSeen) {
+      stream.resume()
+      return
     }
-  } catch (error) {
-    body.stop()
-    throw error
-  }
-  // The epilogue after the closing delimiter carries nothing, but is read to
-  // the end (within the body limit) so that the request is complete.
-  try {
-    while ((await body.next()) !== null) {
-      // discarded
-    }
-  } catch (error) {
-    body.stop()
-    throw error
-  }
-  return { fields: Object.fromEntries(fields), photo }
-}
+    photoSeen = true
+    const chunks: Buffer[] = []
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+    stream.on('limit', () => refuseSoon('too-large'))
+    stream.on('end', () => {
+      const bytes = Buffer.concat(chunks)
+      // No photo chosen: browsers send an empty part with filename="" (busboy
+      // reports an empty file name as none).
+      photo = bytes.length === 0 && !info.filename ? null : bytes
+    })
+  })
 
-/** A sink that keeps up to `limit` bytes and refuses with 413 past them. */
-function collect(limit: number, done: (bytes: Buffer) => void): PartSink {
-  const chunks: Uint8Array[] = []
-  let size = 0
   return {
-    write(bytes) {
-      if (bytes.length === 0) return
-      size += bytes.length
-      if (size > limit) refuse('too-large')
-      chunks.push(bytes)
+    async write(chunk: Uint8Array) {
+      throwIfRefused()
+      // Waiting for each write keeps busboy from buffering ahead of its limits.
+      await new Promise<void>((resolve) => parser.write(chunk, () => resolve()))
+      throwIfRefused()
     },
-    end() {
-      done(Buffer.concat(chunks, size))
+    async end(): Promise<GenerationFormInput> {
+      parser.end()
+      await closed
+      throwIfRefused()
+      // busboy skips parts without a form-data disposition; a body that had
+      // none we could read is not a form.
+      if (namedParts === 0) refuse('bad-form')
+      return { fields: Object.fromEntries(fields), photo }
+    },
+    abandon() {
+      parser.destroy()
     },
   }
-}
-
-function partDisposition(headerBlock: Buffer): { name: string; filename: string | undefined } {
-  for (const line of headerBlock.toString('utf8').split('\r\n')) {
-    const colon = line.indexOf(':')
-    if (colon === -1) refuse('bad-form')
-    if (line.slice(0, colon).trim().toLowerCase() !== 'content-disposition') continue
-    const { value, params } = parseHeaderValue(line.slice(colon + 1))
-    const name = params.get('name')
-    if (value !== 'form-data' || name === undefined) refuse('bad-form')
-    return { name, filename: params.get('filename') ?? params.get('filename*') }
-  }
-  return refuse('bad-form')
-}
-
-/**
- * `type; key=value; key="quoted value"` as in Content-Type and
- * Content-Disposition: the lower-cased value and the parameters (names
- * lower-cased, first occurrence wins). Browsers do not backslash-escape in
- * form-data headers (they percent-encode `"`, CR and LF), so neither do we: a
- * Windows path in a filename stays as sent.
- */
-function parseHeaderValue(header: string): { value: string; params: Map<string, string> } {
-  const semicolon = header.indexOf(';')
-  const value = (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase()
-  const params = new Map<string, string>()
-  let i = semicolon === -1 ? header.length : semicolon + 1
-  while (i < header.length) {
-    while (i < header.length && /[\s;]/.test(header[i]!)) i++
-    const keyStart = i
-    while (i < header.length && header[i] !== '=' && header[i] !== ';') i++
-    const key = header.slice(keyStart, i).trim().toLowerCase()
-    let paramValue = ''
-    if (header[i] === '=') {
-      i++
-      while (i < header.length && /[ \t]/.test(header[i]!)) i++
-      if (header[i] === '"') {
-        i++
-        const end = header.indexOf('"', i)
-        paramValue = header.slice(i, end === -1 ? header.length : end)
-        i = end === -1 ? header.length : end + 1
-      } else {
-        const valueStart = i
-        while (i < header.length && header[i] !== ';') i++
-        paramValue = header.slice(valueStart, i).trim()
-      }
-    }
-    if (key && !params.has(key)) params.set(key, paramValue)
-  }
-  return { value, params }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { getDb, type Database } from '~/db/client.server'
 import { isLocale, otherLocale, type Locale } from '~/i18n/locales'
 import { unavailableKind } from '~/lib/unavailable.server'
@@ -48,8 +49,9 @@ async function defaultDeps(): Promise<Deps> {
   return { db: await getDb(), source: getContentSource() }
 }
 
-// Archived rows never change, so each process can keep the ones it has read.
-const archivedMemo = new Map<string, ArchivedVersion>()
+// Archived rows never change, so each process can keep the ones it has read
+// (the most recently used ones: version numbers come from URLs).
+const archivedMemo = new LRUCache<string, ArchivedVersion>({ max: 1000 })
 const memoKey = (kind: DocumentKind, locale: Locale, version: number) => `${kind}/${locale}/${version}`
 
 // The archive listing only grows; this process forgets its copy when it
@@ -57,24 +59,32 @@ const memoKey = (kind: DocumentKind, locale: Locale, version: number) => `${kind
 // other instances archived. While the database does not answer, the copy it
 // last read keeps the policy pages up (docs/decisions/017).
 const ARCHIVE_LIST_TTL_MS = 30_000
-const archivedListMemo = new Map<string, { at: number; list: Awaited<ReturnType<typeof listArchivedVersions>> }>()
+const archivedListMemo = new LRUCache<string, Awaited<ReturnType<typeof listArchivedVersions>>>({
+  max: 100, // one per kind and locale
+  ttl: ARCHIVE_LIST_TTL_MS,
+  // A list past its ttl is read again, but kept as the fallback.
+  noDeleteOnStaleGet: true,
+  // The wall clock, as everywhere else here (and as tests move it).
+  perf: { now: () => Date.now() },
+})
 
 async function archivedList(db: Database, kind: DocumentKind, locale: Locale) {
   const key = `${kind}/${locale}`
-  const memo = archivedListMemo.get(key)
-  if (memo && Date.now() - memo.at < ARCHIVE_LIST_TTL_MS) return memo.list
+  const fresh = archivedListMemo.get(key)
+  if (fresh) return fresh
   try {
     const list = await listArchivedVersions(db, kind, locale)
-    archivedListMemo.set(key, { at: Date.now(), list })
+    archivedListMemo.set(key, list)
     return list
   } catch (error) {
+    const last = archivedListMemo.peek(key, { allowStale: true })
     const kindOfFailure = unavailableKind(error)
-    if (!memo || (kindOfFailure !== 'database' && kindOfFailure !== 'network')) throw error
+    if (!last || (kindOfFailure !== 'database' && kindOfFailure !== 'network')) throw error
     logger.warn(
       { event: 'archive.list.stale', kind, locale, err: error },
       'the database is unavailable; serving the archive list read earlier',
     )
-    return memo.list
+    return last
   }
 }
 

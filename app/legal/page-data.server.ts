@@ -1,5 +1,6 @@
 import { data } from '@remix-run/node'
 import type { Params } from '@remix-run/react'
+import { LRUCache } from 'lru-cache'
 import { consentEtagPart, cookieConsentState } from '~/cookie-consent/state.server'
 import { getEnv } from '~/env.server'
 import { getFixedT } from '~/i18n/i18next.server'
@@ -27,7 +28,7 @@ export function legalT(locale: Locale) {
 }
 
 // Archived versions never change, so their headings are worked out once per hash.
-const anchorsByHash = new Map<string, ReturnType<typeof headingAnchors>>()
+const anchorsByHash = new LRUCache<string, ReturnType<typeof headingAnchors>>({ max: 500 })
 
 /** Everything a rendered document needs besides the document itself. */
 export async function documentExtras(locale: Locale, document: { sha256: string; body: PortableBody }) {
@@ -35,7 +36,6 @@ export async function documentExtras(locale: Locale, document: { sha256: string;
   let anchors = anchorsByHash.get(document.sha256)
   if (!anchors) {
     anchors = headingAnchors(document.body)
-    if (anchorsByHash.size > 500) anchorsByHash.clear()
     anchorsByHash.set(document.sha256, anchors)
   }
   return { settings, anchorIds: anchors.ids, toc: anchors.toc }

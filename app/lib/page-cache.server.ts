@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache'
+
 /**
  * Rendered HTML of public pages, kept per process and keyed by URL, host and
  * ETag. A page's ETag already names everything its HTML depends on (content
@@ -7,35 +9,21 @@
  * used first out.
  */
 export class PageCache {
-  private readonly entries = new Map<string, Buffer>()
-  private bytes = 0
+  private readonly entries: LRUCache<string, Buffer>
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(private readonly maxBytes: number) {
+    // lru-cache wants every size positive; an empty page counts as one byte.
+    this.entries = new LRUCache({ maxSize: maxBytes, sizeCalculation: (body) => Math.max(1, body.length) })
+  }
 
   get(key: string): Buffer | undefined {
-    const hit = this.entries.get(key)
-    if (hit) {
-      // Re-insert to mark it most recently used.
-      this.entries.delete(key)
-      this.entries.set(key, hit)
-    }
-    return hit
+    return this.entries.get(key)
   }
 
   set(key: string, body: Buffer) {
+    // lru-cache would also drop an existing entry under this key; the page cached before stays.
     if (body.length > this.maxBytes) return
-    const previous = this.entries.get(key)
-    if (previous) {
-      this.bytes -= previous.length
-      this.entries.delete(key)
-    }
     this.entries.set(key, body)
-    this.bytes += body.length
-    for (const [oldest, value] of this.entries) {
-      if (this.bytes <= this.maxBytes) break
-      this.entries.delete(oldest)
-      this.bytes -= value.length
-    }
   }
 
   get size() {
@@ -43,7 +31,7 @@ export class PageCache {
   }
 
   get totalBytes() {
-    return this.bytes
+    return this.entries.calculatedSize
   }
 }
 

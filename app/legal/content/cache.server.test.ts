@@ -254,6 +254,19 @@ describe('content cache', () => {
     expect((source as { close: () => void }).close).toHaveBeenCalledOnce()
   })
 
+  test('the bound drops the answer read least recently, not the one fetched first', async () => {
+    const { source } = scriptedSource()
+    const cache = createCachedContentSource(source, { ttlSeconds: 60, maxEntries: 2 })
+    await cache.getDocument('privacy', 'ru', 1)
+    await cache.getDocument('privacy', 'ru', 2)
+    await cache.getDocument('privacy', 'ru', 1) // read again: now the most recently used
+    await cache.getDocument('privacy', 'ru', 3) // evicts version 2
+    await cache.getDocument('privacy', 'ru', 1)
+    expect(source.getDocument).toHaveBeenCalledTimes(3)
+    await cache.getDocument('privacy', 'ru', 2)
+    expect(source.getDocument).toHaveBeenCalledTimes(4)
+  })
+
   test('the number of cached answers is bounded', async () => {
     const { source } = scriptedSource()
     const cache = createCachedContentSource(source, { ttlSeconds: 60, maxEntries: 2 })

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { logger } from '~/log.server'
 import { ContentUnavailableError, type ContentFreshness, type ContentSource } from './source'
 
@@ -54,7 +55,8 @@ export function createCachedContentSource(source: ContentSource, options: Conten
   const ttlMs = options.ttlSeconds * 1000
   const now = options.now ?? Date.now
   const maxEntries = options.maxEntries ?? 1000
-  const entries = new Map<string, Entry>()
+  // Least recently used answers go first once the bound is reached.
+  const entries = new LRUCache<string, Entry>({ max: maxEntries })
   const inFlight = new Map<string, Promise<unknown>>()
   // Bumped by invalidate(): a fetch that started before it may carry
   // pre-change content and must not make an entry look fresh again.
@@ -63,14 +65,8 @@ export function createCachedContentSource(source: ContentSource, options: Conten
   const refused = new Set<string>()
 
   function store(key: string, value: unknown, startedIn: number) {
-    entries.delete(key) // re-insert so Map order approximates least recently fetched
     const fetchedAt = now()
     entries.set(key, { value, fetchedAt, staleAt: fetchedAt + ttlMs, invalidated: startedIn !== generation })
-    while (entries.size > maxEntries) {
-      const oldest = entries.keys().next().value
-      if (oldest === undefined) break
-      entries.delete(oldest)
-    }
   }
 
   // One fetch per key at a time; concurrent readers share it.
