@@ -10,7 +10,7 @@ import type { FormFailure } from '~/lib/form'
 import { deadlineRule } from '~/privacy-requests/deadlines'
 import { periodText, replyPeriodText } from '~/privacy-requests/deadline-text'
 import { formatDay } from '~/privacy-requests/format-day'
-import type { RequestDetails } from '~/privacy-requests/requests.server'
+import type { RequestDetails } from '~/privacy-requests/queue.server'
 
 // The three parts of the legal team's page for one data-subject request:
 // its facts, the steps still open, and its history.

@@ -5,7 +5,8 @@ import type { Locale } from '~/i18n/locales'
 import type { FormFailure } from '~/lib/form'
 import { textField } from '~/lib/form'
 import { completeFromForm, extendFromForm, type LegalActionResult } from '~/privacy-requests/legal-actions.server'
-import { getRequest, NOTE_MAX_LENGTH } from '~/privacy-requests/requests.server'
+import { getRequest } from '~/privacy-requests/queue.server'
+import { NOTE_MAX_LENGTH } from '~/privacy-requests/records.server'
 
 /**
  * The legal team's page for one data-subject request
