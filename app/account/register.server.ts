@@ -4,11 +4,12 @@ import { recordFormAcceptance } from '~/consent/ledger.server'
 import { getDb } from '~/db/client.server'
 import { clearGuestCookie, linkGuestToUser, readGuestId } from '~/guest/guest.server'
 import type { Locale } from '~/i18n/locales'
-import { rateLimited, textField, type ActionOutcome } from '~/lib/form'
+import { rateLimited, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { enqueueMail } from '~/mail/outbox.server'
 import { checkLimits } from '~/security/rate-limit.server'
+import { readCredentials } from './credentials.server'
 import { checkSubmittedAcceptance } from './acceptance-form.server'
 import { deliverAccountMailSoon } from './mails.server'
 
@@ -47,8 +48,7 @@ export async function registerAccount(
   locale: Locale,
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<ActionOutcome> {
-  const email = textField(form, 'email', 320).trim()
-  const password = textField(form, 'password', 1000)
+  const { email, password } = readCredentials(form)
   const values = { email }
   const db = await getDb()
 
