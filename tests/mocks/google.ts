@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
-import { basicCredentials, oauthError, oauthVendorMock, readForm, reply, s256 } from './oauth-vendor'
+import { basicCredentials, oauthError, oauthVendorMock, readForm, reply, s256 } from '../support/oauth-vendor'
 
 /**
  * Google's OAuth 2.0 / OpenID Connect endpoints as arctic and our code use

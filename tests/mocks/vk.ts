@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
-import { oauthVendorMock, readForm, reply, s256 } from './oauth-vendor'
+import { oauthVendorMock, readForm, reply, s256 } from '../support/oauth-vendor'
 
 /**
  * VK ID (OAuth 2.1 on id.vk.com): the consent screen at /authorize (PKCE is

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { HttpResponse } from 'msw'
 
 /**
- * What the mocks of the OAuth sign-in vendors (google.ts, yandex.ts, vk.ts)
+ * What the mocks of the OAuth sign-in vendors (tests/mocks: google, yandex, vk)
  * share: the codes and access tokens a vendor issued, the requests it saw,
  * the person it describes, and the failures a test asks for until reset().
  * Each vendor's file keeps its own consent screen and endpoint rules.
