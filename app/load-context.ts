@@ -11,8 +11,11 @@ declare module '@remix-run/node' {
   }
 }
 
+/** Evidence about the request that performed an action: where it came from and what sent it. */
+export type RequestEvidence = { ip: string | null; userAgent: string | null }
+
 /** Evidence about the request that performed an action. */
-export function requestEvidence(request: Request, context: { clientIp?: string | null }) {
+export function requestEvidence(request: Request, context: { clientIp?: string | null }): RequestEvidence {
   return {
     ip: context.clientIp ?? null,
     userAgent: request.headers.get('User-Agent')?.slice(0, 512) ?? null,

@@ -6,10 +6,10 @@ import { startRetentionSchedule } from './consent/retention.server'
 import { closeDb, getDb, type Database } from './db/client.server'
 import { getEnv } from './env.server'
 import { disclosureProblems } from './legal/disclosure.server'
-import { getEngine } from './generation/engines/index.server'
 import { sweepOldPhotos } from './generation/jobs.server'
 import { loadModerationRules } from './generation/moderation/rules'
-import { GenerationWorker } from './generation/worker.server'
+import { startWorker } from './generation/start-worker.server'
+import type { GenerationWorker } from './generation/worker.server'
 import { deleteInactiveGuests } from './guest/retention.server'
 import { startJobSchedule, type JobSchedule, type ScheduledJob } from './lib/job-schedule.server'
 import { getStorage } from './storage/index.server'
@@ -107,23 +107,8 @@ export async function prepareServer() {
   // Mail owed by registrations and payments whose first attempt failed, or whose sender stopped.
   mailDelivery = startMailDelivery(db, renderAccountMail)
   housekeeping = startJobSchedule(housekeepingJobs(db), HOUSEKEEPING_INTERVAL_MS)
-  worker = startWorker(db, env.WORKER_CONCURRENCY)
-}
-
-/** Generation workers inside this process (WORKER_CONCURRENCY; 0 leaves the queue to `npm run worker`). */
-export function startWorker(db: Database, concurrency: number) {
-  if (concurrency <= 0) return undefined
-  const env = getEnv()
-  const started = new GenerationWorker({
-    db,
-    storage: getStorage(),
-    engine: getEngine(),
-    concurrency,
-    leaseSeconds: env.JOB_LEASE_SECONDS,
-    timeoutMs: env.ENGINE_TIMEOUT_MS,
-  })
-  started.start()
-  return started
+  // 0 leaves the queue to `npm run worker`.
+  worker = env.WORKER_CONCURRENCY > 0 ? startWorker(db, env.WORKER_CONCURRENCY) : undefined
 }
 
 /** Closes what prepareServer opened, on SIGTERM/SIGINT. */

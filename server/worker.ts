@@ -4,10 +4,8 @@
 import { existsSync } from 'node:fs'
 import { EnvError, getEnv } from '../app/env.server'
 import { closeDb, getDb } from '../app/db/client.server'
-import { getEngine } from '../app/generation/engines/index.server'
-import { GenerationWorker } from '../app/generation/worker.server'
+import { startWorker } from '../app/generation/start-worker.server'
 import { logger } from '../app/log.server'
-import { getStorage } from '../app/storage/index.server'
 import { refuseStartOn } from '../app/lib/start-refused.server'
 import { assertMediaStorageAllowed, startMediaProbe } from '../app/storage/shared-media.server'
 
@@ -40,15 +38,7 @@ await refuseStartOn(() => assertMediaStorageAllowed(env))
 const concurrency = Number(process.env.WORKER_PROCESS_CONCURRENCY ?? '') || Math.max(1, env.WORKER_CONCURRENCY)
 const db = await getDb()
 const mediaProbe = await refuseStartOn(() => startMediaProbe(env, db))
-const worker = new GenerationWorker({
-  db,
-  storage: getStorage(),
-  engine: getEngine(),
-  concurrency,
-  leaseSeconds: env.JOB_LEASE_SECONDS,
-  timeoutMs: env.ENGINE_TIMEOUT_MS,
-})
-worker.start()
+const worker = startWorker(db, concurrency)
 
 let stopping = false
 async function stop(signal: string) {

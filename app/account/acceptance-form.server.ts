@@ -1,4 +1,3 @@
-import type { TFunction } from 'i18next'
 import { currentVersionsForAcceptance } from '~/consent/current-versions.server'
 import { compareShownVersions, encodeShownVersions, parseShownVersions } from '~/consent/shown-versions'
 import type { Locale } from '~/i18n/locales'
@@ -14,11 +13,6 @@ export async function acceptanceFormData(kinds: DocumentKind[], locale: Locale) 
     documents: documents.map((d) => ({ kind: d.kind, version: d.version, title: d.title })),
     shownVersions: encodeShownVersions(documents),
   }
-}
-
-/** The checkbox wording exactly as the page rendered it. */
-export function acceptanceWording(t: TFunction, doc: { kind: DocumentKind; title: string; version: number }) {
-  return t(`account:acceptance.${doc.kind}`, { title: doc.title, version: doc.version })
 }
 
 export type AcceptanceCheck =

@@ -1,11 +1,10 @@
-import { recordAcceptances } from '~/consent/ledger.server'
+import { recordFormAcceptance } from '~/consent/ledger.server'
 import { getDb } from '~/db/client.server'
 import { createGuest, serializeGuestCookie } from '~/guest/guest.server'
-import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
 import { checkClientThenOverall } from '~/security/rate-limit.server'
-import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { checkSubmittedAcceptance } from './acceptance-form.server'
 import { rateLimited, type ActionOutcome } from '~/lib/form'
 
 /**
@@ -37,16 +36,14 @@ export async function startGuestSession(
     logger.warn({ event: 'guest.rate-limited' }, 'guest session start refused: over its rate limit')
     return rateLimited({}, limit.retryAfterSeconds)
   }
-  const t = getFixedT(locale, ['account'])
   const guestId = await db.transaction(async (tx) => {
     const id = await createGuest(tx)
-    await recordAcceptances(tx, {
+    await recordFormAcceptance(tx, {
       subject: { guestId: id },
       event: 'guest',
       documents: acceptance.documents,
-      wordings: Object.fromEntries(acceptance.documents.map((d) => [d.kind, acceptanceWording(t, d)])),
-      ip: evidence.ip,
-      userAgent: evidence.userAgent,
+      locale,
+      evidence,
       action: { type: 'guest-session', id },
     })
     return id

@@ -2,9 +2,10 @@ import { authenticate } from '~/auth/accounts.server'
 import { normalizeEmail } from '~/auth/password.server'
 import { createUserSession, signOut } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
-import { formFailure, textField, rateLimited, type ActionOutcome } from '~/lib/form'
+import { formFailure, rateLimited, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { checkLimits } from '~/security/rate-limit.server'
+import { readCredentials } from './credentials.server'
 
 /**
  * Sign-in with e-mail and password, limited per IP and per account. A fresh
@@ -16,8 +17,7 @@ export async function signIn(
   form: FormData,
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<ActionOutcome> {
-  const email = textField(form, 'email', 320).trim()
-  const password = textField(form, 'password', 1000)
+  const { email, password } = readCredentials(form)
   const values = { email }
   const db = await getDb()
   const normalized = normalizeEmail(email)

@@ -4,21 +4,19 @@ import { clearPendingSignup, readPendingSignup, serializePendingSignup } from '~
 import type { ProviderProfile } from '~/auth/oauth/profile.server'
 import { markVerifiedByProvider } from '~/auth/email-verification.server'
 import { createUserSession } from '~/auth/session.server'
-import { recordAcceptances } from '~/consent/ledger.server'
+import { recordFormAcceptance } from '~/consent/ledger.server'
 import { getDb } from '~/db/client.server'
 import { clearGuestCookie, linkGuestToUser, readGuestId } from '~/guest/guest.server'
 import { getSigningSecret } from '~/security/signing-secret.server'
-import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
+import type { RequestEvidence } from '~/load-context'
 import { formFailure, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { enqueueMail } from '~/mail/outbox.server'
-import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { checkSubmittedAcceptance } from './acceptance-form.server'
 import { deliverAccountMailSoon } from './mails.server'
 import { REGISTER_KINDS } from './register.server'
-
-type Evidence = { ip: string | null; userAgent: string | null }
 
 /**
  * After a provider vouched for someone: an existing account signs in; a
@@ -30,7 +28,7 @@ export async function finishProviderSignIn(
   profile: ProviderProfile,
   locale: Locale,
   redirectTo: string | null,
-  evidence: Evidence,
+  evidence: RequestEvidence,
 ): Promise<{ location: string; headers: Headers }> {
   const db = await getDb()
   const headers = new Headers()
@@ -61,13 +59,12 @@ export async function completeProviderSignup(
   request: Request,
   form: FormData,
   locale: Locale,
-  evidence: Evidence,
+  evidence: RequestEvidence,
 ): Promise<ActionOutcome> {
   const profile = pendingProviderProfile(request)
   if (!profile) return { ok: false, status: 400, failure: formFailure({}, {}, 'providers.expired') }
   const acceptance = await checkSubmittedAcceptance(form, [...REGISTER_KINDS], locale)
   if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
-  const t = getFixedT(locale, ['account'])
   const db = await getDb()
   const guestId = readGuestId(request)
   const baseUrl = mailLinkBase(request)
@@ -81,13 +78,12 @@ export async function completeProviderSignup(
         locale,
       })
       await linkProvider(tx, id, profile)
-      await recordAcceptances(tx, {
+      await recordFormAcceptance(tx, {
         subject: { userId: id },
         event: 'register',
         documents: acceptance.documents,
-        wordings: Object.fromEntries(acceptance.documents.map((d) => [d.kind, acceptanceWording(t, d)])),
-        ip: evidence.ip,
-        userAgent: evidence.userAgent,
+        locale,
+        evidence,
         action: { type: 'account', id },
       })
       if (guestId) await linkGuestToUser(tx, guestId, id)

@@ -3,12 +3,11 @@ import { redirect } from '@remix-run/node'
 import { getSessionUser, type SessionContext } from '~/auth/session.server'
 import type { VersionNoticeData } from '~/components/version-notice'
 import type { CurrentVersion } from '~/consent/current-versions.server'
-import { latestAcceptedVersions, recordAcceptances, type PersonSubject } from '~/consent/ledger.server'
+import { latestAcceptedVersions, recordFormAcceptance, type PersonSubject } from '~/consent/ledger.server'
 import { encodeShownVersions, parseShownVersions, type ShownVersion } from '~/consent/shown-versions'
 import { ASKED_KINDS, acceptanceStatus, type AcceptanceStatus } from '~/consent/status.server'
 import { getDb, type Database } from '~/db/client.server'
 import { getGuest, readGuestId } from '~/guest/guest.server'
-import { getFixedT } from '~/i18n/i18next.server'
 import { isLocale, LOCALES, type Locale } from '~/i18n/locales'
 import { getVersionList } from '~/legal/documents.server'
 import type { DocumentKind } from '~/legal/kinds'
@@ -16,7 +15,7 @@ import { type FormFailure } from '~/lib/form'
 import { safeRedirect } from '~/security/safe-redirect'
 import { logger } from '~/log.server'
 import { setCookieHeader } from '~/register'
-import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { checkSubmittedAcceptance } from './acceptance-form.server'
 import { GUEST_KINDS } from './guest.server'
 
 /**
@@ -249,16 +248,14 @@ export async function acceptPendingVersions(
     return { ok: false, status: check.status, failure: check.failure }
   }
 
-  const t = getFixedT(locale, ['account'])
   const actionId = randomUUID()
   const rows = await db.transaction((tx) =>
-    recordAcceptances(tx, {
+    recordFormAcceptance(tx, {
       subject: person.subject,
       event: 'reaccept',
       documents: check.documents,
-      wordings: Object.fromEntries(check.documents.map((d) => [d.kind, acceptanceWording(t, d)])),
-      ip: evidence.ip,
-      userAgent: evidence.userAgent,
+      locale,
+      evidence,
       action: { type: 'reaccept', id: actionId },
     }),
   )

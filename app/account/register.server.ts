@@ -1,16 +1,16 @@
 import { EmailTakenError, createAccount, findAccountIdByEmail } from '~/auth/accounts.server'
 import { normalizeEmail, validateNewPassword } from '~/auth/password.server'
-import { recordAcceptances } from '~/consent/ledger.server'
+import { recordFormAcceptance } from '~/consent/ledger.server'
 import { getDb } from '~/db/client.server'
 import { clearGuestCookie, linkGuestToUser, readGuestId } from '~/guest/guest.server'
-import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
-import { rateLimited, textField, type ActionOutcome } from '~/lib/form'
+import { rateLimited, type ActionOutcome } from '~/lib/form'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { enqueueMail } from '~/mail/outbox.server'
 import { checkLimits } from '~/security/rate-limit.server'
-import { acceptanceWording, checkSubmittedAcceptance } from './acceptance-form.server'
+import { readCredentials } from './credentials.server'
+import { checkSubmittedAcceptance } from './acceptance-form.server'
 import { deliverAccountMailSoon } from './mails.server'
 
 export const REGISTER_KINDS = ['terms', 'privacy', 'consent'] as const
@@ -48,8 +48,7 @@ export async function registerAccount(
   locale: Locale,
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<ActionOutcome> {
-  const email = textField(form, 'email', 320).trim()
-  const password = textField(form, 'password', 1000)
+  const { email, password } = readCredentials(form)
   const values = { email }
   const db = await getDb()
 
@@ -65,20 +64,18 @@ export async function registerAccount(
   const acceptance = await checkSubmittedAcceptance(form, [...REGISTER_KINDS], locale, { fieldErrors, values })
   if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
 
-  const t = getFixedT(locale, ['account'])
   const guestId = readGuestId(request)
   const baseUrl = mailLinkBase(request)
   let created: { userId: string; mailId: string | null }
   try {
     created = await db.transaction(async (tx) => {
       const id = await createAccount(tx, { email, password, locale })
-      await recordAcceptances(tx, {
+      await recordFormAcceptance(tx, {
         subject: { userId: id },
         event: 'register',
         documents: acceptance.documents,
-        wordings: Object.fromEntries(acceptance.documents.map((d) => [d.kind, acceptanceWording(t, d)])),
-        ip: evidence.ip,
-        userAgent: evidence.userAgent,
+        locale,
+        evidence,
         action: { type: 'account', id },
       })
       if (guestId) await linkGuestToUser(tx, guestId, id)

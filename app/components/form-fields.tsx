@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { FormFailure } from '~/lib/form'
 
@@ -19,8 +20,43 @@ export function TextField({
   autoComplete?: string
 }) {
   const { t } = useTranslation('account')
+  return (
+    <LabelledField name={name} label={label} hint={hint} errorMessage={error ? t(error) : undefined}>
+      {(control) => (
+        <input {...control} name={name} type={type} defaultValue={defaultValue} autoComplete={autoComplete} required />
+      )}
+    </LabelledField>
+  )
+}
+
+/** What a field's control carries so that its label, hint and error are read with it. */
+export type ControlProps = {
+  id: string
+  'aria-invalid': true | undefined
+  'aria-describedby': string | undefined
+}
+
+/**
+ * The frame every single-control field shares: the label, the hint under it,
+ * the control, and the error after it, tied to the control by id.
+ */
+export function LabelledField({
+  name,
+  label,
+  hint,
+  errorMessage,
+  children,
+}: {
+  name: string
+  label: string
+  hint?: string
+  /** Already translated; the field is marked invalid when there is one. */
+  errorMessage?: string
+  children: (control: ControlProps) => ReactNode
+}) {
   const id = `field-${name}`
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ')
+  const hasError = errorMessage !== undefined
+  const describedBy = [hint ? `${id}-hint` : null, hasError ? `${id}-error` : null].filter(Boolean).join(' ')
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -29,19 +65,10 @@ export function TextField({
           {hint}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={name}
-        type={type}
-        defaultValue={defaultValue}
-        autoComplete={autoComplete}
-        required
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-      {error ? (
+      {children({ id, 'aria-invalid': hasError ? true : undefined, 'aria-describedby': describedBy || undefined })}
+      {hasError ? (
         <p id={`${id}-error`} className="field-error">
-          {t(error)}
+          {errorMessage}
         </p>
       ) : null}
     </div>

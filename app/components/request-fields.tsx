@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next'
+import { LabelledField } from './form-fields'
 
 // Form fields of the data-subject request pages that form-fields.tsx does not
 // have: a multi-line text and a group of radio buttons. Errors are message
@@ -24,32 +25,19 @@ export function TextAreaField({
   required?: boolean
 }) {
   const { t } = useTranslation()
-  const id = `field-${name}`
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ')
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p id={`${id}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      <textarea
-        id={id}
-        name={name}
-        rows={5}
-        maxLength={maxLength}
-        defaultValue={defaultValue}
-        required={required}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {t(error, errorParams)}
-        </p>
-      ) : null}
-    </div>
+    <LabelledField name={name} label={label} hint={hint} errorMessage={error ? t(error, errorParams) : undefined}>
+      {(control) => (
+        <textarea
+          {...control}
+          name={name}
+          rows={5}
+          maxLength={maxLength}
+          defaultValue={defaultValue}
+          required={required}
+        />
+      )}
+    </LabelledField>
   )
 }
 

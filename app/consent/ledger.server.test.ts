@@ -10,6 +10,7 @@ import {
   acceptanceHistory,
   latestAcceptedVersions,
   recordAcceptances,
+  recordFormAcceptance,
   withdrawConsent,
   type RecordAcceptancesInput,
 } from './ledger.server'
@@ -405,5 +406,34 @@ describe('latestAcceptedVersions and withdrawConsent', () => {
     const given = await latestAcceptedVersions(database.db, { consentId })
     expect(given.map((a) => a.scope)).toEqual(['preferences'])
     expect(await database.db.select().from(acceptances).where(eq(acceptances.consentId, consentId))).toHaveLength(3)
+  })
+})
+
+describe('recordFormAcceptance', () => {
+  it('records each checkbox label as the page in that language rendered it, with the request evidence', async () => {
+    for (const [locale, documents] of [
+      ['en', enJan],
+      ['ru', ruJan],
+    ] as const) {
+      const userId = await newUser()
+      const rows = await database.db.transaction((tx) =>
+        recordFormAcceptance(tx, {
+          subject: { userId },
+          event: 'register',
+          documents,
+          locale,
+          evidence: { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)' },
+          action: { type: 'account', id: userId },
+        }),
+      )
+      expect(rows).toHaveLength(3)
+      const terms = documents.find((d) => d.kind === 'terms')!
+      const expected =
+        locale === 'en'
+          ? `I accept “${terms.title}” (version ${terms.version})`
+          : `Я принимаю условия документа «${terms.title}» (версия ${terms.version})`
+      expect(rows.find((r) => r.kind === 'terms')!.wording).toBe(expected)
+      expect(rows[0]).toMatchObject({ ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)', event: 'register' })
+    }
   })
 })

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { and, asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm'
+import type { TFunction } from 'i18next'
 import type { Database } from '~/db/client.server'
 import {
   acceptances,
@@ -10,7 +11,9 @@ import {
   type AcceptanceRow,
   type AcceptanceState,
 } from '~/db/schema'
+import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
+import type { RequestEvidence } from '~/load-context'
 import type { DocumentKind } from '~/legal/kinds'
 import { logger } from '~/log.server'
 import type { CurrentVersion } from './current-versions.server'
@@ -120,6 +123,41 @@ export async function recordAcceptances(tx: Database, input: RecordAcceptancesIn
       })),
     )
     .returning()
+}
+
+export type FormAcceptanceInput = {
+  subject: LedgerSubject
+  event: AcceptanceEvent
+  /** The versions the form showed, as the check of the submitted form returned them. */
+  documents: readonly CurrentVersion[]
+  /** The page's language: each row keeps the checkbox label exactly as that page rendered it. */
+  locale: Locale
+  evidence: RequestEvidence
+  action: { type: string; id: string }
+}
+
+/**
+ * Records what a person accepted by ticking a form's boxes (registration,
+ * guest start, checkout, asking again, first provider sign-in), in the
+ * caller's transaction. The wording comes from our own strings, never from
+ * the submitted form.
+ */
+export function recordFormAcceptance(tx: Database, input: FormAcceptanceInput): Promise<AcceptanceRow[]> {
+  const t = getFixedT(input.locale, ['account'])
+  return recordAcceptances(tx, {
+    subject: input.subject,
+    event: input.event,
+    documents: input.documents,
+    wordings: Object.fromEntries(input.documents.map((d) => [d.kind, checkboxWording(t, d)])),
+    ip: input.evidence.ip,
+    userAgent: input.evidence.userAgent,
+    action: input.action,
+  })
+}
+
+/** The checkbox label as the acceptance form renders it (components/acceptance-checkboxes.tsx). */
+function checkboxWording(t: TFunction, doc: { kind: DocumentKind; title: string; version: number }): string {
+  return t(`account:acceptance.${doc.kind}`, { title: doc.title, version: doc.version })
 }
 
 /** Records the withdrawal of each document given (a new 'withdrawn' row; nothing is changed). */

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { balanceOf, creditHistory } from '~/credits/ledger.server'
 import { generationJobs } from '~/db/schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { fakeImages, guestWithCredits, memoryStorage, scriptedEngine } from '../../tests/support/generation'
+import { fakeImages, guestWithCredits, memoryStorage, scriptedEngine, testWorker } from '../../tests/support/generation'
 import { createJob, type NewJob } from './jobs.server'
 import { claimNextJob, reapAbandonedJobs, recordFailure } from './queue.server'
-import { GenerationWorker } from './worker.server'
 
 // Real PostgreSQL: every request and worker below runs on its own pooled
 // connection, as separate requests and processes would.
@@ -56,11 +55,7 @@ describe('several workers at once (PostgreSQL)', () => {
       Array.from({ length: 30 }, () => createJob(db, storage, engine, generator, oneImage, { maxAttempts: 3 })),
     )
     const ids = new Set(created.map((r) => (r.ok ? r.job.id : '')))
-    const workers = Array.from(
-      { length: 4 },
-      (_, i) =>
-        new GenerationWorker({ db, storage, engine, concurrency: 1, leaseSeconds: 30, timeoutMs: 5000, name: `w${i}` }),
-    )
+    const workers = Array.from({ length: 4 }, (_, i) => testWorker({ db, storage, engine, name: `w${i}` }))
     await Promise.all(
       workers.map(async (worker) => {
         while (await worker.runOnce()) {

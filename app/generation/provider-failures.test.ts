@@ -3,10 +3,10 @@ import { balanceOf, creditHistory } from '~/credits/ledger.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { server } from '../../tests/mocks'
 import { OPENAI_API_URL, openaiMock, openaiScenarios } from '../../tests/mocks/openai'
-import { guestWithCredits, memoryStorage } from '../../tests/support/generation'
+import { guestWithCredits, memoryStorage, testWorker } from '../../tests/support/generation'
 import { createOpenAiEngine } from './engines/openai.server'
 import { createJob, jobStatus, type NewJob } from './jobs.server'
-import { GenerationWorker } from './worker.server'
+import type { GenerationWorker } from './worker.server'
 
 // The provider adapter inside the real queue: whatever the provider does
 // wrong, the person ends up either with images or with their credits back.
@@ -42,14 +42,7 @@ function setup(opts: { timeoutMs: number; retries: number }) {
     sleep: async () => {},
   })
   const storage = memoryStorage()
-  const worker = new GenerationWorker({
-    db: handle.db,
-    storage,
-    engine,
-    concurrency: 1,
-    leaseSeconds: 30,
-    timeoutMs: opts.timeoutMs + 1000,
-  })
+  const worker = testWorker({ db: handle.db, storage, engine, timeoutMs: opts.timeoutMs + 1000 })
   return { engine, storage, worker }
 }
 

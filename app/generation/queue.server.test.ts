@@ -3,11 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { balanceOf, creditHistory } from '~/credits/ledger.server'
 import { generationImages, generationJobs } from '~/db/schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { fakeImages, guestWithCredits, memoryStorage, scriptedEngine } from '../../tests/support/generation'
+import { fakeImages, guestWithCredits, memoryStorage, scriptedEngine, testWorker } from '../../tests/support/generation'
 import { EngineError } from './engines/types'
 import { createJob, deleteJob, jobStatus, sweepOldPhotos, type NewJob } from './jobs.server'
 import { cancelQueuedJob, claimNextJob, completeJob, reapAbandonedJobs, recordFailure } from './queue.server'
-import { GenerationWorker } from './worker.server'
 
 let handle: TestDatabase
 beforeAll(async () => {
@@ -155,7 +154,7 @@ describe('the worker', () => {
     const generator = await guestWithCredits(db, 2)
     const created = await createJob(db, storage, engine, generator, request, { maxAttempts: 3 })
     if (!created.ok) throw new Error('expected a job')
-    const worker = new GenerationWorker({ db, storage, engine, concurrency: 1, leaseSeconds: 30, timeoutMs: 5000 })
+    const worker = testWorker({ db, storage, engine })
     expect(await worker.runOnce()).toBe(true)
     const status = await jobStatus(db, created.job.id, generator.owner)
     expect(status?.job.status).toBe('done')
@@ -179,14 +178,7 @@ describe('the worker', () => {
     const generator = await guestWithCredits(db, 3)
     const created = await createJob(db, storage, failing, generator, request, { maxAttempts: 3 })
     if (!created.ok) throw new Error('expected a job')
-    const worker = new GenerationWorker({
-      db,
-      storage,
-      engine: failing,
-      concurrency: 1,
-      leaseSeconds: 30,
-      timeoutMs: 5000,
-    })
+    const worker = testWorker({ db, storage, engine: failing })
     await worker.runOnce()
     const status = await jobStatus(db, created.job.id, generator.owner)
     expect(status).toMatchObject({
@@ -204,7 +196,7 @@ describe('the worker', () => {
     const generator = await guestWithCredits(db, 2)
     const created = await createJob(db, storage, slow, generator, request, { maxAttempts: 3 })
     if (!created.ok) throw new Error('expected a job')
-    const worker = new GenerationWorker({ db, storage, engine: slow, concurrency: 1, leaseSeconds: 30, timeoutMs: 200 })
+    const worker = testWorker({ db, storage, engine: slow, timeoutMs: 200 })
     await worker.runOnce()
     let status = await jobStatus(db, created.job.id, generator.owner)
     expect(status?.job.status).toBe('queued')
@@ -222,15 +214,7 @@ describe('the worker', () => {
     const { db } = handle
     const storage = memoryStorage()
     const generator = await guestWithCredits(db, 4)
-    const worker = new GenerationWorker({
-      db,
-      storage,
-      engine,
-      concurrency: 2,
-      leaseSeconds: 30,
-      timeoutMs: 5000,
-      pollMs: 50,
-    })
+    const worker = testWorker({ db, storage, engine, concurrency: 2, pollMs: 50 })
     worker.start()
     try {
       const jobs = await Promise.all(
@@ -256,7 +240,7 @@ describe('photo retention', () => {
     const photo = { bytes: Buffer.from('photo'), mimeType: 'image/webp' as const, width: 64, height: 64 }
     const created = await createJob(db, storage, engine, generator, { ...request, photo }, { maxAttempts: 3 })
     if (!created.ok) throw new Error('expected a job')
-    const worker = new GenerationWorker({ db, storage, engine, concurrency: 1, leaseSeconds: 30, timeoutMs: 5000 })
+    const worker = testWorker({ db, storage, engine })
     await worker.runOnce()
     const day = 24 * 60 * 60 * 1000
     expect(await sweepOldPhotos(db, storage, new Date(Date.now() + 29 * day))).toBe(0)
@@ -281,15 +265,7 @@ describe('waking workers', () => {
       return fakeImages(input.count)
     })
     // A poll far longer than the test: only a wake-up can start these jobs in time.
-    const worker = new GenerationWorker({
-      db,
-      storage,
-      engine: slow,
-      concurrency: 2,
-      leaseSeconds: 30,
-      timeoutMs: 5000,
-      pollMs: 600_000,
-    })
+    const worker = testWorker({ db, storage, engine: slow, concurrency: 2, pollMs: 600_000 })
     worker.start()
     try {
       await new Promise((resolve) => setTimeout(resolve, 100)) // both slots asleep

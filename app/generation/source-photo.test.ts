@@ -5,9 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { balanceOf, creditHistory } from '~/credits/ledger.server'
 import { generationImages, generationJobs } from '~/db/schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { fakeImages, guestWithCredits, memoryStorage, scriptedEngine } from '../../tests/support/generation'
+import { fakeImages, guestWithCredits, memoryStorage, scriptedEngine, testWorker } from '../../tests/support/generation'
 import { createJob, jobStatus, sourceImageKey, type NewJob } from './jobs.server'
-import { GenerationWorker } from './worker.server'
 
 let handle: TestDatabase
 beforeAll(async () => {
@@ -24,7 +23,7 @@ const photo = { bytes: Buffer.from('the uploaded photo'), mimeType: 'image/webp'
 const request: NewJob = { prompt: 'my cat as a knight', style: 'none', aspectRatio: '1:1', count: 2, photo }
 
 function worker(storage: ReturnType<typeof memoryStorage>, engine: ReturnType<typeof scriptedEngine>) {
-  return new GenerationWorker({ db: handle.db, storage, engine, concurrency: 1, leaseSeconds: 30, timeoutMs: 5000 })
+  return testWorker({ db: handle.db, storage, engine })
 }
 
 async function refundsOf(owner: `guest:${string}` | `user:${string}`) {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, isNull, sql } from 'drizzle-orm'
-import { acceptanceWording, checkSubmittedAcceptance } from '~/account/acceptance-form.server'
-import { recordAcceptances } from '~/consent/ledger.server'
+import { checkSubmittedAcceptance } from '~/account/acceptance-form.server'
+import { recordFormAcceptance } from '~/consent/ledger.server'
 import { getDb, type Database } from '~/db/client.server'
 import { orders, users, type OrderRow } from '~/db/schema'
 import { getEnv } from '~/env.server'
-import { getFixedT } from '~/i18n/i18next.server'
 import type { Locale } from '~/i18n/locales'
 import { formFailure, type FormFailure } from '~/lib/form'
 import { isUuid } from '~/lib/uuid'
@@ -99,7 +98,6 @@ export async function startCheckout(input: {
   if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
 
   const provider = getPaymentProvider()
-  const t = getFixedT(locale, ['account'])
   const id = randomUUID()
   let order: OrderRow
   try {
@@ -122,13 +120,12 @@ export async function startCheckout(input: {
           locale,
         })
         .returning()
-      await recordAcceptances(tx, {
+      await recordFormAcceptance(tx, {
         subject: { userId: user.id },
         event: 'payment',
         documents: acceptance.documents,
-        wordings: Object.fromEntries(acceptance.documents.map((d) => [d.kind, acceptanceWording(t, d)])),
-        ip: input.evidence.ip,
-        userAgent: input.evidence.userAgent,
+        locale,
+        evidence: input.evidence,
         action: { type: 'order', id },
       })
       return row!

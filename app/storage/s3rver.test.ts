@@ -7,9 +7,8 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generationJobs } from '~/db/schema'
 import { createJob, jobStatus, sourceImageKey, sweepOldPhotos, type NewJob } from '~/generation/jobs.server'
-import { GenerationWorker } from '~/generation/worker.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { fakeImages, guestWithCredits, scriptedEngine } from '../../tests/support/generation'
+import { fakeImages, guestWithCredits, scriptedEngine, testWorker } from '../../tests/support/generation'
 import { startS3Server } from '../../tests/support/s3-server.mjs'
 import { describeStorageContract } from './contract'
 import { createStorage, type StorageEnv } from './index.server'
@@ -100,7 +99,7 @@ describe('the 30-day photo purge on a real S3-compatible server', () => {
     const old = await createJob(db, storage, engine, generator, request, { maxAttempts: 3 })
     const recent = await createJob(db, storage, engine, generator, request, { maxAttempts: 3 })
     if (!old.ok || !recent.ok) throw new Error('expected two jobs')
-    const worker = new GenerationWorker({ db, storage, engine, concurrency: 1, leaseSeconds: 30, timeoutMs: 5000 })
+    const worker = testWorker({ db, storage, engine })
     await worker.runOnce()
     await worker.runOnce()
     // The first was uploaded 31 days ago, the second 29 days ago.

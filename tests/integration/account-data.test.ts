@@ -13,6 +13,7 @@ import type * as GuestPage from '~/routes/$lang.guest'
 import type * as LoginPage from '~/routes/$lang.login'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, closeAppResources, signInThroughLoginPage, settle } from './support'
+import { cookiesFrom, get as getRequest, post as formPost } from '../support/requests'
 
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
@@ -90,23 +91,10 @@ function uniqueEmail(name: string) {
 }
 
 /** name=value of each Set-Cookie, for the next request's Cookie header. */
-function cookiesFrom(response: Response): string[] {
-  return response.headers.getSetCookie().map((c) => c.split(';')[0]!)
-}
+const get = (url: string, cookie?: string) => getRequest(url, cookie, { userAgent: cookie ? USER_AGENT : undefined })
 
-function get(url: string, cookie?: string) {
-  return new Request(`${ORIGIN}${url}`, { headers: cookie ? { Cookie: cookie, 'User-Agent': USER_AGENT } : {} })
-}
-
-function post(url: string, fields: Record<string, string>, cookie?: string) {
-  const body = new FormData()
-  for (const [k, v] of Object.entries(fields)) body.set(k, v)
-  return new Request(`${ORIGIN}${url}`, {
-    method: 'POST',
-    body,
-    headers: { 'User-Agent': USER_AGENT, ...(cookie ? { Cookie: cookie } : {}) },
-  })
-}
+const post = (url: string, fields: Record<string, string>, cookie?: string) =>
+  formPost(url, fields, cookie, { userAgent: USER_AGENT, multipart: true })
 
 type Person = { userId: string; email: string; cookie: string; guestId: string | null }
 
@@ -547,7 +535,7 @@ describe('/:lang/account/delete', () => {
     const { createJob } = await import('~/generation/jobs.server')
     const { getStorage } = await import('~/storage/index.server')
     const { createLocalEngine } = await import('~/generation/engines/local.server')
-    const { GenerationWorker } = await import('~/generation/worker.server')
+    const { testWorker } = await import('../support/generation')
     const db = await getDb()
     const owner = `user:${person.userId}` as const
     await db.transaction((tx) =>
@@ -564,14 +552,7 @@ describe('/:lang/account/delete', () => {
       { maxAttempts: 1 },
     )
     if (!created.ok) throw new Error('expected a job')
-    await new GenerationWorker({
-      db,
-      storage: getStorage(),
-      engine,
-      concurrency: 1,
-      leaseSeconds: 30,
-      timeoutMs: 20_000,
-    }).runOnce()
+    await testWorker({ db, storage: getStorage(), engine, timeoutMs: 20_000 }).runOnce()
     await getStorage().put(`uploads/${created.job.id}/source.webp`, photo.bytes, photo.mimeType)
     const files = async () => [
       ...((await getStorage().get(`generations/${created.job.id}/a1/0.webp`)) ? ['0'] : []),

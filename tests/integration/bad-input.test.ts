@@ -9,6 +9,7 @@ import type * as LogoutRoute from '~/routes/$lang.logout'
 import type * as ConsentRoute from '~/routes/$lang.cookie-consent'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, closeAppResources, settle } from './support'
+import { post } from '../support/requests'
 
 // Malformed `redirectTo` / `returnTo` and the wrong method, through the route
 // modules (loaders and actions called directly), against the process-wide
@@ -44,10 +45,6 @@ afterAll(async () => {
 
 let ipCounter = 10
 const nextIp = () => `198.51.100.${ipCounter++}`
-
-function post(url: string, fields: Record<string, string>) {
-  return new Request(`${ORIGIN}${url}`, { method: 'POST', body: new URLSearchParams(fields) })
-}
 
 /** Nothing here may be an Error (a 500): a Response, or data() with a 4xx. */
 function asResponse(value: unknown): Response {

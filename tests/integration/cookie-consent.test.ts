@@ -12,6 +12,7 @@ import type * as PolicyRoute from '~/routes/$lang.$kind._index'
 import type * as ConsentsRoute from '~/routes/$lang.account.consents'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, closeAppResources, settle } from './support'
+import { get, post as formPost } from '../support/requests'
 
 // The cookie banner, the consent action, the page-view beacon and the
 // preferences cookie through the routes, against the process-wide database
@@ -63,19 +64,11 @@ afterAll(async () => {
 // Helpers
 
 /** A browser's request for a whole page. */
-function page(url: string, headers: Record<string, string> = {}) {
-  return new Request(`${ORIGIN}${url}`, {
-    headers: { 'Sec-Fetch-Dest': 'document', Accept: 'text/html', 'User-Agent': UA, ...headers },
-  })
-}
+const page = (url: string, headers: Record<string, string> = {}) =>
+  get(url, undefined, { userAgent: UA, headers: { 'Sec-Fetch-Dest': 'document', Accept: 'text/html', ...headers } })
 
-function post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  return new Request(`${ORIGIN}${url}`, {
-    method: 'POST',
-    body: new URLSearchParams(fields),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': UA, ...headers },
-  })
-}
+const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  formPost(url, fields, undefined, { userAgent: UA, headers })
 
 function setCookies(result: unknown): string[] {
   if (result instanceof Response) return result.headers.getSetCookie()

@@ -10,6 +10,7 @@ import type * as Env from '~/env.server'
 import type * as Mailer from '~/mail/mailer.server'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, closeAppResources, signInThroughLoginPage, statusOf, thrownBy, settle } from './support'
+import { get, post } from '../support/requests'
 
 // Registering, the confirmation letter and its page, and asking for a new
 // link, through the routes: the process-wide database, the shipped seed
@@ -48,14 +49,6 @@ const unique = () => randomBytes(5).toString('hex')
 const uniqueIp = () => `10.${[...randomBytes(3)].join('.')}`
 
 type Locale = 'ru' | 'en'
-
-function post(url: string, fields: Record<string, string>, cookie?: string) {
-  return new Request(`${ORIGIN}${url}`, {
-    method: 'POST',
-    body: new URLSearchParams(fields),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
-  })
-}
 
 /** Registers through the form's action; returns the session cookie. */
 async function register(locale: Locale, email: string, origin = ORIGIN): Promise<string> {
@@ -106,7 +99,7 @@ function confirmationLink(text: string): URL {
 
 function verifyPage(url: string, cookie?: string) {
   return routes.verify.loader({
-    request: new Request(`${ORIGIN}${url}`, { headers: cookie ? { Cookie: cookie } : {} }),
+    request: get(url, cookie),
     params: { lang: url.split('/')[1]! },
     context: {},
   }) as unknown as Promise<DataResult>

@@ -12,6 +12,7 @@ import type * as StatusRoute from '~/routes/api.generations.$id'
 import type * as CancelRoute from '~/routes/api.generations.$id.cancel'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, closeAppResources, statusOf, thrownBy } from './support'
+import { get } from '../support/requests'
 
 // Generating through the routes, against the process-wide database, the
 // local engine and file storage under a temporary DATA_DIR. No worker runs
@@ -132,15 +133,8 @@ async function runQueue() {
   const { getDb } = await import('~/db/client.server')
   const { getStorage } = await import('~/storage/index.server')
   const { getEngine } = await import('~/generation/engines/index.server')
-  const { GenerationWorker } = await import('~/generation/worker.server')
-  const worker = new GenerationWorker({
-    db: await getDb(),
-    storage: getStorage(),
-    engine: getEngine(),
-    concurrency: 1,
-    leaseSeconds: 30,
-    timeoutMs: 20_000,
-  })
+  const { testWorker } = await import('../support/generation')
+  const worker = testWorker({ db: await getDb(), storage: getStorage(), engine: getEngine(), timeoutMs: 20_000 })
   while (await worker.runOnce()) {
     // until the queue is empty
   }
@@ -150,10 +144,6 @@ async function storedKeys(prefix: string) {
   const { readdirSync, existsSync } = await import('node:fs')
   const root = path.join(dir, 'media', prefix)
   return existsSync(root) ? readdirSync(root, { recursive: true }).map(String) : []
-}
-
-function get(url: string, cookie?: string) {
-  return new Request(`${ORIGIN}${url}`, { headers: cookie ? { Cookie: cookie } : {} })
 }
 
 // ---------------------------------------------------------------------------

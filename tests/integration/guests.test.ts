@@ -7,6 +7,7 @@ import type * as LayoutRoute from '~/routes/$lang'
 import type { Locale } from '~/i18n/locales'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, type DataResult } from './support'
+import { get, post as formPost } from '../support/requests'
 
 // Guest sessions through the routes, against the process-wide database (PGlite
 // in a temporary DATA_DIR, or the run's PostgreSQL under test:pg) and the
@@ -31,23 +32,12 @@ afterAll(async () => {
   await dropOwnDatabase()
 })
 
-const ORIGIN = 'http://localhost'
 const USER_AGENT = 'Mozilla/5.0 (guests test)'
 let ipCounter = 1
 const nextIp = () => `198.51.100.${ipCounter++}`
 
-const get = (url: string, cookie?: string) =>
-  new Request(`${ORIGIN}${url}`, { headers: cookie ? { Cookie: cookie } : {} })
-
-function post(url: string, fields: Record<string, string>, cookie?: string) {
-  const body = new FormData()
-  for (const [name, value] of Object.entries(fields)) body.set(name, value)
-  return new Request(`${ORIGIN}${url}`, {
-    method: 'POST',
-    body,
-    headers: { 'User-Agent': USER_AGENT, ...(cookie ? { Cookie: cookie } : {}) },
-  })
-}
+const post = (url: string, fields: Record<string, string>, cookie?: string) =>
+  formPost(url, fields, cookie, { userAgent: USER_AGENT, multipart: true })
 
 type GuestForm = { documents: Array<{ kind: string; version: number; title: string }>; shownVersions: string }
 

@@ -14,6 +14,7 @@ import type * as AccountRoute from '~/routes/$lang.account._index'
 import { parseCsv } from '~/legal-admin/csv'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, signInThroughLoginPage, statusOf, thrownBy, type DataResult } from './support'
+import { cookieNamed, get, post as formPost } from '../support/requests'
 
 // The legal team's view through its routes, against the process-wide database
 // (PGlite in a temporary DATA_DIR, or the run's PostgreSQL under test:pg) and
@@ -24,7 +25,6 @@ const dir = mkdtempSync(path.join(tmpdir(), 'palitra-legal-admin-'))
 process.env.DATA_DIR = dir
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
-const ORIGIN = 'http://localhost'
 const PASSWORD = 'amber tramline over the bay'
 
 let routes: {
@@ -49,28 +49,8 @@ let termsId: string
 let ipCounter = 20
 const nextIp = () => `198.51.100.${ipCounter++}`
 
-function get(url: string, cookie?: string) {
-  return new Request(`${ORIGIN}${url}`, { headers: cookie ? { Cookie: cookie } : {} })
-}
-
-function post(url: string, fields: Record<string, string>, cookie?: string) {
-  const body = new FormData()
-  for (const [k, v] of Object.entries(fields)) body.set(k, v)
-  return new Request(`${ORIGIN}${url}`, {
-    method: 'POST',
-    body,
-    headers: { 'User-Agent': '=cmd|calc (legal-admin test)', ...(cookie ? { Cookie: cookie } : {}) },
-  })
-}
-
-function cookieNamed(response: Response, name: string) {
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .find((c) => c.startsWith(`${name}=`))
-  if (!cookie) throw new Error(`no ${name} cookie`)
-  return cookie
-}
+const post = (url: string, fields: Record<string, string>, cookie?: string) =>
+  formPost(url, fields, cookie, { userAgent: '=cmd|calc (legal-admin test)', multipart: true })
 
 async function register(name: string) {
   const email = `${name}.${randomBytes(4).toString('hex')}@mail.example`

@@ -12,6 +12,7 @@ import { isolateProcessDatabase } from '../db'
 import { server } from '../mocks'
 import { TBANK_API_URL, TBANK_TEST_PASSWORD, TBANK_TEST_TERMINAL, tbankMock, tbankScenarios } from '../mocks/tbank'
 import { type DataResult, closeAppResources, statusOf, thrownBy } from './support'
+import { get, post } from '../support/requests'
 
 // Buying credits through the routes, against the process-wide database and
 // the shipped seed dataset (its credit packs and terms): first the sandbox
@@ -83,18 +84,6 @@ async function buyer(email: string | null = `buyer-${randomUUID()}@mail.example`
   )
   const session = await createUserSession(db, userId, {})
   return { userId, email, cookie: session.cookie.split(';')[0]! }
-}
-
-function get(url: string, cookie?: string) {
-  return new Request(`${ORIGIN}${url}`, { headers: cookie ? { Cookie: cookie } : {} })
-}
-
-function post(url: string, fields: Record<string, string>, cookie?: string) {
-  return new Request(`${ORIGIN}${url}`, {
-    method: 'POST',
-    body: new URLSearchParams(fields),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
-  })
 }
 
 async function checkoutPage(cookie: string, pack = PACK) {

@@ -17,6 +17,7 @@ import type * as Mailer from '~/mail/mailer.server'
 import type * as I18n from '~/i18n/i18next.server'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, statusOf, thrownBy, type DataResult, settle } from './support'
+import { get, post as formPost } from '../support/requests'
 
 let dropOwnDatabase: () => Promise<void> = async () => {}
 
@@ -88,21 +89,8 @@ async function person(options: { roles?: string[]; email?: string | null } = {})
   return { id, email, cookie: session.cookie.split(';')[0]! }
 }
 
-function get(url: string, cookie?: string) {
-  return new Request(`${ORIGIN}${url}`, { headers: cookie ? { Cookie: cookie } : {} })
-}
-
-function post(url: string, fields: Record<string, string>, cookie?: string) {
-  return new Request(`${ORIGIN}${url}`, {
-    method: 'POST',
-    body: new URLSearchParams(fields),
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      'User-Agent': 'privacy-requests test',
-      ...(cookie ? { Cookie: cookie } : {}),
-    },
-  })
-}
+const post = (url: string, fields: Record<string, string>, cookie?: string) =>
+  formPost(url, fields, cookie, { userAgent: 'privacy-requests test' })
 
 function args(request: Request, params: Record<string, string>, ip?: string) {
   return { request, params, context: { clientIp: ip ?? uniqueIp() } } as never

@@ -13,6 +13,7 @@ import type { RateLimitPolicy } from '~/security/rate-limit.server'
 import { orderValues } from '../support/orders'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, type DataResult, settle } from './support'
+import { post } from '../support/requests'
 
 // Anonymous writes limited per address and overall, through the
 // routes, against the process-wide database and the shipped seed dataset.
@@ -107,13 +108,8 @@ async function exhaustOverall(policy: RateLimitPolicy) {
   `)
 }
 
-function formPost(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  return new Request(`${ORIGIN}${url}`, {
-    method: 'POST',
-    body: new URLSearchParams(fields),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': UA, ...headers },
-  })
-}
+const formPost = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  post(url, fields, undefined, { userAgent: UA, headers })
 
 const statusOf = (result: unknown) =>
   result instanceof Response ? result.status : ((result as DataResult).init?.status ?? 200)

@@ -15,6 +15,7 @@ import type * as LogoutRoute from '~/routes/$lang.logout'
 import type * as Reaccept from '~/account/reaccept.server'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, closeAppResources, thrownBy } from './support'
+import { get, post as formPost } from '../support/requests'
 
 // Asking again, through the routes, against the process-wide database and a
 // dataset whose changes took effect yesterday (loaders use the real clock).
@@ -158,14 +159,8 @@ async function history(subject: Person['subject']) {
   return acceptanceHistory(await db(), subject)
 }
 
-const get = (url: string, cookie?: string) =>
-  new Request(`http://localhost${url}`, { headers: cookie ? { Cookie: cookie } : {} })
-
-function post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  const body = new FormData()
-  for (const [name, value] of Object.entries(fields)) body.set(name, value)
-  return new Request(`http://localhost${url}`, { method: 'POST', body, headers })
-}
+const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  formPost(url, fields, undefined, { headers, multipart: true })
 
 const EVIDENCE = { clientIp: '203.0.113.7' }
 const USER_AGENT = 'Mozilla/5.0 (reaccept test)'

@@ -10,6 +10,7 @@ import type * as GuestRoute from '~/routes/$lang.guest'
 import type * as Mailer from '~/mail/mailer.server'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, signInThroughLoginPage } from './support'
+import { post } from '../support/requests'
 
 // Registration must not tell whether an address has an account: the answer
 // is the same "check your inbox" either way, and the holder of an existing
@@ -61,14 +62,6 @@ beforeEach(() => {
 type Locale = 'ru' | 'en'
 const uniqueEmail = (name: string) => `${name}.${randomBytes(4).toString('hex')}@mail.example`
 const uniqueIp = () => `10.${[...randomBytes(3)].join('.')}`
-
-function post(url: string, fields: Record<string, string>, cookie?: string) {
-  return new Request(`${ORIGIN}${url}`, {
-    method: 'POST',
-    body: new URLSearchParams(fields),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
-  })
-}
 
 async function shownVersions(locale: Locale, cookie?: string): Promise<string> {
   const page = (await routes.register.loader({

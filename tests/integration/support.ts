@@ -1,6 +1,8 @@
 // Helpers shared by the route tests: they call loaders and actions directly,
 // which throw or return Responses and `data()` results.
 
+import { post } from '../support/requests'
+
 /** What `data(value, init)` gives a route test: the value and the response init. */
 export type DataResult = { data: Record<string, unknown>; init: ResponseInit | null }
 
@@ -50,11 +52,7 @@ export async function signInThroughLoginPage(
 ): Promise<string> {
   const login = await import('~/routes/$lang.login')
   const response = await login.action({
-    request: new Request(`${origin}/${lang}/login`, {
-      method: 'POST',
-      body: new URLSearchParams({ email, password }),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
-    }),
+    request: post(`/${lang}/login`, { email, password }, cookie, { origin }),
     params: { lang },
     context: { clientIp },
   } as never)

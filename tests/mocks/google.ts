@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
+import { basicCredentials, oauthError, oauthVendorMock, readForm, reply, s256 } from '../support/oauth-vendor'
 
 /**
  * Google's OAuth 2.0 / OpenID Connect endpoints as arctic and our code use
@@ -31,7 +32,6 @@ export type RecordedGoogleRequest = {
   form: Record<string, string>
 }
 
-type Failure = { status: number; body: unknown }
 type IssuedCode = { redirectUri: string; codeChallenge: string; clientId: string }
 
 const DEFAULT_USER: GoogleUser = {
@@ -44,31 +44,18 @@ const DEFAULT_USER: GoogleUser = {
   locale: 'en',
 }
 
-const codes = new Map<string, IssuedCode>()
-const accessTokens = new Set<string>()
-const requests: RecordedGoogleRequest[] = []
-let user: GoogleUser = { ...DEFAULT_USER }
-let userInfoBody: unknown = undefined
-let tokenFailure: Failure | null = null
-let userInfoFailure: Failure | null = null
-let tokenHangs = false
-let releaseHung: Array<() => void> = []
+const vendor = oauthVendorMock<GoogleUser, RecordedGoogleRequest, IssuedCode>({
+  user: DEFAULT_USER,
+  tokenFailure: { error: 'internal_failure' },
+  userInfoFailure: { error: 'internal_failure' },
+})
 
-const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url')
 const token = (prefix: string) => `${prefix}.${randomBytes(16).toString('base64url')}`
-
-function basicCredentials(header: string | null): { id: string; secret: string } | null {
-  const match = /^Basic (.+)$/.exec(header ?? '')
-  if (!match?.[1]) return null
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  return colon === -1 ? null : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) }
-}
 
 export const googleMock = {
   clientId: 'google-test-client.apps.googleusercontent.com',
   clientSecret: 'google-test-secret',
-  requests: requests as readonly RecordedGoogleRequest[],
+  ...vendor.controls,
   /** Plays the consent screen; returns the callback's query (`code` and `state`, or `error`). */
   authorize(authorizationUrl: URL | string, options: { deny?: boolean } = {}): URLSearchParams {
     const url = new URL(authorizationUrl)
@@ -82,77 +69,34 @@ export const googleMock = {
     const state = q.get('state') ?? ''
     if (options.deny) return new URLSearchParams({ error: 'access_denied', state })
     const code = token('4/0Google')
-    codes.set(code, { redirectUri, codeChallenge: q.get('code_challenge')!, clientId: googleMock.clientId })
+    vendor.codes.set(code, { redirectUri, codeChallenge: q.get('code_challenge')!, clientId: googleMock.clientId })
     return new URLSearchParams({ state, code, scope: q.get('scope') ?? '', authuser: '0', prompt: 'consent' })
-  },
-  setUser(next: Partial<GoogleUser>) {
-    user = { ...DEFAULT_USER, ...next }
-  },
-  /** Answer userinfo with this exact body (a string goes out as non-JSON text). */
-  answerUserInfoWith(body: unknown) {
-    userInfoBody = body
-  },
-  /** Answer every token request with this status and body until reset. */
-  failToken(status: number, body: unknown = { error: 'internal_failure' }) {
-    tokenFailure = { status, body }
-  },
-  /** Never answer token requests until reset(), to exercise the timeout. */
-  hangToken() {
-    tokenHangs = true
-  },
-  /** Answer every userinfo request with this status and body until reset. */
-  failUserInfo(status: number, body: unknown = { error: 'internal_failure' }) {
-    userInfoFailure = { status, body }
-  },
-  reset() {
-    codes.clear()
-    accessTokens.clear()
-    requests.length = 0
-    user = { ...DEFAULT_USER }
-    userInfoBody = undefined
-    tokenFailure = null
-    userInfoFailure = null
-    tokenHangs = false
-    for (const release of releaseHung) release()
-    releaseHung = []
   },
 }
 
-/** JSON for objects and arrays; a string goes out as plain text, to play a broken answer. */
-const reply = (body: unknown, status = 200) =>
-  typeof body === 'string'
-    ? new HttpResponse(body, { status, headers: { 'Content-Type': 'text/html' } })
-    : HttpResponse.json(body as Record<string, unknown>, { status })
-
-const oauthError = (status: number, error: string, description: string) =>
-  HttpResponse.json({ error, error_description: description }, { status })
-
 export const googleHandlers = [
   http.post(GOOGLE_TOKEN_URL, async ({ request }) => {
-    const form = Object.fromEntries(new URLSearchParams(await request.text()))
+    const form = await readForm(request)
     const authorization = request.headers.get('authorization')
-    requests.push({ endpoint: 'token', authorization, form })
-    if (tokenHangs) {
-      await new Promise<void>((resolve) => releaseHung.push(resolve))
-      return HttpResponse.error()
-    }
-    if (tokenFailure) return reply(tokenFailure.body, tokenFailure.status)
+    vendor.requests.push({ endpoint: 'token', authorization, form })
+    const failure = await vendor.tokenFailure()
+    if (failure) return failure
 
     const client = basicCredentials(authorization) ?? { id: form.client_id, secret: form.client_secret }
     if (client.id !== googleMock.clientId || client.secret !== googleMock.clientSecret) {
       return oauthError(401, 'invalid_client', 'The OAuth client was not found.')
     }
     if (form.grant_type !== 'authorization_code') return oauthError(400, 'unsupported_grant_type', 'Invalid grant_type')
-    const issued = form.code ? codes.get(form.code) : undefined
+    const issued = form.code ? vendor.codes.get(form.code) : undefined
     if (!issued) return oauthError(400, 'invalid_grant', 'Malformed auth code.')
-    codes.delete(form.code!) // single use
+    vendor.codes.delete(form.code!) // single use
     if (form.redirect_uri !== issued.redirectUri) return oauthError(400, 'redirect_uri_mismatch', 'Bad Request')
     if (!form.code_verifier) return oauthError(400, 'invalid_grant', 'Missing code verifier.')
     if (s256(form.code_verifier) !== issued.codeChallenge)
       return oauthError(400, 'invalid_grant', 'Invalid code verifier.')
 
     const accessToken = token('ya29.google')
-    accessTokens.add(accessToken)
+    vendor.accessTokens.set(accessToken, true)
     return HttpResponse.json({
       access_token: accessToken,
       expires_in: 3599,
@@ -164,10 +108,11 @@ export const googleHandlers = [
 
   http.get(GOOGLE_USERINFO_URL, ({ request }) => {
     const authorization = request.headers.get('authorization')
-    requests.push({ endpoint: 'userinfo', authorization, form: {} })
-    if (userInfoFailure) return reply(userInfoFailure.body, userInfoFailure.status)
+    vendor.requests.push({ endpoint: 'userinfo', authorization, form: {} })
+    const failure = vendor.userInfoFailure()
+    if (failure) return failure
     const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1]
-    if (!bearer || !accessTokens.has(bearer)) return oauthError(401, 'invalid_request', 'Invalid Credentials')
-    return reply(userInfoBody ?? user)
+    if (!bearer || !vendor.accessTokens.has(bearer)) return oauthError(401, 'invalid_request', 'Invalid Credentials')
+    return reply(vendor.userInfoBody() ?? vendor.user())
   }),
 ]

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
+import { oauthVendorMock, readForm, reply, s256 } from '../support/oauth-vendor'
 
 /**
  * VK ID (OAuth 2.1 on id.vk.com): the consent screen at /authorize (PKCE is
@@ -32,7 +33,6 @@ export type RecordedVkRequest = {
   form: Record<string, string>
 }
 
-type Failure = { status: number; body: unknown }
 type IssuedCode = { redirectUri: string; codeChallenge: string; deviceId: string; scope: string }
 
 const DEFAULT_USER: VkUser = {
@@ -46,21 +46,15 @@ const DEFAULT_USER: VkUser = {
   birthday: '01.01.1990',
 }
 
-const codes = new Map<string, IssuedCode>()
-const accessTokens = new Map<string, string>() // token → scope
-const requests: RecordedVkRequest[] = []
-let user: VkUser = { ...DEFAULT_USER }
-let userInfoBody: unknown = undefined
-let tokenFailure: Failure | null = null
-let userInfoFailure: Failure | null = null
+// An access token remembers the scope it was granted.
+const vendor = oauthVendorMock<VkUser, RecordedVkRequest, IssuedCode, string>({
+  user: DEFAULT_USER,
+  // VK ID may also send its errors with status 200.
+  tokenFailure: { error: 'server_error', error_description: 'Internal error' },
+  userInfoFailure: { error: 'server_error', error_description: 'Internal error' },
+})
 
-const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url')
 const randomToken = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`
-
-const reply = (body: unknown, status = 200) =>
-  typeof body === 'string'
-    ? new HttpResponse(body, { status, headers: { 'Content-Type': 'text/html' } })
-    : HttpResponse.json(body as Record<string, unknown>, { status })
 
 const vkError = (status: number, error: string, description: string, state?: string) =>
   HttpResponse.json({ error, error_description: description, ...(state ? { state } : {}) }, { status })
@@ -69,7 +63,7 @@ export const vkMock = {
   clientId: '51900001',
   /** The app's "protected key"; VK ID's PKCE exchange does not take it. */
   clientSecret: 'vk-test-protected-key',
-  requests: requests as readonly RecordedVkRequest[],
+  ...vendor.controls,
   /** Plays the consent screen; returns the callback's query (code, state, device_id…, or `error`). */
   authorize(authorizationUrl: URL | string, options: { deny?: boolean } = {}): URLSearchParams {
     const url = new URL(authorizationUrl)
@@ -86,7 +80,12 @@ export const vkMock = {
     if (options.deny) return new URLSearchParams({ error: 'access_denied', error_description: 'User denied', state })
     const code = randomToken('vk2.a.')
     const deviceId = randomToken('')
-    codes.set(code, { redirectUri, codeChallenge: challenge, deviceId, scope: q.get('scope') ?? 'vkid.personal_info' })
+    vendor.codes.set(code, {
+      redirectUri,
+      codeChallenge: challenge,
+      deviceId,
+      scope: q.get('scope') ?? 'vkid.personal_info',
+    })
     return new URLSearchParams({
       code,
       expires_in: '600',
@@ -96,48 +95,21 @@ export const vkMock = {
       type: 'code_v2',
     })
   },
-  setUser(next: Partial<VkUser>) {
-    user = { ...DEFAULT_USER, ...next }
-  },
-  /** Answer user_info with this exact body (a string goes out as non-JSON text). */
-  answerUserInfoWith(body: unknown) {
-    userInfoBody = body
-  },
-  /** Answer every token request with this status and body until reset (VK ID may send errors with 200). */
-  failToken(status: number, body: unknown = { error: 'server_error', error_description: 'Internal error' }) {
-    tokenFailure = { status, body }
-  },
-  /** Answer every user_info request with this status and body until reset. */
-  failUserInfo(status: number, body: unknown = { error: 'server_error', error_description: 'Internal error' }) {
-    userInfoFailure = { status, body }
-  },
-  reset() {
-    codes.clear()
-    accessTokens.clear()
-    requests.length = 0
-    user = { ...DEFAULT_USER }
-    userInfoBody = undefined
-    tokenFailure = null
-    userInfoFailure = null
-  },
-}
-
-async function readForm(request: Request): Promise<Record<string, string>> {
-  return Object.fromEntries(new URLSearchParams(await request.text()))
 }
 
 export const vkHandlers = [
   http.post(VK_TOKEN_URL, async ({ request }) => {
     const form = await readForm(request)
-    requests.push({ endpoint: 'token', authorization: request.headers.get('authorization'), form })
-    if (tokenFailure) return reply(tokenFailure.body, tokenFailure.status)
+    vendor.requests.push({ endpoint: 'token', authorization: request.headers.get('authorization'), form })
+    const failure = await vendor.tokenFailure()
+    if (failure) return failure
 
     const state = form.state
     if (form.grant_type !== 'authorization_code') return vkError(400, 'unsupported_grant_type', 'grant_type', state)
     if (form.client_id !== vkMock.clientId) return vkError(401, 'invalid_client', 'client_id is invalid', state)
-    const issued = form.code ? codes.get(form.code) : undefined
+    const issued = form.code ? vendor.codes.get(form.code) : undefined
     if (!issued) return vkError(400, 'invalid_grant', 'code is invalid or expired', state)
-    codes.delete(form.code!)
+    vendor.codes.delete(form.code!)
     if (form.device_id !== issued.deviceId) return vkError(400, 'invalid_request', 'device_id is invalid', state)
     if (form.redirect_uri !== issued.redirectUri)
       return vkError(400, 'invalid_request', 'redirect_uri is invalid', state)
@@ -146,14 +118,14 @@ export const vkHandlers = [
     }
 
     const accessToken = randomToken('vk2.a.access.')
-    accessTokens.set(accessToken, issued.scope)
+    vendor.accessTokens.set(accessToken, issued.scope)
     return HttpResponse.json({
       refresh_token: randomToken('vk2.a.refresh.'),
       access_token: accessToken,
       id_token: 'header.payload.signature',
       token_type: 'Bearer',
       expires_in: 3600,
-      user_id: Number(user.user_id),
+      user_id: Number(vendor.user().user_id),
       state,
       scope: issued.scope,
     })
@@ -161,14 +133,16 @@ export const vkHandlers = [
 
   http.post(VK_USER_INFO_URL, async ({ request }) => {
     const form = await readForm(request)
-    requests.push({ endpoint: 'user_info', authorization: request.headers.get('authorization'), form })
-    if (userInfoFailure) return reply(userInfoFailure.body, userInfoFailure.status)
+    vendor.requests.push({ endpoint: 'user_info', authorization: request.headers.get('authorization'), form })
+    const failure = vendor.userInfoFailure()
+    if (failure) return failure
     if (form.client_id !== vkMock.clientId) return vkError(401, 'invalid_client', 'client_id is invalid')
-    const scope = form.access_token ? accessTokens.get(form.access_token) : undefined
+    const scope = form.access_token ? vendor.accessTokens.get(form.access_token) : undefined
     if (scope === undefined) return vkError(401, 'invalid_token', 'access_token is missing or invalid')
-    if (userInfoBody !== undefined) return reply(userInfoBody)
+    const body = vendor.userInfoBody()
+    if (body !== undefined) return reply(body)
     // The address is only shared when the person granted the email scope.
-    const { email, ...rest } = user
+    const { email, ...rest } = vendor.user()
     return HttpResponse.json({ user: scope.split(' ').includes('email') ? { ...rest, email } : rest })
   }),
 ]

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
+import { basicCredentials, oauthError, oauthVendorMock, readForm, reply, s256 } from '../support/oauth-vendor'
 
 /**
  * Yandex OAuth (oauth.yandex.ru, also answered on oauth.yandex.com as arctic
@@ -35,7 +36,6 @@ export type RecordedYandexRequest = {
   query: Record<string, string>
 }
 
-type Failure = { status: number; body: unknown }
 type IssuedCode = { redirectUri: string | null; codeChallenge: string | null }
 
 const DEFAULT_USER: YandexUser = {
@@ -51,36 +51,16 @@ const DEFAULT_USER: YandexUser = {
   psuid: '1.AAAAAA.test',
 }
 
-const codes = new Map<string, IssuedCode>()
-const accessTokens = new Set<string>()
-const requests: RecordedYandexRequest[] = []
-let user: YandexUser = { ...DEFAULT_USER }
-let infoBody: unknown = undefined
-let tokenFailure: Failure | null = null
-let infoFailure: Failure | null = null
-
-const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url')
-
-function basicCredentials(header: string | null): { id: string; secret: string } | null {
-  const match = /^Basic (.+)$/.exec(header ?? '')
-  if (!match?.[1]) return null
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  return colon === -1 ? null : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) }
-}
-
-const reply = (body: unknown, status = 200) =>
-  typeof body === 'string'
-    ? new HttpResponse(body, { status, headers: { 'Content-Type': 'text/html' } })
-    : HttpResponse.json(body as Record<string, unknown>, { status })
-
-const oauthError = (status: number, error: string, description: string) =>
-  HttpResponse.json({ error, error_description: description }, { status })
+const vendor = oauthVendorMock<YandexUser, RecordedYandexRequest, IssuedCode>({
+  user: DEFAULT_USER,
+  tokenFailure: { error: 'server_error', error_description: 'Internal error' },
+  userInfoFailure: 'Internal Server Error',
+})
 
 export const yandexMock = {
   clientId: 'yandex-test-client-id',
   clientSecret: 'yandex-test-secret',
-  requests: requests as readonly RecordedYandexRequest[],
+  ...vendor.controls,
   /** Plays the consent screen; returns the callback's query (`code` and `state`, or `error`). */
   authorize(authorizationUrl: URL | string, options: { deny?: boolean } = {}): URLSearchParams {
     const url = new URL(authorizationUrl)
@@ -96,50 +76,27 @@ export const yandexMock = {
       return new URLSearchParams({ error: 'access_denied', error_description: 'User denied access', state })
     }
     const code = String(1_000_000 + randomBytes(3).readUIntBE(0, 3))
-    codes.set(code, { redirectUri: q.get('redirect_uri'), codeChallenge: challenge })
+    vendor.codes.set(code, { redirectUri: q.get('redirect_uri'), codeChallenge: challenge })
     return new URLSearchParams({ code, state, cid: 'test-cid' })
-  },
-  setUser(next: Partial<YandexUser>) {
-    user = { ...DEFAULT_USER, ...next }
-  },
-  /** Answer /info with this exact body (a string goes out as non-JSON text). */
-  answerInfoWith(body: unknown) {
-    infoBody = body
-  },
-  /** Answer every token request with this status and body until reset. */
-  failToken(status: number, body: unknown = { error: 'server_error', error_description: 'Internal error' }) {
-    tokenFailure = { status, body }
-  },
-  /** Answer every /info request with this status and body until reset. */
-  failInfo(status: number, body: unknown = 'Internal Server Error') {
-    infoFailure = { status, body }
-  },
-  reset() {
-    codes.clear()
-    accessTokens.clear()
-    requests.length = 0
-    user = { ...DEFAULT_USER }
-    infoBody = undefined
-    tokenFailure = null
-    infoFailure = null
   },
 }
 
 export const yandexHandlers = [
   http.post(TOKEN_URL, async ({ request }) => {
-    const form = Object.fromEntries(new URLSearchParams(await request.text()))
+    const form = await readForm(request)
     const authorization = request.headers.get('authorization')
-    requests.push({ endpoint: 'token', host: new URL(request.url).host, authorization, form, query: {} })
-    if (tokenFailure) return reply(tokenFailure.body, tokenFailure.status)
+    vendor.requests.push({ endpoint: 'token', host: new URL(request.url).host, authorization, form, query: {} })
+    const failure = await vendor.tokenFailure()
+    if (failure) return failure
 
     const client = basicCredentials(authorization) ?? { id: form.client_id, secret: form.client_secret }
     if (client.id !== yandexMock.clientId || client.secret !== yandexMock.clientSecret) {
       return oauthError(401, 'invalid_client', 'Client not found')
     }
     if (form.grant_type !== 'authorization_code') return oauthError(400, 'unsupported_grant_type', 'Invalid grant')
-    const issued = form.code ? codes.get(form.code) : undefined
+    const issued = form.code ? vendor.codes.get(form.code) : undefined
     if (!issued) return oauthError(400, 'invalid_grant', 'Code has expired')
-    codes.delete(form.code!)
+    vendor.codes.delete(form.code!)
     if (issued.redirectUri && form.redirect_uri && form.redirect_uri !== issued.redirectUri) {
       return oauthError(400, 'invalid_grant', 'Redirect URI mismatch')
     }
@@ -148,7 +105,7 @@ export const yandexHandlers = [
     }
 
     const accessToken = `y0_test_${randomBytes(16).toString('base64url')}`
-    accessTokens.add(accessToken)
+    vendor.accessTokens.set(accessToken, true)
     return HttpResponse.json({
       token_type: 'bearer',
       access_token: accessToken,
@@ -160,10 +117,11 @@ export const yandexHandlers = [
   http.get(YANDEX_INFO_URL, ({ request }) => {
     const authorization = request.headers.get('authorization')
     const query = Object.fromEntries(new URL(request.url).searchParams)
-    requests.push({ endpoint: 'info', host: 'login.yandex.ru', authorization, form: {}, query })
-    if (infoFailure) return reply(infoFailure.body, infoFailure.status)
+    vendor.requests.push({ endpoint: 'info', host: 'login.yandex.ru', authorization, form: {}, query })
+    const failure = vendor.userInfoFailure()
+    if (failure) return failure
     const oauthToken = /^OAuth (.+)$/.exec(authorization ?? '')?.[1] ?? query.oauth_token
-    if (!oauthToken || !accessTokens.has(oauthToken)) return reply('401 Unauthorized', 401)
-    return reply(infoBody ?? { ...user, client_id: yandexMock.clientId })
+    if (!oauthToken || !vendor.accessTokens.has(oauthToken)) return reply('401 Unauthorized', 401)
+    return reply(vendor.userInfoBody() ?? { ...vendor.user(), client_id: yandexMock.clientId })
   }),
 ]

@@ -4,6 +4,7 @@ import type { Database } from '~/db/client.server'
 import { guests, type CreditOwner } from '~/db/schema'
 import type { EngineImage, EngineInput, ImageEngine } from '~/generation/engines/types'
 import type { Generator } from '~/generation/jobs.server'
+import { GenerationWorker, type WorkerOptions } from '~/generation/worker.server'
 import type { ObjectStorage } from '~/storage/types'
 
 /** A guest row with `credits` granted (reference: a test grant), as a Generator. */
@@ -70,4 +71,14 @@ export function fakeImages(count: number): EngineImage[] {
     width: 8,
     height: 8,
   }))
+}
+
+/**
+ * A worker for a test to drive with runOnce() (or start()): one job at a time,
+ * a 30-second lease and a 5-second engine timeout unless the test says otherwise.
+ */
+export function testWorker(
+  options: Pick<WorkerOptions, 'db' | 'storage' | 'engine'> & Partial<WorkerOptions>,
+): GenerationWorker {
+  return new GenerationWorker({ concurrency: 1, leaseSeconds: 30, timeoutMs: 5000, ...options })
 }

@@ -436,7 +436,7 @@ describe('completeOAuth: refusals', () => {
     ['yandex', 500],
     ['vk', 500],
   ] as const)('%s: user-info endpoint answering %i is "profile"', async (p, status) => {
-    const mock = { google: googleMock.failUserInfo, yandex: yandexMock.failInfo, vk: vkMock.failUserInfo }[p]
+    const mock = { google: googleMock.failUserInfo, yandex: yandexMock.failUserInfo, vk: vkMock.failUserInfo }[p]
     mock(status)
     const result = await completeOAuth(p, signInUntilCallback(p).request, { origin }, settings)
     expect(result).toMatchObject({ ok: false, reason: 'profile' })
@@ -452,7 +452,7 @@ describe('completeOAuth: refusals', () => {
   ] as const)('%s: malformed user info is "profile"', async (p, body) => {
     const answer = {
       google: googleMock.answerUserInfoWith,
-      yandex: yandexMock.answerInfoWith,
+      yandex: yandexMock.answerUserInfoWith,
       vk: vkMock.answerUserInfoWith,
     }[p]
     answer(body)
