@@ -5,6 +5,7 @@ import { formatDate } from '~/i18n/format'
 import type { DiffParagraph } from '~/legal/diff'
 import { getChangesPage, getVersionList } from '~/legal/documents.server'
 import { legalRouteParams, legalT, parseVersionNumber, publicPageHeaders } from '~/legal/page-data.server'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 
@@ -13,7 +14,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const t = await legalT(locale)
   const search = new URL(request.url).searchParams
   const { versions, inForce } = await getVersionList(kind, locale)
-  if (versions.length === 0) throw data('Not found', { status: 404 })
+  if (versions.length === 0) throw clientError(locale, 404)
 
   // Defaults: `to` is the version in force (or the newest), `from` the one before it.
   const rawTo = search.get('to')
@@ -27,7 +28,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     throw data(t('changes.badRange'), { status: 400 })
   }
   const page = await getChangesPage(kind, locale, from, to)
-  if (!page) throw data('Unknown version', { status: 404 })
+  if (!page) throw clientError(locale, 404, { key: 'common:errors.unknownVersion' })
   const documentName = t(`common:documentKinds.${kind}`)
   return data(
     {

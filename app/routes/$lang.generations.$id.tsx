@@ -11,6 +11,7 @@ import { isFinished } from '~/generation/view'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { readForm } from '~/lib/read-form.server'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'generate'] }
 
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const generator = await currentGenerator(request, db)
   const status = generator ? await jobStatus(db, params.id ?? '', generator.owner) : null
   // Someone else's job, a deleted one and a made-up id look the same.
-  if (!status) throw data('Not found', { status: 404 })
+  if (!status) throw clientError(locale, 404)
   const t = getFixedT(locale, ['generate', 'common'])
   return data(
     { locale, status, title: `${t('results.pageTitle')} — ${t('common:siteName')}` },

@@ -16,6 +16,8 @@ import { getDb } from '~/db/client.server'
 import { REQUEST_OUTCOMES } from '~/db/schema'
 import { formatDate } from '~/i18n/format'
 import { getFixedT } from '~/i18n/i18next.server'
+import type { Locale } from '~/i18n/locales'
+import { clientError } from '~/i18n/refusals.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { requireLegalUser } from '~/legal-admin/access.server'
 import { LEGAL_ADMIN_HEADERS, legalAdminMeta } from '~/legal-admin/page'
@@ -33,18 +35,18 @@ export const handle = { i18n: ['common', 'account', 'privacy-request', 'legal-ad
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
 
 /** The request number of the address, or a 404 for anything that is not one. */
-function requestNumber(params: { number?: string }): number {
+function requestNumber(params: { number?: string }, locale: Locale): number {
   const number = /^[1-9]\d{0,9}$/.test(params.number ?? '') ? Number(params.number) : NaN
-  if (!Number.isSafeInteger(number)) throw data('Not found', { status: 404 })
+  if (!Number.isSafeInteger(number)) throw clientError(locale, 404)
   return number
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
   await requireLegalUser(request)
-  const number = requestNumber(params)
+  const number = requestNumber(params, locale)
   const details = await getRequest(await getDb(), number)
-  if (!details) throw data('Not found', { status: 404 })
+  if (!details) throw clientError(locale, 404)
   const t = getFixedT(locale, ['legal-admin-requests', 'common'])
   const url = new URL(request.url)
   const done = url.searchParams.get('done')
@@ -65,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const locale = routeLocale(params)
   const { user } = await requireLegalUser(request)
-  const number = requestNumber(params)
+  const number = requestNumber(params, locale)
   const form = await readForm(request)
   const intent = textField(form, 'intent', 20)
   const db = await getDb()
@@ -75,12 +77,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       : intent === 'complete'
         ? await completeFromForm(db, number, form, user.id)
         : null
-  if (!result) throw data(getFixedT(locale, 'legal-admin-requests')('errors.unknownAction'), { status: 400 })
+  if (!result) throw clientError(locale, 400, { key: 'legal-admin-requests:errors.unknownAction' })
   if (result.ok) {
     const query = new URLSearchParams({ done: result.done, ...(result.mailed ? {} : { mail: 'failed' }) })
     return redirect(`/${locale}/legal-admin/requests/${number}?${query}`)
   }
-  if (result.status === 404) throw data('Not found', { status: 404 })
+  if (result.status === 404) throw clientError(locale, 404)
   return data(result.failure, { status: result.status, headers: LEGAL_ADMIN_HEADERS })
 }
 
