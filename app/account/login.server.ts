@@ -2,9 +2,16 @@ import { authenticate } from '~/auth/accounts.server'
 import { normalizeEmail } from '~/auth/password.server'
 import { createUserSession, signOut } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
-import { formFailure, textField, rateLimited, type ActionOutcome } from '~/lib/form'
+import { formFailure, rateLimited, type ActionOutcome } from '~/lib/form'
+import { formText, parseForm } from '~/lib/form-schema.server'
+import { z } from 'zod'
 import { logger } from '~/log.server'
 import { checkLimits } from '~/security/rate-limit.server'
+
+const SIGN_IN_FORM = z.object({
+  email: formText({ max: 320 }).refine((email) => normalizeEmail(email) !== null, 'errors.emailInvalid'),
+  password: formText({ max: 1000, trim: false }).refine((password) => password !== '', 'errors.credentials'),
+})
 
 /**
  * Sign-in with e-mail and password, limited per IP and per account. A fresh
@@ -16,24 +23,12 @@ export async function signIn(
   form: FormData,
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<ActionOutcome> {
-  const email = textField(form, 'email', 320).trim()
-  const password = textField(form, 'password', 1000)
-  const values = { email }
+  const parsed = parseForm(form, SIGN_IN_FORM, { secrets: ['password'] })
+  if (!parsed.ok) return { ok: false, status: 400, failure: parsed.failure }
+  const { email, password } = parsed.data
+  const { values } = parsed
+  const normalized = normalizeEmail(email)!
   const db = await getDb()
-  const normalized = normalizeEmail(email)
-  if (!normalized || !password) {
-    return {
-      ok: false,
-      status: 400,
-      failure: formFailure(
-        {
-          ...(normalized ? {} : { email: 'errors.emailInvalid' }),
-          ...(password ? {} : { password: 'errors.credentials' }),
-        },
-        values,
-      ),
-    }
-  }
   const limit = await checkLimits(db, [
     { policy: 'signin-ip', subject: evidence.ip ?? 'unknown' },
     { policy: 'signin-account', subject: normalized },

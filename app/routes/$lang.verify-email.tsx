@@ -56,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const session = await getSessionUser(request)
     const canResend = Boolean(session?.user.email && !session.user.emailVerified)
     return page(
-      { state: 'refused', message: link.message, canResend, signedIn: Boolean(session) },
+      { state: 'refused', message: link.failure.formError ?? '', canResend, signedIn: Boolean(session) },
       'verify.refusedTitle',
       link.status,
     )
@@ -92,7 +92,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const outcome = await confirmFromForm(form, new URL(request.url))
   if (outcome.ok) return redirect(`/${locale}/verify-email?done=1`)
   // The link went bad while the page was open (used in another tab, replaced, expired).
-  return data({ failure: null, refusedMessage: outcome.message }, { status: outcome.status, headers: PRIVATE_PAGE })
+  return data(
+    { failure: null, refusedMessage: outcome.failure.formError ?? null },
+    { status: outcome.status, headers: PRIVATE_PAGE },
+  )
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
