@@ -3,8 +3,10 @@
  * answer to each refusal, around the model in requests.server.ts.
  */
 import type { Database } from '~/db/client.server'
-import { REQUEST_OUTCOMES, type RequestOutcome } from '~/db/schema'
-import { formFailure, textField, type FormFailure } from '~/lib/form'
+import { z } from 'zod'
+import { REQUEST_OUTCOMES } from '~/db/schema'
+import { formFailure, type FormFailure } from '~/lib/form'
+import { formText, parseForm } from '~/lib/form-schema.server'
 import {
   completeRequest,
   extendRequest,
@@ -38,6 +40,22 @@ const COMPLETE_REFUSALS: Record<CompleteProblem, { status: 400 | 404 | 409; fiel
   'already-completed': { status: 409, message: `${E}.alreadyCompleted` },
 }
 
+// Longer notes are cut one character past the limit: enough to tell "too long".
+const noteField = () =>
+  formText({ max: NOTE_MAX_LENGTH + 1 }).refine((text) => text.length <= NOTE_MAX_LENGTH, `${E}.tooLong`)
+
+const EXTEND_FORM = z.object({ reason: noteField() })
+
+const COMPLETE_FORM = z.object({
+  outcome: z.enum(REQUEST_OUTCOMES, { error: `${E}.outcome` }),
+  note: noteField(),
+})
+
+/** The page shows the refused form again by the intent it was sent with. */
+function withIntent(failure: FormFailure, intent: 'extend' | 'complete'): FormFailure {
+  return { ...failure, values: { intent, ...failure.values } }
+}
+
 function refused(
   refusal: { status: 400 | 404 | 409; field?: string; message: string },
   values: Record<string, string>,
@@ -54,11 +72,10 @@ export async function extendFromForm(
   form: FormData,
   actorUserId: string,
 ): Promise<LegalActionResult> {
-  const reason = textField(form, 'reason', NOTE_MAX_LENGTH + 1).trim()
-  const values = { intent: 'extend', reason }
-  if (reason.length > NOTE_MAX_LENGTH) {
-    return { ok: false, status: 400, failure: formFailure({ reason: `${E}.tooLong` }, values) }
-  }
+  const parsed = parseForm(form, EXTEND_FORM)
+  if (!parsed.ok) return { ok: false, status: 400, failure: withIntent(parsed.failure, 'extend') }
+  const { reason } = parsed.data
+  const values = { intent: 'extend', ...parsed.values }
   const result = await extendRequest(db, number, { reason, actorUserId })
   if (!result.ok) return refused(EXTEND_REFUSALS[result.reason], values)
   return { ok: true, done: 'extended', mailed: result.mailed }
@@ -70,14 +87,11 @@ export async function completeFromForm(
   form: FormData,
   actorUserId: string,
 ): Promise<LegalActionResult> {
-  const outcome = textField(form, 'outcome', 20)
-  const note = textField(form, 'note', NOTE_MAX_LENGTH + 1).trim()
-  const values = { intent: 'complete', outcome, note }
-  const fieldErrors: FormFailure['fieldErrors'] = {}
-  if (!(REQUEST_OUTCOMES as readonly string[]).includes(outcome)) fieldErrors.outcome = `${E}.outcome`
-  if (note.length > NOTE_MAX_LENGTH) fieldErrors.note = `${E}.tooLong`
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, status: 400, failure: formFailure(fieldErrors, values) }
-  const result = await completeRequest(db, number, { outcome: outcome as RequestOutcome, note, actorUserId })
+  const parsed = parseForm(form, COMPLETE_FORM)
+  if (!parsed.ok) return { ok: false, status: 400, failure: withIntent(parsed.failure, 'complete') }
+  const { outcome, note } = parsed.data
+  const values = { intent: 'complete', ...parsed.values }
+  const result = await completeRequest(db, number, { outcome, note, actorUserId })
   if (!result.ok) return refused(COMPLETE_REFUSALS[result.reason], values)
   return { ok: true, done: 'completed', mailed: result.mailed }
 }

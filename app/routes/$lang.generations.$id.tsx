@@ -37,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const outcome = await jobPageAction(request, await readForm(request), params.id ?? '')
   if (outcome.ok && outcome.intent === 'delete') throw redirect(`/${locale}/history?deleted=1`, 303)
   if (outcome.ok) throw redirect(`/${locale}/generations/${params.id}`, 303)
-  return data({ error: outcome.error }, { status: outcome.status })
+  return data(outcome.failure, { status: outcome.status })
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -62,9 +62,9 @@ export default function GenerationPage() {
   return (
     <main id="main" className="generation-page">
       <h1>{t('results.pageTitle')}</h1>
-      {actionData?.error ? (
+      {actionData?.formError ? (
         <p className="form-error" role="alert">
-          {t(actionData.error)}
+          {t(actionData.formError)}
         </p>
       ) : null}
       <JobCard
