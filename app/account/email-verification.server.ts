@@ -13,11 +13,13 @@ import {
 import type { SessionUser } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
 import type { Locale } from '~/i18n/locales'
-import { formFailure, textField, rateLimited, type ActionOutcome } from '~/lib/form'
+import { formFailure, rateLimited, type ActionOutcome, type FormFailure } from '~/lib/form'
+import { formText, parseForm } from '~/lib/form-schema.server'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { enqueueMail } from '~/mail/outbox.server'
 import { checkLimits } from '~/security/rate-limit.server'
+import { z } from 'zod'
 import { deliverAccountMailSoon } from './mails.server'
 
 export const VERIFY_LINK_MESSAGES: Record<VerifyTokenProblem, string> = {
@@ -35,21 +37,22 @@ const VERIFY_LINK_STATUS: Record<VerifyTokenProblem, 400 | 410> = {
   replaced: 410,
 }
 
-export type VerifyLinkRefusal = { reason: VerifyTokenProblem; message: string; status: 400 | 410 }
+/** A confirmation link that cannot be used: its status, and the form's message saying why. */
+export type VerifyLinkRefusal = { ok: false; status: 400 | 410; failure: FormFailure }
 
 function refusal(reason: VerifyTokenProblem): VerifyLinkRefusal {
-  return { reason, message: VERIFY_LINK_MESSAGES[reason], status: VERIFY_LINK_STATUS[reason] }
+  return { ok: false, status: VERIFY_LINK_STATUS[reason], failure: formFailure({}, {}, VERIFY_LINK_MESSAGES[reason]) }
 }
+
+const CONFIRM_FORM = z.object({ token: formText({ max: 200 }) })
 
 /** What a link from a letter is, for the page (a GET: nothing is spent). */
-export async function inspectVerifyLink(
-  token: string,
-): Promise<{ ok: true; email: string } | ({ ok: false } & VerifyLinkRefusal)> {
+export async function inspectVerifyLink(token: string): Promise<{ ok: true; email: string } | VerifyLinkRefusal> {
   const check = await inspectVerificationToken(await getDb(), token)
-  return check.ok ? { ok: true, email: check.email } : { ok: false, ...refusal(check.reason) }
+  return check.ok ? { ok: true, email: check.email } : refusal(check.reason)
 }
 
-export type ConfirmOutcome = { ok: true; email: string } | ({ ok: false } & VerifyLinkRefusal)
+export type ConfirmOutcome = { ok: true; email: string } | VerifyLinkRefusal
 
 /**
  * The page's button: spends the token (from the form's hidden field, else
@@ -57,9 +60,10 @@ export type ConfirmOutcome = { ok: true; email: string } | ({ ok: false } & Veri
  * link proves the person reads that mailbox, on whatever device they open it.
  */
 export async function confirmFromForm(form: FormData, url: URL): Promise<ConfirmOutcome> {
-  const token = textField(form, 'token', 200) || url.searchParams.get('token') || ''
+  const parsed = parseForm(form, CONFIRM_FORM, { secrets: ['token'] })
+  const token = (parsed.ok ? parsed.data.token : '') || url.searchParams.get('token') || ''
   const result = await verifyEmailWithToken(await getDb(), token)
-  if (!result.ok) return { ok: false, ...refusal(result.reason) }
+  if (!result.ok) return refusal(result.reason)
   logger.info({ event: 'account.email-verified', userId: result.userId }, 'e-mail address confirmed')
   return { ok: true, email: result.email }
 }

@@ -3,9 +3,15 @@ import { normalizeEmail } from '~/auth/password.server'
 import { createUserSession, signOut } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
 import { formFailure, rateLimited, type ActionOutcome } from '~/lib/form'
+import { formText, parseForm } from '~/lib/form-schema.server'
+import { z } from 'zod'
 import { logger } from '~/log.server'
 import { checkLimits } from '~/security/rate-limit.server'
-import { readCredentials } from './credentials.server'
+
+const SIGN_IN_FORM = z.object({
+  email: formText({ max: 320 }).refine((email) => normalizeEmail(email) !== null, 'errors.emailInvalid'),
+  password: formText({ max: 1000, trim: false }).refine((password) => password !== '', 'errors.credentials'),
+})
 
 /**
  * Sign-in with e-mail and password, limited per IP and per account. A fresh
@@ -17,23 +23,12 @@ export async function signIn(
   form: FormData,
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<ActionOutcome> {
-  const { email, password } = readCredentials(form)
-  const values = { email }
+  const parsed = parseForm(form, SIGN_IN_FORM, { secrets: ['password'] })
+  if (!parsed.ok) return { ok: false, status: 400, failure: parsed.failure }
+  const { email, password } = parsed.data
+  const { values } = parsed
+  const normalized = normalizeEmail(email)!
   const db = await getDb()
-  const normalized = normalizeEmail(email)
-  if (!normalized || !password) {
-    return {
-      ok: false,
-      status: 400,
-      failure: formFailure(
-        {
-          ...(normalized ? {} : { email: 'errors.emailInvalid' }),
-          ...(password ? {} : { password: 'errors.credentials' }),
-        },
-        values,
-      ),
-    }
-  }
   const limit = await checkLimits(db, [
     { policy: 'signin-ip', subject: evidence.ip ?? 'unknown' },
     { policy: 'signin-account', subject: normalized },

@@ -12,11 +12,13 @@ import { normalizeEmail, type PasswordProblem } from '~/auth/password.server'
 import { getDb } from '~/db/client.server'
 import { getEnv } from '~/env.server'
 import type { Locale } from '~/i18n/locales'
-import { formFailure, textField, type FormFailure, rateLimited, type ActionOutcome } from '~/lib/form'
+import { formFailure, type FormFailure, rateLimited, type ActionOutcome } from '~/lib/form'
+import { formText, parseForm } from '~/lib/form-schema.server'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { mailPreviewEnabled } from '~/mail/mailer.server'
 import { checkLimits } from '~/security/rate-limit.server'
+import { z } from 'zod'
 import { PASSWORD_ERRORS } from './register.server'
 
 const TOKEN_MESSAGES: Record<ResetTokenProblem, string> = {
@@ -28,15 +30,22 @@ const TOKEN_MESSAGES: Record<ResetTokenProblem, string> = {
 // A link that never worked is a bad request; one that worked once is gone for good.
 const TOKEN_STATUS: Record<ResetTokenProblem, 400 | 410> = { invalid: 400, expired: 410, used: 410 }
 
-export type ResetLinkRefusal = { reason: ResetTokenProblem; message: string; status: 400 | 410 }
+/** A reset link that cannot be used: its status, and the form's message saying why. */
+export type ResetLinkRefusal = { ok: false; status: 400 | 410; failure: FormFailure }
 
 function isTokenProblem(reason: ResetTokenProblem | PasswordProblem): reason is ResetTokenProblem {
   return Object.hasOwn(TOKEN_MESSAGES, reason)
 }
 
 function refusal(reason: ResetTokenProblem): ResetLinkRefusal {
-  return { reason, message: TOKEN_MESSAGES[reason], status: TOKEN_STATUS[reason] }
+  return { ok: false, status: TOKEN_STATUS[reason], failure: formFailure({}, {}, TOKEN_MESSAGES[reason]) }
 }
+
+const FORGOT_FORM = z.object({
+  email: formText({ max: 320 }).refine((email) => normalizeEmail(email) !== null, 'errors.emailInvalid'),
+})
+
+const RESET_FORM = z.object({ token: formText({ max: 200 }), password: formText({ max: 1000, trim: false }) })
 
 /**
  * Where reset links point: PUBLIC_URL, else (outside production only) the
@@ -63,10 +72,10 @@ export async function requestResetLink(
   locale: Locale,
   evidence: { ip: string | null },
 ): Promise<ActionOutcome> {
-  const email = textField(form, 'email', 320).trim()
-  const values = { email }
-  const normalized = normalizeEmail(email)
-  if (!normalized) return { ok: false, status: 400, failure: formFailure({ email: 'errors.emailInvalid' }, values) }
+  const parsed = parseForm(form, FORGOT_FORM)
+  if (!parsed.ok) return { ok: false, status: 400, failure: parsed.failure }
+  const { values } = parsed
+  const normalized = normalizeEmail(parsed.data.email)!
 
   const db = await getDb()
   const limit = await checkLimits(db, [
@@ -82,15 +91,12 @@ export async function requestResetLink(
 }
 
 /** Whether a reset link can still be used, with the e-mail of its account (for the page and password managers). */
-export async function inspectResetLink(
-  token: string,
-): Promise<{ ok: true; email: string | null } | ({ ok: false } & ResetLinkRefusal)> {
+export async function inspectResetLink(token: string): Promise<{ ok: true; email: string | null } | ResetLinkRefusal> {
   const check = await checkResetToken(await getDb(), token)
-  return check.ok ? check : { ok: false, ...refusal(check.reason) }
+  return check.ok ? check : refusal(check.reason)
 }
 
-export type ResetOutcome =
-  { ok: true } | { ok: false; status: number; failure: FormFailure; refusal?: ResetLinkRefusal }
+export type ResetOutcome = { ok: true } | { ok: false; status: number; failure: FormFailure; linkRefused: boolean }
 
 /**
  * Sets the new password from the reset form. The token comes from the form
@@ -99,13 +105,17 @@ export type ResetOutcome =
  * comes back as a refusal the page shows instead of the form.
  */
 export async function completeReset(form: FormData, url: URL): Promise<ResetOutcome> {
-  const token = textField(form, 'token', 200) || url.searchParams.get('token') || ''
-  const password = textField(form, 'password', 1000)
-  const result = await resetPassword(await getDb(), token, password)
+  // The schema refuses nothing: the token's and the password's rules are the reset's own.
+  const parsed = parseForm(form, RESET_FORM, { secrets: ['token', 'password'] })
+  const fields = parsed.ok ? parsed.data : { token: '', password: '' }
+  const token = fields.token || url.searchParams.get('token') || ''
+  const result = await resetPassword(await getDb(), token, fields.password)
   if (result.ok) return { ok: true }
-  if (isTokenProblem(result.reason)) {
-    const refused = refusal(result.reason)
-    return { ok: false, status: refused.status, failure: formFailure({}, {}, refused.message), refusal: refused }
+  if (isTokenProblem(result.reason)) return { ...refusal(result.reason), linkRefused: true }
+  return {
+    ok: false,
+    status: 400,
+    failure: formFailure({ password: PASSWORD_ERRORS[result.reason] }, {}),
+    linkRefused: false,
   }
-  return { ok: false, status: 400, failure: formFailure({ password: PASSWORD_ERRORS[result.reason] }, {}) }
 }

@@ -5,11 +5,12 @@ import { getDb } from '~/db/client.server'
 import { clearGuestCookie, linkGuestToUser, readGuestId } from '~/guest/guest.server'
 import type { Locale } from '~/i18n/locales'
 import { rateLimited, type ActionOutcome } from '~/lib/form'
+import { formText, parseForm } from '~/lib/form-schema.server'
 import { logger } from '~/log.server'
 import { mailLinkBase } from '~/mail/links.server'
 import { enqueueMail } from '~/mail/outbox.server'
 import { checkLimits } from '~/security/rate-limit.server'
-import { readCredentials } from './credentials.server'
+import { z } from 'zod'
 import { checkSubmittedAcceptance } from './acceptance-form.server'
 import { deliverAccountMailSoon } from './mails.server'
 
@@ -22,6 +23,16 @@ export const PASSWORD_ERRORS = {
   common: 'errors.passwordCommon',
   'contains-email': 'errors.passwordContainsEmail',
 } as const
+
+const REGISTER_FORM = z
+  .object({
+    email: formText({ max: 320 }).refine((email) => normalizeEmail(email) !== null, 'errors.emailInvalid'),
+    password: formText({ max: 1000, trim: false }),
+  })
+  .superRefine(({ email, password }, context) => {
+    const problem = validateNewPassword(password, normalizeEmail(email) ?? email)
+    if (problem) context.addIssue({ code: 'custom', path: ['password'], message: PASSWORD_ERRORS[problem] })
+  })
 
 /** At most one "someone tried to register with your address" letter per account in this many ms. */
 const ATTEMPT_MAIL_WINDOW_MS = 60 * 60 * 1000
@@ -48,21 +59,20 @@ export async function registerAccount(
   locale: Locale,
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<ActionOutcome> {
-  const { email, password } = readCredentials(form)
-  const values = { email }
+  const parsed = parseForm(form, REGISTER_FORM, { secrets: ['password'] })
+  const { values } = parsed.ok ? parsed : parsed.failure
   const db = await getDb()
 
   const limit = await checkLimits(db, [{ policy: 'register-ip', subject: evidence.ip ?? 'unknown' }])
   if (!limit.ok) return rateLimited(values, limit.retryAfterSeconds)
 
-  const fieldErrors: Record<string, string> = {}
-  const normalized = normalizeEmail(email)
-  if (!normalized) fieldErrors.email = 'errors.emailInvalid'
-  const passwordError = validateNewPassword(password, normalized ?? email)
-  if (passwordError) fieldErrors.password = PASSWORD_ERRORS[passwordError]
-
+  // The acceptance boxes are checked whatever the fields say, so one refusal names every problem.
+  const fieldErrors = parsed.ok ? {} : parsed.failure.fieldErrors
   const acceptance = await checkSubmittedAcceptance(form, [...REGISTER_KINDS], locale, { fieldErrors, values })
   if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
+  // No field error and no acceptance error: the fields parsed.
+  if (!parsed.ok) throw new Error('registration fields refused without a field error')
+  const { email, password } = parsed.data
 
   const guestId = readGuestId(request)
   const baseUrl = mailLinkBase(request)

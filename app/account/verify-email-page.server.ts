@@ -38,7 +38,7 @@ async function verifyView(
     const session = await getSessionUser(request)
     const canResend = Boolean(session?.user.email && !session.user.emailVerified)
     return {
-      view: { state: 'refused', message: link.message, canResend, signedIn: Boolean(session) },
+      view: { state: 'refused', message: link.failure.formError ?? '', canResend, signedIn: Boolean(session) },
       titleKey: 'verify.refusedTitle',
       status: link.status,
     }

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { getDb } from '~/db/client.server'
 import { generationImages } from '~/db/schema'
+import { clientErrorResponse, refusalLocale } from '~/i18n/refusals.server'
 import { getStorage } from '~/storage/index.server'
 import { currentGenerator, findJob } from './jobs.server'
 
@@ -12,11 +13,8 @@ import { currentGenerator, findJob } from './jobs.server'
  * caches.
  */
 
-function notFound() {
-  return new Response('Not found', {
-    status: 404,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-  })
+function notFound(request: Request) {
+  return clientErrorResponse(refusalLocale(request), 404, { headers: { 'Cache-Control': 'no-store' } })
 }
 
 function fileResponse(request: Request, file: { bytes: Buffer; contentType: string }, name: string) {
@@ -38,19 +36,19 @@ function fileResponse(request: Request, file: { bytes: Buffer; contentType: stri
 const EXTENSION: Record<string, string> = { 'image/webp': 'webp', 'image/png': 'png', 'image/jpeg': 'jpg' }
 
 export async function serveResultImage(request: Request, jobId: string, indexParam: string) {
-  if (!/^[0-3]$/.test(indexParam)) return notFound()
+  if (!/^[0-3]$/.test(indexParam)) return notFound(request)
   const db = await getDb()
   const generator = await currentGenerator(request, db)
-  if (!generator) return notFound()
+  if (!generator) return notFound(request)
   const job = await findJob(db, jobId, generator.owner)
-  if (!job) return notFound()
+  if (!job) return notFound(request)
   const [image] = await db
     .select()
     .from(generationImages)
     .where(and(eq(generationImages.jobId, job.id), eq(generationImages.index, Number(indexParam))))
-  if (!image) return notFound()
+  if (!image) return notFound(request)
   const file = await getStorage().get(image.storageKey)
-  if (!file) return notFound()
+  if (!file) return notFound(request)
   return fileResponse(
     request,
     file,
@@ -61,10 +59,10 @@ export async function serveResultImage(request: Request, jobId: string, indexPar
 export async function serveSourcePhoto(request: Request, jobId: string) {
   const db = await getDb()
   const generator = await currentGenerator(request, db)
-  if (!generator) return notFound()
+  if (!generator) return notFound(request)
   const job = await findJob(db, jobId, generator.owner)
-  if (!job?.sourceImageKey) return notFound()
+  if (!job?.sourceImageKey) return notFound(request)
   const file = await getStorage().get(job.sourceImageKey)
-  if (!file) return notFound()
+  if (!file) return notFound(request)
   return fileResponse(request, file, `palitra-${job.id.slice(0, 8)}-photo.webp`)
 }

@@ -1,8 +1,8 @@
-import { data } from '@remix-run/node'
-import { isLocale, type Locale } from './locales'
+import { DEFAULT_LOCALE, isLocale, type Locale } from './locales'
+import { clientError } from './refusals.server'
 
-/** The `$lang` of a route's params, or a 404 for anything but ru and en. */
+/** The `$lang` of a route's params, or a 404 (in the default language) for anything but ru and en. */
 export function routeLocale(params: { lang?: string }): Locale {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
+  if (!isLocale(params.lang)) throw clientError(DEFAULT_LOCALE, 404)
   return params.lang
 }

@@ -1,6 +1,6 @@
-import { data } from '@remix-run/node'
 import { getSessionUser, type SessionContext } from '~/auth/session.server'
 import type { Database } from '~/db/client.server'
+import { clientError, refusalLocale } from '~/i18n/refusals.server'
 
 /** The role that opens the legal team's view; granted with `npm run grant-role -- EMAIL legal`. */
 export const LEGAL_ROLE = 'legal'
@@ -17,6 +17,6 @@ export function hasLegalRole(roles: readonly string[]): boolean {
  */
 export async function requireLegalUser(request: Request, db?: Database): Promise<SessionContext> {
   const context = await getSessionUser(request, db)
-  if (!context || !hasLegalRole(context.user.roles)) throw data('Not found', { status: 404 })
+  if (!context || !hasLegalRole(context.user.roles)) throw clientError(refusalLocale(request), 404)
   return context
 }

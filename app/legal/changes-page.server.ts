@@ -57,12 +57,12 @@ export async function changesPage(
 ) {
   const t = await legalT(locale)
   const { versions, inForce } = await getVersionList(kind, locale)
-  if (versions.length === 0) return { ok: false as const, status: 404, message: 'Not found' }
+  if (versions.length === 0) return { ok: false as const, status: 404 as const, key: 'common:errors.notFoundText' }
   const range = changesRange(versions, inForce, rawFrom, rawTo)
-  if (!range) return { ok: false as const, status: 400, message: t('changes.badRange') }
+  if (!range) return { ok: false as const, status: 400 as const, key: 'legal:changes.badRange' }
   const { from, to } = range
   const page = await getChangesPage(kind, locale, from, to)
-  if (!page) return { ok: false as const, status: 404, message: 'Unknown version' }
+  if (!page) return { ok: false as const, status: 404 as const, key: 'common:errors.unknownVersion' }
   const documentName = t(`common:documentKinds.${kind}`)
   const headers = await publicPageHeaders(
     request,

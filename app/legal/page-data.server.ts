@@ -1,10 +1,10 @@
-import { data } from '@remix-run/node'
 import type { Params } from '@remix-run/react'
 import { LRUCache } from 'lru-cache'
 import { consentEtagPart, cookieConsentState } from '~/cookie-consent/state.server'
 import { getEnv } from '~/env.server'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale, type Locale } from '~/i18n/locales'
+import { DEFAULT_LOCALE, isLocale, type Locale } from '~/i18n/locales'
+import { clientError } from '~/i18n/refusals.server'
 import { etagFor, PUBLIC_PAGE_CACHE_CONTROL } from '~/lib/http.server'
 import { getSiteSettings } from './documents.server'
 import { headingAnchors } from './toc'
@@ -13,7 +13,7 @@ import { isDocumentKind, type DocumentKind, type PortableBody } from './types'
 /** The language and document kind of a legal route, or a 404. */
 export function legalRouteParams(params: Params): { locale: Locale; kind: DocumentKind } {
   const { lang, kind } = params
-  if (!isLocale(lang) || !isDocumentKind(kind)) throw data('Not found', { status: 404 })
+  if (!isLocale(lang) || !isDocumentKind(kind)) throw clientError(isLocale(lang) ? lang : DEFAULT_LOCALE, 404)
   return { locale: lang, kind }
 }
 

@@ -5,7 +5,9 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import { CALENDAR_DAY_KINDS, calendarDays, users, type CalendarDayKind } from '~/db/schema'
-import { formFailure, textField, type FormFailure } from '~/lib/form'
+import { z } from 'zod'
+import { formFailure, type FormFailure } from '~/lib/form'
+import { formText, parseForm } from '~/lib/form-schema.server'
 import { logger } from '~/log.server'
 import { isCalendarDate, isWeekend } from './working-days'
 
@@ -45,27 +47,38 @@ export type CalendarFormResult = { ok: true; day: string } | { ok: false; status
 
 const E = 'legal-admin-requests:calendar.errors'
 
+const CALENDAR_DAY_FORM = z
+  .object({
+    day: formText({ max: 20 })
+      .refine((day) => isCalendarDate(day), `${E}.day`)
+      .refine((day) => isCalendarYear(Number(day.slice(0, 4))), `${E}.dayRange`),
+    kind: z.enum(CALENDAR_DAY_KINDS, { error: `${E}.kind` }),
+    note: formText({ max: CALENDAR_NOTE_MAX_LENGTH + 1 })
+      .refine((note) => note !== '', `${E}.noteRequired`)
+      .refine((note) => note.length <= CALENDAR_NOTE_MAX_LENGTH, `${E}.noteTooLong`),
+  })
+  .superRefine(({ day, kind }, context) => {
+    // Only a valid date in range can be a weekday or a weekend.
+    if (!isCalendarDate(day) || !isCalendarYear(Number(day.slice(0, 4)))) return
+    if (kind === 'workday' && !isWeekend(day)) {
+      context.addIssue({ code: 'custom', path: ['kind'], message: `${E}.workdayOnWeekday` })
+    }
+    if (kind === 'holiday' && isWeekend(day)) {
+      context.addIssue({ code: 'custom', path: ['kind'], message: `${E}.holidayOnWeekend` })
+    }
+  })
+
 /**
  * Adds a day or changes it (the date is the key). A weekday made working or a
  * weekend made a day off would change nothing: both are refused, as they are
  * most likely a mistyped date.
  */
 export async function saveCalendarDay(db: Database, form: FormData, actorUserId: string): Promise<CalendarFormResult> {
-  const day = textField(form, 'day', 20).trim()
-  const kind = textField(form, 'kind', 20)
-  const note = textField(form, 'note', CALENDAR_NOTE_MAX_LENGTH + 1).trim()
-  const values = { day, kind, note }
-  const fieldErrors: FormFailure['fieldErrors'] = {}
-  if (!isCalendarDate(day)) fieldErrors.day = `${E}.day`
-  else if (!isCalendarYear(Number(day.slice(0, 4)))) fieldErrors.day = `${E}.dayRange`
-  if (!(CALENDAR_DAY_KINDS as readonly string[]).includes(kind)) fieldErrors.kind = `${E}.kind`
-  else if (!fieldErrors.day && kind === 'workday' && !isWeekend(day)) fieldErrors.kind = `${E}.workdayOnWeekday`
-  else if (!fieldErrors.day && kind === 'holiday' && isWeekend(day)) fieldErrors.kind = `${E}.holidayOnWeekend`
-  if (!note) fieldErrors.note = `${E}.noteRequired`
-  else if (note.length > CALENDAR_NOTE_MAX_LENGTH) fieldErrors.note = `${E}.noteTooLong`
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, status: 400, failure: formFailure(fieldErrors, values) }
+  const parsed = parseForm(form, CALENDAR_DAY_FORM)
+  if (!parsed.ok) return { ok: false, status: 400, failure: parsed.failure }
+  const { day, kind, note } = parsed.data
 
-  const entry = { kind: kind as CalendarDayKind, note, updatedBy: actorUserId, updatedAt: sql`now()` }
+  const entry = { kind, note, updatedBy: actorUserId, updatedAt: sql`now()` }
   await db
     .insert(calendarDays)
     .values({ day, ...entry })
@@ -74,13 +87,16 @@ export async function saveCalendarDay(db: Database, form: FormData, actorUserId:
   return { ok: true, day }
 }
 
+const CALENDAR_REMOVE_FORM = z.object({ day: formText({ max: 20 }).refine((day) => isCalendarDate(day), `${E}.day`) })
+
 export async function removeCalendarDay(
   db: Database,
   form: FormData,
   actorUserId: string,
 ): Promise<CalendarFormResult> {
-  const day = textField(form, 'day', 20).trim()
-  if (!isCalendarDate(day)) return { ok: false, status: 400, failure: formFailure({}, { day }, `${E}.day`) }
+  const parsed = parseForm(form, CALENDAR_REMOVE_FORM)
+  if (!parsed.ok) return { ok: false, status: 400, failure: formFailure({}, parsed.failure.values, `${E}.day`) }
+  const { day } = parsed.data
   const removed = await db.delete(calendarDays).where(eq(calendarDays.day, day)).returning({ day: calendarDays.day })
   if (removed.length === 0) return { ok: false, status: 404, failure: formFailure({}, { day }, `${E}.notListed`) }
   logger.info({ event: 'calendar.removed', day, actorUserId }, 'working-day calendar changed')

@@ -6,8 +6,10 @@
  */
 import { and, eq, gte, inArray, isNull } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
+import { z } from 'zod'
 import { dataSubjectRequests, REQUEST_OUTCOMES, type DataSubjectRequestRow, type RequestOutcome } from '~/db/schema'
-import { formFailure, textField, type FormFailure } from '~/lib/form'
+import { formFailure, type FormFailure } from '~/lib/form'
+import { formText, parseForm } from '~/lib/form-schema.server'
 import { sendMail } from '~/mail/mailer.server'
 import { deadlineRule, extendableKinds } from './deadlines'
 import {
@@ -157,6 +159,22 @@ const COMPLETE_REFUSALS: Record<CompleteProblem, { status: 400 | 404 | 409; fiel
   'already-completed': { status: 409, message: `${E}.alreadyCompleted` },
 }
 
+// Longer notes are cut one character past the limit: enough to tell "too long".
+const noteField = () =>
+  formText({ max: NOTE_MAX_LENGTH + 1 }).refine((text) => text.length <= NOTE_MAX_LENGTH, `${E}.tooLong`)
+
+const EXTEND_FORM = z.object({ reason: noteField() })
+
+const COMPLETE_FORM = z.object({
+  outcome: z.enum(REQUEST_OUTCOMES, { error: `${E}.outcome` }),
+  note: noteField(),
+})
+
+/** The page shows the refused form again by the intent it was sent with. */
+function withIntent(failure: FormFailure, intent: 'extend' | 'complete'): FormFailure {
+  return { ...failure, values: { intent, ...failure.values } }
+}
+
 function refused(
   refusal: { status: 400 | 404 | 409; field?: string; message: string },
   values: Record<string, string>,
@@ -173,11 +191,10 @@ export async function extendFromForm(
   form: FormData,
   actorUserId: string,
 ): Promise<LegalActionResult> {
-  const reason = textField(form, 'reason', NOTE_MAX_LENGTH + 1).trim()
-  const values = { intent: 'extend', reason }
-  if (reason.length > NOTE_MAX_LENGTH) {
-    return { ok: false, status: 400, failure: formFailure({ reason: `${E}.tooLong` }, values) }
-  }
+  const parsed = parseForm(form, EXTEND_FORM)
+  if (!parsed.ok) return { ok: false, status: 400, failure: withIntent(parsed.failure, 'extend') }
+  const { reason } = parsed.data
+  const values = { intent: 'extend', ...parsed.values }
   const result = await extendRequest(db, number, { reason, actorUserId })
   if (!result.ok) return refused(EXTEND_REFUSALS[result.reason], values)
   return { ok: true, done: 'extended', mailed: result.mailed }
@@ -189,14 +206,11 @@ export async function completeFromForm(
   form: FormData,
   actorUserId: string,
 ): Promise<LegalActionResult> {
-  const outcome = textField(form, 'outcome', 20)
-  const note = textField(form, 'note', NOTE_MAX_LENGTH + 1).trim()
-  const values = { intent: 'complete', outcome, note }
-  const fieldErrors: FormFailure['fieldErrors'] = {}
-  if (!(REQUEST_OUTCOMES as readonly string[]).includes(outcome)) fieldErrors.outcome = `${E}.outcome`
-  if (note.length > NOTE_MAX_LENGTH) fieldErrors.note = `${E}.tooLong`
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, status: 400, failure: formFailure(fieldErrors, values) }
-  const result = await completeRequest(db, number, { outcome: outcome as RequestOutcome, note, actorUserId })
+  const parsed = parseForm(form, COMPLETE_FORM)
+  if (!parsed.ok) return { ok: false, status: 400, failure: withIntent(parsed.failure, 'complete') }
+  const { outcome, note } = parsed.data
+  const values = { intent: 'complete', ...parsed.values }
+  const result = await completeRequest(db, number, { outcome, note, actorUserId })
   if (!result.ok) return refused(COMPLETE_REFUSALS[result.reason], values)
   return { ok: true, done: 'completed', mailed: result.mailed }
 }

@@ -1,9 +1,10 @@
-import { data } from '@remix-run/node'
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { clientError, refusalLocale } from '~/i18n/refusals.server'
 
 // Any path under a language prefix that no route claims: a localized 404 from
 // the root error boundary.
-export function loader() {
-  throw data('Not found', { status: 404 })
+export function loader({ request }: LoaderFunctionArgs) {
+  throw clientError(refusalLocale(request), 404)
 }
 
 export default function NotFound() {

@@ -5,6 +5,7 @@ import { DiffText } from '~/components/legal-diff'
 import { formatDate } from '~/i18n/format'
 import { changesPage } from '~/legal/changes-page.server'
 import { legalRouteParams } from '~/legal/page-data.server'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 
@@ -12,7 +13,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const { locale, kind } = legalRouteParams(params)
   const search = new URL(request.url).searchParams
   const result = await changesPage(request, locale, kind, search.get('from'), search.get('to'))
-  if (!result.ok) throw data(result.message, { status: result.status })
+  if (!result.ok) throw clientError(locale, result.status, { key: result.key })
   return data(result.page, { headers: result.headers })
 }
 

@@ -11,15 +11,16 @@ import {
   parseVersionNumber,
   publicPageHeaders,
 } from '~/legal/page-data.server'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const { locale, kind } = legalRouteParams(params)
   const version = parseVersionNumber(params.version)
-  if (version === null) throw data('Unknown version', { status: 404 })
+  if (version === null) throw clientError(locale, 404, { key: 'common:errors.unknownVersion' })
   const page = await getVersionPage(kind, locale, version)
-  if (!page) throw data('Unknown version', { status: 404 })
+  if (!page) throw clientError(locale, 404, { key: 'common:errors.unknownVersion' })
   const t = await legalT(locale)
   const extras = await documentExtras(locale, page.document)
   const { plainText: _plainText, ...document } = page.document

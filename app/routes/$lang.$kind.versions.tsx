@@ -4,13 +4,14 @@ import { useTranslation } from 'react-i18next'
 import { formatDate } from '~/i18n/format'
 import { getVersionList } from '~/legal/documents.server'
 import { legalRouteParams, legalT, publicPageHeaders } from '~/legal/page-data.server'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const { locale, kind } = legalRouteParams(params)
   const { versions, inForce, fromArchive } = await getVersionList(kind, locale)
-  if (versions.length === 0) throw data('No versions', { status: 404 })
+  if (versions.length === 0) throw clientError(locale, 404, { key: 'common:errors.noVersions' })
   const t = await legalT(locale)
   const documentName = t(`common:documentKinds.${kind}`)
   return data(

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { requireCurrentVersionsAccepted } from '~/account/reaccept.server'
@@ -12,6 +12,7 @@ import { readForm } from '~/lib/read-form.server'
 import { hasLegalRole } from '~/legal-admin/access.server'
 import { LegalViewLink } from '~/legal-admin/account-link'
 import { VerifyEmailNotice } from '~/components/verify-email-notice'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = {
   i18n: ['common', 'account', 'account-data', 'checkout', 'privacy-request', 'legal-admin', 'email'],
@@ -55,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await signOutEverywhere(db, user.id)
     return redirect(`/${locale}/login`)
   }
-  throw data('Unknown action', { status: 400 })
+  throw clientError(locale, 400, { key: 'common:errors.unknownAction' })
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])

@@ -1,4 +1,4 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { requireUser } from '~/auth/session.server'
@@ -6,13 +6,12 @@ import { AcceptanceHistory, toHistoryRow } from '~/components/acceptance-history
 import { acceptanceHistory } from '~/consent/ledger.server'
 import { getDb } from '~/db/client.server'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 
 export const handle = { i18n: ['common', 'account'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  const locale = params.lang
+  const locale = routeLocale(params)
   const { user } = await requireUser(request, locale)
   const t = getFixedT(locale, ['account', 'common'])
   return {

@@ -1,9 +1,9 @@
-import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { requireUser } from '~/auth/session.server'
 import { getFixedT } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
+import { routeLocale } from '~/i18n/route-locale'
 
 export const handle = { i18n: ['common', 'account', 'account-data'] }
 
@@ -13,8 +13,7 @@ function exportFileUrl(locale: string) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  if (!isLocale(params.lang)) throw data('Not found', { status: 404 })
-  const locale = params.lang
+  const locale = routeLocale(params)
   await requireUser(request, locale)
   // `?download=1` is the address the page's first design named; it leads to the file.
   if (new URL(request.url).searchParams.has('download')) throw redirect(exportFileUrl(locale))

@@ -2,12 +2,13 @@ import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { AccountGoneError, buildPersonalDataExport, exportResponse } from '~/account/export.server'
 import { requireUser } from '~/auth/session.server'
 import { getDb } from '~/db/client.server'
-import { isLocale } from '~/i18n/locales'
+import { DEFAULT_LOCALE, isLocale } from '~/i18n/locales'
+import { clientErrorResponse } from '~/i18n/refusals.server'
 
 // The data export file (/:lang/account/export.json). A resource route: a page
 // route's loader can only feed its HTML, never answer with a download.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  if (!isLocale(params.lang)) return new Response('Not found', { status: 404 })
+  if (!isLocale(params.lang)) return clientErrorResponse(DEFAULT_LOCALE, 404)
   const locale = params.lang
   const { user, session, refreshedCookie } = await requireUser(request, locale)
   try {

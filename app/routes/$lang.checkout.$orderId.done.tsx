@@ -8,6 +8,7 @@ import { formatMoney } from '~/i18n/format'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { findOrder } from '~/payments/checkout.server'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'checkout'] }
 
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, locale)
   const db = await getDb()
   const order = await findOrder(db, params.orderId ?? '', user.id)
-  if (!order) throw data('Not found', { status: 404 })
+  if (!order) throw clientError(locale, 404)
   const t = getFixedT(locale, ['checkout', 'common'])
   return data(
     {

@@ -17,6 +17,7 @@ import { requestEvidence } from '~/load-context'
 import { CHECKOUT_KINDS, startCheckout } from '~/payments/checkout.server'
 import { findCreditPack } from '~/payments/packs.server'
 import { getPaymentProvider } from '~/payments/provider.server'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'account', 'checkout', 'email'] }
 
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
   const session = await buyer(request, locale)
   const pack = await findCreditPack(params.packId ?? '')
-  if (!pack) throw data('Not found', { status: 404 })
+  if (!pack) throw clientError(locale, 404)
   const t = getFixedT(locale, ['checkout', 'common'])
   return data(
     {

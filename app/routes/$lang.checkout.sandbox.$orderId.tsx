@@ -12,6 +12,7 @@ import { mailLinkBase } from '~/mail/links.server'
 import { findOrder } from '~/payments/checkout.server'
 import { getPaymentProvider, signedNotification } from '~/payments/provider.server'
 import { handlePaymentNotification } from '~/payments/webhook.server'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'checkout'] }
 
@@ -21,10 +22,10 @@ export const handle = { i18n: ['common', 'checkout'] }
 
 async function sandboxOrder(request: Request, params: LoaderFunctionArgs['params']) {
   const locale = routeLocale(params)
-  if (getPaymentProvider().kind !== 'sandbox') throw data('Not found', { status: 404 })
+  if (getPaymentProvider().kind !== 'sandbox') throw clientError(locale, 404)
   const { user } = await requireUser(request, locale)
   const order = await findOrder(await getDb(), params.orderId ?? '', user.id)
-  if (!order || order.provider !== 'sandbox') throw data('Not found', { status: 404 })
+  if (!order || order.provider !== 'sandbox') throw clientError(locale, 404)
   return { locale, order }
 }
 
@@ -50,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { locale, order } = await sandboxOrder(request, params)
   const decision = (await readForm(request)).get('decision')
-  if (decision !== 'approve' && decision !== 'decline') throw data('Bad request', { status: 400 })
+  if (decision !== 'approve' && decision !== 'decline') throw clientError(locale, 400)
   const provider = getPaymentProvider()
   const statuses = decision === 'approve' ? ['AUTHORIZED', 'CONFIRMED'] : ['REJECTED']
   let applied = false

@@ -11,6 +11,7 @@ import { isFinished } from '~/generation/view'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
 import { readForm } from '~/lib/read-form.server'
+import { clientError } from '~/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'generate'] }
 
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const generator = await currentGenerator(request, db)
   const status = generator ? await jobStatus(db, params.id ?? '', generator.owner) : null
   // Someone else's job, a deleted one and a made-up id look the same.
-  if (!status) throw data('Not found', { status: 404 })
+  if (!status) throw clientError(locale, 404)
   const t = getFixedT(locale, ['generate', 'common'])
   return data(
     { locale, status, title: `${t('results.pageTitle')} — ${t('common:siteName')}` },
@@ -36,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const outcome = await jobPageAction(request, await readForm(request), params.id ?? '')
   if (outcome.ok && outcome.intent === 'delete') throw redirect(`/${locale}/history?deleted=1`, 303)
   if (outcome.ok) throw redirect(`/${locale}/generations/${params.id}`, 303)
-  return data({ error: outcome.error }, { status: outcome.status })
+  return data(outcome.failure, { status: outcome.status })
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -61,9 +62,9 @@ export default function GenerationPage() {
   return (
     <main id="main" className="generation-page">
       <h1>{t('results.pageTitle')}</h1>
-      {actionData?.error ? (
+      {actionData?.formError ? (
         <p className="form-error" role="alert">
-          {t(actionData.error)}
+          {t(actionData.formError)}
         </p>
       ) : null}
       <JobCard

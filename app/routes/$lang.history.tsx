@@ -43,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (/^\d+$/.test(page) && page !== '1') query.set('page', page)
     throw redirect(`/${locale}/history?${query}`, 303)
   }
-  return data({ error: outcome.error }, { status: outcome.status })
+  return data(outcome.failure, { status: outcome.status })
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -57,14 +57,14 @@ export default function History() {
     <main id="main" className="history-page">
       <h1>{t('history.title')}</h1>
       <p>{t('history.lead')}</p>
-      {deleted && !actionData?.error ? (
+      {deleted && !actionData?.formError ? (
         <p className="notice" role="status">
           {t('history.deleted')}
         </p>
       ) : null}
-      {actionData?.error ? (
+      {actionData?.formError ? (
         <p className="form-error" role="alert">
-          {t(actionData.error)}
+          {t(actionData.formError)}
         </p>
       ) : null}
       <HistoryList

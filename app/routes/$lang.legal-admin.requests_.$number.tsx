@@ -10,6 +10,8 @@ import {
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { RequestFacts, RequestHistory, RequestSteps } from '~/components/request-detail'
+import { clientError } from '~/i18n/refusals.server'
+import type { Locale } from '~/i18n/locales'
 import { routeLocale } from '~/i18n/route-locale'
 import { requireLegalUser } from '~/legal-admin/access.server'
 import { LEGAL_ADMIN_HEADERS, legalAdminMeta } from '~/legal-admin/page'
@@ -23,33 +25,33 @@ export const handle = { i18n: ['common', 'account', 'privacy-request', 'legal-ad
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
 
 /** The request number of the address, or a 404 for anything that is not one. */
-function requestNumber(params: { number?: string }): number {
+function requestNumber(params: { number?: string }, locale: Locale): number {
   const number = parseRequestNumber(params.number)
-  if (number === null) throw data('Not found', { status: 404 })
+  if (number === null) throw clientError(locale, 404)
   return number
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
   await requireLegalUser(request)
-  const number = requestNumber(params)
+  const number = requestNumber(params, locale)
   const page = await requestPage(locale, number, new URL(request.url).searchParams)
-  if (!page) throw data('Not found', { status: 404 })
+  if (!page) throw clientError(locale, 404)
   return data(page, { headers: LEGAL_ADMIN_HEADERS })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const locale = routeLocale(params)
   const { user } = await requireLegalUser(request)
-  const number = requestNumber(params)
+  const number = requestNumber(params, locale)
   const outcome = await takeRequestStep(locale, number, await readForm(request), user.id)
   switch (outcome.kind) {
     case 'done':
       return redirect(outcome.location)
     case 'unknown-action':
-      throw data(outcome.message, { status: 400 })
+      throw clientError(locale, 400, { key: 'legal-admin-requests:errors.unknownAction' })
     case 'not-found':
-      throw data('Not found', { status: 404 })
+      throw clientError(locale, 404)
     case 'refused':
       return data(outcome.failure, { status: outcome.status, headers: LEGAL_ADMIN_HEADERS })
   }

@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     await requireLegalUser(request)
   } catch (error) {
-    // requireLegalUser throws data('Not found', 404); a resource route answers with a plain Response.
+    // requireLegalUser throws a page's 404; a resource route answers with a plain Response.
     if (isNotFound(error)) return notFound()
     throw error
   }

@@ -1,4 +1,4 @@
-import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { telegramLoginWidget } from '~/auth/oauth/providers.server'
@@ -6,6 +6,7 @@ import { getSessionUser } from '~/auth/session.server'
 import { TelegramLoginButton } from '~/components/telegram-login-button'
 import { getFixedT } from '~/i18n/i18next.server'
 import { routeLocale } from '~/i18n/route-locale'
+import { clientError } from '~/i18n/refusals.server'
 
 // Signing in with Telegram is a step of its own: Telegram's button is a
 // script from telegram.org, and loading it gives Telegram the visitor's IP
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
   if (await getSessionUser(request)) throw redirect(`/${locale}/account`)
   const widget = telegramLoginWidget(new URL(request.url).origin)
-  if (!widget) throw data('Not found', { status: 404 })
+  if (!widget) throw clientError(locale, 404)
   const t = getFixedT(locale, ['account', 'common'])
   return { locale, title: `${t('telegram.title')} — ${t('common:siteName')}`, widget }
 }

@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const token = url.searchParams.get('token') ?? ''
   const link = await inspectResetLink(token)
   if (!link.ok) {
-    return data(page({ state: 'refused', message: link.message }, 'reset.refusedTitle'), {
+    return data(page({ state: 'refused', message: link.failure.formError ?? '' }, 'reset.refusedTitle'), {
       status: link.status,
       headers: PRIVATE_PAGE,
     })
@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await completeReset(await readForm(request), new URL(request.url))
   if (result.ok) return redirect(`/${locale}/reset-password?done=1`)
   return data(
-    { ...result.failure, refusedMessage: result.refusal?.message ?? null },
+    { ...result.failure, refusedMessage: result.linkRefused ? (result.failure.formError ?? null) : null },
     { status: result.status, headers: PRIVATE_PAGE },
   )
 }

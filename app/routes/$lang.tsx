@@ -15,6 +15,7 @@ import { SiteFooter } from '~/components/site-footer'
 import { SiteHeader } from '~/components/site-header'
 import { VersionNotice } from '~/components/version-notice'
 import { detectLocale } from '~/i18n/i18next.server'
+import { clientError } from '~/i18n/refusals.server'
 import { languageLessTarget } from '~/i18n/language-less'
 import { isLocale } from '~/i18n/locales'
 import { getSessionUser } from '~/auth/session.server'
@@ -39,7 +40,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     const target = languageLessTarget(new URL(request.url), await detectLocale(request))
     if (target) throw redirect(target, { status: 302, headers: { Vary: 'Cookie, Accept-Language' } })
     // Only ru and en exist; anything else is a (localized) 404 from the root boundary.
-    throw data('Unknown language', { status: 404 })
+    throw clientError(await detectLocale(request), 404, { key: 'common:errors.unknownLanguage' })
   }
   const [settings, session] = await Promise.all([getSiteSettings(locale), getSessionUser(request)])
   const db = await getDb()

@@ -48,7 +48,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const outcome = await confirmFromForm(form, new URL(request.url))
   if (outcome.ok) return redirect(`/${locale}/verify-email?done=1`)
   // The link went bad while the page was open (used in another tab, replaced, expired).
-  return data({ failure: null, refusedMessage: outcome.message }, { status: outcome.status, headers: PRIVATE_PAGE })
+  return data(
+    { failure: null, refusedMessage: outcome.failure.formError ?? null },
+    { status: outcome.status, headers: PRIVATE_PAGE },
+  )
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {

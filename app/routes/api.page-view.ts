@@ -4,6 +4,7 @@ import { isRoutePattern } from '~/cookie-consent/route-pattern'
 import { cookieConsentState } from '~/cookie-consent/state.server'
 import { getDb } from '~/db/client.server'
 import { isLocale } from '~/i18n/locales'
+import { clientErrorResponse, refusalLocale } from '~/i18n/refusals.server'
 import { readForm } from '~/lib/read-form.server'
 import { requestEvidence } from '~/load-context'
 import { checkClientThenOverall } from '~/security/rate-limit.server'
@@ -28,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const route = form.get('route')
   const locale = form.get('locale')
   if (!isRoutePattern(route) || !isLocale(locale)) {
-    return new Response('Bad page view', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+    return clientErrorResponse(refusalLocale(request), 400)
   }
   const headers = new Headers({ 'Cache-Control': 'no-store' })
   const state = await cookieConsentState(request, locale)

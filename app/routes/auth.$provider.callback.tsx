@@ -1,4 +1,4 @@
-import { data, redirect, type LoaderFunctionArgs } from '@remix-run/node'
+import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { finishProviderSignIn } from '~/account/provider-sign-in.server'
 import { completeOAuth, enabledOAuthProvider } from '~/auth/oauth/providers.server'
 import { verifyTelegramLogin } from '~/auth/oauth/telegram.server'
@@ -7,6 +7,7 @@ import { detectLocale } from '~/i18n/i18next.server'
 import { requestEvidence } from '~/load-context'
 import { logger } from '~/log.server'
 import { safeRedirect } from '~/security/safe-redirect'
+import { clientError, refusalLocale } from '~/i18n/refusals.server'
 
 /**
  * Where a provider sends the person back. Failures go to the sign-in page
@@ -18,7 +19,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
   if (params.provider === 'telegram') {
     const token = getEnv().TELEGRAM_BOT_TOKEN
-    if (!token || !getEnv().TELEGRAM_BOT_NAME) throw data('Not found', { status: 404 })
+    if (!token || !getEnv().TELEGRAM_BOT_NAME) throw clientError(refusalLocale(request), 404)
     const locale = await detectLocale(request)
     const result = verifyTelegramLogin(url.searchParams, token)
     if (!result.ok) {
@@ -30,7 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 
   const provider = enabledOAuthProvider(params.provider)
-  if (!provider) throw data('Not found', { status: 404 })
+  if (!provider) throw clientError(refusalLocale(request), 404)
   const result = await completeOAuth(provider, request, { origin: url.origin })
   const locale = result.locale ?? (await detectLocale(request))
   const headers = new Headers()

@@ -1,13 +1,14 @@
-import { data, redirect, type LoaderFunctionArgs } from '@remix-run/node'
+import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { beginOAuth, enabledOAuthProvider } from '~/auth/oauth/providers.server'
 import { isLocale } from '~/i18n/locales'
+import { clientError, refusalLocale } from '~/i18n/refusals.server'
 
 /** Starts a provider sign-in: `/auth/google?lang=ru&redirectTo=/ru/account`. */
 export function loader({ request, params }: LoaderFunctionArgs) {
-  const provider = enabledOAuthProvider(params.provider)
-  if (!provider) throw data('Not found', { status: 404 })
   const url = new URL(request.url)
   const lang = url.searchParams.get('lang')
+  const provider = enabledOAuthProvider(params.provider)
+  if (!provider) throw clientError(isLocale(lang) ? lang : refusalLocale(request), 404)
   const { url: consent, setCookies } = beginOAuth(provider, {
     origin: url.origin,
     locale: isLocale(lang) ? lang : 'ru',

@@ -4,15 +4,16 @@ import { useTranslation } from 'react-i18next'
 import { formatDate } from '~/i18n/format'
 import { detectLocale } from '~/i18n/i18next.server'
 import { mailPreviewEnabled, readStoredMail } from '~/mail/mailer.server'
+import { clientError, refusalLocale } from '~/i18n/refusals.server'
 
 // One stored message (development only; production answers 404).
 
 export const handle = { i18n: ['common', 'auth'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  if (!mailPreviewEnabled()) throw data('Not found', { status: 404 })
+  if (!mailPreviewEnabled()) throw clientError(refusalLocale(request), 404)
   const message = await readStoredMail(params.id ?? '')
-  if (!message) throw data('Not found', { status: 404 })
+  if (!message) throw clientError(refusalLocale(request), 404)
   // The message may hold a live reset link: never cached.
   return data({ locale: await detectLocale(request), message }, { headers: { 'Cache-Control': 'no-store' } })
 }

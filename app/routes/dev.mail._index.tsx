@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { formatDate } from '~/i18n/format'
 import { detectLocale, getFixedT } from '~/i18n/i18next.server'
 import { listStoredMail, mailPreviewEnabled } from '~/mail/mailer.server'
+import { clientError, refusalLocale } from '~/i18n/refusals.server'
 
 // Development only: the mail that SMTP would have delivered, so sign-up and
 // password reset can be followed on a fresh machine. Production answers 404.
@@ -11,7 +12,7 @@ import { listStoredMail, mailPreviewEnabled } from '~/mail/mailer.server'
 export const handle = { i18n: ['common', 'auth'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (!mailPreviewEnabled()) throw data('Not found', { status: 404 })
+  if (!mailPreviewEnabled()) throw clientError(refusalLocale(request), 404)
   const locale = await detectLocale(request)
   const t = getFixedT(locale, 'auth')
   // Messages hold live reset links: never cached.
