@@ -66,7 +66,7 @@ export async function registerAccount(
   if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
 
   const t = getFixedT(locale, ['account'])
-  const guestId = readGuestId(request)
+  const guestId = await readGuestId(request)
   const baseUrl = mailLinkBase(request)
   let created: { userId: string; mailId: string | null }
   try {
