@@ -56,6 +56,17 @@ const settings = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_BOT_NAME: optionalString,
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /**
+   * Secrets SESSION_SECRET had before, comma-separated: cookies signed with
+   * them are still accepted until they expire, and none of them signs anew.
+   */
+  SESSION_SECRET_PREVIOUS: optionalString.pipe(
+    z
+      .string()
+      .transform((list) => list.split(',').map((secret) => secret.trim()))
+      .pipe(z.array(z.string().min(32, 'each secret must be at least 32 characters')))
+      .optional(),
+  ),
   /** Image engine: 'local' (preview engine, not AI, no set-up) or 'openai' (OpenAI Images API or a compatible one). */
   IMAGE_ENGINE: z.enum(['local', 'openai']).default('local'),
   OPENAI_API_KEY: optionalString,

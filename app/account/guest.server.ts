@@ -49,5 +49,5 @@ export async function startGuestSession(
     return id
   })
   logger.info({ event: 'guest.started', guestId }, 'guest session started')
-  return { ok: true, headers: new Headers({ 'Set-Cookie': serializeGuestCookie(guestId) }) }
+  return { ok: true, headers: new Headers({ 'Set-Cookie': await serializeGuestCookie(guestId) }) }
 }

@@ -7,7 +7,7 @@ import { createUserSession } from '~/auth/session.server'
 import { recordFormAcceptance } from '~/consent/ledger.server'
 import { getDb } from '~/db/client.server'
 import { clearGuestCookie, linkGuestToUser, readGuestId } from '~/guest/guest.server'
-import { getSigningSecret } from '~/security/signing-secret.server'
+import { getSigningSecrets } from '~/security/signing-secret.server'
 import type { Locale } from '~/i18n/locales'
 import type { RequestEvidence } from '~/load-context'
 import { formFailure, type ActionOutcome } from '~/lib/form'
@@ -41,13 +41,13 @@ export async function finishProviderSignIn(
     logger.info({ event: 'auth.signin', userId, provider: profile.provider }, 'signed in through a provider')
     return { location: redirectTo ?? `/${locale}/account`, headers }
   }
-  headers.append('Set-Cookie', serializePendingSignup(profile, getSigningSecret()))
+  headers.append('Set-Cookie', await serializePendingSignup(profile, getSigningSecrets()))
   return { location: `/${locale}/register/complete`, headers }
 }
 
 /** The pending first-time provider sign-in of this request, if any. */
-export function pendingProviderProfile(request: Request): ProviderProfile | null {
-  return readPendingSignup(request, getSigningSecret())
+export function pendingProviderProfile(request: Request): Promise<ProviderProfile | null> {
+  return readPendingSignup(request, getSigningSecrets())
 }
 
 /**
@@ -61,12 +61,12 @@ export async function completeProviderSignup(
   locale: Locale,
   evidence: RequestEvidence,
 ): Promise<ActionOutcome> {
-  const profile = pendingProviderProfile(request)
+  const profile = await pendingProviderProfile(request)
   if (!profile) return { ok: false, status: 400, failure: formFailure({}, {}, 'providers.expired') }
   const acceptance = await checkSubmittedAcceptance(form, [...REGISTER_KINDS], locale)
   if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
   const db = await getDb()
-  const guestId = readGuestId(request)
+  const guestId = await readGuestId(request)
   const baseUrl = mailLinkBase(request)
   let created: { userId: string; mailId: string | null }
   try {

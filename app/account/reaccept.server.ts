@@ -11,10 +11,10 @@ import { getGuest, readGuestId } from '~/guest/guest.server'
 import { isLocale, LOCALES, type Locale } from '~/i18n/locales'
 import { getVersionList } from '~/legal/documents.server'
 import type { DocumentKind } from '~/legal/kinds'
+import { plainCookieHeader, readCookie } from '~/lib/cookies.server'
 import { type FormFailure } from '~/lib/form'
 import { safeRedirect } from '~/security/safe-redirect'
 import { logger } from '~/log.server'
-import { setCookieHeader } from '~/register'
 import { checkSubmittedAcceptance } from './acceptance-form.server'
 import { GUEST_KINDS } from './guest.server'
 
@@ -287,7 +287,7 @@ const SEEN_MAX_LENGTH = 500
 
 /** The dismissed versions a request carries; anything malformed counts as nothing seen. */
 export function readSeenVersions(request: Request): SeenVersions {
-  const raw = cookieValue(request.headers.get('Cookie'), SEEN_VERSIONS_COOKIE)
+  const raw = readCookie(request, SEEN_VERSIONS_COOKIE)
   if (!raw || raw.length > SEEN_MAX_LENGTH) return {}
   let value: string
   try {
@@ -319,7 +319,7 @@ export function serializeSeenVersions(seen: SeenVersions): string {
     return list?.length ? [`${locale}=${encodeShownVersions(list)}`] : []
   }).join('|')
   // Commas are not allowed in a cookie value; the encoding also hides '|' and '='.
-  return setCookieHeader(SEEN_VERSIONS_COOKIE, encodeURIComponent(value))
+  return plainCookieHeader(SEEN_VERSIONS_COOKIE, encodeURIComponent(value))
 }
 
 /**
@@ -350,7 +350,7 @@ export async function versionNoticesFor(
   locale: Locale,
   session: SessionContext | null,
 ): Promise<VersionNoticeData | null> {
-  const guestId = session ? null : readGuestId(request)
+  const guestId = session ? null : await readGuestId(request)
   if (!session && !guestId) return null
   const person = session ? userPerson(session.user.id) : guestPerson(guestId!)
   let status: PersonStatus
@@ -375,13 +375,4 @@ export async function versionNoticesFor(
     })),
     dismiss: encodeShownVersions(unseen),
   }
-}
-
-function cookieValue(header: string | null, name: string): string | null {
-  if (!header) return null
-  for (const part of header.split(';')) {
-    const sep = part.indexOf('=')
-    if (sep !== -1 && part.slice(0, sep).trim() === name) return part.slice(sep + 1).trim()
-  }
-  return null
 }

@@ -74,7 +74,7 @@ export async function registerAccount(
   if (!parsed.ok) throw new Error('registration fields refused without a field error')
   const { email, password } = parsed.data
 
-  const guestId = readGuestId(request)
+  const guestId = await readGuestId(request)
   const baseUrl = mailLinkBase(request)
   let created: { userId: string; mailId: string | null }
   try {

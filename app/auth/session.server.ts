@@ -13,6 +13,7 @@ import { getDb, type Database } from '~/db/client.server'
 import { sessions, users, type UserRow } from '~/db/schema'
 import { getEnv, type Env } from '~/env.server'
 import type { Locale } from '~/i18n/locales'
+import { readCookie } from '~/lib/cookies.server'
 import { cookieMaxAgeSeconds } from '~/register'
 
 export const SESSION_COOKIE_NAME = 'palitra_session'
@@ -109,19 +110,11 @@ function sessionIdOf(token: string) {
   return createHash('sha256').update(token).digest('hex')
 }
 
-// Read by hand: lucia's parser decodes every cookie and throws on a
-// malformed one, which a stray cookie of another app on the domain could be.
+// Not lucia's parser: it decodes every cookie and throws on a malformed one,
+// which a stray cookie of another app on the domain could be.
 function tokenFrom(request: Request): string | null {
-  const header = request.headers.get('Cookie')
-  if (!header) return null
-  for (const part of header.split(';')) {
-    const sep = part.indexOf('=')
-    if (sep > 0 && part.slice(0, sep).trim() === SESSION_COOKIE_NAME) {
-      const token = part.slice(sep + 1).trim()
-      return TOKEN_PATTERN.test(token) ? token : null
-    }
-  }
-  return null
+  const token = readCookie(request, SESSION_COOKIE_NAME)
+  return token !== null && TOKEN_PATTERN.test(token) ? token : null
 }
 
 function clip(value: string | null | undefined, max: number) {

@@ -127,7 +127,10 @@ describe('recordCookieChoice', () => {
     const [link] = await database.db.select().from(cookieConsents).where(eq(cookieConsents.id, consentId))
     expect(link).toMatchObject({ userId: null, guestId: null })
 
-    const consent = parseConsentValue(setCookieValue(outcome.setCookies, CONSENT_COOKIE), { secret: SECRET, now: NOW })
+    const consent = await parseConsentValue(setCookieValue(outcome.setCookies, CONSENT_COOKIE), {
+      secret: SECRET,
+      now: NOW,
+    })
     expect(consent).toEqual(outcome.choice)
     expect(consent).toMatchObject({
       locale: 'ru',
@@ -232,7 +235,7 @@ describe('recordCookieChoice', () => {
 
   it('links a guest that exists, and ignores a guest cookie whose guest is gone', async () => {
     const guestId = await newGuest()
-    const withGuest = await choose({ headers: { Cookie: serializeGuestCookie(guestId).split(';')[0]! } })
+    const withGuest = await choose({ headers: { Cookie: (await serializeGuestCookie(guestId)).split(';')[0]! } })
     if (!withGuest.ok) throw new Error(withGuest.reason)
     const [linked] = await database.db
       .select()
@@ -241,7 +244,7 @@ describe('recordCookieChoice', () => {
     expect(linked).toMatchObject({ guestId, userId: null })
 
     const gone = randomBytes(24).toString('base64url')
-    const withGone = await choose({ headers: { Cookie: serializeGuestCookie(gone).split(';')[0]! } })
+    const withGone = await choose({ headers: { Cookie: (await serializeGuestCookie(gone)).split(';')[0]! } })
     if (!withGone.ok) throw new Error(withGone.reason)
     const [unlinked] = await database.db
       .select()
@@ -268,7 +271,7 @@ describe('recordCookieChoice', () => {
     expect(await rowsOf(annas.choice.consentId)).toHaveLength(2)
 
     // A consent id nobody signed cannot be borrowed.
-    const forged = `${CONSENT_COOKIE}=${consentCookieValue(
+    const forged = `${CONSENT_COOKIE}=${await consentCookieValue(
       { ...annas.choice, consentId: annas.choice.consentId },
       { secret: 'not-our-secret-0123456789abcdefghij' },
     )}`

@@ -90,7 +90,7 @@ type Owner = { userId: string | null; guestId: string | null }
 async function ownerOf(db: Database, request: Request): Promise<Owner> {
   const session = await getSessionUser(request, db)
   if (session) return { userId: session.user.id, guestId: null }
-  const guestId = readGuestId(request)
+  const guestId = await readGuestId(request)
   if (!guestId) return { userId: null, guestId: null }
   const [row] = await db.select({ id: guests.id }).from(guests).where(eq(guests.id, guestId)).limit(1)
   return { userId: null, guestId: row ? row.id : null }
@@ -121,7 +121,7 @@ export async function recordCookieChoice(input: CookieChoiceInput): Promise<Cook
   const wordings = choiceWordings(input.locale, input.method, gpc)
   const owner = await ownerOf(db, input.request)
   // Any signed cookie of ours names the browser's id, whatever version it was for.
-  const previous = readConsentCookie(input.request, { now })
+  const previous = await readConsentCookie(input.request, { now })
 
   const { consentId, rows } = await db.transaction(async (tx) => {
     let id: string | null = null
@@ -171,7 +171,7 @@ export async function recordCookieChoice(input: CookieChoiceInput): Promise<Cook
     ...categories,
     issuedAt: Math.floor(now.getTime() / 1000),
   }
-  const setCookies = [serializeConsentCookie(choice)]
+  const setCookies = [await serializeConsentCookie(choice)]
   // Switching a category off deletes its cookies; analytics on starts the visitor id right away.
   if (!categories.preferences) setCookies.push(expireCookie(PREFS_COOKIE))
   if (!categories.analytics) setCookies.push(expireCookie(STATS_COOKIE))

@@ -1,9 +1,18 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { readCookie } from '~/lib/cookies.server'
-import { getSigningSecret } from '~/security/signing-secret.server'
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import {
+  expiredCookieHeader,
+  isLegacySignature,
+  parseSignedCookie,
+  plainCookieHeader,
+  readCookie,
+  setCookieValue,
+  signedCookie,
+} from '~/lib/cookies.server'
+import { getSigningSecrets } from '~/security/signing-secret.server'
 import { isAspectRatio, isStyle, MAX_IMAGES, MIN_IMAGES, type AspectRatio, type Style } from '~/generation/options'
-import { isLocale, type Locale } from '~/i18n/locales'
-import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'
+import { LOCALES, type Locale } from '~/i18n/locales'
+import { cookieMaxAgeSeconds } from '~/register'
 
 /**
  * The three cookies of the cookie policy that this module owns:
@@ -46,11 +55,25 @@ export type ConsentChoice = {
   issuedAt: number
 }
 
-const FORMAT = '1'
 // 24 random bytes: 32 base64url characters, like guest ids.
 const CONSENT_ID = /^[A-Za-z0-9_-]{32}$/
-const CONSENT_VALUE =
+// The cookie holds the choice as an object of exactly these fields; no other
+// signed cookie of ours has this shape, so none can pass for this one.
+const choiceSchema = z.strictObject({
+  consentId: z.string().regex(CONSENT_ID),
+  locale: z.enum(LOCALES),
+  version: z.number().int().min(1).max(999_999),
+  method: z.enum(CONSENT_METHODS),
+  preferences: z.boolean(),
+  analytics: z.boolean(),
+  issuedAt: z.number().int().min(1),
+})
+// The earlier hand-signed format, read until such cookies expire:
+// 1.<consent id>.<locale>.<version>.<method>.<preferences><analytics>.<issued at>.<HMAC>
+const LEGACY_VALUE =
   /^1\.([A-Za-z0-9_-]{32})\.(ru|en)\.([1-9]\d{0,5})\.(all|essential|custom)\.([01])([01])\.([1-9]\d{0,10})\.([A-Za-z0-9_-]{43})$/
+// Far above a real value (about 300 characters): the rest is not worth decoding.
+const MAX_VALUE_LENGTH = 1000
 
 export function newConsentId(): string {
   return randomBytes(24).toString('base64url')
@@ -60,19 +83,14 @@ export function isConsentId(value: unknown): value is string {
   return typeof value === 'string' && CONSENT_ID.test(value)
 }
 
+/** One secret to sign and check with (tests); the configured ones by default. */
 type SignOptions = { secret?: string }
 type CookieOptions = SignOptions & { secure?: boolean }
 
-function sign(payload: string, secret: string): string {
-  if (!secret) throw new Error('the consent cookie needs a signing secret')
-  // The cookie name is part of the signed text: no other signed value of ours can be passed off as this one.
-  return createHmac('sha256', secret).update(`${CONSENT_COOKIE}.${payload}`).digest('base64url')
-}
+const secretsOf = (options: SignOptions) => (options.secret === undefined ? getSigningSecrets() : [options.secret])
 
-function payloadOf(choice: ConsentChoice): string {
-  const flags = `${choice.preferences ? 1 : 0}${choice.analytics ? 1 : 0}`
-  return [FORMAT, choice.consentId, choice.locale, choice.version, choice.method, flags, choice.issuedAt].join('.')
-}
+const consentCookie = (options: CookieOptions) =>
+  signedCookie(CONSENT_COOKIE, { secrets: secretsOf(options), secure: options.secure })
 
 /** A choice the buttons can produce: "essential" turns everything off, "all" turns preferences on. */
 function consistent(choice: Pick<ConsentChoice, 'method' | 'preferences' | 'analytics'>): boolean {
@@ -84,54 +102,53 @@ function consistent(choice: Pick<ConsentChoice, 'method' | 'preferences' | 'anal
 
 type ConsentCookieName = typeof CONSENT_COOKIE | typeof PREFS_COOKIE | typeof STATS_COOKIE
 
-function setCookie(name: ConsentCookieName, value: string, secure: boolean | undefined): string {
-  return setCookieHeader(name, value, { secure })
-}
-
 /** A Set-Cookie value removing one of our cookies. */
 export function expireCookie(name: ConsentCookieName, options: { secure?: boolean } = {}): string {
-  return expireCookieHeader(name, options)
-}
-
-/** The signed palitra_consent value (without attributes). */
-export function consentCookieValue(choice: ConsentChoice, options: SignOptions = {}): string {
-  if (!isConsentId(choice.consentId)) throw new Error('not a consent id')
-  if (!isLocale(choice.locale)) throw new Error('not a locale')
-  if (!Number.isInteger(choice.version) || choice.version < 1 || choice.version > 999_999) {
-    throw new Error('not a version number')
-  }
-  if (!(CONSENT_METHODS as readonly string[]).includes(choice.method) || !consistent(choice)) {
-    throw new Error('an impossible cookie choice')
-  }
-  if (!Number.isInteger(choice.issuedAt) || choice.issuedAt < 1) throw new Error('not a time')
-  const payload = payloadOf(choice)
-  return `${payload}.${sign(payload, options.secret ?? getSigningSecret())}`
+  return expiredCookieHeader(name, options)
 }
 
 /** `Set-Cookie` carrying the choice for a year. */
-export function serializeConsentCookie(choice: ConsentChoice, options: CookieOptions = {}): string {
-  return setCookie(CONSENT_COOKIE, consentCookieValue(choice, options), options.secure)
+export async function serializeConsentCookie(choice: ConsentChoice, options: CookieOptions = {}): Promise<string> {
+  const valid = choiceSchema.safeParse({ ...choice })
+  if (!valid.success) throw new Error(`not a cookie choice: ${valid.error.issues.map((i) => i.path).join(', ')}`)
+  if (!consistent(valid.data)) throw new Error('an impossible cookie choice')
+  return consentCookie(options).serialize(valid.data)
+}
+
+/** The signed palitra_consent value (what the browser sends back, without attributes). */
+export async function consentCookieValue(choice: ConsentChoice, options: SignOptions = {}): Promise<string> {
+  return setCookieValue(await serializeConsentCookie(choice, options))
 }
 
 /**
- * Parses a palitra_consent value. Null for anything malformed, not signed
- * with our secret, internally inconsistent, issued in the future or older
- * than the cookie's year. Whether its version is still in force is the
- * caller's question (state.server.ts).
+ * Parses a palitra_consent value, of the current or the earlier format. Null
+ * for anything malformed, not signed with our secrets, internally
+ * inconsistent, issued in the future or older than the cookie's year.
+ * Whether its version is still in force is the caller's question
+ * (state.server.ts).
  */
-export function parseConsentValue(
+export async function parseConsentValue(
   raw: string | null | undefined,
   options: SignOptions & { now?: Date } = {},
-): ConsentChoice | null {
-  if (!raw || raw.length > 200) return null
-  const match = CONSENT_VALUE.exec(raw)
+): Promise<ConsentChoice | null> {
+  // Only the characters either format is written in (no spaces, quotes or separators).
+  if (!raw || raw.length > MAX_VALUE_LENGTH || !/^[A-Za-z0-9%._-]+$/.test(raw)) return null
+  const signed = choiceSchema.safeParse(await parseSignedCookie(`${CONSENT_COOKIE}=${raw}`, consentCookie(options)))
+  const choice = signed.success ? signed.data : parseLegacyValue(raw, secretsOf(options))
+  if (!choice || !consistent(choice)) return null
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000)
+  if (choice.issuedAt > now + CLOCK_SKEW_SECONDS || now - choice.issuedAt > CONSENT_MAX_AGE_SECONDS) return null
+  return choice
+}
+
+function parseLegacyValue(raw: string, secrets: readonly string[]): ConsentChoice | null {
+  const match = LEGACY_VALUE.exec(raw)
   if (!match) return null
   const [, consentId, locale, version, method, prefs, stats, issuedAt, signature] = match
   const payload = raw.slice(0, raw.length - signature!.length - 1)
-  const given = Buffer.from(signature!)
-  const expected = Buffer.from(sign(payload, options.secret ?? getSigningSecret()))
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
-  const choice: ConsentChoice = {
+  // The cookie name was part of the signed text: no other signed value of ours passes for this one.
+  if (!isLegacySignature(`${CONSENT_COOKIE}.${payload}`, signature!, secrets)) return null
+  return {
     consentId: consentId!,
     locale: locale as Locale,
     version: Number(version),
@@ -140,14 +157,13 @@ export function parseConsentValue(
     analytics: stats === '1',
     issuedAt: Number(issuedAt),
   }
-  if (!consistent(choice)) return null
-  const now = Math.floor((options.now ?? new Date()).getTime() / 1000)
-  if (choice.issuedAt > now + CLOCK_SKEW_SECONDS || now - choice.issuedAt > CONSENT_MAX_AGE_SECONDS) return null
-  return choice
 }
 
 /** The request's palitra_consent, parsed strictly (see parseConsentValue). */
-export function readConsentCookie(request: Request, options: SignOptions & { now?: Date } = {}): ConsentChoice | null {
+export function readConsentCookie(
+  request: Request,
+  options: SignOptions & { now?: Date } = {},
+): Promise<ConsentChoice | null> {
   return parseConsentValue(readCookie(request, CONSENT_COOKIE), options)
 }
 
@@ -160,7 +176,7 @@ export function serializePrefsCookie(prefs: GenerationPrefs, options: { secure?:
   if (!isStyle(prefs.style) || !isAspectRatio(prefs.aspectRatio) || !validCount(prefs.count)) {
     throw new Error('not generation settings')
   }
-  return setCookie(PREFS_COOKIE, `${prefs.style}.${prefs.aspectRatio}.${prefs.count}`, options.secure)
+  return plainCookieHeader(PREFS_COOKIE, `${prefs.style}.${prefs.aspectRatio}.${prefs.count}`, options)
 }
 
 /** The remembered settings, or null when the cookie is absent or is not exactly settings we offer. */
@@ -190,7 +206,7 @@ export function newVisitorId(): string {
 
 export function serializeStatsCookie(visitorId: string, options: { secure?: boolean } = {}): string {
   if (!VISITOR_ID.test(visitorId)) throw new Error('not a visitor id')
-  return setCookie(STATS_COOKIE, visitorId, options.secure)
+  return plainCookieHeader(STATS_COOKIE, visitorId, options)
 }
 
 export function readStatsCookie(request: Request): string | null {

@@ -18,8 +18,8 @@ afterAll(async () => {
   await database?.close()
 })
 
-function cookieFor(overrides: Partial<ConsentChoice>, at: Date, secret = SECRET): string {
-  const value = consentCookieValue(
+async function cookieFor(overrides: Partial<ConsentChoice>, at: Date, secret = SECRET): Promise<string> {
+  const value = await consentCookieValue(
     {
       consentId: newConsentId(),
       locale: 'ru',
@@ -55,13 +55,13 @@ describe('resolveConsentState', () => {
 
   it('honours a signed choice made for the version in force', async () => {
     const feb = COOKIE_TIMELINE.feb
-    const s = await state('ru', feb, { Cookie: cookieFor({ preferences: true, analytics: false }, feb) })
+    const s = await state('ru', feb, { Cookie: await cookieFor({ preferences: true, analytics: false }, feb) })
     expect(s.choice).toMatchObject({ locale: 'ru', version: 1, preferences: true, analytics: false })
     expect(s.allowed).toEqual({ preferences: true, analytics: false })
   })
 
   it('asks again, using nothing optional, once a new version is in force', async () => {
-    const cookie = cookieFor({ method: 'all' }, COOKIE_TIMELINE.feb)
+    const cookie = await cookieFor({ method: 'all' }, COOKIE_TIMELINE.feb)
     const s = await state('ru', COOKIE_TIMELINE.jul, { Cookie: cookie })
     expect(s.policy!.version).toBe(2)
     expect(s.choice).toBeNull()
@@ -72,7 +72,7 @@ describe('resolveConsentState', () => {
   it('judges a choice against the policy of the language it was made in', async () => {
     // English v1 is still in force in July while Russian moved to v2.
     const jul = COOKIE_TIMELINE.jul
-    const s = await state('ru', jul, { Cookie: cookieFor({ locale: 'en', version: 1 }, jul) })
+    const s = await state('ru', jul, { Cookie: await cookieFor({ locale: 'en', version: 1 }, jul) })
     expect(s.policy!.version).toBe(2)
     expect(s.choice).toMatchObject({ locale: 'en', version: 1 })
     expect(s.allowed.analytics).toBe(true)
@@ -82,7 +82,7 @@ describe('resolveConsentState', () => {
     const feb = COOKIE_TIMELINE.feb
     for (const cookie of [
       `${CONSENT_COOKIE}=1.${newConsentId()}.ru.1.all.11.${Math.floor(feb.getTime() / 1000)}.${'A'.repeat(43)}`,
-      cookieFor({}, feb, 'someone-elses-secret-0123456789abcd'),
+      await cookieFor({}, feb, 'someone-elses-secret-0123456789abcd'),
       `${CONSENT_COOKIE}=all`,
     ]) {
       const s = await state('ru', feb, { Cookie: cookie })
@@ -90,7 +90,7 @@ describe('resolveConsentState', () => {
       expect(s.outdated, cookie).toBe(false)
       expect(s.allowed, cookie).toEqual({ preferences: false, analytics: false })
     }
-    const unknown = await state('ru', feb, { Cookie: cookieFor({ version: 9 }, feb) })
+    const unknown = await state('ru', feb, { Cookie: await cookieFor({ version: 9 }, feb) })
     expect(unknown.choice).toBeNull()
     expect(unknown.allowed).toEqual({ preferences: false, analytics: false })
   })
@@ -98,18 +98,18 @@ describe('resolveConsentState', () => {
   it('with Sec-GPC: 1, allows analytics only when it was ticked explicitly', async () => {
     const feb = COOKIE_TIMELINE.feb
     const viaButton = await state('ru', feb, {
-      Cookie: cookieFor({ method: 'all', preferences: true, analytics: true }, feb),
+      Cookie: await cookieFor({ method: 'all', preferences: true, analytics: true }, feb),
       'Sec-GPC': '1',
     })
     expect(viaButton.gpc).toBe(true)
     expect(viaButton.allowed).toEqual({ preferences: true, analytics: false })
     const ticked = await state('ru', feb, {
-      Cookie: cookieFor({ method: 'custom', analytics: true }, feb),
+      Cookie: await cookieFor({ method: 'custom', analytics: true }, feb),
       'Sec-GPC': '1',
     })
     expect(ticked.allowed.analytics).toBe(true)
     const withoutSignal = await state('ru', feb, {
-      Cookie: cookieFor({ method: 'all', preferences: true, analytics: true }, feb),
+      Cookie: await cookieFor({ method: 'all', preferences: true, analytics: true }, feb),
       'Sec-GPC': '0',
     })
     expect(withoutSignal).toMatchObject({ gpc: false, allowed: { analytics: true } })
@@ -118,7 +118,7 @@ describe('resolveConsentState', () => {
   it('allows nothing and offers no banner while no cookie policy is in force', async () => {
     const before = COOKIE_TIMELINE.before
     const s = await state('ru', before, {
-      Cookie: cookieFor({ issuedAt: Math.floor(before.getTime() / 1000) }, before),
+      Cookie: await cookieFor({ issuedAt: Math.floor(before.getTime() / 1000) }, before),
     })
     expect(s.policy).toBeNull()
     expect(s.choice).toBeNull()
@@ -136,16 +136,20 @@ describe('allowedBy and consentEtagPart', () => {
     const parts = await Promise.all([
       state('ru', feb),
       state('ru', feb, { 'Sec-GPC': '1' }),
-      state('ru', feb, { Cookie: cookieFor({ method: 'essential', preferences: false, analytics: false }, feb) }),
-      state('ru', feb, { Cookie: cookieFor({ method: 'custom', preferences: true, analytics: false }, feb) }),
+      state('ru', feb, { Cookie: await cookieFor({ method: 'essential', preferences: false, analytics: false }, feb) }),
+      state('ru', feb, { Cookie: await cookieFor({ method: 'custom', preferences: true, analytics: false }, feb) }),
       state('ru', COOKIE_TIMELINE.jul),
-      state('ru', COOKIE_TIMELINE.jul, { Cookie: cookieFor({}, feb) }),
+      state('ru', COOKIE_TIMELINE.jul, { Cookie: await cookieFor({}, feb) }),
       state('en', feb),
     ]).then((states) => states.map(consentEtagPart))
     expect(new Set(parts).size).toBe(parts.length)
     // Two people with the same choice share it: it names no one.
-    const a = consentEtagPart(await state('ru', feb, { Cookie: cookieFor({ method: 'all', analytics: true }, feb) }))
-    const b = consentEtagPart(await state('ru', feb, { Cookie: cookieFor({ method: 'all', analytics: true }, feb) }))
+    const a = consentEtagPart(
+      await state('ru', feb, { Cookie: await cookieFor({ method: 'all', analytics: true }, feb) }),
+    )
+    const b = consentEtagPart(
+      await state('ru', feb, { Cookie: await cookieFor({ method: 'all', analytics: true }, feb) }),
+    )
     expect(a).toBe(b)
   })
 })

@@ -75,7 +75,7 @@ export async function resolveConsentState(
 ): Promise<CookieConsentState> {
   const gpc = hasGpcSignal(request)
   const policy = await cookiePolicyInForce(locale, opts)
-  const parsed = readConsentCookie(request, { secret: opts.secret, now: opts.now })
+  const parsed = await readConsentCookie(request, { secret: opts.secret, now: opts.now })
   let choice: ConsentChoice | null = null
   if (policy && parsed) {
     // Versions are numbered per language: a choice is judged against the

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
@@ -17,9 +17,13 @@ import {
 import { resetSigningSecretForTests } from '~/security/signing-secret.server'
 
 let database: TestDatabase
-const savedEnv = { SESSION_SECRET: process.env.SESSION_SECRET, PUBLIC_URL: process.env.PUBLIC_URL }
+const savedEnv = {
+  SESSION_SECRET: process.env.SESSION_SECRET,
+  SESSION_SECRET_PREVIOUS: process.env.SESSION_SECRET_PREVIOUS,
+  PUBLIC_URL: process.env.PUBLIC_URL,
+}
 
-function useEnv(values: { SESSION_SECRET?: string; PUBLIC_URL?: string }) {
+function useEnv(values: { SESSION_SECRET?: string; SESSION_SECRET_PREVIOUS?: string; PUBLIC_URL?: string }) {
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) delete process.env[key]
     else process.env[key] = value
@@ -58,20 +62,21 @@ describe('the guest cookie', () => {
     const id = await createGuest(database.db)
     expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/)
     expect(await createGuest(database.db)).not.toBe(id)
-    const cookie = serializeGuestCookie(id)
-    expect(cookie).toMatch(new RegExp(`^${GUEST_COOKIE}=${id}\\.[A-Za-z0-9_-]{43};`))
+    const cookie = await serializeGuestCookie(id)
+    // A signed Remix cookie: the encoded id, a dot and the signature.
+    expect(cookie).toMatch(new RegExp(`^${GUEST_COOKIE}=[A-Za-z0-9%]+\\.[A-Za-z0-9%]+;`))
     expect(cookie).toContain('Max-Age=2592000')
     expect(cookie).toContain('Path=/')
     expect(cookie).toContain('HttpOnly')
     expect(cookie).toContain('SameSite=Lax')
     expect(cookie).not.toContain('Secure')
-    expect(readGuestId(requestWith(`theme=dark; ${pair(cookie)}; lang=ru`))).toBe(id)
+    expect(await readGuestId(requestWith(`theme=dark; ${pair(cookie)}; lang=ru`))).toBe(id)
   })
 
   it('is Secure when the site is served over https', async () => {
     useEnv({ PUBLIC_URL: 'https://palitra.example' })
     try {
-      expect(serializeGuestCookie(await createGuest(database.db))).toMatch(/; Secure$/)
+      expect((await serializeGuestCookie(await createGuest(database.db))).split('; ')).toContain('Secure')
       expect(clearGuestCookie()).toContain('Secure')
     } finally {
       useEnv({ PUBLIC_URL: undefined, SESSION_SECRET: SECRET })
@@ -84,9 +89,99 @@ describe('the guest cookie', () => {
 
   it('is refused when tampered with', async () => {
     const id = await createGuest(database.db)
-    const [, signature] = pair(serializeGuestCookie(id)).split('.')
+    const value = pair(await serializeGuestCookie(id)).slice(GUEST_COOKIE.length + 1)
+    const dot = value.lastIndexOf('.')
+    const [encoded, signature] = [value.slice(0, dot), value.slice(dot + 1)]
     const otherId = await createGuest(database.db)
-    const flipped = signature!.slice(0, -1) + (signature!.endsWith('A') ? 'B' : 'A')
+    const otherEncoded = pair(await serializeGuestCookie(otherId))
+      .slice(GUEST_COOKIE.length + 1)
+      .split('.')[0]
+    const flipped = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A')
+    for (const tampered of [
+      `${otherEncoded}.${signature}`, // someone else's id under this signature
+      `${encoded}.${flipped}`,
+      `${encoded}.${signature}x`,
+      `${encoded}.`,
+      encoded,
+      `${encoded.slice(1)}.${signature}`,
+      '',
+      '.',
+      '%%%',
+    ]) {
+      expect(await readGuestId(requestWith(`${GUEST_COOKIE}=${tampered}`)), tampered).toBeNull()
+    }
+    expect(await readGuestId(requestWith(null))).toBeNull()
+    expect(await readGuestId(requestWith(`other_${GUEST_COOKIE}=${value}`))).toBeNull()
+  })
+
+  it('is refused when signed with another secret', async () => {
+    const id = await createGuest(database.db)
+    const cookie = pair(await serializeGuestCookie(id))
+    useEnv({ SESSION_SECRET: 'another-secret-0123456789-abcdefghijk' })
+    try {
+      expect(await readGuestId(requestWith(cookie))).toBeNull()
+    } finally {
+      useEnv({ SESSION_SECRET: SECRET })
+    }
+    expect(await readGuestId(requestWith(cookie))).toBe(id)
+  })
+})
+
+describe('secret rotation', () => {
+  const PREVIOUS = 'previous-secret-0123456789-abcdefghijk'
+  const OLDER = 'older-secret-0123456789-abcdefghijklmno'
+
+  it('accepts a cookie signed with a previous secret, and signs new ones with the current secret', async () => {
+    const id = await createGuest(database.db)
+    useEnv({ SESSION_SECRET: PREVIOUS })
+    const signedBefore = pair(await serializeGuestCookie(id))
+    useEnv({ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: `${OLDER}, ${PREVIOUS}` })
+    try {
+      expect(await readGuestId(requestWith(signedBefore))).toBe(id)
+      const signedNow = pair(await serializeGuestCookie(id))
+      expect(signedNow).not.toBe(signedBefore)
+      useEnv({ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: undefined })
+      expect(await readGuestId(requestWith(signedNow))).toBe(id)
+    } finally {
+      useEnv({ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: undefined })
+    }
+  })
+
+  it('refuses a cookie signed with a secret that is neither current nor listed as previous', async () => {
+    const id = await createGuest(database.db)
+    useEnv({ SESSION_SECRET: 'unknown-secret-0123456789-abcdefghijkl' })
+    const cookie = pair(await serializeGuestCookie(id))
+    useEnv({ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: PREVIOUS })
+    try {
+      expect(await readGuestId(requestWith(cookie))).toBeNull()
+    } finally {
+      useEnv({ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: undefined })
+    }
+  })
+})
+
+describe('a guest cookie of the earlier, hand-signed format', () => {
+  /** `<id>.<HMAC-SHA256 of "guest:<id>", base64url>`, as guest cookies were written before. */
+  const legacyValue = (id: string, secret = SECRET) =>
+    `${id}.${createHmac('sha256', secret).update(`guest:${id}`).digest('base64url')}`
+
+  it('is still accepted, with the current or a previous secret', async () => {
+    const id = await createGuest(database.db)
+    expect(await readGuestId(requestWith(`theme=dark; ${GUEST_COOKIE}=${legacyValue(id)}`))).toBe(id)
+    const previous = 'previous-secret-0123456789-abcdefghijk'
+    useEnv({ SESSION_SECRET: 'current-secret-0123456789-abcdefghijkl', SESSION_SECRET_PREVIOUS: previous })
+    try {
+      expect(await readGuestId(requestWith(`${GUEST_COOKIE}=${legacyValue(id, previous)}`))).toBe(id)
+    } finally {
+      useEnv({ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: undefined })
+    }
+  })
+
+  it('is refused when tampered with or signed with an unknown secret', async () => {
+    const id = await createGuest(database.db)
+    const [, signature] = legacyValue(id).split('.') as [string, string]
+    const otherId = await createGuest(database.db)
+    const flipped = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A')
     for (const value of [
       `${otherId}.${signature}`, // someone else's id under this signature
       `${id}.${flipped}`,
@@ -94,44 +189,46 @@ describe('the guest cookie', () => {
       `${id}.`,
       id,
       `${id.slice(1)}.${signature}`,
-      '',
+      legacyValue(id, 'unknown-secret-0123456789-abcdefghijkl'),
+      // Signed without the "guest:" label, as another use of the secret might.
+      `${id}.${createHmac('sha256', SECRET).update(id).digest('base64url')}`,
     ]) {
-      expect(readGuestId(requestWith(`${GUEST_COOKIE}=${value}`)), value).toBeNull()
+      expect(await readGuestId(requestWith(`${GUEST_COOKIE}=${value}`)), value).toBeNull()
     }
-    expect(readGuestId(requestWith(null))).toBeNull()
-    expect(readGuestId(requestWith(`other_${GUEST_COOKIE}=${id}.${signature}`))).toBeNull()
   })
 
-  it('is refused when signed with another secret', async () => {
+  it('is written anew in the current format when the visit renews it', async () => {
     const id = await createGuest(database.db)
-    const cookie = pair(serializeGuestCookie(id))
-    useEnv({ SESSION_SECRET: 'another-secret-0123456789-abcdefghijk' })
-    try {
-      expect(readGuestId(requestWith(cookie))).toBeNull()
-    } finally {
-      useEnv({ SESSION_SECRET: SECRET })
-    }
-    expect(readGuestId(requestWith(cookie))).toBe(id)
+    await database.db
+      .update(guests)
+      .set({ lastSeenAt: new Date(Date.now() - 2 * 60 * 60 * 1000) })
+      .where(eq(guests.id, id))
+    const visit = await visitGuest(database.db, requestWith(`${GUEST_COOKIE}=${legacyValue(id)}`))
+    expect(visit.guest?.id).toBe(id)
+    expect(visit.setCookie).toBe(await serializeGuestCookie(id))
+    expect(visit.setCookie).not.toContain(legacyValue(id))
   })
 })
 
 describe('getGuest', () => {
   it('returns the row the cookie names, or null', async () => {
     const id = await createGuest(database.db)
-    const guest = await getGuest(database.db, requestWith(pair(serializeGuestCookie(id))))
+    const guest = await getGuest(database.db, requestWith(pair(await serializeGuestCookie(id))))
     expect(guest?.id).toBe(id)
     expect(guest?.linkedUserId).toBeNull()
     expect(await getGuest(database.db, requestWith(null))).toBeNull()
     // Correctly signed, but no such guest (e.g. another installation's secret and id).
     const unknown = 'x'.repeat(32)
-    expect(await getGuest(database.db, requestWith(pair(serializeGuestCookie(unknown))))).toBeNull()
+    expect(await getGuest(database.db, requestWith(pair(await serializeGuestCookie(unknown))))).toBeNull()
   })
 
   it('only reads: a visit is marked by visitGuest', async () => {
     const id = await createGuest(database.db)
     const longAgo = new Date('2026-03-01T10:00:00Z')
     await database.db.update(guests).set({ lastSeenAt: longAgo }).where(eq(guests.id, id))
-    expect((await getGuest(database.db, requestWith(pair(serializeGuestCookie(id)))))?.lastSeenAt).toEqual(longAgo)
+    expect((await getGuest(database.db, requestWith(pair(await serializeGuestCookie(id)))))?.lastSeenAt).toEqual(
+      longAgo,
+    )
     const [stored] = await database.db.select().from(guests).where(eq(guests.id, id))
     expect(stored?.lastSeenAt).toEqual(longAgo)
   })
@@ -145,7 +242,7 @@ describe('visitGuest', () => {
 
   it('marks the visit and renews the cookie for its full lifetime, at most once an hour', async () => {
     const id = await createGuest(database.db)
-    const request = requestWith(pair(serializeGuestCookie(id)))
+    const request = requestWith(pair(await serializeGuestCookie(id)))
     const start = new Date('2026-03-01T10:00:00Z')
     await database.db.update(guests).set({ lastSeenAt: start }).where(eq(guests.id, id))
 
@@ -158,7 +255,7 @@ describe('visitGuest', () => {
     expect(visit.guest?.lastSeenAt).toEqual(later)
     expect(await lastSeen(id)).toEqual(later)
     // The same signed value again, with the 30 days starting now.
-    expect(visit.setCookie).toBe(serializeGuestCookie(id))
+    expect(visit.setCookie).toBe(await serializeGuestCookie(id))
     expect(visit.setCookie).toContain('Max-Age=2592000')
 
     const again = await visitGuest(database.db, request, { now: new Date('2026-03-01T11:30:00Z') })
@@ -171,7 +268,8 @@ describe('visitGuest', () => {
       .update(guests)
       .set({ lastSeenAt: new Date(Date.now() - 2 * 60 * 60 * 1000) })
       .where(eq(guests.id, id))
-    const request = () => requestWith(pair(serializeGuestCookie(id)))
+    const cookie = pair(await serializeGuestCookie(id))
+    const request = () => requestWith(cookie)
     const visits = await Promise.all(Array.from({ length: 5 }, () => visitGuest(database.db, request())))
     expect(visits.filter((v) => v.setCookie !== null)).toHaveLength(1)
     expect(visits.every((v) => v.guest?.id === id)).toBe(true)
@@ -183,14 +281,14 @@ describe('visitGuest', () => {
     await database.db.transaction((tx) => linkGuestToUser(tx, id, owner))
     const longAgo = new Date('2026-03-01T10:00:00Z')
     await database.db.update(guests).set({ lastSeenAt: longAgo }).where(eq(guests.id, id))
-    const visit = await visitGuest(database.db, requestWith(pair(serializeGuestCookie(id))))
+    const visit = await visitGuest(database.db, requestWith(pair(await serializeGuestCookie(id))))
     expect(visit).toMatchObject({ guest: { id, linkedUserId: owner }, setCookie: null })
     expect(await lastSeen(id)).toEqual(longAgo)
   })
 
   it('removes a cookie whose guest no longer exists, and does nothing without one', async () => {
     const gone = 'y'.repeat(32)
-    expect(await visitGuest(database.db, requestWith(pair(serializeGuestCookie(gone))))).toEqual({
+    expect(await visitGuest(database.db, requestWith(pair(await serializeGuestCookie(gone))))).toEqual({
       guest: null,
       setCookie: clearGuestCookie(),
     })

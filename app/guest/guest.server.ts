@@ -1,16 +1,21 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { and, eq, isNull, lt, sql } from 'drizzle-orm'
 import type { Database } from '~/db/client.server'
 import { grantGuestCredits, moveGuestCredits } from '~/credits/ledger.server'
 import { generationJobs, guests, moderationRefusals, type CreditOwner, type GuestRow } from '~/db/schema'
 import { getEnv } from '~/env.server'
-import { expireCookieHeader, setCookieHeader } from '~/register'
-import { getSigningSecret } from '~/security/signing-secret.server'
+import {
+  expiredCookieHeader,
+  isLegacySignature,
+  readCookie,
+  readSignedCookie,
+  signedCookie,
+} from '~/lib/cookies.server'
 
 /**
- * Guests: people using the service without an account, known by a signed
- * cookie `palitra_guest=<id>.<signature>`. The id is random and the signature
- * (HMAC-SHA256 with the signing secret) stops anyone from choosing or
+ * Guests: people using the service without an account, known by the signed
+ * cookie `palitra_guest` that holds their id. The id is random and the
+ * signature (with the signing secrets) stops anyone from choosing or
  * guessing an id; the database row is what the guest's work and ledger rows
  * hang on.
  */
@@ -35,29 +40,39 @@ export async function createGuest(tx: Database): Promise<string> {
 }
 
 /** A Set-Cookie value that carries the guest id for the lifetime the register declares. */
-export function serializeGuestCookie(id: string): string {
+export async function serializeGuestCookie(id: string): Promise<string> {
   if (!GUEST_ID.test(id)) throw new Error('not a guest id')
-  return setCookieHeader(GUEST_COOKIE, `${id}.${sign(id)}`)
+  return signedCookie(GUEST_COOKIE).serialize(id)
 }
 
 /** A Set-Cookie value that removes the guest cookie (e.g. once the guest has registered). */
 export function clearGuestCookie(): string {
-  return expireCookieHeader(GUEST_COOKIE)
+  return expiredCookieHeader(GUEST_COOKIE)
 }
 
-/** The guest id from the request's cookie, or null when it is absent, malformed or not signed by us. */
-export function readGuestId(request: Request): string | null {
-  const value = cookieValue(request.headers.get('cookie'), GUEST_COOKIE)
-  if (!value) return null
-  const dot = value.indexOf('.')
-  if (dot === -1) return null
+/**
+ * The guest id from the request's cookie, or null when it is absent,
+ * malformed or not signed by us. The value is a bare id: no other signed
+ * cookie of ours holds a lone string, so none can pass for this one.
+ */
+export async function readGuestId(request: Request): Promise<string | null> {
+  const value = await readSignedCookie(request, signedCookie(GUEST_COOKIE))
+  if (typeof value === 'string' && GUEST_ID.test(value)) return value
+  return readLegacyGuestId(request)
+}
+
+/**
+ * The earlier format, `<id>.<HMAC of "guest:<id>">`, still accepted until
+ * such cookies expire; visitGuest's next renewal writes the current one.
+ */
+function readLegacyGuestId(request: Request): string | null {
+  const value = readCookie(request, GUEST_COOKIE)
+  const dot = value?.indexOf('.') ?? -1
+  if (!value || dot === -1) return null
   const id = value.slice(0, dot)
   if (!GUEST_ID.test(id)) return null
-  const given = Buffer.from(value.slice(dot + 1))
-  const expected = Buffer.from(sign(id))
-  // timingSafeEqual needs equal lengths; the length of a valid signature is no secret.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
-  return id
+  // "guest:" kept that signature from being valid for any other use of the same secret.
+  return isLegacySignature(`guest:${id}`, value.slice(dot + 1)) ? id : null
 }
 
 /**
@@ -67,7 +82,7 @@ export function readGuestId(request: Request): string | null {
  * account is still returned (check linkedUserId).
  */
 export async function getGuest(db: Database, request: Request): Promise<GuestRow | null> {
-  const id = readGuestId(request)
+  const id = await readGuestId(request)
   if (!id) return null
   const [row] = await db.select().from(guests).where(eq(guests.id, id)).limit(1)
   return row ?? null
@@ -90,7 +105,7 @@ export type GuestVisit = {
  * would race it and the cookie would miss its renewal.
  */
 export async function visitGuest(db: Database, request: Request, opts: { now?: Date } = {}): Promise<GuestVisit> {
-  const id = readGuestId(request)
+  const id = await readGuestId(request)
   if (!id) return { guest: null, setCookie: null }
   const [row] = await db.select().from(guests).where(eq(guests.id, id)).limit(1)
   if (!row) return { guest: null, setCookie: clearGuestCookie() }
@@ -112,7 +127,7 @@ export async function visitGuest(db: Database, request: Request, opts: { now?: D
     )
     .returning()
   if (!touched) return { guest: row, setCookie: null }
-  return { guest: touched, setCookie: serializeGuestCookie(id) }
+  return { guest: touched, setCookie: await serializeGuestCookie(id) }
 }
 
 export type LinkGuestResult = 'linked' | 'already-linked' | 'linked-to-another-user' | 'not-found'
@@ -144,18 +159,4 @@ export async function linkGuestToUser(tx: Database, guestId: string, userId: str
     .limit(1)
   if (!row) return 'not-found'
   return row.linkedUserId === userId ? 'already-linked' : 'linked-to-another-user'
-}
-
-// "guest:" keeps this signature from being valid for any other use of the same secret.
-function sign(id: string): string {
-  return createHmac('sha256', getSigningSecret()).update(`guest:${id}`).digest('base64url')
-}
-
-function cookieValue(header: string | null, name: string): string | null {
-  if (!header) return null
-  for (const part of header.split(';')) {
-    const sep = part.indexOf('=')
-    if (sep !== -1 && part.slice(0, sep).trim() === name) return part.slice(sep + 1).trim()
-  }
-  return null
 }

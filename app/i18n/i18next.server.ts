@@ -3,23 +3,19 @@ import path from 'node:path'
 import { createInstance, type i18n as I18n } from 'i18next'
 import Backend from 'i18next-fs-backend'
 import { RemixI18Next } from 'remix-i18next/server'
-import { setCookieHeader } from '~/register'
+import { plainCookieHeader, readCookie } from '~/lib/cookies.server'
 import { i18nConfig, LANGUAGE_COOKIE } from './config'
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from './locales'
 
 /** `Set-Cookie` for the remembered language: the bare code, readable and unsigned (it only picks a language). */
 export function serializeLanguageCookie(locale: Locale): string {
-  return setCookieHeader(LANGUAGE_COOKIE, locale)
+  return plainCookieHeader(LANGUAGE_COOKIE, locale)
 }
 
 /** The language remembered in the cookie, if it is one we serve. */
 export function languageFromCookie(request: Request): Locale | null {
-  const header = request.headers.get('Cookie') ?? ''
-  for (const part of header.split(';')) {
-    const [name, value] = part.trim().split('=')
-    if (name === LANGUAGE_COOKIE && isLocale(value)) return value
-  }
-  return null
+  const value = readCookie(request, LANGUAGE_COOKIE)
+  return isLocale(value) ? value : null
 }
 
 /**

@@ -90,7 +90,7 @@ export async function submitRequestForm(
       locale,
       userId: user?.id ?? null,
       email: { address: email!, confirmed: identity.kind === 'account' },
-      guestId: readGuestId(request),
+      guestId: await readGuestId(request),
       ip: evidence.ip,
       userAgent: evidence.userAgent,
     },

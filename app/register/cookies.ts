@@ -2,7 +2,7 @@ import { SECONDS, type Localized } from './text'
 
 /**
  * Every cookie palitra.example can set. The code builds its Set-Cookie
- * headers from these declarations (setCookieHeader below), the cookie
+ * headers from these declarations (app/lib/cookies.server.ts), the cookie
  * policy's table is rendered from them, and a test drives every cookie the
  * code sets and fails on one that is missing here or differs from it.
  * Adding or changing a cookie is a change of the cookie policy: publish a
@@ -27,7 +27,7 @@ export type CookieDeclaration = {
   sameSite: 'Lax'
   /** Secure is added whenever the site is served over HTTPS (PUBLIC_URL). */
   secureOverHttps: true
-  /** An HMAC signature makes the value tamper-evident (it is not encrypted). */
+  /** A signature (HMAC with the signing secrets) makes the value tamper-evident (it is not encrypted). */
   signed: boolean
   /** The lifetime starts again on visits (the cookie is sent anew). */
   renewedOnUse: boolean
@@ -216,37 +216,7 @@ export function cookieMaxAgeSeconds(name: CookieName): number {
   return declared(name).maxAgeSeconds
 }
 
-const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT'
-
 /** Whether cookies get the Secure attribute: the site is served over HTTPS. */
 export function secureCookiesFor(publicUrl: string | undefined): boolean {
   return publicUrl?.startsWith('https:') ?? false
-}
-
-// PUBLIC_URL as the process has it (validated at start by env.server.ts);
-// read here so every caller gets the same answer without passing it along.
-type SecureOption = { secure?: boolean }
-const secureOf = (options: SecureOption) => options.secure ?? secureCookiesFor(process.env.PUBLIC_URL)
-
-function attributes(declaration: CookieDeclaration, maxAge: number, secure: boolean): string {
-  const parts = [`Max-Age=${maxAge}`, `Path=${declaration.path}`]
-  if (declaration.httpOnly) parts.push('HttpOnly')
-  parts.push(`SameSite=${declaration.sameSite}`)
-  if (secure && declaration.secureOverHttps) parts.push('Secure')
-  return parts.join('; ')
-}
-
-/**
- * A Set-Cookie header for one of our cookies, with the lifetime and flags the
- * register declares; Secure when PUBLIC_URL is https unless `secure` says
- * otherwise. `value` must already be safe for a cookie value.
- */
-export function setCookieHeader(name: CookieName, value: string, options: SecureOption = {}): string {
-  const declaration = declared(name)
-  return `${name}=${value}; ${attributes(declaration, declaration.maxAgeSeconds, secureOf(options))}`
-}
-
-/** A Set-Cookie header that deletes one of our cookies (same path and flags, so the browser matches it). */
-export function expireCookieHeader(name: CookieName, options: SecureOption = {}): string {
-  return `${name}=; ${attributes(declared(name), 0, secureOf(options))}; Expires=${EPOCH}`
 }

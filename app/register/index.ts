@@ -3,15 +3,7 @@
  * retention periods, outside services) in one machine-readable place that the
  * code and the legal texts both take them from. See docs/register.md.
  */
-export {
-  COOKIE_CATEGORIES,
-  COOKIES,
-  cookieDeclaration,
-  cookieMaxAgeSeconds,
-  expireCookieHeader,
-  secureCookiesFor,
-  setCookieHeader,
-} from './cookies'
+export { COOKIE_CATEGORIES, COOKIES, cookieDeclaration, cookieMaxAgeSeconds, secureCookiesFor } from './cookies'
 export type { CookieCategory, CookieDeclaration, CookieName } from './cookies'
 export { RETENTION, retentionCutoff, retentionDays, retentionMonths } from './retention'
 export type { RetentionEntry, RetentionId, RetentionPeriod } from './retention'

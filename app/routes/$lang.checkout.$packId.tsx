@@ -26,7 +26,7 @@ async function buyer(request: Request, locale: 'ru' | 'en') {
   const session = await getSessionUser(request)
   if (session) return session
   const back = new URL(request.url).pathname
-  if (readGuestId(request)) throw redirect(`/${locale}/register?${new URLSearchParams({ from: 'checkout' })}`)
+  if (await readGuestId(request)) throw redirect(`/${locale}/register?${new URLSearchParams({ from: 'checkout' })}`)
   throw redirect(`/${locale}/login?${new URLSearchParams({ redirectTo: back })}`)
 }
 

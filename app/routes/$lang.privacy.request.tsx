@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       locale,
       title: `${t('form.title')} — ${t('common:siteName')}`,
       identity: formIdentity(session?.user),
-      guest: !session && readGuestId(request) !== null,
+      guest: !session && (await readGuestId(request)) !== null,
       detailsMax: DETAILS_MAX_LENGTH,
       kinds: REQUEST_KINDS,
       regimes: REQUEST_REGIMES,

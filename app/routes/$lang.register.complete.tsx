@@ -25,7 +25,7 @@ export const handle = { i18n: ['common', 'account'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
-  const profile = pendingProviderProfile(request)
+  const profile = await pendingProviderProfile(request)
   if (!profile) throw redirect(`/${locale}/login?providerError=expired`)
   const t = getFixedT(locale, ['account', 'common'])
   const provider = enabledProviders(undefined, locale).find((p) => p.id === profile.provider)?.label ?? profile.provider

@@ -30,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     locale,
     title: `${t('register.title')} — ${t('common:siteName')}`,
-    isGuest: readGuestId(request) !== null,
+    isGuest: (await readGuestId(request)) !== null,
     ...(await acceptanceFormData([...REGISTER_KINDS], locale)),
   }
 }

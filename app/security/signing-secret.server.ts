@@ -12,8 +12,9 @@ import { logger } from '~/log.server'
  * (mode 0600): restarts keep cookies valid. Several instances behind a load
  * balancer do not share a data directory, so they need SESSION_SECRET.
  *
- * Shared by every signed cookie; each signer should mix a purpose label into
- * what it signs (the guest cookie signs "guest:<id>").
+ * Shared by every signed cookie (app/lib/cookies.server.ts); each cookie's
+ * value has its own shape, so a value signed for one cookie is never
+ * accepted as another's.
  */
 export function getSigningSecret(): string {
   cached ??= loadSecret()
@@ -21,6 +22,16 @@ export function getSigningSecret(): string {
 }
 
 let cached: string | undefined
+
+/**
+ * Every secret a signed cookie may carry, for rotation: the first (the
+ * signing secret) signs, and every one verifies, so cookies signed before
+ * SESSION_SECRET changed stay valid while the old value is listed in
+ * SESSION_SECRET_PREVIOUS.
+ */
+export function getSigningSecrets(): string[] {
+  return [getSigningSecret(), ...(getEnv().SESSION_SECRET_PREVIOUS ?? [])]
+}
 
 /**
  * The web start's check (docs/deployment.md): in production on PostgreSQL,

@@ -155,7 +155,7 @@ async function registerPerson(name: string, { asGuestFirst = false, lang = 'ru' 
     userId: session!.user.id,
     email,
     cookie,
-    guestId: guestCookie ? readGuestId(get('/', guestCookie)) : null,
+    guestId: guestCookie ? await readGuestId(get('/', guestCookie)) : null,
   }
 }
 

@@ -84,7 +84,7 @@ async function newGuest(): Promise<{ guestId: string; cookie: string }> {
     })
     return id
   })
-  return { guestId, cookie: serializeGuestCookie(guestId).split(';')[0]! }
+  return { guestId, cookie: (await serializeGuestCookie(guestId)).split(';')[0]! }
 }
 
 function generationForm(fields: Record<string, string>, photo?: { bytes: Buffer; name: string; type: string }) {

@@ -123,7 +123,7 @@ describe('starting a guest session', () => {
     expect(response.headers.get('Location')).toBe('/ru/guest')
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith('palitra_guest='))!
     const { readGuestId } = await import('~/guest/guest.server')
-    const guestId = readGuestId(get('/', cookie.split(';')[0]))!
+    const guestId = (await readGuestId(get('/', cookie.split(';')[0])))!
     expect(guestId).not.toBeNull()
 
     const { getDb } = await import('~/db/client.server')
@@ -163,7 +163,7 @@ async function newGuest(lang: Locale = 'en') {
     .find((c) => c.startsWith('palitra_guest='))!
     .split(';')[0]!
   const { readGuestId } = await import('~/guest/guest.server')
-  return { cookie, guestId: readGuestId(get('/', cookie))! }
+  return { cookie, guestId: (await readGuestId(get('/', cookie)))! }
 }
 
 async function layout(lang: Locale, cookie: string) {
@@ -217,7 +217,7 @@ describe('a guest visiting pages', () => {
     // Correctly signed, but the retention job has deleted the guest.
     const id = 'z'.repeat(32)
     const { serializeGuestCookie } = await import('~/guest/guest.server')
-    const visit = await layout('ru', serializeGuestCookie(id).split(';')[0]!)
+    const visit = await layout('ru', (await serializeGuestCookie(id)).split(';')[0]!)
     expect(visit.viewer).toBeNull()
     expect(visit.guestCookie).toMatch(/^palitra_guest=; Max-Age=0; Path=\//)
   })

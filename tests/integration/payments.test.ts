@@ -162,7 +162,7 @@ describe('checkout in the sandbox', () => {
     const { serializeGuestCookie, createGuest } = await import('~/guest/guest.server')
     const { getDb } = await import('~/db/client.server')
     const guestId = await (await getDb()).transaction((tx) => createGuest(tx))
-    const guestCookie = serializeGuestCookie(guestId).split(';')[0]!
+    const guestCookie = (await serializeGuestCookie(guestId)).split(';')[0]!
     const asGuest = await thrownBy(() =>
       routes.checkout.loader({
         request: get(`/ru/checkout/${PACK}`, guestCookie),

@@ -157,7 +157,7 @@ describe('the request form', () => {
     const { serializeGuestCookie } = await import('~/guest/guest.server')
     const guestId = randomBytes(24).toString('base64url')
     await db.insert(schema.guests).values({ id: guestId })
-    const guestCookie = serializeGuestCookie(guestId).split(';')[0]!
+    const guestCookie = (await serializeGuestCookie(guestId)).split(';')[0]!
     expect(await load(guestCookie)).toMatchObject({ identity: { kind: 'anonymous' }, guest: true })
   })
 

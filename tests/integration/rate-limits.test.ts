@@ -234,7 +234,7 @@ describe('the page-view beacon is limited per address and overall', () => {
     const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
     const { CONSENT_COOKIE, consentCookieValue, newConsentId } = await import('~/cookie-consent/cookie.server')
     const version = (await currentVersionsForAcceptance(['cookies'], 'ru'))[0]!.version
-    const value = consentCookieValue({
+    const value = await consentCookieValue({
       consentId: newConsentId(),
       locale: 'ru',
       version,

@@ -125,7 +125,7 @@ async function guestWhoAcceptedV1(
   const { createGuest, serializeGuestCookie } = await import('~/guest/guest.server')
   const guestId = await (await db()).transaction((tx) => createGuest(tx))
   await acceptAt({ guestId }, kinds, locale, BEFORE_THE_CHANGE, 'guest')
-  return { guestId, subject: { guestId }, cookie: serializeGuestCookie(guestId).split(';')[0]! }
+  return { guestId, subject: { guestId }, cookie: (await serializeGuestCookie(guestId)).split(';')[0]! }
 }
 
 /** Records acceptance of the versions in force at `at`, as the register and guest actions would have. */

@@ -251,7 +251,8 @@ describe('registering does not reveal whether an address has an account', () => 
     expect(visible(tried).cookies).toEqual(['palitra_guest'])
 
     const { db, schema, eq } = await database()
-    const guestId = takenGuest.split('=')[1]!.split('.')[0]!
+    const { readGuestId } = await import('~/guest/guest.server')
+    const guestId = (await readGuestId(new Request('http://localhost/en', { headers: { Cookie: takenGuest } })))!
     const [guest] = await db.select().from(schema.guests).where(eq(schema.guests.id, guestId))
     expect(guest!.linkedUserId).toBeNull()
   })

@@ -1,7 +1,12 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
-import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'
-import { readCookie } from '~/lib/cookies.server'
+import {
+  expiredCookieHeader,
+  isLegacySignature,
+  readCookie,
+  readSignedCookie,
+  signedCookie,
+} from '~/lib/cookies.server'
+import { cookieMaxAgeSeconds } from '~/register'
 import { providerProfileSchema, type ProviderProfile } from './profile.server'
 
 /**
@@ -15,55 +20,64 @@ export const PENDING_SIGNUP_COOKIE = 'palitra_pending_signup'
 /** Enough to read the documents; after that the person signs in with the provider again. */
 export const PENDING_SIGNUP_MAX_AGE_SECONDS = cookieMaxAgeSeconds(PENDING_SIGNUP_COOKIE)
 
-const payloadSchema = z.object({ profile: providerProfileSchema, exp: z.number().int() })
+// The profile and its end as one object of exactly these fields; no other
+// signed cookie of ours has this shape, so none can pass for this one.
+const payloadSchema = z.strictObject({ profile: providerProfileSchema, exp: z.number().int() })
 
-// The cookie name is part of the signed text, so a value signed with the same
-// secret for another cookie (the guest cookie) cannot be passed off as this one.
-function sign(encodedPayload: string, secret: string): Buffer {
-  if (!secret) throw new Error('the pending sign-up cookie needs a signing secret')
-  return createHmac('sha256', secret).update(`${PENDING_SIGNUP_COOKIE}.${encodedPayload}`).digest()
-}
+/** The secrets to sign with (the first) and to check with (all); one string for one secret. */
+export type PendingSignupSecrets = string | readonly string[]
 
 // Lifetime and flags come from the register (Lax: the acceptance page is
 // reached by a redirect from the provider's callback).
-
 type CookieOptions = { now?: Date; secure?: boolean }
 
+const pendingCookie = (secrets: PendingSignupSecrets, secure?: boolean) =>
+  signedCookie(PENDING_SIGNUP_COOKIE, { secrets: typeof secrets === 'string' ? [secrets] : secrets, secure })
+
 /** `Set-Cookie` holding the profile until the acceptance step, valid for 15 minutes. */
-export function serializePendingSignup(profile: ProviderProfile, secret: string, options: CookieOptions = {}): string {
+export async function serializePendingSignup(
+  profile: ProviderProfile,
+  secrets: PendingSignupSecrets,
+  options: CookieOptions = {},
+): Promise<string> {
   const now = options.now ?? new Date()
   const payload = {
     profile: providerProfileSchema.parse(profile),
     exp: Math.floor(now.getTime() / 1000) + PENDING_SIGNUP_MAX_AGE_SECONDS,
   }
-  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url')
-  const value = `${encoded}.${sign(encoded, secret).toString('base64url')}`
-  return setCookieHeader(PENDING_SIGNUP_COOKIE, value, options)
+  return pendingCookie(secrets, options.secure).serialize(payload)
 }
 
 /** The waiting profile, or null when there is none, it was altered, or its 15 minutes are over. */
-export function readPendingSignup(request: Request, secret: string, now: Date = new Date()): ProviderProfile | null {
+export async function readPendingSignup(
+  request: Request,
+  secrets: PendingSignupSecrets,
+  now: Date = new Date(),
+): Promise<ProviderProfile | null> {
+  const signed = payloadSchema.safeParse(await readSignedCookie(request, pendingCookie(secrets)))
+  const payload = signed.success ? signed.data : readLegacy(request, typeof secrets === 'string' ? [secrets] : secrets)
+  // The browser drops the cookie after Max-Age, but a copied value must not outlive it either.
+  return payload && payload.exp > Math.floor(now.getTime() / 1000) ? payload.profile : null
+}
+
+/** The earlier hand-signed format, `<base64url JSON>.<HMAC>`, read until such cookies expire. */
+function readLegacy(request: Request, secrets: readonly string[]): z.infer<typeof payloadSchema> | null {
   const raw = readCookie(request, PENDING_SIGNUP_COOKIE)
   const dot = raw?.lastIndexOf('.') ?? -1
   if (!raw || dot <= 0) return null
   const encoded = raw.slice(0, dot)
-  const given = Buffer.from(raw.slice(dot + 1), 'base64url')
-  const expected = sign(encoded, secret)
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
-
-  let payload: z.infer<typeof payloadSchema>
+  // The cookie name was part of the signed text, so a value signed with the
+  // same secret for another cookie could not be passed off as this one.
+  if (!isLegacySignature(`${PENDING_SIGNUP_COOKIE}.${encoded}`, raw.slice(dot + 1), secrets)) return null
   try {
     const result = payloadSchema.safeParse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')))
-    if (!result.success) return null
-    payload = result.data
+    return result.success ? result.data : null
   } catch {
     return null
   }
-  // The browser drops the cookie after Max-Age, but a copied value must not outlive it either.
-  return payload.exp > Math.floor(now.getTime() / 1000) ? payload.profile : null
 }
 
 /** `Set-Cookie` that removes the waiting profile (after the account is created, or on cancel). */
 export function clearPendingSignup(options: Pick<CookieOptions, 'secure'> = {}): string {
-  return expireCookieHeader(PENDING_SIGNUP_COOKIE, options)
+  return expiredCookieHeader(PENDING_SIGNUP_COOKIE, options)
 }

@@ -10,9 +10,9 @@ import { z } from 'zod'
 import { getEnv, type Env } from '~/env.server'
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '~/i18n/locales'
 import { logger } from '~/log.server'
-import { cookieMaxAgeSeconds, expireCookieHeader, setCookieHeader } from '~/register'
+import { cookieMaxAgeSeconds } from '~/register'
 import { safeRedirect } from '~/security/safe-redirect'
-import { readCookie } from '~/lib/cookies.server'
+import { expiredCookieHeader, plainCookieHeader, readCookie } from '~/lib/cookies.server'
 import { isOAuthProvider, type OAuthProvider, type ProviderProfile, type SignInProvider } from './profile.server'
 import { VENDORS, type ClientCredentials } from './vendors.server'
 
@@ -136,11 +136,11 @@ export function flowCookieName(provider: OAuthProvider): `palitra_oauth_${OAuthP
 // from the provider's site) and the lifetime come from the register.
 function serializeFlow(provider: OAuthProvider, flow: Flow, secure: boolean): string {
   const value = Buffer.from(JSON.stringify(flow)).toString('base64url')
-  return setCookieHeader(flowCookieName(provider), value, { secure })
+  return plainCookieHeader(flowCookieName(provider), value, { secure })
 }
 
 function clearFlow(provider: OAuthProvider, secure: boolean): string {
-  return expireCookieHeader(flowCookieName(provider), { secure })
+  return expiredCookieHeader(flowCookieName(provider), { secure })
 }
 
 function readFlow(request: Request, provider: OAuthProvider): Flow | null {
