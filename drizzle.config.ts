@@ -10,7 +10,7 @@ const pgliteDir = `${(process.env.DATA_DIR ?? './data').replace(/\/+$/, '')}/pgl
 export default url
   ? defineConfig({
       dialect: 'postgresql',
-      schema: './app/db/schema.ts',
+      schema: ['./app/*/schema.ts', './app/platform/*/schema.ts'],
       out: './drizzle',
       dbCredentials: { url },
       strict: true,
@@ -18,7 +18,7 @@ export default url
   : defineConfig({
       dialect: 'postgresql',
       driver: 'pglite',
-      schema: './app/db/schema.ts',
+      schema: ['./app/*/schema.ts', './app/platform/*/schema.ts'],
       out: './drizzle',
       dbCredentials: { url: pgliteDir },
       strict: true,

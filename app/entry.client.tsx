@@ -4,8 +4,8 @@ import { startTransition, StrictMode } from 'react'
 import { hydrateRoot } from 'react-dom/client'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { getInitialNamespaces } from 'remix-i18next/client'
-import { bundledBackend } from './i18n/client-backend'
-import { i18nConfig } from './i18n/config'
+import { bundledBackend } from '~/platform/i18n/client-backend'
+import { i18nConfig } from '~/platform/i18n/config'
 
 async function hydrate() {
   await i18next

@@ -1,26 +1,25 @@
-import { renderAccountMail } from './account/mails.server'
-import { sweepVerificationTokens } from './auth/email-verification.server'
-import { sweepPasswordResetTokens } from './auth/password-reset.server'
-import { deleteExpiredSessions } from './auth/session.server'
-import { startRetentionSchedule } from './consent/retention.server'
-import { closeDb, getDb, type Database } from './db/client.server'
-import { getEnv } from './env.server'
-import { disclosureProblems } from './legal/disclosure.server'
-import { sweepOldPhotos } from './generation/jobs.server'
-import { loadModerationRules } from './generation/moderation/rules'
-import { startWorker } from './generation/start-worker.server'
-import type { GenerationWorker } from './generation/worker.server'
-import { deleteInactiveGuests } from './guest/retention.server'
-import { startJobSchedule, type JobSchedule, type ScheduledJob } from './lib/job-schedule.server'
-import { getStorage } from './storage/index.server'
-import { assertMediaStorageAllowed, startMediaProbe, type MediaProbe } from './storage/shared-media.server'
-import { refuseStartOn } from './lib/start-refused.server'
-import { assertSigningSecretShared } from './security/signing-secret.server'
-import { logger } from './log.server'
-import { startMailDelivery, sweepMailOutbox } from './mail/outbox.server'
-import { sweepRateLimitWindows } from './security/rate-limit.server'
-import { sweepRefusedWebhooks } from './security/refused-webhooks.server'
-import { forgetUnconfirmedRequests } from './privacy-requests/intake.server'
+import { renderAccountMail } from '~/flows/account/index.server'
+import {
+  sweepVerificationTokens,
+  sweepPasswordResetTokens,
+  deleteExpiredSessions,
+  deleteInactiveGuests,
+} from '~/identity/index.server'
+import { startRetentionSchedule } from '~/acceptances/index.server'
+import { closeDb, getDb, type Database } from '~/platform/db/client.server'
+import { getEnv } from '~/platform/env.server'
+import { disclosureProblems } from '~/legal/index.server'
+import { sweepOldPhotos, loadModerationRules, startWorker, type GenerationWorker } from '~/generation/index.server'
+import { startJobSchedule, type JobSchedule, type ScheduledJob } from '~/platform/job-schedule.server'
+import { getStorage } from '~/platform/storage/index.server'
+import { assertMediaStorageAllowed, startMediaProbe, type MediaProbe } from '~/platform/storage/shared-media.server'
+import { refuseStartOn } from '~/platform/start-refused.server'
+import { assertSigningSecretShared } from '~/platform/security/signing-secret.server'
+import { logger } from '~/platform/log.server'
+import { startMailDelivery, sweepMailOutbox } from '~/platform/mail/outbox.server'
+import { sweepRateLimitWindows } from '~/platform/security/rate-limit.server'
+import { sweepRefusedWebhooks } from '~/platform/security/refused-webhooks.server'
+import { forgetUnconfirmedRequests } from '~/privacy-requests/index.server'
 
 let retention: { stop(): void } | undefined
 let mailDelivery: { stop(): void } | undefined

@@ -39,11 +39,10 @@ import { fileURLToPath } from 'node:url'
 import { count, eq, inArray, sql } from 'drizzle-orm'
 import pg from 'pg'
 import sharp from 'sharp'
-import type { Database } from '~/db/client.server'
-import type { EngineImage, ImageEngine } from '~/generation/engines/types'
-import type { Generator } from '~/generation/jobs.server'
-import type { AspectRatio, Style } from '~/generation/options'
-import type { ObjectStorage } from '~/storage/types'
+import type { Database } from '~/platform/db/client.server'
+import type { EngineImage, ImageEngine, Generator } from '~/generation/index.server'
+import type { AspectRatio, Style } from '~/generation'
+import type { ObjectStorage } from '~/platform/storage/types'
 import { ensureBuild, startProductionServer } from '../tests/e2e/support/production-server.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -138,13 +137,13 @@ const progress = (text: string) => process.stderr.write(text)
 
 async function loadApp() {
   const [client, worker, queueModule, jobs, local, storage, schema, support] = await Promise.all([
-    import('~/db/client.server'),
+    import('~/platform/db/client.server'),
     import('~/generation/worker.server'),
     import('~/generation/queue.server'),
     import('~/generation/jobs.server'),
     import('~/generation/engines/local.server'),
-    import('~/storage/local.server'),
-    import('~/db/schema'),
+    import('~/platform/storage/local.server'),
+    import('../tests/support/schema'),
     import('../tests/support/generation'),
   ])
   return {

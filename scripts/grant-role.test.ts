@@ -7,8 +7,8 @@ import { promisify } from 'node:util'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createThrowawayPostgresDatabase } from '../tests/db'
-import { createDatabase, type DatabaseHandle } from '~/db/client.server'
-import { users } from '~/db/schema'
+import { createDatabase, type DatabaseHandle } from '~/platform/db/client.server'
+import { users } from '~/identity/schema'
 
 // `npm run grant-role` as an operator runs it: a separate process on the
 // database the server would use. Under `npm run test:pg` that is a throwaway

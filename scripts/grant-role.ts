@@ -12,10 +12,10 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { normalizeEmail } from '../app/auth/password.server'
-import { createDatabase, type DatabaseHandle } from '../app/db/client.server'
-import { EnvError, getEnv } from '../app/env.server'
-import { changeRole, isKnownRole, KNOWN_ROLES } from '../app/legal-admin/roles.server'
+import { normalizeEmail } from '~/identity/index.server'
+import { createDatabase, type DatabaseHandle } from '../app/platform/db/client.server'
+import { EnvError, getEnv } from '../app/platform/env.server'
+import { changeRole, isKnownRole, KNOWN_ROLES } from '~/flows/legal-admin/index.server'
 
 const USAGE = `usage: npm run grant-role -- EMAIL ROLE [--revoke]
   ROLE is one of: ${KNOWN_ROLES.join(', ')}

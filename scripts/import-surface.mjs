@@ -33,6 +33,8 @@ const folderOf = (f) => {
   const rel = path.relative(path.join(root, 'app'), f)
   if (rel.startsWith('..')) return 'outside:' + path.relative(root, f).split(path.sep)[0]
   const parts = rel.split(path.sep)
+  // Flows are grouped by what they combine; platform is a toolbox of separate helpers.
+  if (parts.length > 2 && (parts[0] === 'flows' || parts[0] === 'platform')) return `${parts[0]}/${parts[1]}`
   return parts.length > 1 ? parts[0] : '(app root)'
 }
 const importedFromOutside = new Map()

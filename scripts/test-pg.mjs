@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the vitest suite against a real PostgreSQL server instead of PGlite:
-//   node scripts/test-pg.mjs [vitest args…]      e.g. node scripts/test-pg.mjs app/legal app/db
+//   node scripts/test-pg.mjs [vitest args…]      e.g. node scripts/test-pg.mjs app/legal app/platform/db
 // The server comes from TEST_PG_URL (default: the local trust-auth server).
 // The run gets its own throwaway database, handed to the tests as
 // DATABASE_URL, so nothing lands in the server's existing databases even if a

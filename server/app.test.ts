@@ -4,8 +4,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Env } from '../app/env.server'
-import { parseEnv } from '../app/env.server'
+import { type Env, parseEnv } from '../app/platform/env.server'
 import { createApp, listen, type EdgeLocals, type EdgeSettings } from './app'
 
 type Seen = {

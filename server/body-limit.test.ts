@@ -5,7 +5,7 @@ import express from 'express'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { MAX_FORM_BODY_BYTES } from '~/generation/upload.server'
 import { MAX_WEBHOOK_BYTES } from '~/legal/webhook.server'
-import { MAX_FORM_BYTES } from '~/lib/read-form.server'
+import { MAX_FORM_BYTES } from '~/platform/read-form.server'
 import { MAX_NOTIFICATION_BYTES } from '~/payments/webhook.server'
 import { BODY_LIMITS, bodyLimit, bodyLimitFor } from './body-limit'
 

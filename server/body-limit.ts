@@ -18,8 +18,8 @@ import { readFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import path from 'node:path'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { MAX_FORM_BODY_BYTES } from '../app/generation/upload.server'
-import { logger } from '../app/log.server'
+import { MAX_FORM_BODY_BYTES } from '~/generation/index.server'
+import { logger } from '../app/platform/log.server'
 
 const KB = 1024
 
@@ -51,7 +51,7 @@ export const BODY_LIMITS: readonly BodyLimitRule[] = [
   { name: 'api', path: /^\/api\//, limit: 16 * KB, answer: 'plain' },
   // The generation form (`/:lang?index`): a photo and a few fields, read by its own streaming reader.
   { name: 'generation-form', path: /^\/[a-z]{2}\/?$/, limit: MAX_FORM_BODY_BYTES, streaming: true, answer: 'page' },
-  // Every other form: a few short fields (the same limit as app/lib/read-form.server.ts).
+  // Every other form: a few short fields (the same limit as app/platform/read-form.server.ts).
   { name: 'form', path: /^/, limit: 64 * KB, answer: 'page' },
 ]
 

@@ -2,12 +2,12 @@
 // instead of the ones inside the web server (WORKER_CONCURRENCY there).
 // Any number of these may run at once against one PostgreSQL database.
 import { existsSync } from 'node:fs'
-import { EnvError, getEnv } from '../app/env.server'
-import { closeDb, getDb } from '../app/db/client.server'
-import { startWorker } from '../app/generation/start-worker.server'
-import { logger } from '../app/log.server'
-import { refuseStartOn } from '../app/lib/start-refused.server'
-import { assertMediaStorageAllowed, startMediaProbe } from '../app/storage/shared-media.server'
+import { EnvError, getEnv } from '../app/platform/env.server'
+import { closeDb, getDb } from '../app/platform/db/client.server'
+import { startWorker } from '~/generation/index.server'
+import { logger } from '../app/platform/log.server'
+import { refuseStartOn } from '../app/platform/start-refused.server'
+import { assertMediaStorageAllowed, startMediaProbe } from '../app/platform/storage/shared-media.server'
 
 if (existsSync('.env')) process.loadEnvFile('.env')
 

@@ -5,7 +5,12 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
-import { createDatabase, defaultMigrationsFolder, type Database, type DatabaseHandle } from '~/db/client.server'
+import {
+  createDatabase,
+  defaultMigrationsFolder,
+  type Database,
+  type DatabaseHandle,
+} from '~/platform/db/client.server'
 
 export type TestDatabase = { db: Database; driver: 'pglite' | 'postgres'; close(): Promise<void> }
 
@@ -163,7 +168,7 @@ export async function isolateProcessDatabase(): Promise<() => Promise<void>> {
   if (!process.env.DATABASE_URL?.trim()) return async () => {}
   const own = await createThrowawayPostgresDatabase()
   process.env.DATABASE_URL = own.url
-  const { resetEnvForTests } = await import('~/env.server')
+  const { resetEnvForTests } = await import('~/platform/env.server')
   resetEnvForTests()
   return own.drop
 }

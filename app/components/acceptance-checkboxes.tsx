@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import type { Locale } from '~/i18n/locales'
-import type { DocumentKind } from '~/legal/kinds'
+import type { Locale } from '~/platform/i18n/locales'
+import type { DocumentKind } from '~/platform/document-kinds'
 
 export type ShownDocument = { kind: DocumentKind; version: number; title: string }
 

@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { formatDate } from '~/i18n/format'
-import type { Locale } from '~/i18n/locales'
+import { formatDate } from '~/platform/i18n/format'
+import type { Locale } from '~/platform/i18n/locales'
 
 export type HistoryRow = {
   id: string

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react'
 import { Form, Link, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import type { Confirmation } from '~/account/delete.server'
-import type { Locale } from '~/i18n/locales'
-import type { FormFailure } from '~/lib/form'
+import type { Confirmation } from '~/flows/account/index.server'
+import type { Locale } from '~/platform/i18n/locales'
+import type { FormFailure } from '~/platform/form'
 import { ConfirmationField } from './confirmation-field'
 import { FormErrorSummary } from './form-fields'
 

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import type { Confirmation } from '~/account/delete.server'
-import type { FormFailure } from '~/lib/form'
+import type { Confirmation } from '~/flows/account/index.server'
+import type { FormFailure } from '~/platform/form'
 import { TextField } from './form-fields'
 
 /** The one field that proves it is the account's owner; which one depends on how the account signs in. */

@@ -1,9 +1,9 @@
 import { Form, Link, useFetcher, useLocation } from '@remix-run/react'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Trans, useTranslation } from 'react-i18next'
-import type { CookieActionData, CookieBannerData } from '~/cookie-consent/types'
-import type { Locale } from '~/i18n/locales'
-import { safeRedirect } from '~/security/safe-redirect'
+import type { CookieActionData, CookieBannerData } from '~/cookie-consent'
+import type { Locale } from '~/platform/i18n/locales'
+import { safeRedirect } from '~/platform/security/safe-redirect'
 
 type Mode = 'ask' | 'choose'
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { FormFailure } from '~/lib/form'
+import type { FormFailure } from '~/platform/form'
 
 export function TextField({
   name,

@@ -1,6 +1,6 @@
 import { PortableText, type PortableTextComponents } from '@portabletext/react'
-import type { PortableBody, TableBlock } from '~/legal/types'
-import type { TocEntry } from '~/legal/toc'
+import type { PortableBody, TableBlock } from '~/content'
+import type { TocEntry } from '~/legal'
 
 // Wide tables (four columns or more: the register's cookie, retention and
 // recipient tables) turn into one card per row on a phone, each cell led by

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import type { DiffParagraph } from '~/legal/diff'
+import type { DiffParagraph } from '~/legal'
 
 function DiffParagraphText({ paragraph }: { paragraph: DiffParagraph }) {
   const { t } = useTranslation('legal')

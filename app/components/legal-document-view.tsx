@@ -1,10 +1,10 @@
 import { Link } from '@remix-run/react'
 import { useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
-import { formatDate } from '~/i18n/format'
-import type { Locale } from '~/i18n/locales'
-import type { TocEntry } from '~/legal/toc'
-import type { DocumentKind, PortableBody, SiteSettings } from '~/legal/types'
+import { formatDate } from '~/platform/i18n/format'
+import type { Locale } from '~/platform/i18n/locales'
+import type { TocEntry } from '~/legal'
+import type { DocumentKind, PortableBody, SiteSettings } from '~/content'
 import { LegalBody, TableOfContents } from './legal-body'
 
 export type LegalDocumentViewProps = {

@@ -1,8 +1,8 @@
 import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
-import { requestInstance } from '~/i18n/i18next.server'
-import { siteSettingsSchema } from '~/legal/types'
+import { requestInstance } from '~/platform/i18n/i18next.server'
+import { siteSettingsSchema } from '~/content/legal-document'
 import { OperatorDetails } from './legal-document-view'
 
 const settings = (extra: Record<string, unknown> = {}) =>

@@ -1,6 +1,6 @@
 import { Form, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import type { PaymentRow } from '~/payments/payments-page.server'
+import type { PaymentRow } from '~/flows/pages/index.server'
 
 /** One order on the account's payments page, with its refund offer or the rule that bars one. */
 export function PaymentOrder({ row }: { row: PaymentRow }) {

@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
-import { requestInstance } from '~/i18n/i18next.server'
+import { requestInstance } from '~/platform/i18n/i18next.server'
 import { TimeLeft } from './request-deadline'
 
 function render(locale: 'ru' | 'en', daysLeft: number | null, overdue: boolean) {

@@ -4,13 +4,11 @@ import { useTranslation } from 'react-i18next'
 import { FormErrorSummary } from '~/components/form-fields'
 import { TimeLeft } from '~/components/request-deadline'
 import { ChoiceFieldset, TextAreaField } from '~/components/request-fields'
-import { formatDate } from '~/i18n/format'
-import type { Locale } from '~/i18n/locales'
-import type { FormFailure } from '~/lib/form'
-import { deadlineRule } from '~/privacy-requests/deadlines'
-import { periodText, replyPeriodText } from '~/privacy-requests/deadline-text'
-import { formatDay } from '~/privacy-requests/format-day'
-import type { RequestDetails } from '~/privacy-requests/queue.server'
+import { formatDate } from '~/platform/i18n/format'
+import type { Locale } from '~/platform/i18n/locales'
+import type { FormFailure } from '~/platform/form'
+import { deadlineRule, periodText, replyPeriodText, formatDay } from '~/privacy-requests'
+import type { RequestDetails } from '~/privacy-requests/index.server'
 
 // The three parts of the legal team's page for one data-subject request:
 // its facts, the steps still open, and its history.

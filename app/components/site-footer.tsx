@@ -1,9 +1,9 @@
 import { Link, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { cookieSettingsHref } from '~/components/cookie-banner'
-import type { Locale } from '~/i18n/locales'
-import { DOCUMENT_KINDS } from '~/legal/kinds'
-import type { SiteSettings } from '~/legal/types'
+import type { Locale } from '~/platform/i18n/locales'
+import { DOCUMENT_KINDS } from '~/platform/document-kinds'
+import type { SiteSettings } from '~/content'
 
 export function SiteFooter({
   locale,

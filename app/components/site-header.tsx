@@ -1,6 +1,6 @@
 import { Form, Link, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { otherLocale, type Locale } from '~/i18n/locales'
+import { otherLocale, type Locale } from '~/platform/i18n/locales'
 
 /** Where the language switch sends a person: the same page in the other language. */
 export function languageSwitchHref(pathname: string, search: string, target: Locale): string {

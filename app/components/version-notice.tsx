@@ -1,8 +1,8 @@
 import { Form, Link, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { formatDate } from '~/i18n/format'
-import type { Locale } from '~/i18n/locales'
-import type { DocumentKind } from '~/legal/kinds'
+import { formatDate } from '~/platform/i18n/format'
+import type { Locale } from '~/platform/i18n/locales'
+import type { DocumentKind } from '~/platform/document-kinds'
 
 /** A newer non-material version in force that the person has not accepted and not dismissed. */
 export type VersionNoticeItem = {

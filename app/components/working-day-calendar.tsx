@@ -2,11 +2,11 @@ import { Form, Link, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
 import { ChoiceFieldset } from '~/components/request-fields'
-import { formatDate } from '~/i18n/format'
-import type { Locale } from '~/i18n/locales'
-import type { FormFailure } from '~/lib/form'
-import type { CalendarEntry } from '~/privacy-requests/calendar.server'
-import { formatDay } from '~/privacy-requests/format-day'
+import { formatDate } from '~/platform/i18n/format'
+import type { Locale } from '~/platform/i18n/locales'
+import type { FormFailure } from '~/platform/form'
+import type { CalendarEntry } from '~/privacy-requests/index.server'
+import { formatDay } from '~/privacy-requests'
 
 // The year's table and the day form of the legal team's working-day calendar.
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { pageViews } from '~/db/schema'
+import { pageViews } from './schema'
 import { isDocumentRequest, pageViewCutoff, purgeOldPageViews, recordPageView } from './analytics.server'
 import { newVisitorId, STATS_COOKIE } from './cookie.server'
 

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import { resetEnvForTests } from '~/env.server'
-import { setCookieValue, signedCookie } from '~/lib/cookies.server'
-import { resetSigningSecretForTests } from '~/security/signing-secret.server'
+import { resetEnvForTests } from '~/platform/env.server'
+import { setCookieValue, signedCookie } from '~/platform/cookies.server'
+import { resetSigningSecretForTests } from '~/platform/security/signing-secret.server'
 import {
   CONSENT_COOKIE,
   PREFS_COOKIE,

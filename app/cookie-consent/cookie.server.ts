@@ -8,11 +8,11 @@ import {
   readCookie,
   setCookieValue,
   signedCookie,
-} from '~/lib/cookies.server'
-import { getSigningSecrets } from '~/security/signing-secret.server'
-import { isAspectRatio, isStyle, MAX_IMAGES, MIN_IMAGES, type AspectRatio, type Style } from '~/generation/options'
-import { LOCALES, type Locale } from '~/i18n/locales'
-import { cookieMaxAgeSeconds } from '~/register'
+} from '~/platform/cookies.server'
+import { getSigningSecrets } from '~/platform/security/signing-secret.server'
+import { isAspectRatio, isStyle, MAX_IMAGES, MIN_IMAGES, type AspectRatio, type Style } from '~/generation'
+import { LOCALES, type Locale } from '~/platform/i18n/locales'
+import { cookieMaxAgeSeconds } from '~/platform/processing-register'
 
 /**
  * The three cookies of the cookie policy that this module owns:

@@ -1,4 +1,4 @@
-import type { DeviceType } from '~/db/schema'
+import type { DeviceType } from './schema'
 
 /**
  * The coarse kind of device a user agent names, which is all the page-view

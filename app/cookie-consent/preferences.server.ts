@@ -1,4 +1,4 @@
-import type { Locale } from '~/i18n/locales'
+import type { Locale } from '~/platform/i18n/locales'
 import { readPrefsCookie, serializePrefsCookie, type GenerationPrefs } from './cookie.server'
 import { cookieConsentState } from './state.server'
 

@@ -3,10 +3,10 @@ import {
   NoVersionInForceError,
   type CurrentVersion,
   type VersionLookupOptions,
-} from '~/consent/current-versions.server'
-import type { CookieCategory } from '~/db/schema'
-import type { Locale } from '~/i18n/locales'
-import { logger } from '~/log.server'
+} from '~/acceptances/index.server'
+import type { CookieCategory } from './schema'
+import type { Locale } from '~/platform/i18n/locales'
+import { logger } from '~/platform/log.server'
 import { readConsentCookie, type ConsentChoice } from './cookie.server'
 
 /**

@@ -1,4 +1,4 @@
-import type { Locale } from '~/i18n/locales'
+import type { Locale } from '~/platform/i18n/locales'
 
 /** What the layout tells the banner (and the settings page) about cookies, for one request. */
 export type CookieBannerData = {

@@ -1,20 +1,14 @@
 import { randomInt, randomUUID } from 'node:crypto'
 import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm'
-import { getSessionUser, type SessionContext } from '~/auth/session.server'
-import { balanceOf, chargeJob, NotEnoughCreditsError } from '~/credits/ledger.server'
-import type { Database } from '~/db/client.server'
-import {
-  generationImages,
-  generationJobs,
-  moderationRefusals,
-  type CreditOwner,
-  type GenerationJobRow,
-} from '~/db/schema'
-import { getGuest } from '~/guest/guest.server'
-import { isUuid } from '~/lib/uuid'
-import { logger } from '~/log.server'
-import { retentionCutoff, retentionDays } from '~/register'
-import type { ObjectStorage } from '~/storage/types'
+import { getSessionUser, type SessionContext, getGuest } from '~/identity/index.server'
+import { balanceOf, chargeJob, NotEnoughCreditsError } from '~/credits/index.server'
+import type { Database } from '~/platform/db/client.server'
+import { generationImages, generationJobs, moderationRefusals, type GenerationJobRow } from './schema'
+import { type CreditOwner } from '~/credits'
+import { isUuid } from '~/platform/uuid'
+import { logger } from '~/platform/log.server'
+import { retentionCutoff, retentionDays } from '~/platform/processing-register'
+import type { ObjectStorage } from '~/platform/storage/types'
 import type { ImageEngine } from './engines/types'
 import { priceInCredits, type AspectRatio, type Style } from './options'
 import { cancelQueuedJob } from './queue.server'

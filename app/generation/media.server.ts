@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm'
-import { getDb } from '~/db/client.server'
-import { generationImages } from '~/db/schema'
-import { clientErrorResponse, refusalLocale } from '~/i18n/refusals.server'
-import { getStorage } from '~/storage/index.server'
+import { getDb } from '~/platform/db/client.server'
+import { generationImages } from './schema'
+import { clientErrorResponse, refusalLocale } from '~/platform/i18n/refusals.server'
+import { getStorage } from '~/platform/storage/index.server'
 import { currentGenerator, findJob } from './jobs.server'
 
 /**

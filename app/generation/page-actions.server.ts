@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { getDb } from '~/db/client.server'
-import { formFailure, type FormFailure } from '~/lib/form'
-import { parseForm } from '~/lib/form-schema.server'
-import { getStorage } from '~/storage/index.server'
+import { getDb } from '~/platform/db/client.server'
+import { formFailure, type FormFailure } from '~/platform/form'
+import { parseForm } from '~/platform/form-schema.server'
+import { getStorage } from '~/platform/storage/index.server'
 import { currentGenerator, deleteJob } from './jobs.server'
 import { cancelQueuedJob } from './queue.server'
 

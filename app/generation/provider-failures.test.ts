@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { balanceOf, creditHistory } from '~/credits/ledger.server'
+import { balanceOf, creditHistory } from '~/credits/movements.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { server } from '../../tests/mocks'
 import { OPENAI_API_URL, openaiMock, openaiScenarios } from '../../tests/mocks/openai'

@@ -1,8 +1,8 @@
 import { and, eq, lt, sql } from 'drizzle-orm'
-import { refundJob } from '~/credits/ledger.server'
-import type { Database } from '~/db/client.server'
-import { generationImages, generationJobs, type GenerationJobRow } from '~/db/schema'
-import { logger } from '~/log.server'
+import { refundJob } from '~/credits/index.server'
+import type { Database } from '~/platform/db/client.server'
+import { generationImages, generationJobs, type GenerationJobRow } from './schema'
+import { logger } from '~/platform/log.server'
 
 /**
  * The generation queue: rows of generation_jobs. A worker claims one job at

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { guests, moderationRefusals, users } from '~/db/schema'
+import { guests, users } from '~/identity/schema'
+import { moderationRefusals } from './schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { deleteOldRefusals, listRefusalsForExport } from './refusals.server'
 

@@ -1,7 +1,7 @@
 import { desc, eq, lt } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
-import { moderationRefusals } from '~/db/schema'
-import { retentionCutoff } from '~/register'
+import type { Database } from '~/platform/db/client.server'
+import { moderationRefusals } from './schema'
+import { retentionCutoff } from '~/platform/processing-register'
 
 /**
  * Prompts the moderation rules refused (moderation_refusals). They are kept

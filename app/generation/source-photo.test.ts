@@ -2,8 +2,8 @@
 // (npm test) and on PostgreSQL (npm run test:pg), through tests/db.ts.
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { balanceOf, creditHistory } from '~/credits/ledger.server'
-import { generationImages, generationJobs } from '~/db/schema'
+import { balanceOf, creditHistory } from '~/credits/movements.server'
+import { generationImages, generationJobs } from './schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { fakeImages, guestWithCredits, memoryStorage, scriptedEngine, testWorker } from '../../tests/support/generation'
 import { createJob, jobStatus, sourceImageKey, type NewJob } from './jobs.server'

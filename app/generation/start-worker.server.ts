@@ -1,6 +1,6 @@
-import type { Database } from '~/db/client.server'
-import { getEnv } from '~/env.server'
-import { getStorage } from '~/storage/index.server'
+import type { Database } from '~/platform/db/client.server'
+import { getEnv } from '~/platform/env.server'
+import { getStorage } from '~/platform/storage/index.server'
 import { getEngine } from './engines/index.server'
 import { GenerationWorker } from './worker.server'
 

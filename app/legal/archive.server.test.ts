@@ -1,13 +1,13 @@
 import { count, sql } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { legalDocumentVersions } from '~/db/schema'
-import { logger } from '~/log.server'
+import { legalDocumentVersions } from './schema'
+import { logger } from '~/platform/log.server'
 import { captureDatabaseError, createTestDatabase, type TestDatabase } from '../../tests/db'
 import { archiveVersion, getArchivedVersion, latestArchivedInForce, listArchivedVersions } from './archive.server'
 import { renderPlainText, sha256Hex } from './plain-text'
 import { resolveRegisterTables } from './register-tables.server'
-import type { DocumentKind, LegalDocument } from './types'
-import type { Locale } from '~/i18n/locales'
+import type { DocumentKind, LegalDocument } from '~/content/legal-document'
+import type { Locale } from '~/platform/i18n/locales'
 
 // One database for the whole file. Archive rows can be neither deleted nor
 // truncated, so each test works on its own (kind, locale) or version numbers.

@@ -1,11 +1,11 @@
 import { and, desc, eq, lte } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
-import { legalDocumentVersions, type LegalDocumentVersionRow } from '~/db/schema'
-import type { Locale } from '~/i18n/locales'
-import { logger } from '~/log.server'
+import type { Database } from '~/platform/db/client.server'
+import { legalDocumentVersions, type LegalDocumentVersionRow } from './schema'
+import type { Locale } from '~/platform/i18n/locales'
+import { logger } from '~/platform/log.server'
 import { renderPlainText, sha256Hex } from './plain-text'
 import { resolveRegisterTables, usesRegister } from './register-tables.server'
-import type { DocumentKind, LegalDocument, PortableBody } from './types'
+import type { DocumentKind, LegalDocument, PortableBody } from '~/content'
 
 /**
  * One archived version as the site serves it: plain data with ISO date

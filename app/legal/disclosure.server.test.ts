@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { parseEnv } from '~/env.server'
-import type { Locale } from '~/i18n/locales'
-import { DISCLOSED_BEFORE_THE_REGISTER } from '~/register'
+import { parseEnv } from '~/platform/env.server'
+import type { Locale } from '~/platform/i18n/locales'
+import { DISCLOSED_BEFORE_THE_REGISTER } from '~/platform/processing-register'
 import { disclosedBy, findUndisclosedIntegrations } from './disclosure.server'
 import { renderRegisterTable } from './register-tables.server'
-import type { PortableBody } from './types'
+import type { PortableBody } from '~/content/legal-document'
 
 const paragraph: PortableBody[number] = {
   _type: 'block',

@@ -1,7 +1,12 @@
-import type { Env } from '~/env.server'
-import { LOCALES, type Locale } from '~/i18n/locales'
-import { logger } from '~/log.server'
-import { COUNTRY_NAMES, DISCLOSED_BEFORE_THE_REGISTER, enabledProcessors, type ProcessorEntry } from '~/register'
+import type { Env } from '~/platform/env.server'
+import { LOCALES, type Locale } from '~/platform/i18n/locales'
+import { logger } from '~/platform/log.server'
+import {
+  COUNTRY_NAMES,
+  DISCLOSED_BEFORE_THE_REGISTER,
+  enabledProcessors,
+  type ProcessorEntry,
+} from '~/platform/processing-register'
 import type { ArchivedVersion } from './archive.server'
 import { getPolicyPage } from './documents.server'
 

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import type * as Archive from './archive.server'
-import { createLocalContentSource } from './content/local.server'
+import { createLocalContentSource } from '~/content/local.server'
 import { getPolicyPage } from './documents.server'
 
 // The database going away while a policy page is being served

@@ -1,14 +1,13 @@
 import { LRUCache } from 'lru-cache'
-import { getDb, type Database } from '~/db/client.server'
-import { isLocale, otherLocale, type Locale } from '~/i18n/locales'
-import { unavailableKind } from '~/lib/unavailable.server'
-import { logger } from '~/log.server'
+import { getDb, type Database } from '~/platform/db/client.server'
+import { isLocale, otherLocale, type Locale } from '~/platform/i18n/locales'
+import { unavailableKind } from '~/platform/unavailable.server'
+import { logger } from '~/platform/log.server'
 import { archiveVersion, getArchivedVersion, listArchivedVersions, type ArchivedVersion } from './archive.server'
-import { getContentSource } from './content/index.server'
-import { ContentUnavailableError, type ContentSource } from './content/source'
+import { getContentSource, ContentUnavailableError, type ContentSource } from '~/content/index.server'
 import { diffPlainText, groupByParagraph, type DiffParagraph } from './diff'
 import { effectiveVersion, nextAnnouncedVersion, previousVersion } from './effective-version'
-import type { DocumentKind, SiteSettings } from './types'
+import type { DocumentKind, SiteSettings } from '~/content'
 
 /**
  * What the site shows of its legal documents. Content comes from the content

@@ -1,4 +1,4 @@
-import type { LegalDocumentSummary } from './types'
+import type { LegalDocumentSummary } from '~/content'
 
 /** The fields the timeline needs; any summary-like object will do. */
 export type VersionTiming = Pick<LegalDocumentSummary, 'version' | 'effectiveFrom'>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { renderPlainText, sha256Hex } from './plain-text'
-import type { PortableBlock, PortableBody, TextBlock } from './types'
+import type { PortableBlock, PortableBody, TextBlock } from '~/content/legal-document'
 
 let key = 0
 const nextKey = () => `k${++key}`

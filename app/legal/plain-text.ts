@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { PortableBody, TableBlock, TextBlock } from './types'
+import type { PortableBody, TableBlock, TextBlock } from '~/content'
 
 // The plain text is what gets hashed into the archive, so any change to these
 // rules changes the SHA-256 of every future snapshot (already archived rows

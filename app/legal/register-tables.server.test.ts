@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { Locale } from '~/i18n/locales'
-import { logger } from '~/log.server'
-import { COOKIES, PROCESSORS, RETENTION, type CookieDeclaration } from '~/register'
+import type { Locale } from '~/platform/i18n/locales'
+import { logger } from '~/platform/log.server'
+import { COOKIES, PROCESSORS, RETENTION, type CookieDeclaration } from '~/platform/processing-register'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { archiveVersion } from './archive.server'
 import { renderPlainText } from './plain-text'
 import { RegisterTableError, renderRegisterTable, resolveRegisterTables } from './register-tables.server'
-import type { LegalDocument, TableBlock } from './types'
+import type { LegalDocument, TableBlock } from '~/content/legal-document'
 
 let testDb: TestDatabase
 beforeAll(async () => {

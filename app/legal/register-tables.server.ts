@@ -1,4 +1,4 @@
-import type { Locale } from '~/i18n/locales'
+import type { Locale } from '~/platform/i18n/locales'
 import {
   COOKIES,
   COUNTRY_NAMES,
@@ -13,10 +13,10 @@ import {
   type RequestKindId,
   type RequestLaw,
   type RetentionEntry,
-} from '~/register'
-import { getFixedT } from '~/i18n/i18next.server'
-import { replyPeriodText } from '~/privacy-requests/deadline-text'
-import type { LegalDocument, PortableBody, RegisterTableBlock, RegisterTableName, TableBlock } from './types'
+} from '~/platform/processing-register'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { replyPeriodText } from '~/privacy-requests'
+import type { LegalDocument, PortableBody, RegisterTableBlock, RegisterTableName, TableBlock } from '~/content'
 
 /**
  * Fills the register-table placeholders of a document from the register of

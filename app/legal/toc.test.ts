@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { headingAnchors } from './toc'
-import type { PortableBody } from './types'
+import type { PortableBody } from '~/content/legal-document'
 
 const heading = (key: string, style: 'h2' | 'h3' | 'normal', text: string) => ({
   _type: 'block' as const,

@@ -1,4 +1,4 @@
-import type { PortableBody, TextBlock } from './types'
+import type { PortableBody, TextBlock } from '~/content'
 
 export type TocEntry = { id: string; text: string; level: 2 | 3; children: TocEntry[] }
 

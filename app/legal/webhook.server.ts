@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { decodeSignatureHeader, encodeSignatureHeader, isSignatureError, SIGNATURE_HEADER_NAME } from '@sanity/webhook'
-import { readBodyWithin } from '~/lib/read-body.server'
+import { readBodyWithin } from '~/platform/read-body.server'
 
 export { SIGNATURE_HEADER_NAME }
 

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { balanceOf, creditHistory } from '~/credits/ledger.server'
-import { deliverAccountMail } from '~/account/mails.server'
-import { mailOutbox, orders, paymentNotifications, users } from '~/db/schema'
-import type { MailMessage } from '~/mail/mailer.server'
+import { balanceOf, creditHistory } from '~/credits/movements.server'
+import { deliverAccountMail } from '~/flows/account/mails.server'
+import { mailOutbox } from '~/platform/mail/schema'
+import { orders, paymentNotifications } from './schema'
+import { users } from '~/identity/schema'
+import type { MailMessage } from '~/platform/mail/mailer.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import {
   applyNotification,

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { applyMovement, balanceOf } from '~/credits/ledger.server'
-import type { Database } from '~/db/client.server'
-import { orders, paymentNotifications, refunds, type OrderRow, type OrderStatus } from '~/db/schema'
-import { isUuid } from '~/lib/uuid'
-import { logger } from '~/log.server'
-import { mailLinkBase } from '~/mail/links.server'
-import { enqueueMail } from '~/mail/outbox.server'
+import { applyMovement, balanceOf } from '~/credits/index.server'
+import type { Database } from '~/platform/db/client.server'
+import { orders, paymentNotifications, refunds, type OrderRow, type OrderStatus } from './schema'
+import { isUuid } from '~/platform/uuid'
+import { logger } from '~/platform/log.server'
+import { mailLinkBase } from '~/platform/mail/links.server'
+import { enqueueMail } from '~/platform/mail/outbox.server'
 
 /**
  * Applying the bank's payment notifications, exactly once and in order.

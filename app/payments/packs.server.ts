@@ -1,8 +1,6 @@
-import { getContentSource } from '~/legal/content/index.server'
-import type { ContentSource } from '~/legal/content/source'
-import { compareCreditPacks, type CreditPack } from './pack'
+import { getContentSource, type ContentSource, compareCreditPacks, type CreditPack } from '~/content/index.server'
 
-export type { CreditPack } from './pack'
+export type { CreditPack } from '~/content/credit-pack'
 
 /** Where packs come from: the process-wide content source (Sanity or the seed), behind its cache. */
 type PackSource = Pick<ContentSource, 'creditPacks'>

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
-import { retentionCutoff } from '~/register'
+import type { Database } from '~/platform/db/client.server'
+import { retentionCutoff } from '~/platform/processing-register'
 
 /**
  * Payment records are kept as accounting needs them (402-FZ art. 29: at

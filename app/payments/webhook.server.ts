@@ -1,7 +1,7 @@
-import { getDb } from '~/db/client.server'
-import { readBodyWithin } from '~/lib/read-body.server'
-import { logger } from '~/log.server'
-import { refuseWebhook } from '~/security/refused-webhooks.server'
+import { getDb } from '~/platform/db/client.server'
+import { readBodyWithin } from '~/platform/read-body.server'
+import { logger } from '~/platform/log.server'
+import { refuseWebhook } from '~/platform/security/refused-webhooks.server'
 import { applyNotification, type ApplyOptions, type NotificationOutcome } from './notifications.server'
 import { getPaymentProvider } from './provider.server'
 import { verifyNotificationToken } from './tbank/token.server'
@@ -74,7 +74,7 @@ export async function readNotificationBody(request: Request): Promise<{ bytes: B
  * POST /webhooks/tbank: reads the body within its limit and handles it. A
  * refused call (a bad or missing Token, a body that is not a notification)
  * is counted against the refused-webhook limits and, within them, kept as a
- * summary (app/security/refused-webhooks.server.ts); past them it is
+ * summary (app/platform/security/refused-webhooks.server.ts); past them it is
  * answered 429 and nothing is written. Genuine notifications are never limited.
  */
 export async function answerPaymentWebhook(

@@ -3,12 +3,13 @@
  * are working days" that the deadline arithmetic reads (working-days.ts).
  */
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
-import { CALENDAR_DAY_KINDS, calendarDays, users, type CalendarDayKind } from '~/db/schema'
+import type { Database } from '~/platform/db/client.server'
+import { CALENDAR_DAY_KINDS, calendarDays, type CalendarDayKind } from './schema'
+import { users } from '~/identity/schema'
 import { z } from 'zod'
-import { formFailure, type FormFailure } from '~/lib/form'
-import { formText, parseForm } from '~/lib/form-schema.server'
-import { logger } from '~/log.server'
+import { formFailure, type FormFailure } from '~/platform/form'
+import { formText, parseForm } from '~/platform/form-schema.server'
+import { logger } from '~/platform/log.server'
 import { isCalendarDate, isWeekend } from './working-days'
 
 export const CALENDAR_FIRST_YEAR = 2000

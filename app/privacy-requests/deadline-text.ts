@@ -1,4 +1,4 @@
-import type { RequestKind, RequestRegime } from '~/db/schema'
+import type { RequestKind, RequestRegime } from './schema'
 import { deadlineRule, type DeadlinePeriod } from './deadlines'
 
 /**

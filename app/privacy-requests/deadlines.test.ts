@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { REQUEST_KINDS, REQUEST_REGIMES } from '~/db/schema'
-import { getFixedT } from '~/i18n/i18next.server'
+import { REQUEST_KINDS, REQUEST_REGIMES } from './schema'
+import { getFixedT } from '~/platform/i18n/i18next.server'
 import { dueText, replyPeriodText } from './deadline-text'
 import { deadlineRule, extendableKinds, REQUEST_DEADLINES } from './deadlines'
 

@@ -1,10 +1,10 @@
-import type { RequestKind, RequestRegime } from '~/db/schema'
-import { REQUEST_DEADLINES, type DeadlineRule } from '~/register'
+import type { RequestKind, RequestRegime } from './schema'
+import { REQUEST_DEADLINES, type DeadlineRule } from '~/platform/processing-register'
 
-// The periods live in the register of processing (app/register/requests.ts),
+// The periods live in the register of processing (app/platform/processing-register/requests.ts),
 // which the privacy policy's response-times table is rendered from.
 export { REQUEST_DEADLINES }
-export type { DeadlinePeriod, DeadlineRule } from '~/register'
+export type { DeadlinePeriod, DeadlineRule } from '~/platform/processing-register'
 
 // The register's kinds and laws are the database's, or this stops compiling.
 REQUEST_DEADLINES satisfies Record<RequestRegime, Record<RequestKind, DeadlineRule>>

@@ -1,5 +1,5 @@
-import { formatDate } from '~/i18n/format'
-import type { Locale } from '~/i18n/locales'
+import { formatDate } from '~/platform/i18n/format'
+import type { Locale } from '~/platform/i18n/locales'
 
 /**
  * A calendar date ('YYYY-MM-DD', a Moscow date) in words. Noon UTC is the

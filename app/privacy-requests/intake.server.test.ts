@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { guests } from '~/db/schema'
+import { guests } from '~/identity/schema'
 import { BASE_URL, failingSend, FRIDAY, hoursLater, requestsFixture } from '../../tests/support/privacy-requests'
 import { confirmRequest, createRequest, forgetUnconfirmedRequests, inspectConfirmation } from './intake.server'
 

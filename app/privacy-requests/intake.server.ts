@@ -11,11 +11,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
-import { dataSubjectRequests, guests, type RequestKind, type RequestRegime, type RequestStatus } from '~/db/schema'
-import type { Locale } from '~/i18n/locales'
-import { retentionCutoff, retentionDays } from '~/register'
-import { sendMail } from '~/mail/mailer.server'
+import type { Database } from '~/platform/db/client.server'
+import { dataSubjectRequests, type RequestKind, type RequestRegime, type RequestStatus } from './schema'
+import { guests } from '~/identity/schema'
+import type { Locale } from '~/platform/i18n/locales'
+import { retentionCutoff, retentionDays } from '~/platform/processing-register'
+import { sendMail } from '~/platform/mail/mailer.server'
 import { deliver, logStatus, recordEvent, warnAboutGaps, type ActionOptions } from './records.server'
 import { loadWorkingCalendar, moscowDay, replyDueOn } from './working-days'
 

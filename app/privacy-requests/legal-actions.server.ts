@@ -5,12 +5,12 @@
  * their input and the answer to each refusal.
  */
 import { and, eq, gte, inArray, isNull } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
+import type { Database } from '~/platform/db/client.server'
 import { z } from 'zod'
-import { dataSubjectRequests, REQUEST_OUTCOMES, type DataSubjectRequestRow, type RequestOutcome } from '~/db/schema'
-import { formFailure, type FormFailure } from '~/lib/form'
-import { formText, parseForm } from '~/lib/form-schema.server'
-import { sendMail } from '~/mail/mailer.server'
+import { dataSubjectRequests, REQUEST_OUTCOMES, type DataSubjectRequestRow, type RequestOutcome } from './schema'
+import { formFailure, type FormFailure } from '~/platform/form'
+import { formText, parseForm } from '~/platform/form-schema.server'
+import { sendMail } from '~/platform/mail/mailer.server'
 import { deadlineRule, extendableKinds } from './deadlines'
 import {
   deliver,

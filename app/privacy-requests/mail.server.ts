@@ -3,9 +3,9 @@
  * the confirmation link (signed-out requests), the receipt with the due
  * date, the extension notice with its reason, and the completion.
  */
-import type { DataSubjectRequestRow } from '~/db/schema'
-import { getFixedT } from '~/i18n/i18next.server'
-import type { MailMessage } from '~/mail/mailer.server'
+import type { DataSubjectRequestRow } from './schema'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import type { MailMessage } from '~/platform/mail/mailer.server'
 import { deadlineRule } from './deadlines'
 import { dueText, periodText } from './deadline-text'
 import { formatDay } from './format-day'

@@ -4,17 +4,17 @@
  * ones, and one request with its event log.
  */
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
+import type { Database } from '~/platform/db/client.server'
 import {
   dataSubjectRequestEvents,
   dataSubjectRequests,
-  users,
   type DataSubjectRequestRow,
   type RequestKind,
   type RequestOutcome,
   type RequestRegime,
   type RequestStatus,
-} from '~/db/schema'
+} from './schema'
+import { users } from '~/identity/schema'
 import { extendProblem } from './legal-actions.server'
 import { findByNumber } from './records.server'
 import { daysBetween, extendedDueOn, loadWorkingCalendar, moscowDay } from './working-days'

@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { dataSubjectRequestEvents, dataSubjectRequests } from '~/db/schema'
+import { dataSubjectRequestEvents, dataSubjectRequests } from './schema'
 import { captureDatabaseError } from '../../tests/db'
 import { requestsFixture } from '../../tests/support/privacy-requests'
 

@@ -6,15 +6,10 @@
  * undoing the change.
  */
 import { eq } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
-import {
-  dataSubjectRequestEvents,
-  dataSubjectRequests,
-  type DataSubjectRequestRow,
-  type RequestStatus,
-} from '~/db/schema'
-import { logger } from '~/log.server'
-import type { MailMessage } from '~/mail/mailer.server'
+import type { Database } from '~/platform/db/client.server'
+import { dataSubjectRequestEvents, dataSubjectRequests, type DataSubjectRequestRow, type RequestStatus } from './schema'
+import { logger } from '~/platform/log.server'
+import type { MailMessage } from '~/platform/mail/mailer.server'
 import { requestMail, type RequestMailKind } from './mail.server'
 import { yearsWithoutEntries, type WorkingCalendar } from './working-days'
 

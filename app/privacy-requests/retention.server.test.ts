@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { eq, inArray, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dataSubjectRequestEvents, dataSubjectRequests, type RequestStatus } from '~/db/schema'
+import { dataSubjectRequestEvents, dataSubjectRequests, type RequestStatus } from './schema'
 import { captureDatabaseError, createTestDatabase, type TestDatabase } from '../../tests/db'
 import { deleteExpiredRequests } from './retention.server'
 

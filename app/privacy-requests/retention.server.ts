@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
-import { retentionCutoff, retentionMonths } from '~/register'
+import type { Database } from '~/platform/db/client.server'
+import { retentionCutoff, retentionMonths } from '~/platform/processing-register'
 
 /**
  * Data-subject requests are kept as evidence of how they were handled for the

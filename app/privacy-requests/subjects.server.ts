@@ -4,8 +4,9 @@
  * (kept while a request is pending, unlinked when they are deleted).
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or } from 'drizzle-orm'
-import type { Database } from '~/db/client.server'
-import { dataSubjectRequestEvents, dataSubjectRequests, guests, users } from '~/db/schema'
+import type { Database } from '~/platform/db/client.server'
+import { dataSubjectRequestEvents, dataSubjectRequests } from './schema'
+import { guests, users } from '~/identity/schema'
 
 /**
  * The person's own requests with their history, for the data export, newest

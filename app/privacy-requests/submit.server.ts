@@ -2,16 +2,14 @@
  * The public request form and the confirmation link: input, identity, rate
  * limits and the pages' addresses around the model in intake.server.ts.
  */
-import { resetLinkBase } from '~/account/password-reset.server'
-import { normalizeEmail } from '~/auth/password.server'
-import type { SessionUser } from '~/auth/session.server'
-import { getDb } from '~/db/client.server'
-import { REQUEST_KINDS, REQUEST_REGIMES, type RequestKind, type RequestRegime } from '~/db/schema'
-import { readGuestId } from '~/guest/guest.server'
-import type { Locale } from '~/i18n/locales'
-import { formFailure, textField, type FormFailure, rateLimited, type ActionOutcome } from '~/lib/form'
-import { logger } from '~/log.server'
-import { checkLimits } from '~/security/rate-limit.server'
+import { resetLinkBase } from '~/flows/account/index.server'
+import { normalizeEmail, type SessionUser, readGuestId } from '~/identity/index.server'
+import { getDb } from '~/platform/db/client.server'
+import { REQUEST_KINDS, REQUEST_REGIMES, type RequestKind, type RequestRegime } from './schema'
+import type { Locale } from '~/platform/i18n/locales'
+import { formFailure, textField, type FormFailure, rateLimited, type ActionOutcome } from '~/platform/form'
+import { logger } from '~/platform/log.server'
+import { checkLimits } from '~/platform/security/rate-limit.server'
 import {
   confirmRequest,
   createRequest,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { REQUEST_KINDS } from '~/db/schema'
+import { REQUEST_KINDS } from './schema'
 import {
   addMonths,
   addOneMonth,

@@ -12,8 +12,8 @@
  * the day after receipt, and the due date is the last day of the period
  * (inclusive).
  */
-import type { Database } from '~/db/client.server'
-import { calendarDays, type CalendarDayKind, type RequestKind, type RequestRegime } from '~/db/schema'
+import type { Database } from '~/platform/db/client.server'
+import { calendarDays, type CalendarDayKind, type RequestKind, type RequestRegime } from './schema'
 import { deadlineRule, type DeadlinePeriod } from './deadlines'
 
 /** The calendar's exceptions by day; a day that is not listed follows the Monday-to-Friday rule. */

@@ -2,9 +2,9 @@ import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction 
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { LegalDocumentView } from '~/components/legal-document-view'
-import { formatDate } from '~/i18n/format'
-import { getPolicyPage } from '~/legal/documents.server'
-import { documentExtras, legalRouteParams, legalT, publicPageHeaders } from '~/legal/page-data.server'
+import { formatDate } from '~/platform/i18n/format'
+import { getPolicyPage } from '~/legal/index.server'
+import { documentExtras, legalRouteParams, legalT, publicPageHeaders } from '~/flows/pages/index.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 

@@ -2,10 +2,9 @@ import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction 
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { DiffText } from '~/components/legal-diff'
-import { formatDate } from '~/i18n/format'
-import { changesPage } from '~/legal/changes-page.server'
-import { legalRouteParams } from '~/legal/page-data.server'
-import { clientError } from '~/i18n/refusals.server'
+import { formatDate } from '~/platform/i18n/format'
+import { changesPage, legalRouteParams } from '~/flows/pages/index.server'
+import { clientError } from '~/platform/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 

@@ -2,16 +2,16 @@ import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction 
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { LegalDocumentView } from '~/components/legal-document-view'
-import { formatDate } from '~/i18n/format'
-import { getVersionPage } from '~/legal/documents.server'
+import { formatDate } from '~/platform/i18n/format'
+import { getVersionPage } from '~/legal/index.server'
 import {
   documentExtras,
   legalRouteParams,
   legalT,
   parseVersionNumber,
   publicPageHeaders,
-} from '~/legal/page-data.server'
-import { clientError } from '~/i18n/refusals.server'
+} from '~/flows/pages/index.server'
+import { clientError } from '~/platform/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 

@@ -1,10 +1,10 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { formatDate } from '~/i18n/format'
-import { getVersionList } from '~/legal/documents.server'
-import { legalRouteParams, legalT, publicPageHeaders } from '~/legal/page-data.server'
-import { clientError } from '~/i18n/refusals.server'
+import { formatDate } from '~/platform/i18n/format'
+import { getVersionList } from '~/legal/index.server'
+import { legalRouteParams, legalT, publicPageHeaders } from '~/flows/pages/index.server'
+import { clientError } from '~/platform/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 

@@ -10,11 +10,11 @@ import { Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@
 import { useTranslation } from 'react-i18next'
 import { CurrentJob } from '~/components/generation/current-job'
 import { GenerationForm } from '~/components/generation/generation-form'
-import { failureOf, valuesOf, type HomeActionData } from '~/generation/home-form'
-import { homePage, submitFromHome } from '~/generation/home-page.server'
-import { routeLocale } from '~/i18n/route-locale'
-import { keepRetryAfter } from '~/lib/form'
-import { DOCUMENT_KINDS } from '~/legal/kinds'
+import { failureOf, valuesOf, type HomeActionData } from '~/flows/pages'
+import { homePage, submitFromHome } from '~/flows/pages/index.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { keepRetryAfter } from '~/platform/form'
+import { DOCUMENT_KINDS } from '~/platform/document-kinds'
 
 export const handle = { i18n: ['common', 'home', 'generate'] }
 

@@ -8,17 +8,17 @@ import {
   dismissVersionNotice,
   reacceptPage,
   type PendingDocument,
-} from '~/account/reaccept.server'
+} from '~/flows/account/index.server'
 import { AcceptanceCheckboxes } from '~/components/acceptance-checkboxes'
 import { FormErrorSummary } from '~/components/form-fields'
-import { formatDate } from '~/i18n/format'
-import { getFixedT } from '~/i18n/i18next.server'
-import { type Locale } from '~/i18n/locales'
-import { routeLocale } from '~/i18n/route-locale'
-import { textField, type FormFailure } from '~/lib/form'
+import { formatDate } from '~/platform/i18n/format'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { type Locale } from '~/platform/i18n/locales'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { textField, type FormFailure } from '~/platform/form'
 import { requestEvidence } from '~/load-context'
 import type { loader as layoutLoader } from './$lang'
-import { readForm } from '~/lib/read-form.server'
+import { readForm } from '~/platform/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'reaccept'] }
 

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { requireUser } from '~/auth/session.server'
+import { requireUser } from '~/identity/index.server'
 import { AcceptanceHistory, toHistoryRow } from '~/components/acceptance-history'
-import { acceptanceHistory } from '~/consent/ledger.server'
-import { getDb } from '~/db/client.server'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
+import { acceptanceHistory } from '~/acceptances/index.server'
+import { getDb } from '~/platform/db/client.server'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
 
 export const handle = { i18n: ['common', 'account'] }
 

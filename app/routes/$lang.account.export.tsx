@@ -1,9 +1,9 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { requireUser } from '~/auth/session.server'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
+import { requireUser } from '~/identity/index.server'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
 
 export const handle = { i18n: ['common', 'account', 'account-data'] }
 

@@ -1,9 +1,9 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
-import { AccountGoneError, buildPersonalDataExport, exportResponse } from '~/account/export.server'
-import { requireUser } from '~/auth/session.server'
-import { getDb } from '~/db/client.server'
-import { DEFAULT_LOCALE, isLocale } from '~/i18n/locales'
-import { clientErrorResponse } from '~/i18n/refusals.server'
+import { AccountGoneError, buildPersonalDataExport, exportResponse } from '~/flows/account/index.server'
+import { requireUser } from '~/identity/index.server'
+import { getDb } from '~/platform/db/client.server'
+import { DEFAULT_LOCALE, isLocale } from '~/platform/i18n/locales'
+import { clientErrorResponse } from '~/platform/i18n/refusals.server'
 
 // The data export file (/:lang/account/export.json). A resource route: a page
 // route's loader can only feed its HTML, never answer with a download.

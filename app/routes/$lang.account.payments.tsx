@@ -1,12 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { requireCurrentVersionsAccepted } from '~/account/reaccept.server'
-import { requireUser } from '~/auth/session.server'
+import { requireCurrentVersionsAccepted } from '~/flows/account/index.server'
+import { requireUser } from '~/identity/index.server'
 import { PaymentOrder } from '~/components/payment-order'
-import { routeLocale } from '~/i18n/route-locale'
-import { readForm } from '~/lib/read-form.server'
-import { paymentsPage, refundFromForm } from '~/payments/payments-page.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { readForm } from '~/platform/read-form.server'
+import { paymentsPage, refundFromForm } from '~/flows/pages/index.server'
 
 export const handle = { i18n: ['common', 'checkout'] }
 

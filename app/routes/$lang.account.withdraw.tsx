@@ -2,10 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunct
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { ClosingPage, WhatEnds, WhatIsKept } from '~/components/account-closing'
-import { keepRetryAfter } from '~/lib/form'
-import { consentToWithdraw } from '~/account/delete.server'
-import { closingAction, closingLoader } from '~/account/closing-route.server'
-import type { FormFailure } from '~/lib/form'
+import { keepRetryAfter, type FormFailure } from '~/platform/form'
+import { consentToWithdraw, closingAction, closingLoader } from '~/flows/account/index.server'
 
 export const handle = { i18n: ['common', 'account', 'account-data'] }
 

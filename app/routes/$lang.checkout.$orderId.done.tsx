@@ -1,14 +1,14 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { requireUser } from '~/auth/session.server'
-import { balanceOf } from '~/credits/ledger.server'
-import { getDb } from '~/db/client.server'
-import { formatMoney } from '~/i18n/format'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
-import { findOrder } from '~/payments/checkout.server'
-import { clientError } from '~/i18n/refusals.server'
+import { requireUser } from '~/identity/index.server'
+import { balanceOf } from '~/credits/index.server'
+import { getDb } from '~/platform/db/client.server'
+import { formatMoney } from '~/platform/i18n/format'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { findOrder } from '~/payments/index.server'
+import { clientError } from '~/platform/i18n/refusals.server'
 
 export const handle = { i18n: ['common', 'checkout'] }
 

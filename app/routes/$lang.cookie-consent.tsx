@@ -9,18 +9,21 @@ import {
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CookieChoiceForm } from '~/components/cookie-banner'
-import { recordCookieChoice } from '~/cookie-consent/choice.server'
-import { CONSENT_METHODS, type ConsentMethod } from '~/cookie-consent/cookie.server'
-import { bannerData } from '~/cookie-consent/layout.server'
-import { cookieConsentState } from '~/cookie-consent/state.server'
-import type { CookieActionData } from '~/cookie-consent/types'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
+import {
+  recordCookieChoice,
+  CONSENT_METHODS,
+  type ConsentMethod,
+  bannerData,
+  cookieConsentState,
+} from '~/cookie-consent/index.server'
+import type { CookieActionData } from '~/cookie-consent'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
-import { keepRetryAfter, textField } from '~/lib/form'
-import { safeRedirect } from '~/security/safe-redirect'
-import { readForm } from '~/lib/read-form.server'
-import { parseVersionNumber } from '~/legal/page-data.server'
+import { keepRetryAfter, textField } from '~/platform/form'
+import { safeRedirect } from '~/platform/security/safe-redirect'
+import { readForm } from '~/platform/read-form.server'
+import { parseVersionNumber } from '~/flows/pages/index.server'
 
 /**
  * Cookie settings. GET: the settings page (the footer link's target without

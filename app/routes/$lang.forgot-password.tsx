@@ -8,15 +8,14 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { keepRetryAfter } from '~/lib/form'
-import { requestResetLink, storedMailPreviewed } from '~/account/password-reset.server'
-import { RESET_TOKEN_TTL_MINUTES } from '~/auth/password-reset.server'
+import { keepRetryAfter, type FormFailure } from '~/platform/form'
+import { requestResetLink, storedMailPreviewed } from '~/flows/account/index.server'
+import { RESET_TOKEN_TTL_MINUTES } from '~/identity/index.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
-import type { FormFailure } from '~/lib/form'
-import { readForm } from '~/lib/read-form.server'
+import { readForm } from '~/platform/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 

@@ -2,12 +2,11 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { HistoryList } from '~/components/generation/history-list'
-import { getDb } from '~/db/client.server'
-import { currentGenerator, listJobs } from '~/generation/jobs.server'
-import { jobPageAction } from '~/generation/page-actions.server'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
-import { readForm } from '~/lib/read-form.server'
+import { getDb } from '~/platform/db/client.server'
+import { currentGenerator, listJobs, jobPageAction } from '~/generation/index.server'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { readForm } from '~/platform/read-form.server'
 
 export const handle = { i18n: ['common', 'generate'] }
 

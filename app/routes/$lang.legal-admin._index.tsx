@@ -1,15 +1,13 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { getDb } from '~/db/client.server'
-import { formatDate, formatNumber } from '~/i18n/format'
-import { getFixedT } from '~/i18n/i18next.server'
-import type { Locale } from '~/i18n/locales'
-import { routeLocale } from '~/i18n/route-locale'
-import { requireLegalUser } from '~/legal-admin/access.server'
-import { legalOverview, type InForceRow } from '~/legal-admin/overview.server'
-import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/legal-admin/page'
-import type { StandingCounts } from '~/legal-admin/stats.server'
+import { getDb } from '~/platform/db/client.server'
+import { formatDate, formatNumber } from '~/platform/i18n/format'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import type { Locale } from '~/platform/i18n/locales'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { requireLegalUser, legalOverview, type InForceRow, type StandingCounts } from '~/flows/legal-admin/index.server'
+import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/flows/legal-admin'
 
 export const handle = { i18n: ['common', 'legal-admin'] }
 

@@ -1,14 +1,13 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { getDb } from '~/db/client.server'
-import { formatDate, formatNumber } from '~/i18n/format'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
-import { getContentSource } from '~/legal/content/index.server'
-import { requireLegalUser } from '~/legal-admin/access.server'
-import { ARCHIVE_CHECK_STATES, checkArchive } from '~/legal-admin/archive-check.server'
-import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/legal-admin/page'
+import { getDb } from '~/platform/db/client.server'
+import { formatDate, formatNumber } from '~/platform/i18n/format'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { getContentSource } from '~/content/index.server'
+import { requireLegalUser, ARCHIVE_CHECK_STATES, checkArchive } from '~/flows/legal-admin/index.server'
+import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/flows/legal-admin'
 
 export const handle = { i18n: ['common', 'legal-admin'] }
 

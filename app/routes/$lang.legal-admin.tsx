@@ -1,10 +1,10 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { NavLink, Outlet, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
-import { requireLegalUser } from '~/legal-admin/access.server'
-import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/legal-admin/page'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { requireLegalUser } from '~/flows/legal-admin/index.server'
+import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/flows/legal-admin'
 
 /**
  * The legal team's view (/:lang/legal-admin/*): a 404 for everyone without

@@ -1,9 +1,13 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { getDb } from '~/db/client.server'
-import { isLocale } from '~/i18n/locales'
-import { requireLegalUser } from '~/legal-admin/access.server'
-import { findExportVersion, ledgerCsvFileName, ledgerCsvStream } from '~/legal-admin/ledger-export.server'
-import { isUuid } from '~/lib/uuid'
+import { getDb } from '~/platform/db/client.server'
+import { isLocale } from '~/platform/i18n/locales'
+import {
+  requireLegalUser,
+  findExportVersion,
+  ledgerCsvFileName,
+  ledgerCsvStream,
+} from '~/flows/legal-admin/index.server'
+import { isUuid } from '~/platform/uuid'
 
 // /:lang/legal-admin/versions/:id.csv — the ledger rows of one archived
 // version as a download. A resource route: only this loader runs, so it does

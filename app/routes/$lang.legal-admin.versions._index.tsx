@@ -1,15 +1,13 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import type { AcceptanceEvent } from '~/db/schema'
-import { formatDate, formatNumber } from '~/i18n/format'
-import type { Locale } from '~/i18n/locales'
-import { routeLocale } from '~/i18n/route-locale'
-import { DOCUMENT_KINDS } from '~/legal/kinds'
-import { requireLegalUser } from '~/legal-admin/access.server'
-import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/legal-admin/page'
-import type { VersionStats } from '~/legal-admin/stats.server'
-import { versionsPage } from '~/legal-admin/versions-page.server'
+import type { AcceptanceEvent } from '~/acceptances'
+import { formatDate, formatNumber } from '~/platform/i18n/format'
+import type { Locale } from '~/platform/i18n/locales'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { DOCUMENT_KINDS } from '~/platform/document-kinds'
+import { requireLegalUser, type VersionStats, versionsPage } from '~/flows/legal-admin/index.server'
+import { LEGAL_ADMIN_HEADERS, legalAdminHeaders, legalAdminMeta } from '~/flows/legal-admin'
 
 export const handle = { i18n: ['common', 'legal-admin'] }
 

@@ -8,16 +8,15 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { signIn } from '~/account/login.server'
-import { enabledProviders } from '~/auth/oauth/providers.server'
-import { getSessionUser } from '~/auth/session.server'
+import { signIn } from '~/flows/account/index.server'
+import { enabledProviders, getSessionUser } from '~/identity/index.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
-import { type FormFailure, keepRetryAfter } from '~/lib/form'
-import { readForm } from '~/lib/read-form.server'
-import { safeRedirect } from '~/security/safe-redirect'
+import { type FormFailure, keepRetryAfter } from '~/platform/form'
+import { readForm } from '~/platform/read-form.server'
+import { safeRedirect } from '~/platform/security/safe-redirect'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 

@@ -1,12 +1,11 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { telegramLoginWidget } from '~/auth/oauth/providers.server'
-import { getSessionUser } from '~/auth/session.server'
+import { telegramLoginWidget, getSessionUser } from '~/identity/index.server'
 import { TelegramLoginButton } from '~/components/telegram-login-button'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
-import { clientError } from '~/i18n/refusals.server'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { clientError } from '~/platform/i18n/refusals.server'
 
 // Signing in with Telegram is a step of its own: Telegram's button is a
 // script from telegram.org, and loading it gives Telegram the visitor's IP

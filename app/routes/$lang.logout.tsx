@@ -1,9 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { getSessionUser, signOut } from '~/auth/session.server'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
+import { getSessionUser, signOut } from '~/identity/index.server'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
 
 export const handle = { i18n: ['common', 'account'] }
 

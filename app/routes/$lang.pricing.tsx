@@ -2,8 +2,8 @@ import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction 
 import { Link, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { VerifyEmailNotice } from '~/components/verify-email-notice'
-import { routeLocale } from '~/i18n/route-locale'
-import { pricingPage, type PricedPack } from '~/payments/pricing-page.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { pricingPage, type PricedPack } from '~/flows/pages/index.server'
 import type { loader as layoutLoader } from './$lang'
 
 export const handle = { i18n: ['common', 'pricing', 'email'] }

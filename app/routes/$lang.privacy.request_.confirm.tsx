@@ -9,12 +9,11 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
-import { readForm } from '~/lib/read-form.server'
-import { confirmFromForm, inspectConfirmationLink, LINK_PROBLEMS } from '~/privacy-requests/submit.server'
-import { dueText } from '~/privacy-requests/deadline-text'
-import { formatDay } from '~/privacy-requests/format-day'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { readForm } from '~/platform/read-form.server'
+import { confirmFromForm, inspectConfirmationLink, LINK_PROBLEMS } from '~/privacy-requests/index.server'
+import { dueText, formatDay } from '~/privacy-requests'
 import stylesheet from '~/styles/privacy-requests.css?url'
 
 // The page the confirmation mail links to. Opening it changes nothing (mail

@@ -1,14 +1,14 @@
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
 
 export const handle = { i18n: ['common', 'account'] }
 
 /**
  * Where registration leads, whether the address was new or already had an
- * account (app/account/register.server.ts): the page says the same either way.
+ * account (app/flows/account/register.server.ts): the page says the same either way.
  */
 export function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)

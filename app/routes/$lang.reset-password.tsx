@@ -8,11 +8,11 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { completeReset, inspectResetLink } from '~/account/password-reset.server'
+import { completeReset, inspectResetLink } from '~/flows/account/index.server'
 import { FormErrorSummary, TextField } from '~/components/form-fields'
-import { getFixedT } from '~/i18n/i18next.server'
-import { routeLocale } from '~/i18n/route-locale'
-import { readForm } from '~/lib/read-form.server'
+import { getFixedT } from '~/platform/i18n/i18next.server'
+import { routeLocale } from '~/platform/i18n/route-locale'
+import { readForm } from '~/platform/read-form.server'
 
 export const handle = { i18n: ['common', 'account', 'auth'] }
 

@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
-import { detectLocale } from '~/i18n/i18next.server'
+import { detectLocale } from '~/platform/i18n/i18next.server'
 
 // `/` picks a language: the remembered cookie, then Accept-Language, then ru.
 export async function loader({ request }: LoaderFunctionArgs) {

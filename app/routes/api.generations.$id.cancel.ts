@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
-import { getDb } from '~/db/client.server'
-import { currentGenerator, jobStatus } from '~/generation/jobs.server'
-import { cancelQueuedJob } from '~/generation/queue.server'
+import { getDb } from '~/platform/db/client.server'
+import { currentGenerator, jobStatus, cancelQueuedJob } from '~/generation/index.server'
 
 // Cancels a generation that has not started, with a refund; answers with its
 // new state (JobStatusResponse). 409 when it has already started or ended.

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { getDb } from '~/db/client.server'
-import { currentGenerator, jobStatus } from '~/generation/jobs.server'
+import { getDb } from '~/platform/db/client.server'
+import { currentGenerator, jobStatus } from '~/generation/index.server'
 
 // A generation's state as JSON, polled by the page while it runs
 // (JobStatusResponse in app/generation/view.ts). Owner only; 404 otherwise.

@@ -1,13 +1,12 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
-import { recordPageView } from '~/cookie-consent/analytics.server'
-import { isRoutePattern } from '~/cookie-consent/route-pattern'
-import { cookieConsentState } from '~/cookie-consent/state.server'
-import { getDb } from '~/db/client.server'
-import { isLocale } from '~/i18n/locales'
-import { clientErrorResponse, refusalLocale } from '~/i18n/refusals.server'
-import { readForm } from '~/lib/read-form.server'
+import { recordPageView, cookieConsentState } from '~/cookie-consent/index.server'
+import { isRoutePattern } from '~/cookie-consent'
+import { getDb } from '~/platform/db/client.server'
+import { isLocale } from '~/platform/i18n/locales'
+import { clientErrorResponse, refusalLocale } from '~/platform/i18n/refusals.server'
+import { readForm } from '~/platform/read-form.server'
 import { requestEvidence } from '~/load-context'
-import { checkClientThenOverall } from '~/security/rate-limit.server'
+import { checkClientThenOverall } from '~/platform/security/rate-limit.server'
 
 /**
  * The page-view beacon: the browser posts the route pattern and language of

@@ -1,13 +1,12 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
-import { finishProviderSignIn } from '~/account/provider-sign-in.server'
-import { completeOAuth, enabledOAuthProvider } from '~/auth/oauth/providers.server'
-import { verifyTelegramLogin } from '~/auth/oauth/telegram.server'
-import { getEnv } from '~/env.server'
-import { detectLocale } from '~/i18n/i18next.server'
+import { finishProviderSignIn } from '~/flows/account/index.server'
+import { completeOAuth, enabledOAuthProvider, verifyTelegramLogin } from '~/identity/index.server'
+import { getEnv } from '~/platform/env.server'
+import { detectLocale } from '~/platform/i18n/i18next.server'
 import { requestEvidence } from '~/load-context'
-import { logger } from '~/log.server'
-import { safeRedirect } from '~/security/safe-redirect'
-import { clientError, refusalLocale } from '~/i18n/refusals.server'
+import { logger } from '~/platform/log.server'
+import { safeRedirect } from '~/platform/security/safe-redirect'
+import { clientError, refusalLocale } from '~/platform/i18n/refusals.server'
 
 /**
  * Where a provider sends the person back. Failures go to the sign-in page

@@ -1,10 +1,10 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { formatDate } from '~/i18n/format'
-import { detectLocale } from '~/i18n/i18next.server'
-import { mailPreviewEnabled, readStoredMail } from '~/mail/mailer.server'
-import { clientError, refusalLocale } from '~/i18n/refusals.server'
+import { formatDate } from '~/platform/i18n/format'
+import { detectLocale } from '~/platform/i18n/i18next.server'
+import { mailPreviewEnabled, readStoredMail } from '~/platform/mail/mailer.server'
+import { clientError, refusalLocale } from '~/platform/i18n/refusals.server'
 
 // One stored message (development only; production answers 404).
 

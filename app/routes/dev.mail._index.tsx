@@ -1,10 +1,10 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { formatDate } from '~/i18n/format'
-import { detectLocale, getFixedT } from '~/i18n/i18next.server'
-import { listStoredMail, mailPreviewEnabled } from '~/mail/mailer.server'
-import { clientError, refusalLocale } from '~/i18n/refusals.server'
+import { formatDate } from '~/platform/i18n/format'
+import { detectLocale, getFixedT } from '~/platform/i18n/i18next.server'
+import { listStoredMail, mailPreviewEnabled } from '~/platform/mail/mailer.server'
+import { clientError, refusalLocale } from '~/platform/i18n/refusals.server'
 
 // Development only: the mail that SMTP would have delivered, so sign-up and
 // password reset can be followed on a fresh machine. Production answers 404.

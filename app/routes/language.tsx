@@ -1,7 +1,7 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
-import { detectLocale, getFixedT, serializeLanguageCookie } from '~/i18n/i18next.server'
-import { isLocale } from '~/i18n/locales'
-import { safeRedirect } from '~/security/safe-redirect'
+import { detectLocale, getFixedT, serializeLanguageCookie } from '~/platform/i18n/i18next.server'
+import { isLocale } from '~/platform/i18n/locales'
+import { safeRedirect } from '~/platform/security/safe-redirect'
 
 /**
  * The language switch: remembers the choice in the `lng` cookie and returns

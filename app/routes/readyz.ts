@@ -1,8 +1,8 @@
-import { checkDb } from '~/db/client.server'
-import { getEnv } from '~/env.server'
-import { getContentSource } from '~/legal/content/index.server'
-import { disclosureProblems } from '~/legal/disclosure.server'
-import { logger } from '~/log.server'
+import { checkDb } from '~/platform/db/client.server'
+import { getEnv } from '~/platform/env.server'
+import { getContentSource } from '~/content/index.server'
+import { disclosureProblems } from '~/legal/index.server'
+import { logger } from '~/platform/log.server'
 
 /**
  * Readiness (docs/configuration.md, "Health checks"; docs/decisions/017).

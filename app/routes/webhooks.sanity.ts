@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
-import { getDb } from '~/db/client.server'
-import { getEnv } from '~/env.server'
-import { getContentSource } from '~/legal/content/index.server'
-import { clearArchivedMemo } from '~/legal/documents.server'
-import { verifySanityWebhookBody } from '~/legal/webhook.server'
-import { logger } from '~/log.server'
-import { refuseWebhook } from '~/security/refused-webhooks.server'
+import { getDb } from '~/platform/db/client.server'
+import { getEnv } from '~/platform/env.server'
+import { getContentSource } from '~/content/index.server'
+import { clearArchivedMemo, verifySanityWebhookBody } from '~/legal/index.server'
+import { logger } from '~/platform/log.server'
+import { refuseWebhook } from '~/platform/security/refused-webhooks.server'
 
 const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
   Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } })
@@ -18,7 +17,7 @@ export function loader() {
  * Sanity calls this on publish. The signature is checked against the raw body
  * and must be recent; then the content cache is dropped so the next request
  * reads the published version (and archives it when it is first served).
- * A refused call is limited and summarized (app/security/refused-webhooks.server.ts).
+ * A refused call is limited and summarized (app/platform/security/refused-webhooks.server.ts).
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== 'POST') return json({ error: 'method not allowed' }, 405)

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
-import { deliverAccountMailSoon } from '~/account/mails.server'
-import { mailLinkBase } from '~/mail/links.server'
-import { answerPaymentWebhook } from '~/payments/webhook.server'
+import { deliverAccountMailSoon } from '~/flows/account/index.server'
+import { mailLinkBase } from '~/platform/mail/links.server'
+import { answerPaymentWebhook } from '~/payments/index.server'
 
 // T-Bank's payment notifications (NotificationURL). Signed with the terminal
 // password instead of a CSRF origin; the answer for a good one is `OK`.

@@ -3,7 +3,7 @@
  *
  * Plain functions over plain data, like ./rules.ts, so creditPack.test.ts runs
  * them under the web app's vitest without a Studio. The web app checks the
- * same limits again when it reads packs (app/payments/pack.ts); a test there
+ * same limits again when it reads packs (app/content/credit-pack.ts); a test there
  * keeps the two in step.
  *
  * Keep this file free of runtime imports from `sanity`.

@@ -2,9 +2,9 @@ import { defineArrayMember, defineField, defineType } from 'sanity'
 import { checkRegisterInclude, REGISTER_PROCESSOR_IDS } from './rules'
 
 // A placeholder for a table the site fills from the register of processing
-// (app/register/ in the site's code) when it archives the version: the
+// (app/platform/processing-register/ in the site's code) when it archives the version: the
 // archived text then holds the exact rows shown. The shape is what
-// app/legal/types.ts (registerTableBlockSchema) parses.
+// app/content/legal-document.ts (registerTableBlockSchema) parses.
 export const registerTable = defineType({
   name: 'registerTable',
   title: 'Register table',

@@ -11,7 +11,7 @@
 
 export type RuleResult = true | string
 
-/** The highest nesting level of a list the web app accepts (app/legal/types.ts). */
+/** The highest nesting level of a list the web app accepts (app/content/legal-document.ts). */
 export const MAX_LIST_LEVEL = 4
 
 /** Another stored document of the same kind and locale: a published version or a draft. */
@@ -312,7 +312,7 @@ export function newVersionFrom(
 
 /**
  * The ids of the outside services in the site's register of processing
- * (app/register/processors.ts). The Studio is its own package and cannot
+ * (app/platform/processing-register/processors.ts). The Studio is its own package and cannot
  * import the site's code; a test keeps the two lists equal.
  */
 export const REGISTER_PROCESSOR_IDS = [

@@ -1,7 +1,7 @@
 import { defineArrayMember, defineField, defineType } from 'sanity'
 import { checkTableRows } from './rules'
 
-// The shape app/legal/types.ts (tableBlockSchema) parses: rows of plain-text
+// The shape app/content/legal-document.ts (tableBlockSchema) parses: rows of plain-text
 // cells, the first row being the header.
 export const tableRow = defineType({
   name: 'tableRow',

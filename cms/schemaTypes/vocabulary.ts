@@ -1,5 +1,5 @@
-// The document kinds and locales the web app knows (app/legal/types.ts and
-// app/i18n/locales.ts). Adding one here without the app would publish content
+// The document kinds and locales the web app knows (app/content/legal-document.ts and
+// app/platform/i18n/locales.ts). Adding one here without the app would publish content
 // the site cannot serve.
 export const DOCUMENT_KINDS = ['privacy', 'terms', 'cookies', 'consent'] as const
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number]

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { legalDocumentSchema, siteSettingsSchema } from '~/legal/types'
+import { legalDocumentSchema, siteSettingsSchema } from '~/content/legal-document'
 // @ts-expect-error -- plain ESM script without type declarations
 import { buildDataset, buildLegalDocument, markdownToPortableText, parseFrontMatter } from './build.mjs'
 

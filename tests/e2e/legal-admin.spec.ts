@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import type { Page } from '@playwright/test'
 import pg from 'pg'
-import { parseCsv } from '../../app/legal-admin/csv'
+import { parseCsv } from '../../app/flows/legal-admin/csv'
 import { documentInForce } from './support/accounts-dataset'
 import {
   expect,

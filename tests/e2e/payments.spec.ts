@@ -72,7 +72,7 @@ function pack(id: string): SeedPack {
 const START = pack('creditPack.start')
 const BASIC = pack('creditPack.basic')
 
-/** Money as the site writes it (app/i18n/format.ts): roubles, kopecks only when there are some. */
+/** Money as the site writes it (app/platform/i18n/format.ts): roubles, kopecks only when there are some. */
 function money(locale: Locale, kopecks: number): string {
   return new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', {
     style: 'currency',
@@ -82,7 +82,7 @@ function money(locale: Locale, kopecks: number): string {
   }).format(kopecks / 100)
 }
 
-/** A long date in Moscow time, as the site prints dates (app/i18n/format.ts). */
+/** A long date in Moscow time, as the site prints dates (app/platform/i18n/format.ts). */
 function longDate(locale: Locale, date: Date): string {
   return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', {
     dateStyle: 'long',

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { COOKIES, RETENTION, type CookieDeclaration, type RetentionEntry } from '../../app/register'
+import { COOKIES, RETENTION, type CookieDeclaration, type RetentionEntry } from '../../app/platform/processing-register'
 import { LOCALES, type Locale } from './support/ui-text'
 
 // Runs against the shipped seed dataset. The newest version of the cookie

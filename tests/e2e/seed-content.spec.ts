@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { DOCUMENT_KINDS } from '../../app/legal/kinds'
+import { DOCUMENT_KINDS } from '../../app/platform/document-kinds'
 import { LOCALES, ui, type Locale } from './support/ui-text'
 
 // Runs against the shipped seed dataset (cms/seed/production.ndjson). The

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type * as AccountsModule from '~/auth/accounts.server'
+import type * as AccountsModule from '~/identity/accounts.server'
 import type * as ExportPage from '~/routes/$lang.account.export'
 import type * as ExportFile from '~/routes/$lang.account.export[.]json'
 import type * as DeletePage from '~/routes/$lang.account.delete'
@@ -27,7 +27,7 @@ process.env.DATA_DIR = dir
 
 // The closing transaction's second half, wrapped so one test can make it fail
 // after the withdrawal rows are written.
-vi.mock('~/auth/accounts.server', async (importOriginal) => {
+vi.mock('~/identity/accounts.server', async (importOriginal) => {
   const actual = await importOriginal<typeof AccountsModule>()
   return { ...actual, deleteAccountData: vi.fn(actual.deleteAccountData) }
 })
@@ -48,7 +48,7 @@ let routes: {
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     exportPage: await import('~/routes/$lang.account.export'),
@@ -148,9 +148,9 @@ async function registerPerson(name: string, { asGuestFirst = false, lang = 'ru' 
   // Registering removes the guest cookie (and starts no session): the person then signs in.
   if (guestCookie) expect(cookiesFrom(created)).toContain('palitra_guest=')
   const cookie = await signInThroughLoginPage(email, PASSWORD, { lang: lang as 'ru' | 'en', clientIp: nextIp() })
-  const { getSessionUser } = await import('~/auth/session.server')
+  const { getSessionUser } = await import('~/identity/session.server')
   const session = await getSessionUser(get('/', cookie))
-  const { readGuestId } = await import('~/guest/guest.server')
+  const { readGuestId } = await import('~/identity/guests.server')
   return {
     userId: session!.user.id,
     email,
@@ -161,9 +161,9 @@ async function registerPerson(name: string, { asGuestFirst = false, lang = 'ru' 
 
 /** An account as a sign-in provider creates it: no password, and (Telegram) maybe no e-mail. */
 async function providerPerson(email: string | null): Promise<Person> {
-  const { getDb } = await import('~/db/client.server')
-  const { users } = await import('~/db/schema')
-  const { createUserSession } = await import('~/auth/session.server')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { users } = await import('../support/schema')
+  const { createUserSession } = await import('~/identity/session.server')
   const db = await getDb()
   const userId = `provider-${randomBytes(6).toString('hex')}`
   await db.insert(users).values({ id: userId, email, emailNormalized: email?.toLowerCase() ?? null, locale: 'ru' })
@@ -172,8 +172,8 @@ async function providerPerson(email: string | null): Promise<Person> {
 }
 
 async function state(userId: string) {
-  const { getDb } = await import('~/db/client.server')
-  const { acceptances, sessions, users, guests } = await import('~/db/schema')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { acceptances, sessions, users, guests } = await import('../support/schema')
   const { eq } = await import('drizzle-orm')
   const db = await getDb()
   const [user] = await db.select().from(users).where(eq(users.id, userId))
@@ -186,7 +186,7 @@ async function state(userId: string) {
 }
 
 async function signedIn(cookie: string) {
-  const { getSessionUser } = await import('~/auth/session.server')
+  const { getSessionUser } = await import('~/identity/session.server')
   return (await getSessionUser(get('/', cookie))) !== null
 }
 
@@ -339,7 +339,7 @@ describe('/:lang/account/export', () => {
     expect(asGuest.every((r) => r.recordedUnder.id === anna.guestId && r.event === 'guest')).toBe(true)
     expect(asAccount.every((r) => r.recordedUnder.id === anna.userId && r.event === 'register')).toBe(true)
 
-    const { getDb } = await import('~/db/client.server')
+    const { getDb } = await import('~/platform/db/client.server')
     const { getArchivedVersion } = await import('~/legal/archive.server')
     for (const row of rows) {
       expect(row).toMatchObject({ locale: 'ru', state: 'given' })
@@ -410,7 +410,7 @@ describe('/:lang/account/delete', () => {
       // The password never travels back into the page.
       expect(JSON.stringify(result.data)).not.toContain('not the password')
     }
-    const { getFixedT } = await import('~/i18n/i18next.server')
+    const { getFixedT } = await import('~/platform/i18n/i18next.server')
     expect(getFixedT('ru', 'account-data')('errors.passwordWrong')).toBe('Неверный пароль. Мы ничего не изменили.')
     expect(getFixedT('en', 'account-data')('errors.passwordWrong')).toBe('Wrong password. Nothing was changed.')
 
@@ -440,8 +440,8 @@ describe('/:lang/account/delete', () => {
 
   it('deletes the account: data erased, every session ended, ledger kept under the pseudonymous id', async () => {
     const person = await registerPerson('leaving', { asGuestFirst: true })
-    const { getDb } = await import('~/db/client.server')
-    const { createUserSession } = await import('~/auth/session.server')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { createUserSession } = await import('~/identity/session.server')
     const other = await createUserSession(await getDb(), person.userId, { userAgent: 'another device' })
     const before = await state(person.userId)
     expect(before.ledger).toHaveLength(3)
@@ -476,7 +476,7 @@ describe('/:lang/account/delete', () => {
     // The evidence stays, still attributable to the (now pseudonymous) id, guest rows included.
     expect(after.ledger).toEqual(before.ledger)
     expect(after.linkedGuests.map((g) => g.id)).toEqual([person.guestId])
-    const { acceptanceHistory } = await import('~/consent/ledger.server')
+    const { acceptanceHistory } = await import('~/acceptances/ledger.server')
     const history = await acceptanceHistory(await getDb(), { userId: person.userId })
     // Three rows from registering, three from the guest session before it.
     expect(history).toHaveLength(6)
@@ -520,7 +520,7 @@ describe('/:lang/account/delete', () => {
       }),
     )
     expect(again.status).toBe(303)
-    const { getSessionUser } = await import('~/auth/session.server')
+    const { getSessionUser } = await import('~/identity/session.server')
     const newcomer = await getSessionUser(
       get('/', await signInThroughLoginPage(person.email, PASSWORD, { clientIp: nextIp() })),
     )
@@ -530,10 +530,10 @@ describe('/:lang/account/delete', () => {
 
   it('takes the generations and their files with the account, after the export listed them', async () => {
     const person = await registerPerson('painter')
-    const { getDb } = await import('~/db/client.server')
-    const { applyMovement } = await import('~/credits/ledger.server')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { applyMovement } = await import('~/credits/movements.server')
     const { createJob } = await import('~/generation/jobs.server')
-    const { getStorage } = await import('~/storage/index.server')
+    const { getStorage } = await import('~/platform/storage/index.server')
     const { createLocalEngine } = await import('~/generation/engines/local.server')
     const { testWorker } = await import('../support/generation')
     const db = await getDb()
@@ -594,7 +594,7 @@ describe('/:lang/account/delete', () => {
     )
     expect(response.status).toBe(302)
     expect(await files()).toEqual([])
-    const { generationJobs } = await import('~/db/schema')
+    const { generationJobs } = await import('../support/schema')
     const { eq } = await import('drizzle-orm')
     expect(await db.select().from(generationJobs).where(eq(generationJobs.owner, owner))).toEqual([])
   })
@@ -728,8 +728,8 @@ describe('/:lang/account/withdraw', () => {
     expect(after.user.deletedAt).toBeInstanceOf(Date)
     expect(after.sessions).toEqual([])
 
-    const { getDb } = await import('~/db/client.server')
-    const { latestAcceptedVersions } = await import('~/consent/ledger.server')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { latestAcceptedVersions } = await import('~/acceptances/ledger.server')
     const still = await latestAcceptedVersions(await getDb(), { userId: person.userId })
     expect(still.map((a) => a.kind)).not.toContain('consent')
 
@@ -744,9 +744,9 @@ describe('/:lang/account/withdraw', () => {
   it('writes both halves in one transaction: a failure after the ledger insert leaves nothing', async () => {
     const person = await registerPerson('interrupted')
     const before = await state(person.userId)
-    const accounts = await import('~/auth/accounts.server')
-    const actual = await vi.importActual<typeof AccountsModule>('~/auth/accounts.server')
-    const { acceptances } = await import('~/db/schema')
+    const accounts = await import('~/identity/accounts.server')
+    const actual = await vi.importActual<typeof AccountsModule>('~/identity/accounts.server')
+    const { acceptances } = await import('../support/schema')
     const { and, eq } = await import('drizzle-orm')
     let withdrawalsSeenInside = 0
     vi.mocked(accounts.deleteAccountData).mockImplementationOnce(async (tx, userId) => {

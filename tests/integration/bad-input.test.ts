@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type * as Accounts from '~/auth/accounts.server'
+import type * as Accounts from '~/identity/accounts.server'
 import type * as LoginRoute from '~/routes/$lang.login'
 import type * as LogoutRoute from '~/routes/$lang.logout'
 import type * as ConsentRoute from '~/routes/$lang.cookie-consent'
@@ -27,9 +27,9 @@ let accounts: typeof Accounts
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
-  accounts = await import('~/auth/accounts.server')
+  accounts = await import('~/identity/accounts.server')
   routes = {
     login: await import('~/routes/$lang.login'),
     logout: await import('~/routes/$lang.logout'),
@@ -66,7 +66,7 @@ describe('sign-in with a malformed redirectTo', () => {
     '/en/..%2f..%2f%2fevil.example',
     '/en/%2e%2e/%2e%2e//evil.example',
   ])('%s: still signs in (the session cookie is set) and goes to the account', async (redirectTo) => {
-    const { getDb } = await import('~/db/client.server')
+    const { getDb } = await import('~/platform/db/client.server')
     const email = `bad-input.${randomBytes(4).toString('hex')}@mail.example`
     await accounts.createAccount(await getDb(), { email, password: PASSWORD, locale: 'en' })
     const response = asResponse(
@@ -84,7 +84,7 @@ describe('sign-in with a malformed redirectTo', () => {
   })
 
   it('keeps a good redirectTo under the page language', async () => {
-    const { getDb } = await import('~/db/client.server')
+    const { getDb } = await import('~/platform/db/client.server')
     const email = `bad-input.${randomBytes(4).toString('hex')}@mail.example`
     await accounts.createAccount(await getDb(), { email, password: PASSWORD, locale: 'en' })
     const response = asResponse(

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CurrentVersion } from '~/consent/current-versions.server'
+import type { CurrentVersion } from '~/acceptances/current-versions.server'
 import type * as LangRoute from '~/routes/$lang'
 import type * as ConsentRoute from '~/routes/$lang.cookie-consent'
 import type * as BeaconRoute from '~/routes/api.page-view'
@@ -37,7 +37,7 @@ let policy: Record<'ru' | 'en', CurrentVersion>
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     lang: await import('~/routes/$lang'),
@@ -47,7 +47,7 @@ beforeAll(async () => {
     policy: await import('~/routes/$lang.$kind._index'),
     consents: await import('~/routes/$lang.account.consents'),
   }
-  const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
+  const { currentVersionsForAcceptance } = await import('~/acceptances/current-versions.server')
   policy = {
     ru: (await currentVersionsForAcceptance(['cookies'], 'ru'))[0]!,
     en: (await currentVersionsForAcceptance(['cookies'], 'en'))[0]!,
@@ -120,7 +120,7 @@ async function choose(
 }
 
 async function db() {
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   return getDb()
 }
 
@@ -131,7 +131,7 @@ async function pageViewCount(): Promise<number> {
 }
 
 async function cookieRows(consentId: string) {
-  const { acceptances } = await import('~/db/schema')
+  const { acceptances } = await import('../support/schema')
   const { eq } = await import('drizzle-orm')
   return (await db()).select().from(acceptances).where(eq(acceptances.consentId, consentId))
 }
@@ -234,7 +234,7 @@ describe('POST /:lang/cookie-consent', () => {
     expect(next.data.analytics).toBe(true)
     expect(next.setCookies).toEqual([])
     expect(await pageViewCount()).toBe(before + 1)
-    const { pageViews } = await import('~/db/schema')
+    const { pageViews } = await import('../support/schema')
     const views = await (await db()).select().from(pageViews)
     expect(views.some((v) => v.route === '/:lang/pricing' && v.locale === 'ru' && v.device === 'desktop')).toBe(true)
     expect(JSON.stringify(views)).not.toContain('utm_source')
@@ -315,8 +315,8 @@ describe('POST /:lang/cookie-consent', () => {
   })
 
   it('links the choice to the signed-in account, whose history and settings page show it', async () => {
-    const { users } = await import('~/db/schema')
-    const { createUserSession } = await import('~/auth/session.server')
+    const { users } = await import('../support/schema')
+    const { createUserSession } = await import('~/identity/session.server')
     const userId = `user_${randomUUID()}`
     await (await db()).insert(users).values({ id: userId, locale: 'en' })
     const session = (await createUserSession(await db(), userId, {})).cookie.split(';')[0]!

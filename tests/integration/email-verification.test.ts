@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as RegisterRoute from '~/routes/$lang.register'
 import type * as VerifyRoute from '~/routes/$lang.verify-email'
 import type * as AccountRoute from '~/routes/$lang.account._index'
-import type * as Env from '~/env.server'
-import type * as Mailer from '~/mail/mailer.server'
+import type * as Env from '~/platform/env.server'
+import type * as Mailer from '~/platform/mail/mailer.server'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, closeAppResources, signInThroughLoginPage, statusOf, thrownBy, settle } from './support'
 import { get, post } from '../support/requests'
@@ -27,14 +27,14 @@ let modules: { env: typeof Env; mailer: typeof Mailer }
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     register: await import('~/routes/$lang.register'),
     verify: await import('~/routes/$lang.verify-email'),
     account: await import('~/routes/$lang.account._index'),
   }
-  modules = { env: await import('~/env.server'), mailer: await import('~/mail/mailer.server') }
+  modules = { env: await import('~/platform/env.server'), mailer: await import('~/platform/mail/mailer.server') }
 })
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type * as LangRoute from '~/routes/$lang'
 import type * as PolicyRoute from '~/routes/$lang.$kind._index'
 import type * as ReadyzRoute from '~/routes/readyz'
-import { logger } from '~/log.server'
+import { logger } from '~/platform/log.server'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, closeAppResources } from './support'
 
@@ -62,7 +62,7 @@ const args = (url: string, params: Record<string, string>) => ({
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     lang: await import('~/routes/$lang'),
@@ -169,8 +169,8 @@ async function closedPort(): Promise<number> {
 
 describe('/readyz reports states, never error text or file paths', () => {
   it('a dataset file that is not there: content "unavailable", and the path stays in the log', async () => {
-    const { closeContentSource } = await import('~/legal/content/index.server')
-    const { resetEnvForTests } = await import('~/env.server')
+    const { closeContentSource } = await import('~/content/index.server')
+    const { resetEnvForTests } = await import('~/platform/env.server')
     const missing = path.join(dir, 'no-such-dataset.ndjson')
     const warn = vi.spyOn(logger, 'warn')
     closeContentSource()
@@ -201,8 +201,8 @@ describe('/readyz reports states, never error text or file paths', () => {
   })
 
   it('a database that refuses connections: database "unavailable", without the driver\'s error', async () => {
-    const { closeDb } = await import('~/db/client.server')
-    const { resetEnvForTests } = await import('~/env.server')
+    const { closeDb } = await import('~/platform/db/client.server')
+    const { resetEnvForTests } = await import('~/platform/env.server')
     vi.spyOn(logger, 'error').mockImplementation(() => undefined)
     const before = process.env.DATABASE_URL
     const port = await closedPort()

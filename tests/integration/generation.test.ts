@@ -34,7 +34,7 @@ let routes: {
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     home: await import('~/routes/$lang._index'),
@@ -61,10 +61,10 @@ let ipCounter = 1
 const nextIp = () => `203.0.113.${ipCounter++}`
 
 async function newGuest(): Promise<{ guestId: string; cookie: string }> {
-  const { getDb } = await import('~/db/client.server')
-  const { createGuest, serializeGuestCookie } = await import('~/guest/guest.server')
-  const { recordAcceptances } = await import('~/consent/ledger.server')
-  const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { createGuest, serializeGuestCookie } = await import('~/identity/guests.server')
+  const { recordAcceptances } = await import('~/acceptances/ledger.server')
+  const { currentVersionsForAcceptance } = await import('~/acceptances/current-versions.server')
   const db = await getDb()
   const documents = await currentVersionsForAcceptance(['terms', 'privacy', 'consent'], 'ru')
   const guestId = await db.transaction(async (tx) => {
@@ -117,21 +117,21 @@ type ActionResult = DataResult & {
 }
 
 async function balance(guestId: string) {
-  const { getDb } = await import('~/db/client.server')
-  const { balanceOf } = await import('~/credits/ledger.server')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { balanceOf } = await import('~/credits/movements.server')
   return balanceOf(await getDb(), `guest:${guestId}`)
 }
 
 async function jobsOf(guestId: string) {
-  const { getDb } = await import('~/db/client.server')
-  const { generationJobs } = await import('~/db/schema')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { generationJobs } = await import('../support/schema')
   const { eq } = await import('drizzle-orm')
   return (await getDb()).select().from(generationJobs).where(eq(generationJobs.guestId, guestId))
 }
 
 async function runQueue() {
-  const { getDb } = await import('~/db/client.server')
-  const { getStorage } = await import('~/storage/index.server')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { getStorage } = await import('~/platform/storage/index.server')
   const { getEngine } = await import('~/generation/engines/index.server')
   const { testWorker } = await import('../support/generation')
   const worker = testWorker({ db: await getDb(), storage: getStorage(), engine: getEngine(), timeoutMs: 20_000 })
@@ -184,8 +184,8 @@ describe('submitting the generation form', () => {
     })
     expect(await balance(guest.guestId)).toBe(3)
     expect(await jobsOf(guest.guestId)).toHaveLength(0)
-    const { getDb } = await import('~/db/client.server')
-    const { moderationRefusals } = await import('~/db/schema')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { moderationRefusals } = await import('../support/schema')
     const { eq } = await import('drizzle-orm')
     const logged = await (
       await getDb()

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as GuestRoute from '~/routes/$lang.guest'
 import type * as LayoutRoute from '~/routes/$lang'
-import type { Locale } from '~/i18n/locales'
+import type { Locale } from '~/platform/i18n/locales'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, type DataResult } from './support'
 import { get, post as formPost } from '../support/requests'
@@ -21,7 +21,7 @@ let routes: { guest: typeof GuestRoute; layout: typeof LayoutRoute }
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = { guest: await import('~/routes/$lang.guest'), layout: await import('~/routes/$lang') }
 })
@@ -56,8 +56,8 @@ async function startGuest(lang: Locale, fields: Record<string, string>) {
 }
 
 async function counts() {
-  const { getDb } = await import('~/db/client.server')
-  const { acceptances, guests, creditBalances } = await import('~/db/schema')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { acceptances, guests, creditBalances } = await import('../support/schema')
   const db = await getDb()
   return {
     guests: (await db.select().from(guests)).length,
@@ -72,7 +72,7 @@ describe('starting a guest session', () => {
   it.each(['ru', 'en'] as const)(
     'asks (%s) for the terms, the privacy policy and the consent, each in force',
     async (lang) => {
-      const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
+      const { currentVersionsForAcceptance } = await import('~/acceptances/current-versions.server')
       const inForce = await currentVersionsForAcceptance(['terms', 'privacy', 'consent'], lang)
       const form = await guestForm(lang)
       expect(form.documents).toEqual(inForce.map((d) => ({ kind: d.kind, version: d.version, title: d.title })))
@@ -94,7 +94,7 @@ describe('starting a guest session', () => {
     expect(Object.keys(refused.data.fieldErrors as object)).toEqual(['accept_consent'])
     // The form comes back with the versions to show again.
     expect(refused.data.shownVersions).toBe(form.shownVersions)
-    const { getFixedT } = await import('~/i18n/i18next.server')
+    const { getFixedT } = await import('~/platform/i18n/i18next.server')
     expect(getFixedT('ru', 'account')('acceptance.required')).toBe('Без этого согласия продолжить нельзя.')
     expect(await counts()).toEqual(before)
   })
@@ -122,12 +122,12 @@ describe('starting a guest session', () => {
     expect(response.status).toBe(302)
     expect(response.headers.get('Location')).toBe('/ru/guest')
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith('palitra_guest='))!
-    const { readGuestId } = await import('~/guest/guest.server')
+    const { readGuestId } = await import('~/identity/guests.server')
     const guestId = (await readGuestId(get('/', cookie.split(';')[0])))!
     expect(guestId).not.toBeNull()
 
-    const { getDb } = await import('~/db/client.server')
-    const { acceptances, guests } = await import('~/db/schema')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { acceptances, guests } = await import('../support/schema')
     const { eq } = await import('drizzle-orm')
     const db = await getDb()
     const [guest] = await db.select().from(guests).where(eq(guests.id, guestId))
@@ -162,7 +162,7 @@ async function newGuest(lang: Locale = 'en') {
     .getSetCookie()
     .find((c) => c.startsWith('palitra_guest='))!
     .split(';')[0]!
-  const { readGuestId } = await import('~/guest/guest.server')
+  const { readGuestId } = await import('~/identity/guests.server')
   return { cookie, guestId: (await readGuestId(get('/', cookie)))! }
 }
 
@@ -180,15 +180,15 @@ async function layout(lang: Locale, cookie: string) {
 }
 
 async function setLastSeen(guestId: string, at: Date) {
-  const { getDb } = await import('~/db/client.server')
-  const { guests } = await import('~/db/schema')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { guests } = await import('../support/schema')
   const { eq } = await import('drizzle-orm')
   await (await getDb()).update(guests).set({ lastSeenAt: at }).where(eq(guests.id, guestId))
 }
 
 async function lastSeen(guestId: string) {
-  const { getDb } = await import('~/db/client.server')
-  const { guests } = await import('~/db/schema')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { guests } = await import('../support/schema')
   const { eq } = await import('drizzle-orm')
   const [row] = await (await getDb()).select().from(guests).where(eq(guests.id, guestId))
   return row?.lastSeenAt ?? null
@@ -216,7 +216,7 @@ describe('a guest visiting pages', () => {
   it('whose data is gone loses the cookie and is shown as a visitor', async () => {
     // Correctly signed, but the retention job has deleted the guest.
     const id = 'z'.repeat(32)
-    const { serializeGuestCookie } = await import('~/guest/guest.server')
+    const { serializeGuestCookie } = await import('~/identity/guests.server')
     const visit = await layout('ru', (await serializeGuestCookie(id)).split(';')[0]!)
     expect(visit.viewer).toBeNull()
     expect(visit.guestCookie).toMatch(/^palitra_guest=; Max-Age=0; Path=\//)
@@ -226,16 +226,16 @@ describe('a guest visiting pages', () => {
 describe('a guest away for 30 days', () => {
   it('is deleted by the retention job; its evidence stays, and its browser loses the cookie on return', async () => {
     const { guestId, cookie } = await newGuest('ru')
-    const { getDb } = await import('~/db/client.server')
-    const { acceptances } = await import('~/db/schema')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { acceptances } = await import('../support/schema')
     const { eq } = await import('drizzle-orm')
     const db = await getDb()
     const evidence = await db.select().from(acceptances).where(eq(acceptances.guestId, guestId))
     expect(evidence).toHaveLength(3)
 
     // A visit 29 days ago keeps it; 31 days ago does not.
-    const { deleteInactiveGuests } = await import('~/guest/retention.server')
-    const { getStorage } = await import('~/storage/index.server')
+    const { deleteInactiveGuests } = await import('~/identity/guest-retention.server')
+    const { getStorage } = await import('~/platform/storage/index.server')
     await setLastSeen(guestId, new Date(Date.now() - 29 * 24 * 60 * 60 * 1000))
     await deleteInactiveGuests(db, getStorage())
     expect(await lastSeen(guestId)).not.toBeNull()

@@ -11,7 +11,7 @@ import type * as CsvRoute from '~/routes/$lang.legal-admin.versions.$id[.]csv'
 import type * as RegisterRoute from '~/routes/$lang.register'
 import type * as GuestRoute from '~/routes/$lang.guest'
 import type * as AccountRoute from '~/routes/$lang.account._index'
-import { parseCsv } from '~/legal-admin/csv'
+import { parseCsv } from '~/flows/legal-admin/csv'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, signInThroughLoginPage, statusOf, thrownBy, type DataResult } from './support'
 import { cookieNamed, get, post as formPost } from '../support/requests'
@@ -75,14 +75,14 @@ async function register(name: string) {
   })) as Response
   expect(created.status).toBe(303)
   const cookie = await signInThroughLoginPage(email, PASSWORD, { clientIp: nextIp() })
-  const { getSessionUser } = await import('~/auth/session.server')
+  const { getSessionUser } = await import('~/identity/session.server')
   const session = await getSessionUser(get('/', cookie))
   return { name, email, cookie, userId: session!.user.id }
 }
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     layout: await import('~/routes/$lang.legal-admin'),
@@ -97,7 +97,7 @@ beforeAll(async () => {
 
   legal = await register('legal')
   member = await register('member')
-  const { changeRole } = await import('~/legal-admin/roles.server')
+  const { changeRole } = await import('~/flows/legal-admin/roles.server')
   expect(await changeRole(await getDb(), { email: legal.email.toUpperCase(), role: 'legal' })).toMatchObject({
     outcome: 'changed',
   })
@@ -126,7 +126,7 @@ afterAll(async () => {
 })
 
 async function termsInForceId() {
-  const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
+  const { currentVersionsForAcceptance } = await import('~/acceptances/current-versions.server')
   const [terms] = await currentVersionsForAcceptance(['terms'], 'ru')
   return terms!.documentVersionId
 }
@@ -175,8 +175,8 @@ describe('who may see the legal view', () => {
   })
 
   it('stops at once when the role is revoked', async () => {
-    const { getDb } = await import('~/db/client.server')
-    const { changeRole } = await import('~/legal-admin/roles.server')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { changeRole } = await import('~/flows/legal-admin/roles.server')
     await changeRole(await getDb(), { email: legal.email, role: 'legal', revoke: true })
     try {
       const thrown = await thrownBy(() =>

@@ -18,7 +18,7 @@ let dropOwnDatabase: () => Promise<void> = async () => {}
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
 })
 
@@ -96,8 +96,8 @@ describe('4xx answers on Russian pages are in Russian', () => {
   })
 
   it('an unknown action on the account page', async () => {
-    const { getDb } = await import('~/db/client.server')
-    const accounts = await import('~/auth/accounts.server')
+    const { getDb } = await import('~/platform/db/client.server')
+    const accounts = await import('~/identity/accounts.server')
     const email = 'refusals.account@mail.example'
     await accounts.createAccount(await getDb(), { email, password: PASSWORD, locale: 'ru' })
     const cookie = await signInThroughLoginPage(email, PASSWORD)

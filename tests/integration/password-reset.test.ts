@@ -3,17 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '~/db/client.server'
+import type { Database } from '~/platform/db/client.server'
 import type * as ForgotRoute from '~/routes/$lang.forgot-password'
 import type * as ResetRoute from '~/routes/$lang.reset-password'
 import type * as MailListRoute from '~/routes/dev.mail._index'
 import type * as MailViewRoute from '~/routes/dev.mail.$id'
-import type * as Accounts from '~/auth/accounts.server'
-import type * as ResetTokens from '~/auth/password-reset.server'
-import type * as Session from '~/auth/session.server'
-import type * as Env from '~/env.server'
-import type * as I18n from '~/i18n/i18next.server'
-import type * as Mailer from '~/mail/mailer.server'
+import type * as Accounts from '~/identity/accounts.server'
+import type * as ResetTokens from '~/identity/reset-tokens.server'
+import type * as Session from '~/identity/session.server'
+import type * as Env from '~/platform/env.server'
+import type * as I18n from '~/platform/i18n/i18next.server'
+import type * as Mailer from '~/platform/mail/mailer.server'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, statusOf, thrownBy } from './support'
 
@@ -48,7 +48,7 @@ let modules: {
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   db = await getDb()
   routes = {
     forgot: await import('~/routes/$lang.forgot-password'),
@@ -57,17 +57,17 @@ beforeAll(async () => {
     mailView: await import('~/routes/dev.mail.$id'),
   }
   modules = {
-    accounts: await import('~/auth/accounts.server'),
-    session: await import('~/auth/session.server'),
-    resetTokens: await import('~/auth/password-reset.server'),
-    mailer: await import('~/mail/mailer.server'),
-    env: await import('~/env.server'),
-    i18n: await import('~/i18n/i18next.server'),
+    accounts: await import('~/identity/accounts.server'),
+    session: await import('~/identity/session.server'),
+    resetTokens: await import('~/identity/reset-tokens.server'),
+    mailer: await import('~/platform/mail/mailer.server'),
+    env: await import('~/platform/env.server'),
+    i18n: await import('~/platform/i18n/i18next.server'),
   }
 })
 
 afterAll(async () => {
-  const { closeDb } = await import('~/db/client.server')
+  const { closeDb } = await import('~/platform/db/client.server')
   await closeDb()
   rmSync(dir, { recursive: true, force: true })
   await dropOwnDatabase()

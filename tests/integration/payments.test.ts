@@ -32,7 +32,7 @@ let routes: {
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'error' })
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     checkout: await import('~/routes/$lang.checkout.$packId'),
@@ -60,11 +60,11 @@ const PACK = 'creditPack.optimal' // 300 credits for 590 ₽ in the seed
 
 /** A registered account; its address confirmed unless `verified` is false (nobody can buy before that). */
 async function buyer(email: string | null = `buyer-${randomUUID()}@mail.example`, { verified = true } = {}) {
-  const { getDb } = await import('~/db/client.server')
-  const { users } = await import('~/db/schema')
-  const { createUserSession } = await import('~/auth/session.server')
-  const { recordAcceptances } = await import('~/consent/ledger.server')
-  const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { users } = await import('../support/schema')
+  const { createUserSession } = await import('~/identity/session.server')
+  const { recordAcceptances } = await import('~/acceptances/ledger.server')
+  const { currentVersionsForAcceptance } = await import('~/acceptances/current-versions.server')
   const db = await getDb()
   const userId = `buyer-${randomUUID()}`
   await db
@@ -108,9 +108,9 @@ async function pay(cookie: string, fields: Record<string, string>, pack = PACK):
 }
 
 async function state(userId: string) {
-  const { getDb } = await import('~/db/client.server')
-  const { orders, acceptances } = await import('~/db/schema')
-  const { balanceOf } = await import('~/credits/ledger.server')
+  const { getDb } = await import('~/platform/db/client.server')
+  const { orders, acceptances } = await import('../support/schema')
+  const { balanceOf } = await import('~/credits/movements.server')
   const { eq, and } = await import('drizzle-orm')
   const db = await getDb()
   return {
@@ -146,7 +146,7 @@ function location(thrown: unknown) {
 
 /** The stored mails to an address whose subject names the order (sent in the background after the payment). */
 async function paymentMails(to: string, orderId: string, { atLeast = 1, timeoutMs = 10_000 } = {}) {
-  const { listStoredMail, readStoredMail } = await import('~/mail/mailer.server')
+  const { listStoredMail, readStoredMail } = await import('~/platform/mail/mailer.server')
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const found = (await listStoredMail()).filter((m) => m.to === to && m.subject.includes(orderId))
@@ -159,8 +159,8 @@ async function paymentMails(to: string, orderId: string, { atLeast = 1, timeoutM
 
 describe('checkout in the sandbox', () => {
   it('asks guests to register and strangers to sign in', async () => {
-    const { serializeGuestCookie, createGuest } = await import('~/guest/guest.server')
-    const { getDb } = await import('~/db/client.server')
+    const { serializeGuestCookie, createGuest } = await import('~/identity/guests.server')
+    const { getDb } = await import('~/platform/db/client.server')
     const guestId = await (await getDb()).transaction((tx) => createGuest(tx))
     const guestCookie = (await serializeGuestCookie(guestId)).split(';')[0]!
     const asGuest = await thrownBy(() =>
@@ -278,8 +278,8 @@ describe('checkout in the sandbox', () => {
     const [order] = (await state(person.userId)).orders
     await decide(person.cookie, order!.id, 'approve')
     // Spend 47 of the 300 credits (the terms' worked example).
-    const { getDb } = await import('~/db/client.server')
-    const { chargeJob } = await import('~/credits/ledger.server')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { chargeJob } = await import('~/credits/movements.server')
     await (await getDb()).transaction((tx) => chargeJob(tx, `user:${person.userId}`, randomUUID(), 47))
 
     const list = (await routes.payments.loader({
@@ -316,8 +316,8 @@ describe('checkout in the sandbox', () => {
     await payAccepted(person.cookie)
     const [order] = (await state(person.userId)).orders
     await decide(person.cookie, order!.id, 'approve')
-    const { getDb } = await import('~/db/client.server')
-    const { orders } = await import('~/db/schema')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { orders } = await import('../support/schema')
     const { eq } = await import('drizzle-orm')
     await (
       await getDb()
@@ -396,8 +396,8 @@ describe('checkout with T-Bank', () => {
     expect(mails[0]!.text).toContain('Кассовый чек за эту оплату придёт на этот адрес отдельно')
     // The token was checked on the body as sent, card details and all; what is kept has none of them.
     expect(confirmed).toMatchObject({ Pan: expect.any(String), ExpDate: expect.any(String), CardId: expect.anything() })
-    const { getDb } = await import('~/db/client.server')
-    const { paymentNotifications } = await import('~/db/schema')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { paymentNotifications } = await import('../support/schema')
     const { eq } = await import('drizzle-orm')
     const kept = await (
       await getDb()
@@ -442,8 +442,8 @@ describe('checkout with T-Bank', () => {
   }
 
   async function spend(userId: string, credits: number) {
-    const { getDb } = await import('~/db/client.server')
-    const { chargeJob } = await import('~/credits/ledger.server')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { chargeJob } = await import('~/credits/movements.server')
     await (await getDb()).transaction((tx) => chargeJob(tx, `user:${userId}`, randomUUID(), credits))
   }
 

@@ -181,8 +181,8 @@ describe('/:lang/pricing', () => {
   })
 
   it('answers 503, not cached, when the content source is down and has nothing cached', async () => {
-    const { getContentSource } = await import('~/legal/content/index.server')
-    const { ContentUnavailableError } = await import('~/legal/content/source')
+    const { getContentSource } = await import('~/content/index.server')
+    const { ContentUnavailableError } = await import('~/content/source')
     vi.spyOn(getContentSource(), 'creditPacks').mockRejectedValue(new ContentUnavailableError('down'))
     const { result, headers } = await load('en')
     expect(result.init?.status).toBe(503)

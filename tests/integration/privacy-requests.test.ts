@@ -3,18 +3,18 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '~/db/client.server'
+import type { Database } from '~/platform/db/client.server'
 import type * as FormRoute from '~/routes/$lang.privacy.request'
 import type * as SentRoute from '~/routes/$lang.privacy.request_.sent'
 import type * as ConfirmRoute from '~/routes/$lang.privacy.request_.confirm'
 import type * as QueueRoute from '~/routes/$lang.legal-admin.requests'
 import type * as DetailRoute from '~/routes/$lang.legal-admin.requests_.$number'
 import type * as CalendarRoute from '~/routes/$lang.legal-admin.calendar'
-import type * as Schema from '~/db/schema'
+import type * as Schema from '../support/schema'
 import type * as Intake from '~/privacy-requests/intake.server'
 import type * as Queue from '~/privacy-requests/queue.server'
-import type * as Mailer from '~/mail/mailer.server'
-import type * as I18n from '~/i18n/i18next.server'
+import type * as Mailer from '~/platform/mail/mailer.server'
+import type * as I18n from '~/platform/i18n/i18next.server'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, statusOf, thrownBy, type DataResult, settle } from './support'
 import { get, post as formPost } from '../support/requests'
@@ -48,12 +48,12 @@ let routes: {
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   db = await getDb()
-  schema = await import('~/db/schema')
+  schema = await import('../support/schema')
   intake = await import('~/privacy-requests/intake.server')
-  mailer = await import('~/mail/mailer.server')
-  i18n = await import('~/i18n/i18next.server')
+  mailer = await import('~/platform/mail/mailer.server')
+  i18n = await import('~/platform/i18n/i18next.server')
   routes = {
     form: await import('~/routes/$lang.privacy.request'),
     sent: await import('~/routes/$lang.privacy.request_.sent'),
@@ -81,7 +81,7 @@ const uniqueIp = () => `10.${[...randomBytes(3)].join('.')}`
 type Person = { id: string; email: string | null; cookie: string }
 
 async function person(options: { roles?: string[]; email?: string | null } = {}): Promise<Person> {
-  const { createUserSession } = await import('~/auth/session.server')
+  const { createUserSession } = await import('~/identity/session.server')
   const id = `user-${unique()}`
   const email = options.email === undefined ? uniqueEmail('person') : options.email
   await db.insert(schema.users).values({ id, email, emailNormalized: email, roles: options.roles ?? [] })
@@ -154,7 +154,7 @@ describe('the request form', () => {
     const noEmail = await person({ email: null })
     expect(await load(noEmail.cookie)).toMatchObject({ identity: { kind: 'account-without-email' } })
 
-    const { serializeGuestCookie } = await import('~/guest/guest.server')
+    const { serializeGuestCookie } = await import('~/identity/guests.server')
     const guestId = randomBytes(24).toString('base64url')
     await db.insert(schema.guests).values({ id: guestId })
     const guestCookie = (await serializeGuestCookie(guestId)).split(';')[0]!

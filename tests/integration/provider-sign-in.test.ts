@@ -78,7 +78,7 @@ async function signInWithGoogle(jar: Jar) {
 
 /** Waits (bounded) for the stored message to this address; mail goes out after the response. */
 async function storedMailTo(to: string, timeoutMs = 10_000) {
-  const { listStoredMail, readStoredMail } = await import('~/mail/mailer.server')
+  const { listStoredMail, readStoredMail } = await import('~/platform/mail/mailer.server')
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const summary = (await listStoredMail()).find((m) => m.to === to)
@@ -92,7 +92,7 @@ beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
   // The shipped seed dataset (the default CONTENT_DATASET): it has every document in force in English.
   server.listen({ onUnhandledRequest: 'error' })
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   start = await import('~/routes/auth.$provider')
   callback = await import('~/routes/auth.$provider.callback')
@@ -108,8 +108,8 @@ afterAll(async () => {
 
 describe('signing in through a provider', () => {
   it('asks a first-time person to accept the documents before the account exists, then signs them in directly', async () => {
-    const { getDb } = await import('~/db/client.server')
-    const { acceptances, oauthAccounts, users } = await import('~/db/schema')
+    const { getDb } = await import('~/platform/db/client.server')
+    const { acceptances, oauthAccounts, users } = await import('../support/schema')
     const db = await getDb()
     const usersBefore = (await db.select().from(users)).length
 

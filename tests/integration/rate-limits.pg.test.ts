@@ -17,7 +17,7 @@ let routes: { guest: typeof GuestRoute; tbank: typeof TbankRoute }
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   const handle = await getDb()
   expect(handle).toBeTruthy()
   routes = { guest: await import('~/routes/$lang.guest'), tbank: await import('~/routes/webhooks.tbank') }
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 async function count(table: string): Promise<number> {
   const { sql } = await import('drizzle-orm')
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   const result = await (await getDb()).execute(sql.raw(`select count(*)::int as n from ${table}`))
   return (result as unknown as { rows: Array<{ n: number }> }).rows[0]!.n
 }

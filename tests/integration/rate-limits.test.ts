@@ -9,7 +9,7 @@ import type * as GuestRoute from '~/routes/$lang.guest'
 import type * as BeaconRoute from '~/routes/api.page-view'
 import type * as SanityRoute from '~/routes/webhooks.sanity'
 import type * as TbankRoute from '~/routes/webhooks.tbank'
-import type { RateLimitPolicy } from '~/security/rate-limit.server'
+import type { RateLimitPolicy } from '~/platform/security/rate-limit.server'
 import { orderValues } from '../support/orders'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, type DataResult, settle } from './support'
@@ -34,7 +34,7 @@ let routes: {
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     guest: await import('~/routes/$lang.guest'),
@@ -57,7 +57,7 @@ let ipCounter = 1
 const nextIp = () => `203.0.113.${ipCounter++}`
 
 async function db() {
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   return getDb()
 }
 
@@ -85,7 +85,7 @@ async function written() {
  * the last seconds of the current window when it is that close to its end.
  */
 async function clearOfWindowEdge(policy: RateLimitPolicy, marginSeconds = 10) {
-  const { RATE_LIMIT_POLICIES } = await import('~/security/rate-limit.server')
+  const { RATE_LIMIT_POLICIES } = await import('~/platform/security/rate-limit.server')
   const { windowSeconds } = RATE_LIMIT_POLICIES[policy]
   const left = windowSeconds - ((Date.now() / 1000) % windowSeconds)
   if (left < marginSeconds) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 50))
@@ -95,7 +95,7 @@ async function clearOfWindowEdge(policy: RateLimitPolicy, marginSeconds = 10) {
 async function exhaustOverall(policy: RateLimitPolicy) {
   await clearOfWindowEdge(policy)
   const { sql } = await import('drizzle-orm')
-  const { ALL_CLIENTS, RATE_LIMIT_POLICIES, policyKey } = await import('~/security/rate-limit.server')
+  const { ALL_CLIENTS, RATE_LIMIT_POLICIES, policyKey } = await import('~/platform/security/rate-limit.server')
   const { limit, windowSeconds } = RATE_LIMIT_POLICIES[policy]
   await (
     await db()
@@ -154,7 +154,7 @@ describe('starting guest sessions is limited per address and overall', () => {
     expect(retryAfter).toBeLessThanOrEqual(3600)
     const failure = (refused as DataResult).data as { formError: string; formErrorParams: { count: number } }
     expect(failure.formError).toBe('auth:errors.rateLimited')
-    const { getFixedT } = await import('~/i18n/i18next.server')
+    const { getFixedT } = await import('~/platform/i18n/i18next.server')
     expect(getFixedT('ru', 'auth')(failure.formError, failure.formErrorParams)).toMatch(/^Слишком много попыток/)
     expect(getFixedT('en', 'auth')(failure.formError, failure.formErrorParams)).toMatch(/^Too many attempts/)
     // No guest, no credits, no ledger row.
@@ -176,7 +176,7 @@ describe('starting guest sessions is limited per address and overall', () => {
 describe('cookie choices are limited per address and overall', () => {
   let version: number
   beforeAll(async () => {
-    const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
+    const { currentVersionsForAcceptance } = await import('~/acceptances/current-versions.server')
     version = (await currentVersionsForAcceptance(['cookies'], 'en'))[0]!.version
   })
   const choose = (ip: string, query = '') =>
@@ -213,7 +213,7 @@ describe('cookie choices are limited per address and overall', () => {
 
   it('the Russian page says it in Russian', async () => {
     const ip = nextIp()
-    const { getFixedT } = await import('~/i18n/i18next.server')
+    const { getFixedT } = await import('~/platform/i18n/i18next.server')
     expect(getFixedT('ru', 'cookie-consent')('rateLimited', { count: 5 })).toBe(
       'Слишком много изменений настроек cookie с этого адреса. Выбор не сохранён; попробуйте снова через 5 минут.',
     )
@@ -231,7 +231,7 @@ describe('cookie choices are limited per address and overall', () => {
 describe('the page-view beacon is limited per address and overall', () => {
   let consented: string
   beforeAll(async () => {
-    const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
+    const { currentVersionsForAcceptance } = await import('~/acceptances/current-versions.server')
     const { CONSENT_COOKIE, consentCookieValue, newConsentId } = await import('~/cookie-consent/cookie.server')
     const version = (await currentVersionsForAcceptance(['cookies'], 'ru'))[0]!.version
     const value = await consentCookieValue({
@@ -297,13 +297,13 @@ describe('refused webhook calls are limited and kept only as a bounded summary',
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
   async function summaries() {
-    const { refusedWebhooks } = await import('~/db/schema')
+    const { refusedWebhooks } = await import('../support/schema')
     return (await db()).select().from(refusedWebhooks)
   }
 
   /** A pending sandbox order and a correctly signed CONFIRMED notification for it. */
   async function genuineNotification() {
-    const { users, orders } = await import('~/db/schema')
+    const { users, orders } = await import('../support/schema')
     const { getPaymentProvider, signedNotification } = await import('~/payments/provider.server')
     const provider = getPaymentProvider()
     const userId = randomUUID()
@@ -386,8 +386,8 @@ describe('refused webhook calls are limited and kept only as a bounded summary',
   })
 
   it('the housekeeping sweep deletes summaries past 30 days and all but the newest of the cap', async () => {
-    const { refusedWebhooks } = await import('~/db/schema')
-    const { sweepRefusedWebhooks } = await import('~/security/refused-webhooks.server')
+    const { refusedWebhooks } = await import('../support/schema')
+    const { sweepRefusedWebhooks } = await import('~/platform/security/refused-webhooks.server')
     const database = await db()
     await database.delete(refusedWebhooks)
     const now = new Date()

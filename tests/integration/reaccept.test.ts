@@ -3,16 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { legalDoc } from '~/consent/__fixtures__/legal-dataset'
-import type { DocumentKind } from '~/legal/kinds'
-import type { Locale } from '~/i18n/locales'
+import { legalDoc } from '~/acceptances/__fixtures__/legal-dataset'
+import type { DocumentKind } from '~/platform/document-kinds'
+import type { Locale } from '~/platform/i18n/locales'
 import type * as AcceptRoute from '~/routes/$lang.account.accept'
 import type * as AccountRoute from '~/routes/$lang.account._index'
 import type * as LangRoute from '~/routes/$lang'
 import type * as PolicyRoute from '~/routes/$lang.$kind._index'
 import type * as ChangesRoute from '~/routes/$lang.$kind.changes'
 import type * as LogoutRoute from '~/routes/$lang.logout'
-import type * as Reaccept from '~/account/reaccept.server'
+import type * as Reaccept from '~/flows/account/reaccept.server'
 import { isolateProcessDatabase } from '../db'
 import { type DataResult, closeAppResources, thrownBy } from './support'
 import { get, post as formPost } from '../support/requests'
@@ -73,7 +73,7 @@ beforeAll(async () => {
   // its legal archive: another file's dataset would clash with this one's
   // versions. This file gets a database of its own.
   dropDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     accept: await import('~/routes/$lang.account.accept'),
@@ -83,7 +83,7 @@ beforeAll(async () => {
     changes: await import('~/routes/$lang.$kind.changes'),
     logout: await import('~/routes/$lang.logout'),
   }
-  reaccept = await import('~/account/reaccept.server')
+  reaccept = await import('~/flows/account/reaccept.server')
 })
 
 afterAll(async () => {
@@ -98,14 +98,14 @@ afterAll(async () => {
 type Person = { subject: { userId: string } | { guestId: string }; cookie: string }
 
 async function db() {
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   return getDb()
 }
 
 /** An account with a session, that accepted the versions in force before yesterday. */
 async function userWhoAcceptedV1(locale: Locale = 'ru'): Promise<Person & { userId: string }> {
-  const { users } = await import('~/db/schema')
-  const { createUserSession } = await import('~/auth/session.server')
+  const { users } = await import('../support/schema')
+  const { createUserSession } = await import('~/identity/session.server')
   const userId = `user_${randomUUID()}`
   await (await db()).insert(users).values({ id: userId, email: `${userId}@mail.example` })
   await acceptAt({ userId }, ['terms', 'privacy', 'consent'], locale, BEFORE_THE_CHANGE, 'register')
@@ -122,7 +122,7 @@ async function guestWhoAcceptedV1(
   kinds: DocumentKind[] = ['terms', 'privacy', 'consent'],
   locale: Locale = 'ru',
 ): Promise<Person & { guestId: string }> {
-  const { createGuest, serializeGuestCookie } = await import('~/guest/guest.server')
+  const { createGuest, serializeGuestCookie } = await import('~/identity/guests.server')
   const guestId = await (await db()).transaction((tx) => createGuest(tx))
   await acceptAt({ guestId }, kinds, locale, BEFORE_THE_CHANGE, 'guest')
   return { guestId, subject: { guestId }, cookie: (await serializeGuestCookie(guestId)).split(';')[0]! }
@@ -136,8 +136,8 @@ async function acceptAt(
   at: Date,
   event: 'register' | 'guest',
 ) {
-  const { currentVersionsForAcceptance } = await import('~/consent/current-versions.server')
-  const { recordAcceptances } = await import('~/consent/ledger.server')
+  const { currentVersionsForAcceptance } = await import('~/acceptances/current-versions.server')
+  const { recordAcceptances } = await import('~/acceptances/ledger.server')
   const documents = await currentVersionsForAcceptance(kinds, locale, { now: at })
   await (
     await db()
@@ -155,7 +155,7 @@ async function acceptAt(
 }
 
 async function history(subject: Person['subject']) {
-  const { acceptanceHistory } = await import('~/consent/ledger.server')
+  const { acceptanceHistory } = await import('~/acceptances/ledger.server')
   return acceptanceHistory(await db(), subject)
 }
 
@@ -198,12 +198,12 @@ describe('a signed-in person with material versions pending', () => {
 
   beforeAll(async () => {
     person = await userWhoAcceptedV1()
-    const { createUserSession } = await import('~/auth/session.server')
+    const { createUserSession } = await import('~/identity/session.server')
     otherSessionId = (await createUserSession(await db(), person.userId, { userAgent: 'other device' })).sessionId
   })
 
   async function sessionCount() {
-    const { listSessions } = await import('~/auth/session.server')
+    const { listSessions } = await import('~/identity/session.server')
     return (await listSessions(await db(), person.userId)).length
   }
 
@@ -499,7 +499,7 @@ describe('a version coming into force while the interstitial is open', () => {
     // Terms v3 is published and takes effect while the page is open.
     documents.push(legalDoc('terms', 'en', 3, new Date(Date.now() - 60_000).toISOString(), true))
     writeDataset()
-    const { closeContentSource } = await import('~/legal/content/index.server')
+    const { closeContentSource } = await import('~/content/index.server')
     closeContentSource()
 
     const before = (await history(person.subject)).length
@@ -539,8 +539,8 @@ describe('generating images', () => {
   it('holds someone who has not accepted a material new version at the interstitial, charging nothing', async () => {
     const guest = await guestWhoAcceptedV1()
     const home = await import('~/routes/$lang._index')
-    const { balanceOf } = await import('~/credits/ledger.server')
-    const { generationJobs } = await import('~/db/schema')
+    const { balanceOf } = await import('~/credits/movements.server')
+    const { generationJobs } = await import('../support/schema')
     const { eq } = await import('drizzle-orm')
     const before = await balanceOf(await db(), `guest:${guest.guestId}`)
     const body = new FormData()

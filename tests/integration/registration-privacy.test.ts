@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import type * as PasswordModule from '~/auth/password.server'
+import type * as PasswordModule from '~/identity/password.server'
 import type * as RegisterRoute from '~/routes/$lang.register'
 import type * as RegisterSentRoute from '~/routes/$lang.register_.sent'
 import type * as GuestRoute from '~/routes/$lang.guest'
-import type * as Mailer from '~/mail/mailer.server'
+import type * as Mailer from '~/platform/mail/mailer.server'
 import { isolateProcessDatabase } from '../db'
 import { closeAppResources, signInThroughLoginPage } from './support'
 import { post } from '../support/requests'
@@ -23,7 +23,7 @@ delete process.env.SMTP_URL
 delete process.env.PUBLIC_URL
 
 // Counts the password hashes, so the test can see that both outcomes do the same expensive work.
-vi.mock('~/auth/password.server', async (importOriginal) => {
+vi.mock('~/identity/password.server', async (importOriginal) => {
   const actual = await importOriginal<typeof PasswordModule>()
   return { ...actual, hashPassword: vi.fn(actual.hashPassword) }
 })
@@ -38,15 +38,15 @@ let password: typeof PasswordModule
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     register: await import('~/routes/$lang.register'),
     sent: await import('~/routes/$lang.register_.sent'),
     guest: await import('~/routes/$lang.guest'),
   }
-  mailer = await import('~/mail/mailer.server')
-  password = await import('~/auth/password.server')
+  mailer = await import('~/platform/mail/mailer.server')
+  password = await import('~/identity/password.server')
 })
 
 afterAll(async () => {
@@ -106,8 +106,8 @@ function visible(response: Response) {
 }
 
 async function database() {
-  const { getDb } = await import('~/db/client.server')
-  const schema = await import('~/db/schema')
+  const { getDb } = await import('~/platform/db/client.server')
+  const schema = await import('../support/schema')
   const { eq, sql } = await import('drizzle-orm')
   const db = await getDb()
   return { db, schema, eq, sql }
@@ -251,7 +251,7 @@ describe('registering does not reveal whether an address has an account', () => 
     expect(visible(tried).cookies).toEqual(['palitra_guest'])
 
     const { db, schema, eq } = await database()
-    const { readGuestId } = await import('~/guest/guest.server')
+    const { readGuestId } = await import('~/identity/guests.server')
     const guestId = (await readGuestId(new Request('http://localhost/en', { headers: { Cookie: takenGuest } })))!
     const [guest] = await db.select().from(schema.guests).where(eq(schema.guests.id, guestId))
     expect(guest!.linkedUserId).toBeNull()

@@ -89,7 +89,7 @@ let routes: {
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
   // Opening and migrating the database is the slow part; do it once up front.
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   routes = {
     index: await import('~/routes/_index'),
@@ -329,7 +329,7 @@ describe('/webhooks/sanity', () => {
   })
 
   it('invalidates the content cache for a good signature', async () => {
-    const { getContentSource } = await import('~/legal/content/index.server')
+    const { getContentSource } = await import('~/content/index.server')
     const invalidate = vi.spyOn(getContentSource(), 'invalidate')
     const body = JSON.stringify({ _id: 'legal.privacy.ru.v3', _type: 'legalDocument' })
     const signature = await encodeSignatureHeader(body, Date.now(), WEBHOOK_SECRET)
@@ -342,9 +342,9 @@ describe('/webhooks/sanity', () => {
 
 describe('/readyz', () => {
   it('is not ready, naming the setting, while an enabled outside service is not disclosed by the privacy policy in force', async () => {
-    const { resetEnvForTests } = await import('~/env.server')
+    const { resetEnvForTests } = await import('~/platform/env.server')
     const { resetDisclosureCache } = await import('~/legal/disclosure.server')
-    const { logger } = await import('~/log.server')
+    const { logger } = await import('~/platform/log.server')
     const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined)
     Object.assign(process.env, { IMAGE_ENGINE: 'openai', OPENAI_API_KEY: 'sk-test' })
     resetEnvForTests()

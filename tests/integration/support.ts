@@ -33,8 +33,8 @@ export function statusOf(thrown: unknown): number | undefined {
 
 /** Closes what the process-wide modules opened (content source watcher, database). */
 export async function closeAppResources() {
-  const { closeContentSource } = await import('~/legal/content/index.server')
-  const { closeDb } = await import('~/db/client.server')
+  const { closeContentSource } = await import('~/content/index.server')
+  const { closeDb } = await import('~/platform/db/client.server')
   closeContentSource()
   await closeDb()
 }

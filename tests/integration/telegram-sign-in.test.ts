@@ -29,13 +29,13 @@ async function telegramOn(on: boolean) {
     delete process.env.TELEGRAM_BOT_TOKEN
     delete process.env.TELEGRAM_BOT_NAME
   }
-  const { resetEnvForTests } = await import('~/env.server')
+  const { resetEnvForTests } = await import('~/platform/env.server')
   resetEnvForTests()
 }
 
 beforeAll(async () => {
   dropOwnDatabase = await isolateProcessDatabase()
-  const { getDb } = await import('~/db/client.server')
+  const { getDb } = await import('~/platform/db/client.server')
   await getDb()
   login = await import('~/routes/$lang.login')
   telegram = await import('~/routes/$lang.login_.telegram')

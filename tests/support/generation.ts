@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { applyMovement } from '~/credits/ledger.server'
-import type { Database } from '~/db/client.server'
-import { guests, type CreditOwner } from '~/db/schema'
+import { applyMovement } from '~/credits/movements.server'
+import type { Database } from '~/platform/db/client.server'
+import { guests } from '~/identity/schema'
+import { type CreditOwner } from '~/credits/schema'
 import type { EngineImage, EngineInput, ImageEngine } from '~/generation/engines/types'
 import type { Generator } from '~/generation/jobs.server'
 import { GenerationWorker, type WorkerOptions } from '~/generation/worker.server'
-import type { ObjectStorage } from '~/storage/types'
+import type { ObjectStorage } from '~/platform/storage/types'
 
 /** A guest row with `credits` granted (reference: a test grant), as a Generator. */
 export async function guestWithCredits(db: Database, credits: number): Promise<Generator> {

@@ -1,22 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { eq, inArray } from 'drizzle-orm'
-import type { CurrentVersion } from '~/consent/current-versions.server'
-import { recordAcceptances } from '~/consent/ledger.server'
-import { applyMovement, chargeJob, refundJob } from '~/credits/ledger.server'
-import type { Database } from '~/db/client.server'
-import {
-  acceptances,
-  cookieConsents,
-  creditBalances,
-  creditMovements,
-  dataSubjectRequests,
-  generationImages,
-  generationJobs,
-  guests,
-  moderationRefusals,
-  type CreditOwner,
-} from '~/db/schema'
-import type { ObjectStorage } from '~/storage/types'
+import type { CurrentVersion } from '~/acceptances/current-versions.server'
+import { recordAcceptances } from '~/acceptances/ledger.server'
+import { applyMovement, chargeJob, refundJob } from '~/credits/movements.server'
+import type { Database } from '~/platform/db/client.server'
+import { acceptances } from '~/acceptances/schema'
+import { cookieConsents } from '~/cookie-consent/schema'
+import { creditBalances, creditMovements, type CreditOwner } from '~/credits/schema'
+import { dataSubjectRequests } from '~/privacy-requests/schema'
+import { generationImages, generationJobs, moderationRefusals } from '~/generation/schema'
+import { guests } from '~/identity/schema'
+import type { ObjectStorage } from '~/platform/storage/types'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { orders } from '~/db/schema'
+import type { orders } from '~/payments/schema'
 
 type OrderInsert = typeof orders.$inferInsert
 

@@ -1,8 +1,7 @@
 import { useRevalidator } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useCancelJob, useJobStatus } from '~/generation/use-job-status'
-import { isFinished, type JobStatusResponse } from '~/generation/view'
+import { useCancelJob, useJobStatus, isFinished, type JobStatusResponse } from '~/generation'
 import { JobCard } from './job-card'
 
 /** The job just started from the home page, followed until it ends. */

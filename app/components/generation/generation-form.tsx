@@ -1,8 +1,8 @@
 import { Link } from '@remix-run/react'
 import { useId, useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ratioKey } from '~/generation/form-hints'
 import {
+  ratioKey,
   ASPECT_RATIOS,
   MAX_IMAGES,
   MIN_IMAGES,
@@ -12,8 +12,8 @@ import {
   CREDITS_PER_IMAGE,
   type AspectRatio,
   type Style,
-} from '~/generation/options'
-import type { Locale } from '~/i18n/locales'
+} from '~/generation'
+import type { Locale } from '~/platform/i18n/locales'
 import { PhotoField } from './photo-field'
 import { PromptField } from './prompt-field'
 

@@ -1,9 +1,8 @@
 import { Form, Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { shortenPrompt } from '~/generation/form-hints'
-import type { JobView } from '~/generation/view'
-import { formatDate } from '~/i18n/format'
-import type { Locale } from '~/i18n/locales'
+import { shortenPrompt, type JobView } from '~/generation'
+import { formatDate } from '~/platform/i18n/format'
+import type { Locale } from '~/platform/i18n/locales'
 
 export type HistoryListProps = {
   locale: Locale

@@ -1,10 +1,9 @@
 import { Link } from '@remix-run/react'
 import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ratioKey, shortenPrompt } from '~/generation/form-hints'
-import type { JobImageView, JobView } from '~/generation/view'
-import { formatDate } from '~/i18n/format'
-import type { Locale } from '~/i18n/locales'
+import { ratioKey, shortenPrompt, type JobImageView, type JobView } from '~/generation'
+import { formatDate } from '~/platform/i18n/format'
+import type { Locale } from '~/platform/i18n/locales'
 import { useHydrated } from './generation-form'
 
 export type JobCardProps = {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { PHOTO_ACCEPT, photoHint, type PhotoHint } from '~/generation/form-hints'
+import { PHOTO_ACCEPT, photoHint, type PhotoHint } from '~/generation'
 import { describedBy } from './described-by'
 
 type ChosenPhoto = { name: string; hint: PhotoHint | null; previewUrl: string | null }

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { counterState, promptLength } from '~/generation/form-hints'
-import { PROMPT_MAX_LENGTH } from '~/generation/options'
+import { counterState, promptLength, PROMPT_MAX_LENGTH } from '~/generation'
 import { describedBy } from './described-by'
 
 // Screen readers hear the counter once typing pauses, not on every key.

@@ -1,4 +1,4 @@
-import { createTestContentSource, legalDoc } from '~/consent/__fixtures__/legal-dataset'
+import { createTestContentSource, legalDoc } from '~/acceptances/__fixtures__/legal-dataset'
 
 /**
  * For tests: cookie policies on a fixed timeline, so a test can move the

@@ -1,4 +1,4 @@
-import { getEnv, type Env } from '~/env.server'
+import { getEnv, type Env } from '~/platform/env.server'
 import { createLocalEngine } from './local.server'
 import { createOpenAiEngine } from './openai.server'
 import type { ImageEngine } from './types'

@@ -1,7 +1,7 @@
-import { untilAborted } from '~/lib/abortable'
+import { untilAborted } from '~/platform/abortable'
 import sharp, { type Metadata } from 'sharp'
 import { z } from 'zod'
-import { logger } from '~/log.server'
+import { logger } from '~/platform/log.server'
 import { MAX_IMAGES, MIN_IMAGES, type AspectRatio, type Style } from '../options'
 import { EngineError, type EngineImage, type EngineInput, type ImageEngine } from './types'
 

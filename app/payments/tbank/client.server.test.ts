@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { logger } from '~/log.server'
+import { logger } from '~/platform/log.server'
 import { server } from '../../../tests/mocks'
 import {
   signForTest,

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { logger } from '~/log.server'
+import { logger } from '~/platform/log.server'
 import { receiptTotal, type TbankReceipt } from './receipt.server'
 import {
   TbankBaseResponseSchema,

@@ -1,0 +1,23 @@
+// The surface of acceptances: the only module other folders import.
+export { acceptanceFormData, checkSubmittedAcceptance } from './acceptance-form.server'
+export { NoVersionInForceError, currentVersionsForAcceptance, resolveVersionInForce } from './current-versions.server'
+export type {
+  CurrentVersion,
+  NoVersionInForceReason,
+  VersionInForce,
+  VersionLookupOptions,
+} from './current-versions.server'
+export {
+  acceptanceHistory,
+  acceptancesForAction,
+  latestAcceptedVersions,
+  recordAcceptances,
+  recordFormAcceptance,
+  withdrawConsent,
+} from './ledger.server'
+export type { AcceptedForAction, LedgerSubject, PersonSubject } from './ledger.server'
+export { startRetentionSchedule } from './retention.server'
+export { encodeShownVersions, parseShownVersions } from './shown-versions'
+export type { ShownVersion } from './shown-versions'
+export { ASKED_KINDS, acceptanceStatus } from './status.server'
+export type { AcceptanceStatus } from './status.server'

@@ -1,0 +1,2 @@
+// The surface of credits: the only module other folders import.
+export type { CreditOwner } from './schema'

@@ -1,0 +1,11 @@
+// The surface of flows/legal-admin: the only module other folders import.
+export { hasLegalRole, requireLegalUser } from './access.server'
+export { ARCHIVE_CHECK_STATES, checkArchive } from './archive-check.server'
+export { calendarPage, changeCalendar } from './calendar-page.server'
+export { findExportVersion, ledgerCsvFileName, ledgerCsvStream } from './ledger-export.server'
+export { legalOverview } from './overview.server'
+export type { InForceRow } from './overview.server'
+export { parseRequestNumber, requestPage, takeRequestStep } from './request-page.server'
+export { KNOWN_ROLES, changeRole, isKnownRole } from './roles.server'
+export type { StandingCounts, VersionStats } from './stats.server'
+export { versionsPage } from './versions-page.server'

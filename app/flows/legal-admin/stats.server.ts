@@ -1,0 +1,293 @@
+import { asc, desc, sql } from 'drizzle-orm'
+import {
+  NoVersionInForceError,
+  resolveVersionInForce,
+  type NoVersionInForceReason,
+  type VersionInForce,
+  type VersionLookupOptions,
+  ASKED_KINDS,
+} from '~/acceptances/index.server'
+import type { Database } from '~/platform/db/client.server'
+import { ACCEPTANCE_EVENTS, acceptances, type AcceptanceEvent } from '~/acceptances/schema'
+import { legalDocumentVersions } from '~/legal/schema'
+import { LOCALES, type Locale } from '~/platform/i18n/locales'
+import { DOCUMENT_KINDS, type DocumentKind } from '~/platform/document-kinds'
+
+/**
+ * Numbers for the legal team's view: how often each archived version was
+ * accepted (by event and state), and where the active accounts stand with
+ * the versions in force. Both are computed in the database with GROUP BY,
+ * so the page costs the same few queries however large the ledger grows.
+ */
+
+// ---------------------------------------------------------------------------
+// Acceptances per archived version
+
+export type EventCounts = Record<AcceptanceEvent, { given: number; withdrawn: number }>
+
+export type VersionStats = {
+  /** The archive row (legal_document_versions.id); the CSV export is keyed by it. */
+  id: string
+  kind: DocumentKind
+  locale: Locale
+  version: number
+  title: string
+  /** ISO 8601 UTC. */
+  effectiveFrom: string
+  material: boolean
+  sha256: string
+  byEvent: EventCounts
+  given: number
+  withdrawn: number
+}
+
+export function emptyEventCounts(): EventCounts {
+  return Object.fromEntries(ACCEPTANCE_EVENTS.map((event) => [event, { given: 0, withdrawn: 0 }])) as EventCounts
+}
+
+/** Every archived version with its ledger rows counted by event and state: kind, then locale, newest version first. */
+export async function versionStats(db: Database): Promise<VersionStats[]> {
+  const versions = await db
+    .select({
+      id: legalDocumentVersions.id,
+      kind: legalDocumentVersions.kind,
+      locale: legalDocumentVersions.locale,
+      version: legalDocumentVersions.version,
+      title: legalDocumentVersions.title,
+      effectiveFrom: legalDocumentVersions.effectiveFrom,
+      material: legalDocumentVersions.material,
+      sha256: legalDocumentVersions.sha256,
+    })
+    .from(legalDocumentVersions)
+    .orderBy(asc(legalDocumentVersions.kind), asc(legalDocumentVersions.locale), desc(legalDocumentVersions.version))
+  const counts = await db
+    .select({
+      documentVersionId: acceptances.documentVersionId,
+      event: acceptances.event,
+      state: acceptances.state,
+      n: sql<number>`count(*)::int`,
+    })
+    .from(acceptances)
+    .groupBy(acceptances.documentVersionId, acceptances.event, acceptances.state)
+
+  const byVersion = new Map<string, EventCounts>()
+  for (const row of counts) {
+    let entry = byVersion.get(row.documentVersionId)
+    if (!entry) byVersion.set(row.documentVersionId, (entry = emptyEventCounts()))
+    entry[row.event][row.state] += Number(row.n)
+  }
+  const kindOrder = (kind: DocumentKind) => DOCUMENT_KINDS.indexOf(kind)
+  return versions
+    .map((v) => {
+      const byEvent = byVersion.get(v.id) ?? emptyEventCounts()
+      const totals = Object.values(byEvent)
+      return {
+        ...v,
+        effectiveFrom: v.effectiveFrom.toISOString(),
+        byEvent,
+        given: totals.reduce((sum, c) => sum + c.given, 0),
+        withdrawn: totals.reduce((sum, c) => sum + c.withdrawn, 0),
+      }
+    })
+    .sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.locale.localeCompare(b.locale) || b.version - a.version)
+}
+
+// ---------------------------------------------------------------------------
+// Versions in force
+
+export type InForce = { state: 'ok'; version: VersionInForce } | { state: 'none'; reason: NoVersionInForceReason }
+
+export const inForceKey = (kind: DocumentKind, locale: Locale) => `${kind}:${locale}`
+
+/**
+ * The version in force of every kind in every locale, decided exactly as the
+ * public pages and the acceptance forms decide it (resolveVersionInForce),
+ * with the last material version the asking-again rule needs.
+ */
+export async function versionsInForce(opts: VersionLookupOptions = {}): Promise<Map<string, InForce>> {
+  const pairs = DOCUMENT_KINDS.flatMap((kind) => LOCALES.map((locale) => [kind, locale] as const))
+  const resolved = await Promise.all(
+    pairs.map(async ([kind, locale]): Promise<[string, InForce]> => {
+      try {
+        return [inForceKey(kind, locale), { state: 'ok', version: await resolveVersionInForce(kind, locale, opts) }]
+      } catch (error) {
+        if (error instanceof NoVersionInForceError)
+          return [inForceKey(kind, locale), { state: 'none', reason: error.reason }]
+        throw error
+      }
+    }),
+  )
+  return new Map(resolved)
+}
+
+// ---------------------------------------------------------------------------
+// Where active accounts stand with the version in force
+
+/**
+ * How one active account stands with the version of a kind in force in the
+ * account's language (users.locale, the language it registered in), by the
+ * rule that decides whether the site asks again (~/consent/status.server.ts):
+ *
+ * - accepted: has given the version in force (or a later one) and not withdrawn it;
+ * - notice: has given an older version, and every version since is non-material:
+ *   not asked again, only told;
+ * - asked-changed: has given an older version and a material version came after
+ *   it: asked to accept the version in force before carrying on;
+ * - asked-none: has no acceptance of the kind in force in any language (never
+ *   accepted, or withdrew): asked to accept;
+ * - other-language: has accepted only in the other language, and that text had
+ *   no material change since: bound by it, not asked.
+ *
+ * Everything but `accepted` counts as "not yet accepted the version in force";
+ * the two `asked-*` standings are the ones the site blocks on.
+ */
+export const STANDINGS = ['accepted', 'notice', 'asked-changed', 'asked-none', 'other-language'] as const
+export type Standing = (typeof STANDINGS)[number]
+
+export type StandingCounts = Record<Standing, number> & {
+  /** Active accounts with this account language. */
+  accounts: number
+  /** Everything but `accepted`. */
+  notYetAccepted: number
+  /** asked-changed + asked-none: the accounts the site will ask to accept before they carry on. */
+  asked: number
+}
+
+/** One group of accounts with the same standing inputs (what the GROUP BY query returns). */
+export type StandingGroup = {
+  accountLocale: Locale
+  kind: DocumentKind
+  /** Highest version given and not withdrawn in the account's language, or null. */
+  hereVersion: number | null
+  /** Language of the most recent acceptance in force of this kind, and the highest version in it. */
+  latestLocale: Locale | null
+  latestVersion: number | null
+  accounts: number
+}
+
+/** The asking-again rule of ~/consent/status.server.ts (judge), applied to one group; null when nothing is in force. */
+export function standingOf(group: StandingGroup, inForce: Map<string, InForce>): Standing | null {
+  const here = inForce.get(inForceKey(group.kind, group.accountLocale))
+  if (!here || here.state !== 'ok') return null
+  const { current, lastMaterialVersion } = here.version
+  if (group.hereVersion !== null) {
+    if (lastMaterialVersion !== null && group.hereVersion < lastMaterialVersion) return 'asked-changed'
+    return group.hereVersion < current.version ? 'notice' : 'accepted'
+  }
+  if (group.latestLocale === null || group.latestVersion === null) return 'asked-none'
+  const there = inForce.get(inForceKey(group.kind, group.latestLocale))
+  if (!there || there.state !== 'ok') return 'asked-changed'
+  const material = there.version.lastMaterialVersion
+  return material !== null && group.latestVersion < material ? 'asked-changed' : 'other-language'
+}
+
+export function emptyStandingCounts(): StandingCounts {
+  return {
+    ...(Object.fromEntries(STANDINGS.map((s) => [s, 0])) as Record<Standing, number>),
+    accounts: 0,
+    notYetAccepted: 0,
+    asked: 0,
+  }
+}
+
+/**
+ * The standing inputs of every active account for each asked kind, grouped.
+ *
+ * Mirrors latestAcceptedVersions (~/consent/ledger.server.ts): a user's rows
+ * include those recorded under guests later linked to the account; a
+ * withdrawal of a kind (of its scope only, when it names one) cancels every
+ * acceptance of that kind recorded at the same instant or earlier, in every
+ * language; per language the highest version left counts, and the latest
+ * language is the one whose highest version was accepted last.
+ */
+export async function standingGroups(
+  db: Database,
+  kinds: readonly DocumentKind[] = ASKED_KINDS,
+): Promise<StandingGroup[]> {
+  const kindValues = sql.join(
+    kinds.map((kind) => sql`(${kind}::text)`),
+    sql`, `,
+  )
+  const result = await db.execute(sql`
+    with subject_rows as (
+      select coalesce(a.user_id, g.linked_user_id) as user_id,
+             a.kind, a.locale, a.version, a.scope, a.state, a.recorded_at
+      from acceptances a
+      left join guests g on g.id = a.guest_id
+      where a.kind in (select kind from (values ${kindValues}) as asked(kind))
+        and (a.user_id is not null or g.linked_user_id is not null)
+    ),
+    in_force_rows as (
+      select r.user_id, r.kind, r.locale, r.version, r.recorded_at
+      from subject_rows r
+      where r.state = 'given'
+        and not exists (
+          select 1 from subject_rows w
+          where w.user_id = r.user_id
+            and w.kind = r.kind
+            and w.state = 'withdrawn'
+            and (w.scope is null or w.scope = r.scope)
+            and w.recorded_at >= r.recorded_at
+        )
+    ),
+    per_locale as (
+      select distinct on (user_id, kind, locale) user_id, kind, locale, version, recorded_at
+      from in_force_rows
+      order by user_id, kind, locale, version desc, recorded_at desc
+    ),
+    latest as (
+      select distinct on (user_id, kind) user_id, kind, locale, version
+      from per_locale
+      order by user_id, kind, recorded_at desc, locale asc
+    )
+    select u.locale as account_locale,
+           k.kind as kind,
+           here.version as here_version,
+           latest.locale as latest_locale,
+           latest.version as latest_version,
+           count(*)::int as accounts
+    from users u
+    cross join (values ${kindValues}) as k(kind)
+    left join per_locale here on here.user_id = u.id and here.kind = k.kind and here.locale = u.locale
+    left join latest on latest.user_id = u.id and latest.kind = k.kind
+    where u.deleted_at is null
+    group by 1, 2, 3, 4, 5
+  `)
+  const rows = (result as unknown as { rows: Array<Record<string, unknown>> }).rows
+  return rows.map((row) => ({
+    accountLocale: row.account_locale as Locale,
+    kind: row.kind as DocumentKind,
+    hereVersion: row.here_version === null ? null : Number(row.here_version),
+    latestLocale: (row.latest_locale as Locale | null) ?? null,
+    latestVersion: row.latest_version === null ? null : Number(row.latest_version),
+    accounts: Number(row.accounts),
+  }))
+}
+
+/** Counts per `kind:locale` (inForceKey) of the versions in force; kinds or locales with nothing in force are left out. */
+export async function accountStandings(
+  db: Database,
+  inForce: Map<string, InForce>,
+  kinds: readonly DocumentKind[] = ASKED_KINDS,
+): Promise<Map<string, StandingCounts>> {
+  const totals = new Map<string, StandingCounts>()
+  for (const group of await standingGroups(db, kinds)) {
+    const standing = standingOf(group, inForce)
+    if (standing === null) continue
+    const key = inForceKey(group.kind, group.accountLocale)
+    let counts = totals.get(key)
+    if (!counts) totals.set(key, (counts = emptyStandingCounts()))
+    counts[standing] += group.accounts
+    counts.accounts += group.accounts
+    if (standing !== 'accepted') counts.notYetAccepted += group.accounts
+    if (standing === 'asked-changed' || standing === 'asked-none') counts.asked += group.accounts
+  }
+  // A language with no accounts at all still has a row of zeros.
+  for (const kind of kinds) {
+    for (const locale of LOCALES) {
+      const key = inForceKey(kind, locale)
+      if (inForce.get(key)?.state === 'ok' && !totals.has(key)) totals.set(key, emptyStandingCounts())
+    }
+  }
+  return totals
+}

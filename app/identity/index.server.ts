@@ -1,0 +1,62 @@
+// The surface of identity: the only module other folders import.
+export {
+  EmailTakenError,
+  authenticate,
+  createAccount,
+  createProviderAccount,
+  deleteAccountData,
+  findAccountIdByEmail,
+  verifyPasswordForUser,
+} from './accounts.server'
+export { deleteInactiveGuests } from './guest-retention.server'
+export {
+  clearGuestCookie,
+  createGuest,
+  getGuest,
+  linkGuestToUser,
+  readGuestId,
+  serializeGuestCookie,
+  visitGuest,
+} from './guests.server'
+export { findUserIdByProvider, linkProvider } from './oauth/linked-accounts.server'
+export { clearPendingSignup, readPendingSignup, serializePendingSignup } from './oauth/pending-signup.server'
+export type { ProviderProfile } from './oauth/profile.server'
+export {
+  beginOAuth,
+  completeOAuth,
+  enabledOAuthProvider,
+  enabledProviders,
+  telegramLoginWidget,
+} from './oauth/providers.server'
+export { verifyTelegramLogin } from './oauth/telegram.server'
+export { normalizeEmail, validateNewPassword } from './password.server'
+export type { PasswordProblem } from './password.server'
+export {
+  RESET_TOKEN_TTL_MINUTES,
+  checkResetToken,
+  requestPasswordReset,
+  resetPassword,
+  sweepPasswordResetTokens,
+} from './reset-tokens.server'
+export type { ResetTokenProblem } from './reset-tokens.server'
+export {
+  createUserSession,
+  deleteExpiredSessions,
+  getSessionUser,
+  listSessions,
+  requireUser,
+  revokeSession,
+  signOut,
+  signOutEverywhere,
+} from './session.server'
+export type { SessionContext, SessionUser } from './session.server'
+export {
+  VERIFY_TOKEN_TTL_HOURS,
+  createVerificationToken,
+  inspectVerificationToken,
+  markVerifiedByProvider,
+  sweepVerificationTokens,
+  verificationState,
+  verifyEmailWithToken,
+} from './verification-tokens.server'
+export type { VerifyTokenProblem } from './verification-tokens.server'

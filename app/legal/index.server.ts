@@ -1,0 +1,15 @@
+// The surface of legal: the only module other folders import.
+export { getArchivedVersion } from './archive.server'
+export { disclosureProblems } from './disclosure.server'
+export {
+  clearArchivedMemo,
+  getChangesPage,
+  getPolicyPage,
+  getSiteSettings,
+  getVersionList,
+  getVersionPage,
+} from './documents.server'
+export type { ChangesPage } from './documents.server'
+export { renderPlainText, sha256Hex } from './plain-text'
+export { resolveRegisterTables } from './register-tables.server'
+export { verifySanityWebhookBody } from './webhook.server'

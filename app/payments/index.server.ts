@@ -1,0 +1,11 @@
+// The surface of payments: the only module other folders import.
+export { CHECKOUT_KINDS, findOrder, listOrders, startCheckout } from './checkout.server'
+export { listNotificationsForExport } from './notifications.server'
+export { findCreditPack, listCreditPacks } from './packs.server'
+export type { CreditPack } from './packs.server'
+export { getPaymentProvider, signedNotification } from './provider.server'
+export { quoteRefund, requestRefund, unspentCreditsByOrder } from './refunds.server'
+export type { RefundOutcome, RefundQuote } from './refunds.server'
+export { deleteExpiredPaymentRecords } from './retention.server'
+export type { OrderRow } from './schema'
+export { answerPaymentWebhook, handlePaymentNotification } from './webhook.server'

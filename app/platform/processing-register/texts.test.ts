@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { LOCALES, type Locale } from '~/platform/i18n/locales'
+import { createLocalContentSource } from '~/content/local.server'
+import { DOCUMENT_KINDS, type DocumentKind, type LegalDocument } from '~/content/legal-document'
+import { RATE_LIMIT_POLICIES } from '~/platform/security/rate-limit.server'
+import { cookieDeclaration, PROCESSORS, REQUEST_DEADLINES, type DeadlineRule, type ProcessorEntry } from './'
+
+// The texts the site ships (the seed dataset): the newest version of each
+// document in each language is checked against the register, so a text that
+// names a cookie, a recipient or a period the code does not have fails here.
+
+const source = createLocalContentSource('cms/seed/production.ndjson', { watch: false })
+
+async function newest(kind: DocumentKind, locale: Locale): Promise<LegalDocument> {
+  const versions = await source.listVersions(kind, locale)
+  const top = Math.max(...versions.map((v) => v.version))
+  const doc = await source.getDocument(kind, locale, top)
+  if (!doc) throw new Error(`${kind}/${locale} v${top} does not parse`)
+  return doc
+}
+
+function prose(doc: LegalDocument): string {
+  return doc.body
+    .map((block) =>
+      block._type === 'block'
+        ? block.children.map((c) => c.text).join('')
+        : block._type === 'table'
+          ? block.rows.map((r) => r.cells.join(' ')).join('\n')
+          : '',
+    )
+    .join('\n')
+}
+
+function registerTables(doc: LegalDocument) {
+  return doc.body.flatMap((block) => (block._type === 'registerTable' ? [block] : []))
+}
+
+function links(doc: LegalDocument): string[] {
+  return doc.body.flatMap((block) => (block._type === 'block' ? block.markDefs.map((m) => m.href) : []))
+}
+
+const cases = DOCUMENT_KINDS.flatMap((kind) => LOCALES.map((locale) => [kind, locale] as const))
+
+describe('the newest texts agree with the register', () => {
+  it.each(cases)('%s (%s): every cookie it names is one the site sets', async (kind, locale) => {
+    const text = prose(await newest(kind, locale))
+    const named = [...text.matchAll(/\b(palitra_[a-z_]+[a-z]|lng)\b/g)].map((m) => m[1]!)
+    const undeclared = named.filter((name) => name !== 'palitra_oauth_' && !cookieDeclaration(name))
+    expect(undeclared).toEqual([])
+  })
+
+  it.each(cases)('%s (%s): links on the site carry the language prefix', async (kind, locale) => {
+    const local = links(await newest(kind, locale)).filter((href) => href.startsWith('/'))
+    expect(local.filter((href) => !href.startsWith(`/${locale}/`) && href !== `/${locale}`)).toEqual([])
+  })
+
+  it.each(LOCALES)('the cookie policy (%s) renders its cookie table from the register', async (locale) => {
+    expect(registerTables(await newest('cookies', locale)).map((b) => b.table)).toContain('cookies')
+  })
+
+  it.each(LOCALES)(
+    'the privacy policy (%s) renders retention, recipients and response times from the register',
+    async (locale) => {
+      const tables = registerTables(await newest('privacy', locale))
+      expect(tables.map((b) => b.table).sort()).toEqual(['processors', 'requests', 'retention'])
+      // Every outside service in Russia that receives personal data is disclosed,
+      // including the data centre, which no setting switches on.
+      const disclosed = new Set(tables.find((b) => b.table === 'processors')!.include)
+      const domestic = (PROCESSORS as readonly ProcessorEntry[]).filter((p) => p.role !== 'none' && p.country === 'RU')
+      expect(domestic.filter((p) => !disclosed.has(p.id)).map((p) => p.id)).toEqual([])
+    },
+  )
+
+  it('both languages of the privacy policy disclose the same recipients', async () => {
+    const [ru, en] = await Promise.all(LOCALES.map((l) => newest('privacy', l)))
+    const ids = (doc: LegalDocument) => registerTables(doc).find((b) => b.table === 'processors')?.include
+    expect(ids(ru!)).toEqual(ids(en!))
+  })
+
+  it.each(cases.filter(([kind]) => kind === 'privacy' || kind === 'consent'))(
+    '%s (%s): every period in working days it states is a response time of the register',
+    async (kind, locale) => {
+      const rules: DeadlineRule[] = Object.values(REQUEST_DEADLINES.ru)
+      const known = new Set(
+        rules.flatMap((r) => [
+          ...('workingDays' in r.reply ? [r.reply.workingDays] : []),
+          ...(r.extension ? [r.extension.workingDays] : []),
+        ]),
+      )
+      const stated = [...prose(await newest(kind, locale)).matchAll(/(\d+)\s+(?:working days?|рабоч\S* дн\S*)/g)].map(
+        (m) => Number(m[1]),
+      )
+      expect(stated.filter((n) => !known.has(n))).toEqual([])
+    },
+  )
+
+  it.each(cases)('%s (%s): the interface calls the document by its own title', async (kind, locale) => {
+    const names = JSON.parse(readFileSync(`locales/${locale}/common.json`, 'utf8')) as {
+      documentKinds: Record<string, string>
+    }
+    expect(names.documentKinds[kind]).toBe((await newest(kind, locale)).title)
+  })
+
+  it('the Russian texts call the privacy policy by one name', async () => {
+    for (const kind of DOCUMENT_KINDS) {
+      const doc = await newest(kind, 'ru')
+      expect(`${doc.title}\n${prose(doc)}`).not.toMatch(/Политик[аеиу] конфиденциальности/)
+    }
+  })
+
+  // Every group of rate limits counts something about a person (a hash of their
+  // address); the privacy policy names each thing counted. A new group fails
+  // here until the text names it (in a new version) and this table says where.
+  const COUNTED: Record<string, Record<Locale, RegExp>> = {
+    signin: { en: /attempts to sign in/, ru: /попытки входа/ },
+    register: { en: /attempts to sign in, register/, ru: /входа, регистрации/ },
+    reset: { en: /reset a password/, ru: /восстановления пароля/ },
+    'verify-resend': { en: /get a new confirmation link/, ru: /новой ссылки для подтверждения/ },
+    generate: { en: /image generations/, ru: /генерации изображений/ },
+    'privacy-request': { en: /personal data requests/, ru: /запросы о персональных данных/ },
+    guest: { en: /starts of guest sessions/, ru: /запуски гостевых сессий/ },
+    'cookie-choice': { en: /cookie choices/, ru: /выбора настроек cookie/ },
+    'page-view': { en: /page views recorded for the statistics/, ru: /просмотрах страниц для статистики/ },
+    'refused-webhook': { en: /fail the signature check/, ru: /не прошедшие проверку подписи/ },
+  }
+
+  it.each(LOCALES)('the privacy policy (%s) names everything the rate limits count', async (locale) => {
+    const text = prose(await newest('privacy', locale))
+    const groups = [
+      ...new Set(Object.keys(RATE_LIMIT_POLICIES).map((key) => key.replace(/-(ip|all|account|email)$/, ''))),
+    ]
+    expect(groups.filter((group) => !COUNTED[group])).toEqual([])
+    expect(groups.filter((group) => !COUNTED[group]![locale].test(text))).toEqual([])
+  })
+})

@@ -1,0 +1,19 @@
+// The surface of privacy-requests: the only module other folders import.
+export { isCalendarYear, listCalendarYear, removeCalendarDay, saveCalendarDay } from './calendar.server'
+export type { CalendarEntry } from './calendar.server'
+export { CONFIRM_TOKEN_TTL_HOURS, DETAILS_MAX_LENGTH, findOwnRequest, forgetUnconfirmedRequests } from './intake.server'
+export { completeFromForm, extendFromForm } from './legal-actions.server'
+export type { LegalActionResult } from './legal-actions.server'
+export { COMPLETED_IN_QUEUE, getRequest, listQueue } from './queue.server'
+export type { RequestDetails } from './queue.server'
+export { NOTE_MAX_LENGTH } from './records.server'
+export { deleteExpiredRequests } from './retention.server'
+export { guestsWithPendingRequests, listRequestsForExport, unlinkGuestRequests } from './subjects.server'
+export {
+  LINK_PROBLEMS,
+  confirmFromForm,
+  formIdentity,
+  inspectConfirmationLink,
+  submitRequestForm,
+} from './submit.server'
+export { isCalendarDate, moscowDay } from './working-days'
