@@ -1,11 +1,6 @@
 import { renderAccountMail } from '~/flows/account/index.server'
-import {
-  sweepVerificationTokens,
-  sweepPasswordResetTokens,
-  deleteExpiredSessions,
-  deleteInactiveGuests,
-} from '~/identity/index.server'
-import { startRetentionSchedule } from '~/acceptances/index.server'
+import { sweepVerificationTokens, sweepPasswordResetTokens, deleteExpiredSessions } from '~/identity/index.server'
+import { deleteInactiveGuests, startRetentionSchedule } from '~/flows/retention/index.server'
 import { closeDb, getDb, type Database } from '~/platform/db/client.server'
 import { getEnv } from '~/platform/env.server'
 import { disclosureProblems } from '~/legal/index.server'
@@ -16,7 +11,7 @@ import { assertMediaStorageAllowed, startMediaProbe, type MediaProbe } from '~/p
 import { refuseStartOn } from '~/platform/start-refused.server'
 import { assertSigningSecretShared } from '~/platform/security/signing-secret.server'
 import { logger } from '~/platform/log.server'
-import { startMailDelivery, sweepMailOutbox } from '~/platform/mail/outbox.server'
+import { startMailDelivery, sweepMailOutbox } from '~/outbox/index.server'
 import { sweepRateLimitWindows } from '~/platform/security/rate-limit.server'
 import { sweepRefusedWebhooks } from '~/platform/security/refused-webhooks.server'
 import { forgetUnconfirmedRequests } from '~/privacy-requests/index.server'

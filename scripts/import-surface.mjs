@@ -5,7 +5,8 @@
 // one, its index.server.ts.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
-const root = process.argv[2] ?? '.'
+const root = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '.'
+const appOnly = process.argv.includes('--app-only')
 const files = []
 const walk = (d) => {
   for (const n of readdirSync(d)) {
@@ -40,6 +41,13 @@ const folderOf = (f) => {
 const importedFromOutside = new Map()
 for (const f of files) {
   if (/\.test\.tsx?$/.test(f) || f.includes(`${path.sep}tests${path.sep}`)) continue
+  // --app-only: what app/, server/ and scripts/ import; test helpers and benchmarks may reach inside a part.
+  const rel = path.relative(root, f)
+  if (
+    appOnly &&
+    (rel.startsWith(`tests${path.sep}`) || rel.startsWith(`bench${path.sep}`) || rel.includes('__fixtures__'))
+  )
+    continue
   const src = readFileSync(f, 'utf8')
   for (const m of src.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
     const target = resolve(f, m[1] ?? m[2])
@@ -60,8 +68,10 @@ for (const f of files) {
   total.set(tf, (total.get(tf) ?? 0) + 1)
 }
 let sum = 0
+const verbose = process.argv.includes('--files')
 for (const [folder, set] of [...importedFromOutside].sort()) {
   sum += set.size
   console.log(`${folder}: ${set.size} of ${total.get(folder)} files imported from outside`)
+  if (verbose) for (const f of [...set].sort()) console.log(`  ${f}`)
 }
 console.log(`total: ${sum}`)

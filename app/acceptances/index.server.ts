@@ -16,7 +16,7 @@ export {
   withdrawConsent,
 } from './ledger.server'
 export type { AcceptedForAction, LedgerSubject, PersonSubject } from './ledger.server'
-export { startRetentionSchedule } from './retention.server'
+export { deleteExpiredAcceptances, deleteExpiredCookieChoices, eraseExpiredEvidence } from './retention.server'
 export { encodeShownVersions, parseShownVersions } from './shown-versions'
 export type { ShownVersion } from './shown-versions'
 export { ASKED_KINDS, acceptanceStatus } from './status.server'

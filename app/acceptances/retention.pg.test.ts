@@ -10,7 +10,8 @@ import { logger } from '~/platform/log.server'
 import { deleteExpiredPaymentRecords } from '~/payments/retention.server'
 import { deleteExpiredRequests } from '~/privacy-requests/retention.server'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { deleteExpiredAcceptances, startRetentionSchedule } from './retention.server'
+import { deleteExpiredAcceptances } from './retention.server'
+import { startRetentionSchedule } from '~/flows/retention/schedule.server'
 import { orderValues } from '../../tests/support/orders'
 
 // Real PostgreSQL: the retention jobs of several instances run at once, each

@@ -7,7 +7,8 @@ import { legalDocumentVersions } from '~/legal/schema'
 import { pageViews } from '~/cookie-consent/schema'
 import { users } from '~/identity/schema'
 import { logger } from '~/platform/log.server'
-import { eraseExpiredEvidence, startRetentionSchedule } from './retention.server'
+import { eraseExpiredEvidence } from './retention.server'
+import { startRetentionSchedule } from '~/flows/retention/schedule.server'
 
 // The database guard compares against its own clock (now()), so these tests
 // use the real time and rows recorded in the past.

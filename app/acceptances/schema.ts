@@ -4,7 +4,7 @@ import { LOCALES } from '~/platform/i18n/locales'
 import { oneOf } from '~/platform/db/sql'
 import { DOCUMENT_KINDS } from '~/platform/document-kinds'
 import { legalDocumentVersions } from '~/legal/schema'
-import { users } from '~/identity/schema'
+import { guests, users } from '~/identity/schema'
 
 export const ACCEPTANCE_EVENTS = ['register', 'guest', 'payment', 'reaccept', 'cookie', 'withdrawal'] as const
 
@@ -80,3 +80,23 @@ export const acceptances = pgTable(
 export type AcceptanceRow = typeof acceptances.$inferSelect
 
 export type NewAcceptanceRow = typeof acceptances.$inferInsert
+
+/**
+ * An anonymous cookie-consent id: the random id the palitra_consent cookie
+ * carries and the ledger records cookie choices under (acceptances.consent_id).
+ * It is linked to the account or guest that made a choice with it, when there
+ * was one, so the account's consent history and export can include it.
+ */
+export const cookieConsents = pgTable(
+  'cookie_consents',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').references(() => users.id),
+    guestId: text('guest_id').references(() => guests.id),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lastChoiceAt: timestamp('last_choice_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('cookie_consents_user_idx').on(t.userId), index('cookie_consents_guest_idx').on(t.guestId)],
+)
+
+export type CookieConsentRow = typeof cookieConsents.$inferSelect

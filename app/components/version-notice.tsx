@@ -2,24 +2,7 @@ import { Form, Link, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formatDate } from '~/platform/i18n/format'
 import type { Locale } from '~/platform/i18n/locales'
-import type { DocumentKind } from '~/platform/document-kinds'
-
-/** A newer non-material version in force that the person has not accepted and not dismissed. */
-export type VersionNoticeItem = {
-  kind: DocumentKind
-  version: number
-  title: string
-  changeSummary: string | null
-  effectiveFrom: string
-  /** The version of this kind they accepted in this language, when lower: the comparison starts there. */
-  acceptedVersion: number | null
-}
-
-export type VersionNoticeData = {
-  items: VersionNoticeItem[]
-  /** The versions the dismiss button marks as seen (shown-versions encoding). */
-  dismiss: string
-}
+import type { VersionNoticeData } from '~/flows/account/index.server'
 
 /**
  * The site-wide mention of non-material changes: nothing to accept, nothing

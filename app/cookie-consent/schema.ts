@@ -2,30 +2,11 @@ import { sql } from 'drizzle-orm'
 import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { LOCALES } from '~/platform/i18n/locales'
 import { oneOf } from '~/platform/db/sql'
-import { users, guests } from '~/identity/schema'
 
 /** The optional cookie categories of the cookie policy; essential cookies need no consent. */
 export const COOKIE_CATEGORIES = ['preferences', 'analytics'] as const
 
 export type CookieCategory = (typeof COOKIE_CATEGORIES)[number]
-
-/**
- * An anonymous cookie-consent id: the random id the palitra_consent cookie
- * carries and the ledger records cookie choices under (acceptances.consent_id).
- * It is linked to the account or guest that made a choice with it, when there
- * was one, so the account's consent history and export can include it.
- */
-export const cookieConsents = pgTable(
-  'cookie_consents',
-  {
-    id: text('id').primaryKey(),
-    userId: text('user_id').references(() => users.id),
-    guestId: text('guest_id').references(() => guests.id),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    lastChoiceAt: timestamp('last_choice_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  },
-  (t) => [index('cookie_consents_user_idx').on(t.userId), index('cookie_consents_guest_idx').on(t.guestId)],
-)
 
 export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet', 'other'] as const
 
@@ -54,7 +35,5 @@ export const pageViews = pgTable(
     index('page_views_viewed_at_idx').on(t.viewedAt),
   ],
 )
-
-export type CookieConsentRow = typeof cookieConsents.$inferSelect
 
 export type PageViewRow = typeof pageViews.$inferSelect

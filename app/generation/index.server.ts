@@ -13,6 +13,7 @@ export {
 export type { Generator } from './jobs.server'
 export { serveResultImage, serveSourcePhoto } from './media.server'
 export { loadModerationRules } from './moderation/rules'
+export { eraseAccountWork, reassignGuestWork } from './owners.server'
 export { jobPageAction } from './page-actions.server'
 export { cancelQueuedJob } from './queue.server'
 export { deleteOldRefusals, listRefusalsForExport } from './refusals.server'

@@ -1,4 +1,3 @@
-import { requireCurrentVersionsAccepted } from '~/flows/account/index.server'
 import { getDb } from '~/platform/db/client.server'
 import { moderationRefusals } from './schema'
 import { getEnv } from '~/platform/env.server'
@@ -79,8 +78,6 @@ export async function submitGeneration(
   if (!generator) {
     return { ok: false, status: 401, needsSession: true, failure: formFailure({}, {}, 'errors.no-session') }
   }
-  // Someone who declined a material new version goes to the interstitial first.
-  await requireCurrentVersionsAccepted(request, locale)
 
   const limited = await checkLimits(db, [{ policy: 'generate-ip', subject: clientIp }])
   if (!limited.ok) {

@@ -10,12 +10,12 @@ import {
   AccountInputError,
   authenticate,
   createAccount,
-  deleteAccountData,
   EmailTakenError,
   findUser,
   setPassword,
   verifyPasswordForUser,
 } from './accounts.server'
+import { deleteAccountData } from '~/flows/account/erase.server'
 import { createUserSession, getSessionUser } from './session.server'
 import { orderValues } from '../../tests/support/orders'
 

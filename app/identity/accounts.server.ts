@@ -2,10 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { emailVerificationTokens, oauthAccounts, passwordResetTokens, users, type UserRow } from './schema'
-import { generationJobs, moderationRefusals } from '~/generation/schema'
-import { orders } from '~/payments/schema'
 import type { Locale } from '~/platform/i18n/locales'
-import { forgetMailFor } from '~/platform/mail/outbox.server'
 import {
   hashPassword,
   normalizeEmail,
@@ -205,46 +202,28 @@ export async function setPassword(tx: Database, userId: string, newPassword: str
 }
 
 /**
- * Erases what identifies the person: e-mail (and when it was verified),
- * password, name and roles go, deletedAt is set, and sessions, provider
- * links, reset and verification tokens and mail not yet sent are deleted,
- * and so are the generations (rows here; files by the caller). Orders lose
- * their receipt address. The row itself stays so acceptance records and
- * orders keep a subject, which is now only a pseudonymous id. Runs in a
- * transaction of its own (a savepoint inside the caller's).
+ * Erases what identifies the person in their account: e-mail (and when it was
+ * verified), password, name and roles go, deletedAt is set, and sessions,
+ * provider links, reset and verification tokens are deleted. The row itself
+ * stays so acceptance records and orders keep a subject, which is now only a
+ * pseudonymous id. Runs in the caller's transaction; closing an account
+ * (flows/account/erase) does the other parts' share in the same one.
  */
-export async function deleteAccountData(tx: Database, userId: string): Promise<{ generationIds: string[] }> {
-  return tx.transaction(async (inner) => {
-    await inner
-      .update(users)
-      .set({
-        email: null,
-        emailNormalized: null,
-        emailVerifiedAt: null,
-        passwordHash: null,
-        displayName: null,
-        roles: [],
-        deletedAt: sql`coalesce(${users.deletedAt}, now())`,
-      })
-      .where(eq(users.id, userId))
-    await signOutEverywhere(inner, userId)
-    await inner.delete(oauthAccounts).where(eq(oauthAccounts.userId, userId))
-    await inner.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
-    await inner.delete(emailVerificationTokens).where(eq(emailVerificationTokens.userId, userId))
-    // Mail still owed to the account is not sent any more.
-    await forgetMailFor(inner, userId)
-    // Generations and refused prompts are the person's content: they go with
-    // the account. The caller removes the files once this has committed.
-    await inner.delete(moderationRefusals).where(eq(moderationRefusals.userId, userId))
-    // Orders stay for the accounting period under the pseudonymous id; the
-    // receipt address is contact data accounting does not need (the fiscal
-    // data operator keeps the receipt). updated_at is left alone: it is part
-    // of the clock of the payment records' period.
-    await inner.update(orders).set({ receiptEmail: null }).where(eq(orders.userId, userId))
-    const removed = await inner
-      .delete(generationJobs)
-      .where(eq(generationJobs.owner, `user:${userId}`))
-      .returning({ id: generationJobs.id })
-    return { generationIds: removed.map((r) => r.id) }
-  })
+export async function deidentifyAccount(tx: Database, userId: string): Promise<void> {
+  await tx
+    .update(users)
+    .set({
+      email: null,
+      emailNormalized: null,
+      emailVerifiedAt: null,
+      passwordHash: null,
+      displayName: null,
+      roles: [],
+      deletedAt: sql`coalesce(${users.deletedAt}, now())`,
+    })
+    .where(eq(users.id, userId))
+  await signOutEverywhere(tx, userId)
+  await tx.delete(oauthAccounts).where(eq(oauthAccounts.userId, userId))
+  await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
+  await tx.delete(emailVerificationTokens).where(eq(emailVerificationTokens.userId, userId))
 }

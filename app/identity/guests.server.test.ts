@@ -7,13 +7,13 @@ import { resetEnvForTests } from '~/platform/env.server'
 import {
   GUEST_COOKIE,
   clearGuestCookie,
-  createGuest,
   getGuest,
-  linkGuestToUser,
   readGuestId,
   serializeGuestCookie,
   visitGuest,
 } from './guests.server'
+import { createGuest } from '~/flows/account/guest-start.server'
+import { linkGuestToUser } from '~/flows/account/guest-link.server'
 import { resetSigningSecretForTests } from '~/platform/security/signing-secret.server'
 
 let database: TestDatabase

@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { and, eq, isNull, lt, sql } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
-import { grantGuestCredits, moveGuestCredits } from '~/credits/index.server'
-import { generationJobs, moderationRefusals } from '~/generation/schema'
 import { guests, type GuestRow } from './schema'
-import { type CreditOwner } from '~/credits'
-import { getEnv } from '~/platform/env.server'
 import {
   expiredCookieHeader,
   isLegacySignature,
@@ -33,11 +29,10 @@ const GUEST_ID = /^[A-Za-z0-9_-]{32}$/
  */
 export const TOUCH_INTERVAL_MS = 60 * 60 * 1000
 
-/** Inserts a guest with its free credits (GUEST_FREE_CREDITS) in the caller's transaction and returns its id. */
-export async function createGuest(tx: Database): Promise<string> {
+/** Inserts a guest row in the caller's transaction and returns its id (credits are the caller's: flows/account/guest-start). */
+export async function insertGuest(tx: Database): Promise<string> {
   const id = randomBytes(24).toString('base64url')
   await tx.insert(guests).values({ id })
-  await grantGuestCredits(tx, id, getEnv().GUEST_FREE_CREDITS)
   return id
 }
 
@@ -135,25 +130,18 @@ export async function visitGuest(db: Database, request: Request, opts: { now?: D
 export type LinkGuestResult = 'linked' | 'already-linked' | 'linked-to-another-user' | 'not-found'
 
 /**
- * Hands a guest to the account it registered or signed in to. Once only: a
- * guest linked to one user is never moved to another, because its ledger
- * rows and work would then appear in a stranger's history.
+ * Marks a guest as handed to the account it registered or signed in to. Once
+ * only: a guest linked to one user is never moved to another, because its
+ * ledger rows and work would then appear in a stranger's history. Moving the
+ * guest's work and credits is the caller's (flows/account/guest-link).
  */
-export async function linkGuestToUser(tx: Database, guestId: string, userId: string): Promise<LinkGuestResult> {
+export async function markGuestLinked(tx: Database, guestId: string, userId: string): Promise<LinkGuestResult> {
   const [linked] = await tx
     .update(guests)
     .set({ linkedUserId: userId, linkedAt: sql`now()` })
     .where(and(eq(guests.id, guestId), isNull(guests.linkedUserId)))
     .returning({ id: guests.id })
-  if (linked) {
-    // The same person goes on with an account: their generations and what is
-    // left of their credits go with them.
-    const owner: CreditOwner = `user:${userId}`
-    await tx.update(generationJobs).set({ owner, userId }).where(eq(generationJobs.guestId, guestId))
-    await tx.update(moderationRefusals).set({ owner, userId }).where(eq(moderationRefusals.guestId, guestId))
-    await moveGuestCredits(tx, guestId, userId)
-    return 'linked'
-  }
+  if (linked) return 'linked'
   const [row] = await tx
     .select({ linkedUserId: guests.linkedUserId })
     .from(guests)

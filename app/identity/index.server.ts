@@ -4,16 +4,15 @@ export {
   authenticate,
   createAccount,
   createProviderAccount,
-  deleteAccountData,
+  deidentifyAccount,
   findAccountIdByEmail,
   verifyPasswordForUser,
 } from './accounts.server'
-export { deleteInactiveGuests } from './guest-retention.server'
 export {
   clearGuestCookie,
-  createGuest,
+  insertGuest,
   getGuest,
-  linkGuestToUser,
+  markGuestLinked,
   readGuestId,
   serializeGuestCookie,
   visitGuest,
@@ -49,6 +48,7 @@ export {
   signOut,
   signOutEverywhere,
 } from './session.server'
+export type { LinkGuestResult } from './guests.server'
 export type { SessionContext, SessionUser } from './session.server'
 export {
   VERIFY_TOKEN_TTL_HOURS,

@@ -3,7 +3,8 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emailVerificationTokens, users } from './schema'
 import { captureDatabaseError, createTestDatabase, type TestDatabase } from '../../tests/db'
-import { createAccount, createProviderAccount, deleteAccountData } from './accounts.server'
+import { createAccount, createProviderAccount } from './accounts.server'
+import { deleteAccountData } from '~/flows/account/erase.server'
 import {
   createVerificationToken,
   inspectVerificationToken,

@@ -5,7 +5,7 @@ import { orders, paymentNotifications, refunds, type OrderRow, type OrderStatus 
 import { isUuid } from '~/platform/uuid'
 import { logger } from '~/platform/log.server'
 import { mailLinkBase } from '~/platform/mail/links.server'
-import { enqueueMail } from '~/platform/mail/outbox.server'
+import { enqueueMail } from '~/outbox/index.server'
 
 /**
  * Applying the bank's payment notifications, exactly once and in order.

@@ -1,6 +1,6 @@
 import { getContentSource, type ContentSource, compareCreditPacks, type CreditPack } from '~/content/index.server'
 
-export type { CreditPack } from '~/content/credit-pack'
+export type { CreditPack } from '~/content/index.server'
 
 /** Where packs come from: the process-wide content source (Sanity or the seed), behind its cache. */
 type PackSource = Pick<ContentSource, 'creditPacks'>

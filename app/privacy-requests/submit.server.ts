@@ -2,7 +2,7 @@
  * The public request form and the confirmation link: input, identity, rate
  * limits and the pages' addresses around the model in intake.server.ts.
  */
-import { resetLinkBase } from '~/flows/account/index.server'
+import { mailLinkBase } from '~/platform/mail/links.server'
 import { normalizeEmail, type SessionUser, readGuestId } from '~/identity/index.server'
 import { getDb } from '~/platform/db/client.server'
 import { REQUEST_KINDS, REQUEST_REGIMES, type RequestKind, type RequestRegime } from './schema'
@@ -92,7 +92,7 @@ export async function submitRequestForm(
       ip: evidence.ip,
       userAgent: evidence.userAgent,
     },
-    { baseUrl: resetLinkBase(request) },
+    { baseUrl: mailLinkBase(request) },
   )
   const base = `/${locale}/privacy/request/sent`
   if (created.status === 'open') return { ok: true, redirectTo: `${base}?number=${created.number}` }

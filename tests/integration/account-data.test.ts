@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type * as AccountsModule from '~/identity/accounts.server'
+import type * as AccountsModule from '~/flows/account/erase.server'
 import type * as ExportPage from '~/routes/$lang.account.export'
 import type * as ExportFile from '~/routes/$lang.account.export[.]json'
 import type * as DeletePage from '~/routes/$lang.account.delete'
@@ -27,7 +27,7 @@ process.env.DATA_DIR = dir
 
 // The closing transaction's second half, wrapped so one test can make it fail
 // after the withdrawal rows are written.
-vi.mock('~/identity/accounts.server', async (importOriginal) => {
+vi.mock('~/flows/account/erase.server', async (importOriginal) => {
   const actual = await importOriginal<typeof AccountsModule>()
   return { ...actual, deleteAccountData: vi.fn(actual.deleteAccountData) }
 })
@@ -744,8 +744,8 @@ describe('/:lang/account/withdraw', () => {
   it('writes both halves in one transaction: a failure after the ledger insert leaves nothing', async () => {
     const person = await registerPerson('interrupted')
     const before = await state(person.userId)
-    const accounts = await import('~/identity/accounts.server')
-    const actual = await vi.importActual<typeof AccountsModule>('~/identity/accounts.server')
+    const accounts = await import('~/flows/account/erase.server')
+    const actual = await vi.importActual<typeof AccountsModule>('~/flows/account/erase.server')
     const { acceptances } = await import('../support/schema')
     const { and, eq } = await import('drizzle-orm')
     let withdrawalsSeenInside = 0

@@ -62,7 +62,8 @@ const nextIp = () => `203.0.113.${ipCounter++}`
 
 async function newGuest(): Promise<{ guestId: string; cookie: string }> {
   const { getDb } = await import('~/platform/db/client.server')
-  const { createGuest, serializeGuestCookie } = await import('~/identity/guests.server')
+  const { serializeGuestCookie } = await import('~/identity/guests.server')
+  const { createGuest } = await import('~/flows/account/guest-start.server')
   const { recordAcceptances } = await import('~/acceptances/ledger.server')
   const { currentVersionsForAcceptance } = await import('~/acceptances/current-versions.server')
   const db = await getDb()

@@ -234,7 +234,7 @@ describe('a guest away for 30 days', () => {
     expect(evidence).toHaveLength(3)
 
     // A visit 29 days ago keeps it; 31 days ago does not.
-    const { deleteInactiveGuests } = await import('~/identity/guest-retention.server')
+    const { deleteInactiveGuests } = await import('~/flows/retention/inactive-guests.server')
     const { getStorage } = await import('~/platform/storage/index.server')
     await setLastSeen(guestId, new Date(Date.now() - 29 * 24 * 60 * 60 * 1000))
     await deleteInactiveGuests(db, getStorage())

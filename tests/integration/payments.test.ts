@@ -159,7 +159,8 @@ async function paymentMails(to: string, orderId: string, { atLeast = 1, timeoutM
 
 describe('checkout in the sandbox', () => {
   it('asks guests to register and strangers to sign in', async () => {
-    const { serializeGuestCookie, createGuest } = await import('~/identity/guests.server')
+    const { serializeGuestCookie } = await import('~/identity/guests.server')
+    const { createGuest } = await import('~/flows/account/guest-start.server')
     const { getDb } = await import('~/platform/db/client.server')
     const guestId = await (await getDb()).transaction((tx) => createGuest(tx))
     const guestCookie = (await serializeGuestCookie(guestId)).split(';')[0]!

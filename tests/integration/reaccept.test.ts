@@ -122,7 +122,8 @@ async function guestWhoAcceptedV1(
   kinds: DocumentKind[] = ['terms', 'privacy', 'consent'],
   locale: Locale = 'ru',
 ): Promise<Person & { guestId: string }> {
-  const { createGuest, serializeGuestCookie } = await import('~/identity/guests.server')
+  const { serializeGuestCookie } = await import('~/identity/guests.server')
+  const { createGuest } = await import('~/flows/account/guest-start.server')
   const guestId = await (await db()).transaction((tx) => createGuest(tx))
   await acceptAt({ guestId }, kinds, locale, BEFORE_THE_CHANGE, 'guest')
   return { guestId, subject: { guestId }, cookie: (await serializeGuestCookie(guestId)).split(';')[0]! }

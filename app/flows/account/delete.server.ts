@@ -1,12 +1,12 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import {
-  deleteAccountData,
   verifyPasswordForUser,
   normalizeEmail,
   signOut,
   type SessionUser,
   clearGuestCookie,
 } from '~/identity/index.server'
+import { deleteAccountData } from './erase.server'
 import { removeFilesOfDeletedJobs } from '~/generation/index.server'
 import { getStorage } from '~/platform/storage/index.server'
 import {

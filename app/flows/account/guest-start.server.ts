@@ -1,6 +1,8 @@
 import { recordFormAcceptance, checkSubmittedAcceptance } from '~/acceptances/index.server'
-import { getDb } from '~/platform/db/client.server'
-import { createGuest, serializeGuestCookie } from '~/identity/index.server'
+import { getDb, type Database } from '~/platform/db/client.server'
+import { grantGuestCredits } from '~/credits/index.server'
+import { insertGuest, serializeGuestCookie } from '~/identity/index.server'
+import { getEnv } from '~/platform/env.server'
 import type { Locale } from '~/platform/i18n/locales'
 import { logger } from '~/platform/log.server'
 import { checkClientThenOverall } from '~/platform/security/rate-limit.server'
@@ -12,6 +14,13 @@ import { rateLimited, type ActionOutcome } from '~/platform/form'
  * document names guest mode among its purposes and 152-FZ art. 9 wants it
  * given separately, so guests give it exactly as registration asks for it.
  */
+/** Inserts a guest with its free credits (GUEST_FREE_CREDITS) in the caller's transaction and returns its id. */
+export async function createGuest(tx: Database): Promise<string> {
+  const id = await insertGuest(tx)
+  await grantGuestCredits(tx, id, getEnv().GUEST_FREE_CREDITS)
+  return id
+}
+
 export const GUEST_KINDS = ['terms', 'privacy', 'consent'] as const
 
 /**

@@ -7,13 +7,7 @@ export { AccountGoneError, buildPersonalDataExport, exportResponse } from './exp
 export { GUEST_KINDS, startGuestSession } from './guest-start.server'
 export { signIn } from './login.server'
 export { deliverAccountMailSoon, renderAccountMail } from './mails.server'
-export {
-  completeReset,
-  inspectResetLink,
-  requestResetLink,
-  resetLinkBase,
-  storedMailPreviewed,
-} from './password-reset.server'
+export { completeReset, inspectResetLink, requestResetLink, storedMailPreviewed } from './password-reset.server'
 export { completeProviderSignup, finishProviderSignIn, pendingProviderProfile } from './provider-sign-in.server'
 export {
   acceptPagePath,
@@ -27,3 +21,4 @@ export {
 export type { PendingDocument } from './reaccept.server'
 export { REGISTER_KINDS, registerAccount } from './register.server'
 export { verifyEmailPage } from './verify-email-page.server'
+export type { VersionNoticeData, VersionNoticeItem } from './reaccept.server'

@@ -24,7 +24,7 @@ import { acceptancesForAction, type AcceptedForAction } from '~/acceptances/inde
 import { getDb, type Database } from '~/platform/db/client.server'
 import { orders } from '~/payments/schema'
 import { users } from '~/identity/schema'
-import { type MailOutboxRow } from '~/platform/mail/schema'
+import { type MailOutboxRow, deliverMail, type DeliveryOptions, type DeliveryReport } from '~/outbox/index.server'
 import { formatDate, formatMoney } from '~/platform/i18n/format'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import type { Locale } from '~/platform/i18n/locales'
@@ -32,7 +32,6 @@ import { DOCUMENT_KINDS } from '~/platform/document-kinds'
 import { logger } from '~/platform/log.server'
 import { absoluteLink } from '~/platform/mail/links.server'
 import type { MailMessage } from '~/platform/mail/mailer.server'
-import { deliverMail, type DeliveryOptions, type DeliveryReport } from '~/platform/mail/outbox.server'
 
 type T = ReturnType<typeof getFixedT>
 

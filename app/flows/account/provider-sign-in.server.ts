@@ -10,9 +10,9 @@ import {
   markVerifiedByProvider,
   createUserSession,
   clearGuestCookie,
-  linkGuestToUser,
   readGuestId,
 } from '~/identity/index.server'
+import { linkGuestToUser } from './guest-link.server'
 import { recordFormAcceptance, checkSubmittedAcceptance } from '~/acceptances/index.server'
 import { getDb } from '~/platform/db/client.server'
 import { getSigningSecrets } from '~/platform/security/signing-secret.server'
@@ -21,7 +21,7 @@ import type { RequestEvidence } from '~/load-context'
 import { formFailure, type ActionOutcome } from '~/platform/form'
 import { logger } from '~/platform/log.server'
 import { mailLinkBase } from '~/platform/mail/links.server'
-import { enqueueMail } from '~/platform/mail/outbox.server'
+import { enqueueMail } from '~/outbox/index.server'
 import { deliverAccountMailSoon } from './mails.server'
 import { REGISTER_KINDS } from './register.server'
 

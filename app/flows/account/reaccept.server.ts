@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { redirect } from '@remix-run/node'
 import { getSessionUser, type SessionContext, getGuest, readGuestId } from '~/identity/index.server'
-import type { VersionNoticeData } from '~/components/version-notice'
 import {
   type CurrentVersion,
   latestAcceptedVersions,
@@ -162,6 +161,23 @@ export async function requireCurrentVersionsAccepted(request: Request, locale: L
     'protected action held until new versions are accepted',
   )
   throw redirect(acceptPagePath(locale, returnPathFor(request, locale)))
+}
+
+/** A newer non-material version in force that the person has not accepted and not dismissed. */
+export type VersionNoticeItem = {
+  kind: DocumentKind
+  version: number
+  title: string
+  changeSummary: string | null
+  effectiveFrom: string
+  /** The version of this kind they accepted in this language, when lower: the comparison starts there. */
+  acceptedVersion: number | null
+}
+
+export type VersionNoticeData = {
+  items: VersionNoticeItem[]
+  /** The versions the dismiss button marks as seen (shown-versions encoding). */
+  dismiss: string
 }
 
 // ---------------------------------------------------------------------------

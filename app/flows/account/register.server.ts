@@ -5,9 +5,9 @@ import {
   normalizeEmail,
   validateNewPassword,
   clearGuestCookie,
-  linkGuestToUser,
   readGuestId,
 } from '~/identity/index.server'
+import { linkGuestToUser } from './guest-link.server'
 import { recordFormAcceptance, checkSubmittedAcceptance } from '~/acceptances/index.server'
 import { getDb } from '~/platform/db/client.server'
 import type { Locale } from '~/platform/i18n/locales'
@@ -15,7 +15,7 @@ import { rateLimited, type ActionOutcome } from '~/platform/form'
 import { formText, parseForm } from '~/platform/form-schema.server'
 import { logger } from '~/platform/log.server'
 import { mailLinkBase } from '~/platform/mail/links.server'
-import { enqueueMail } from '~/platform/mail/outbox.server'
+import { enqueueMail } from '~/outbox/index.server'
 import { checkLimits } from '~/platform/security/rate-limit.server'
 import { z } from 'zod'
 import { deliverAccountMailSoon } from './mails.server'

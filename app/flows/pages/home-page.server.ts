@@ -1,3 +1,4 @@
+import { requireCurrentVersionsAccepted } from '~/flows/account/index.server'
 import { balanceOf } from '~/credits/index.server'
 import { rememberedGenerationSettings, rememberGenerationSettings } from '~/cookie-consent/index.server'
 import { getDb } from '~/platform/db/client.server'
@@ -52,6 +53,10 @@ export async function submitFromHome(
   clientIp: string | null,
   inline: boolean,
 ): Promise<HomeSubmitOutcome> {
+  // Someone who declined a material new version goes to the interstitial
+  // first; without a session or guest there is nobody to ask, and the
+  // submission answers that a session is needed.
+  await requireCurrentVersionsAccepted(request, locale)
   const outcome = await submitGeneration(request, locale, clientIp)
   if (outcome.ok) {
     const { style, aspectRatio, count } = outcome.job

@@ -20,7 +20,8 @@ import {
   STATS_COOKIE,
 } from '~/cookie-consent/cookie.server'
 import { guests, users } from '~/identity/schema'
-import { clearGuestCookie, createGuest, serializeGuestCookie, visitGuest } from '~/identity/guests.server'
+import { clearGuestCookie, serializeGuestCookie, visitGuest } from '~/identity/guests.server'
+import { createGuest } from '~/flows/account/guest-start.server'
 import { serializeLanguageCookie } from '~/platform/i18n/i18next.server'
 import { createTestDatabase, type TestDatabase } from '../../../tests/db'
 import { COOKIES, cookieDeclaration, type CookieDeclaration } from './cookies'

@@ -23,7 +23,7 @@ import { mailOutbox, type MailOutboxRow, type OutboxMailKind } from './schema'
 import type { Locale } from '~/platform/i18n/locales'
 import { logger } from '~/platform/log.server'
 import { retentionCutoff, retentionDays } from '~/platform/processing-register'
-import { sendMail, type MailMessage } from './mailer.server'
+import { sendMail, type MailMessage } from '~/platform/mail/mailer.server'
 
 /** Attempts before a row is given up (failed): with the pauses below, about a day and a half. */
 export const MAX_SEND_ATTEMPTS = 10

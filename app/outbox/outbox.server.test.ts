@@ -3,8 +3,8 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mailOutbox, type MailOutboxRow } from './schema'
 import { users } from '~/identity/schema'
-import { createTestDatabase, type TestDatabase } from '../../../tests/db'
-import type { MailMessage } from './mailer.server'
+import { createTestDatabase, type TestDatabase } from '../../tests/db'
+import type { MailMessage } from '~/platform/mail/mailer.server'
 import {
   deliverMail,
   enqueueMail,
