@@ -48,15 +48,6 @@ const FORGOT_FORM = z.object({
 
 const RESET_FORM = z.object({ token: formText({ max: 200 }), password: formText({ max: 1000, trim: false }) })
 
-/**
- * Where reset links point: PUBLIC_URL, else (outside production only) the
- * origin the request came to. In production the Host header, which a client
- * chooses, never decides where a link in a letter goes (~/mail/links.server).
- */
-export function resetLinkBase(request: Request): string {
-  return mailLinkBase(request)
-}
-
 /** Whether the confirmation should point to the development mail page (no SMTP, not production). */
 export function storedMailPreviewed(): boolean {
   return !getEnv().SMTP_URL && mailPreviewEnabled()
@@ -87,7 +78,7 @@ export async function requestResetLink(
     logger.info({ event: 'auth.reset.limited' }, 'password reset request refused by rate limit')
     return rateLimited(values, limit.retryAfterSeconds)
   }
-  await requestPasswordReset(db, normalized, { locale, baseUrl: resetLinkBase(request) })
+  await requestPasswordReset(db, normalized, { locale, baseUrl: mailLinkBase(request) })
   return { ok: true, headers: new Headers() }
 }
 
