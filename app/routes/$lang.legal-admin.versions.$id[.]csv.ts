@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { getDb } from '~/platform/db/client.server'
 import { isLocale } from '~/platform/i18n/locales'
+import { clientErrorResponse, refusalLocale } from '~/platform/i18n/refusals.server'
 import {
   requireLegalUser,
   findExportVersion,
@@ -13,14 +14,13 @@ import { isUuid } from '~/platform/uuid'
 // version as a download. A resource route: only this loader runs, so it does
 // the role check itself.
 
-function notFound() {
-  return new Response('Not found', {
-    status: 404,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-  })
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  // Plain text in the page's language: the same answer whether the version
+  // is missing or the viewer may not see the legal view.
+  const notFound = () =>
+    clientErrorResponse(isLocale(params.lang) ? params.lang : refusalLocale(request), 404, {
+      headers: { 'Cache-Control': 'no-store' },
+    })
   if (!isLocale(params.lang)) return notFound()
   try {
     await requireLegalUser(request)
