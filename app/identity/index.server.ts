@@ -60,3 +60,5 @@ export {
   verifyEmailWithToken,
 } from './verification-tokens.server'
 export type { VerifyTokenProblem } from './verification-tokens.server'
+export { reauthenticationFactors } from './reauthentication.server'
+export type { ReauthenticationFactors } from './reauthentication.server'
