@@ -60,3 +60,6 @@ export {
   verifyEmailWithToken,
 } from './verification-tokens.server'
 export type { VerifyTokenProblem } from './verification-tokens.server'
+export { listGuestSessionsForExport, profileForExport } from './export.server'
+export { reauthenticationFactors } from './reauthentication.server'
+export type { ReauthenticationFactors } from './reauthentication.server'

@@ -1,10 +1,10 @@
-import { and, eq, isNull } from 'drizzle-orm'
 import {
   verifyPasswordForUser,
   normalizeEmail,
   signOut,
   type SessionUser,
   clearGuestCookie,
+  reauthenticationFactors,
 } from '~/identity/index.server'
 import { deleteAccountData } from './erase.server'
 import { removeFilesOfDeletedJobs } from '~/generation/index.server'
@@ -18,7 +18,6 @@ import {
   withdrawConsent,
 } from '~/acceptances/index.server'
 import { getDb, type Database } from '~/platform/db/client.server'
-import { users } from '~/identity/schema'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import type { Locale } from '~/platform/i18n/locales'
 import { getArchivedVersion } from '~/legal/index.server'
@@ -46,13 +45,10 @@ const FIELD: Record<Confirmation, string> = { password: 'password', email: 'emai
 type AccountConfirmation = { method: Confirmation; emailNormalized: string | null }
 
 async function accountConfirmation(db: Database, userId: string): Promise<AccountConfirmation | null> {
-  const [row] = await db
-    .select({ passwordHash: users.passwordHash, emailNormalized: users.emailNormalized })
-    .from(users)
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-  if (!row) return null
-  const { emailNormalized } = row
-  if (row.passwordHash) return { method: 'password', emailNormalized }
+  const factors = await reauthenticationFactors(db, userId)
+  if (!factors) return null
+  const { emailNormalized } = factors
+  if (factors.hasPassword) return { method: 'password', emailNormalized }
   // Provider accounts: typing the address shows intent; Telegram accounts have none, so a word does.
   return { method: emailNormalized ? 'email' : 'phrase', emailNormalized }
 }

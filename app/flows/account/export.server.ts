@@ -1,15 +1,10 @@
-import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm'
-import { listSessions } from '~/identity/index.server'
-import { acceptanceHistory, type LedgerSubject } from '~/acceptances/index.server'
+import { listGuestSessionsForExport, listSessions, profileForExport } from '~/identity/index.server'
+import { acceptanceHistory, listCookieConsentsForExport, type LedgerSubject } from '~/acceptances/index.server'
 import type { Database } from '~/platform/db/client.server'
 import { balanceOf, creditHistory } from '~/credits/index.server'
-import { acceptances as acceptanceRows, cookieConsents as cookieConsentRows } from '~/acceptances/schema'
-import { generationImages, generationJobs } from '~/generation/schema'
-import { guests, oauthAccounts, users } from '~/identity/schema'
-import { orders } from '~/payments/schema'
-import { listRefusalsForExport } from '~/generation/index.server'
+import { listGenerationsForExport, listRefusalsForExport } from '~/generation/index.server'
 import { logger } from '~/platform/log.server'
-import { listNotificationsForExport } from '~/payments/index.server'
+import { listOrdersForExport } from '~/payments/index.server'
 import { listRequestsForExport } from '~/privacy-requests/index.server'
 
 /**
@@ -46,31 +41,9 @@ function section<K extends string, V>(key: K, collect: (context: ExportContext) 
 }
 
 const profile = section('profile', async ({ db, userId }) => {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-  if (!row) throw new AccountGoneError()
-  const providers = await db
-    .select()
-    .from(oauthAccounts)
-    .where(eq(oauthAccounts.userId, userId))
-    .orderBy(asc(oauthAccounts.createdAt))
-  return {
-    userId: row.id,
-    email: row.email,
-    emailVerifiedAt: row.emailVerifiedAt?.toISOString() ?? null,
-    displayName: row.displayName,
-    locale: row.locale,
-    createdAt: row.createdAt.toISOString(),
-    // Whether one is set, never the hash: the hash is a secret of the service, not data about the person.
-    hasPassword: row.passwordHash !== null,
-    signInProviders: providers.map((p) => ({
-      provider: p.provider,
-      providerUserId: p.providerUserId,
-      linkedAt: p.createdAt.toISOString(),
-    })),
-  }
+  const found = await profileForExport(db, userId)
+  if (!found) throw new AccountGoneError()
+  return found
 })
 
 const sessions = section('sessions', async ({ db, userId, currentSessionId }) =>
@@ -83,14 +56,7 @@ const sessions = section('sessions', async ({ db, userId, currentSessionId }) =>
   })),
 )
 
-const guestSessions = section('guestSessions', async ({ db, userId }) =>
-  (await db.select().from(guests).where(eq(guests.linkedUserId, userId)).orderBy(asc(guests.createdAt))).map((g) => ({
-    guestId: g.id,
-    startedAt: g.createdAt.toISOString(),
-    lastSeenAt: g.lastSeenAt.toISOString(),
-    linkedAt: g.linkedAt?.toISOString() ?? null,
-  })),
-)
+const guestSessions = section('guestSessions', async ({ db, userId }) => listGuestSessionsForExport(db, userId))
 
 function recordedUnder(subject: LedgerSubject) {
   if ('userId' in subject) return { type: 'account' as const, id: subject.userId }
@@ -123,53 +89,7 @@ const acceptances = section('acceptances', async ({ db, userId }) =>
 
 // Generations with their settings and links to the files; the links work for
 // the signed-in owner only (the same check as on the site).
-const generations = section('generations', async ({ db, userId }) => {
-  const owner = `user:${userId}` as const
-  const jobs = await db
-    .select()
-    .from(generationJobs)
-    .where(eq(generationJobs.owner, owner))
-    .orderBy(desc(generationJobs.createdAt))
-  const images = jobs.length
-    ? await db
-        .select()
-        .from(generationImages)
-        .where(
-          inArray(
-            generationImages.jobId,
-            jobs.map((j) => j.id),
-          ),
-        )
-        .orderBy(asc(generationImages.index))
-    : []
-  return jobs.map((job) => ({
-    id: job.id,
-    prompt: job.prompt,
-    style: job.style,
-    aspectRatio: job.aspectRatio,
-    imageCount: job.count,
-    seed: job.seed,
-    engine: job.engine,
-    engineKind: job.engineKind,
-    status: job.status,
-    costCredits: job.cost,
-    refundedCredits: job.refundedCredits,
-    failureCode: job.failureCode,
-    createdAt: job.createdAt.toISOString(),
-    finishedAt: job.finishedAt?.toISOString() ?? null,
-    photoPath: job.sourceImageKey ? `/media/uploads/${job.id}` : null,
-    images: images
-      .filter((image) => image.jobId === job.id)
-      .map((image) => ({
-        index: image.index,
-        path: `/media/generations/${job.id}/${image.index}`,
-        mimeType: image.mimeType,
-        width: image.width,
-        height: image.height,
-        bytes: image.bytes,
-      })),
-  }))
-})
+const generations = section('generations', async ({ db, userId }) => listGenerationsForExport(db, userId))
 
 // Every credit movement of the account, including what came over from its guest sessions.
 const credits = section('credits', async ({ db, userId }) => {
@@ -191,80 +111,21 @@ const refusedPrompts = section('refusedPrompts', async ({ db, userId }) => listR
 
 // Orders with what was bought, paid and refunded (receipt details included),
 // and the bank's notifications about each as they are stored (no card details).
-const payments = section('payments', async ({ db, userId }) => {
-  const rows = await db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt))
-  const notifications = await listNotificationsForExport(
-    db,
-    rows.map((o) => o.id),
-  )
-  return rows.map((o) => ({
-    orderId: o.id,
-    pack: o.packName,
-    credits: o.credits,
-    amountKopecks: o.amountKopecks,
-    currency: 'RUB',
-    status: o.status,
-    provider: o.provider,
-    paymentId: o.paymentId,
-    receiptEmail: o.receiptEmail,
-    refundedKopecks: o.refundedKopecks,
-    refundedCredits: o.refundedCredits,
-    createdAt: o.createdAt.toISOString(),
-    paidAt: o.paidAt?.toISOString() ?? null,
-    bankNotifications: notifications.filter((n) => n.orderId === o.id).map(({ orderId: _orderId, ...n }) => n),
-  }))
-})
+const payments = section('payments', async ({ db, userId }) => listOrdersForExport(db, userId))
 
 // Data-subject requests the person sent, with their history.
 const privacyRequests = section('privacyRequests', async ({ db, userId }) => listRequestsForExport(db, userId))
-
-type CategoryChoice = { state: 'given' | 'withdrawn'; policyVersion: number; locale: string; decidedAt: string } | null
 
 // The anonymous cookie-consent ids (the palitra_consent cookie) linked to the
 // account or to its guest sessions, each with the choice it holds now: the
 // latest ledger row per category. The rows themselves are in `acceptances`.
 const cookieConsents = section('cookieConsents', async ({ db, userId }) => {
-  const linkedGuests = db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, userId))
-  const ids = await db
-    .select()
-    .from(cookieConsentRows)
-    .where(or(eq(cookieConsentRows.userId, userId), inArray(cookieConsentRows.guestId, linkedGuests)))
-    .orderBy(asc(cookieConsentRows.createdAt), asc(cookieConsentRows.id))
-  const rows = ids.length
-    ? await db
-        .select({
-          consentId: acceptanceRows.consentId,
-          scope: acceptanceRows.scope,
-          state: acceptanceRows.state,
-          version: acceptanceRows.version,
-          locale: acceptanceRows.locale,
-          recordedAt: acceptanceRows.recordedAt,
-        })
-        .from(acceptanceRows)
-        .where(
-          inArray(
-            acceptanceRows.consentId,
-            ids.map((c) => c.id),
-          ),
-        )
-        // Newest first; at the same instant a withdrawal counts as the later row.
-        .orderBy(desc(acceptanceRows.recordedAt), desc(acceptanceRows.state))
-    : []
-  return ids.map((c) => {
-    const latest = (scope: string): CategoryChoice => {
-      const row = rows.find((r) => r.consentId === c.id && r.scope === scope)
-      return row
-        ? { state: row.state, policyVersion: row.version, locale: row.locale, decidedAt: row.recordedAt.toISOString() }
-        : null
-    }
-    return {
-      consentId: c.id,
-      linkedTo: c.userId ? { type: 'account' as const, id: c.userId } : { type: 'guest' as const, id: c.guestId },
-      firstChoiceAt: c.createdAt.toISOString(),
-      lastChoiceAt: c.lastChoiceAt.toISOString(),
-      currentChoice: { preferences: latest('preferences'), analytics: latest('analytics') },
-    }
-  })
+  const linkedGuests = await listGuestSessionsForExport(db, userId)
+  return listCookieConsentsForExport(
+    db,
+    userId,
+    linkedGuests.map((g) => g.guestId),
+  )
 })
 
 /**

@@ -18,12 +18,10 @@
  * ~/mail/links.server). Each mail is in the language of the page the event
  * happened on.
  */
-import { and, eq, isNull } from 'drizzle-orm'
-import { createVerificationToken, VERIFY_TOKEN_TTL_HOURS } from '~/identity/index.server'
+import { createVerificationToken, VERIFY_TOKEN_TTL_HOURS, verificationState } from '~/identity/index.server'
 import { acceptancesForAction, type AcceptedForAction } from '~/acceptances/index.server'
 import { getDb, type Database } from '~/platform/db/client.server'
-import { orders } from '~/payments/schema'
-import { users } from '~/identity/schema'
+import { findOrder } from '~/payments/index.server'
 import { type MailOutboxRow, deliverMail, type DeliveryOptions, type DeliveryReport } from '~/outbox/index.server'
 import { formatDate, formatMoney } from '~/platform/i18n/format'
 import { getFixedT } from '~/platform/i18n/i18next.server'
@@ -68,14 +66,6 @@ export function acceptedBlock(
   ].join('\n\n')
 }
 
-async function liveAccount(db: Database, userId: string) {
-  const [row] = await db
-    .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
-    .from(users)
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-  return row ?? null
-}
-
 /** The confirmation paragraph with a fresh link; null when the address needs none (or there is none). */
 async function confirmationParagraph(db: Database, t: T, row: MailOutboxRow): Promise<string | null> {
   const created = await createVerificationToken(db, row.userId)
@@ -85,7 +75,7 @@ async function confirmationParagraph(db: Database, t: T, row: MailOutboxRow): Pr
 }
 
 async function registrationMail(db: Database, row: MailOutboxRow): Promise<MailMessage | null> {
-  const account = await liveAccount(db, row.userId)
+  const account = await verificationState(db, row.userId)
   if (!account?.email) return null
   const t = tFor(row.locale)
   const accepted = await acceptancesForAction(db, {
@@ -118,7 +108,7 @@ async function registrationMail(db: Database, row: MailOutboxRow): Promise<MailM
 }
 
 async function verificationMail(db: Database, row: MailOutboxRow): Promise<MailMessage | null> {
-  const account = await liveAccount(db, row.userId)
+  const account = await verificationState(db, row.userId)
   if (!account?.email || account.verifiedAt) return null
   const t = tFor(row.locale)
   const confirmation = await confirmationParagraph(db, t, row)
@@ -136,13 +126,10 @@ async function verificationMail(db: Database, row: MailOutboxRow): Promise<MailM
 }
 
 async function paymentMail(db: Database, row: MailOutboxRow): Promise<MailMessage | null> {
-  const account = await liveAccount(db, row.userId)
+  const account = await verificationState(db, row.userId)
   // Only ever to an address the person confirmed (checkout refuses any other).
   if (!account?.email || !account.verifiedAt || !row.referenceId) return null
-  const [order] = await db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.id, row.referenceId), eq(orders.userId, row.userId)))
+  const order = await findOrder(db, row.referenceId, row.userId)
   if (!order?.paidAt) return null
   const t = tFor(row.locale)
   const locale = row.locale
@@ -171,7 +158,7 @@ async function paymentMail(db: Database, row: MailOutboxRow): Promise<MailMessag
 }
 
 async function registrationAttemptMail(db: Database, row: MailOutboxRow): Promise<MailMessage | null> {
-  const account = await liveAccount(db, row.userId)
+  const account = await verificationState(db, row.userId)
   if (!account?.email) return null
   const t = tFor(row.locale)
   return {
