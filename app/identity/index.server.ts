@@ -60,3 +60,7 @@ export {
   verifyEmailWithToken,
 } from './verification-tokens.server'
 export type { VerifyTokenProblem } from './verification-tokens.server'
+
+// Roles on an account, for the command that grants them.
+export { changeAccountRole } from './roles.server'
+export type { AccountRoleChange } from './roles.server'
