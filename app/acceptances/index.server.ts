@@ -22,3 +22,8 @@ export type { ShownVersion } from './shown-versions'
 export { ASKED_KINDS, acceptanceStatus } from './status.server'
 export type { AcceptanceStatus } from './status.server'
 export { listCookieConsentsForExport } from './export.server'
+
+// What the legal team's views read from the ledger.
+export { emptyEventCounts, statsByVersion } from './stats.server'
+export type { EventCounts } from './stats.server'
+export { ledgerPageOfVersion } from './version-ledger.server'

@@ -63,3 +63,7 @@ export type { VerifyTokenProblem } from './verification-tokens.server'
 export { listGuestSessionsForExport, profileForExport } from './export.server'
 export { reauthenticationFactors } from './reauthentication.server'
 export type { ReauthenticationFactors } from './reauthentication.server'
+
+// Roles on an account, for the command that grants them.
+export { changeAccountRole } from './roles.server'
+export type { AccountRoleChange } from './roles.server'

@@ -13,3 +13,7 @@ export type { ChangesPage } from './documents.server'
 export { renderPlainText, sha256Hex } from './plain-text'
 export { resolveRegisterTables } from './register-tables.server'
 export { verifySanityWebhookBody } from './webhook.server'
+
+// The archive listed for the legal team's views.
+export { allArchivedVersions, archivedVersionById } from './versions-for-admin.server'
+export type { ArchiveEntry } from './versions-for-admin.server'

@@ -17,3 +17,7 @@ export {
   submitRequestForm,
 } from './submit.server'
 export { isCalendarDate, moscowDay } from './working-days'
+
+// The queue counted for the legal team's overview.
+export { requestsSummary } from './summary.server'
+export type { RequestsSummary } from './summary.server'

@@ -1,10 +1,8 @@
-import { asc } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
-import { legalDocumentVersions } from '~/legal/schema'
 import type { Locale } from '~/platform/i18n/locales'
 import type { ContentSource } from '~/content/index.server'
 import { DOCUMENT_KINDS, type DocumentKind } from '~/platform/document-kinds'
-import { renderPlainText, sha256Hex, resolveRegisterTables } from '~/legal/index.server'
+import { allArchivedVersions, renderPlainText, sha256Hex, resolveRegisterTables } from '~/legal/index.server'
 import { logger } from '~/platform/log.server'
 
 /**
@@ -63,17 +61,7 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item:
 }
 
 export async function checkArchive(db: Database, source: ContentSource, now = new Date()): Promise<ArchiveCheckResult> {
-  const archived = await db
-    .select({
-      id: legalDocumentVersions.id,
-      kind: legalDocumentVersions.kind,
-      locale: legalDocumentVersions.locale,
-      version: legalDocumentVersions.version,
-      title: legalDocumentVersions.title,
-      sha256: legalDocumentVersions.sha256,
-    })
-    .from(legalDocumentVersions)
-    .orderBy(asc(legalDocumentVersions.kind), asc(legalDocumentVersions.locale), asc(legalDocumentVersions.version))
+  const archived = await allArchivedVersions(db)
 
   const reachable = await source.checkHealth().then(
     () => true,

@@ -4,16 +4,11 @@ import { createTestDatabase, type TestDatabase } from '../../../tests/db'
 import { TIMELINE, createTestContentSource } from '~/acceptances/__fixtures__/legal-dataset'
 import { currentVersionsForAcceptance, type CurrentVersion } from '~/acceptances/current-versions.server'
 import { recordAcceptances } from '~/acceptances/ledger.server'
+import { ledgerPageOfVersion } from '~/acceptances/version-ledger.server'
 import { guests, users } from '~/identity/schema'
 import { type AcceptanceRow } from '~/acceptances/schema'
 import { parseCsv } from './csv'
-import {
-  LEDGER_CSV_COLUMNS,
-  findExportVersion,
-  ledgerBatch,
-  ledgerCsvFileName,
-  ledgerCsvStream,
-} from './ledger-export.server'
+import { LEDGER_CSV_COLUMNS, findExportVersion, ledgerCsvFileName, ledgerCsvStream } from './ledger-export.server'
 
 let database: TestDatabase
 let content: ReturnType<typeof createTestContentSource>
@@ -108,7 +103,7 @@ describe('ledger CSV export', () => {
     const seen: string[] = []
     let after: string | null = null
     for (;;) {
-      const batch = await ledgerBatch(database.db, termsV1.documentVersionId, after, 2)
+      const batch = await ledgerPageOfVersion(database.db, termsV1.documentVersionId, after, 2)
       seen.push(...batch.map((r) => r.id))
       if (batch.length < 2) break
       after = batch.at(-1)!.id

@@ -1,16 +1,16 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
-import { acceptances, type AcceptanceRow } from '~/acceptances/schema'
-import { legalDocumentVersions } from '~/legal/schema'
+import type { AcceptanceRow } from '~/acceptances'
+import { ledgerPageOfVersion } from '~/acceptances/index.server'
+import { archivedVersionById } from '~/legal/index.server'
 import { logger } from '~/platform/log.server'
 import { csvRecord, type CsvValue } from './csv'
 
 /**
  * The ledger rows of one archived version as CSV, the evidence the legal
- * team hands over in a dispute. Rows are read in batches with keyset
- * pagination on (recorded_at, id), so a version accepted millions of times
- * is streamed without ever holding the whole ledger in memory, and a row
- * appended while the file is being written cannot shift a page boundary.
+ * team hands over in a dispute. The archive says which version it is; the
+ * ledger's rows are read in pages (ledgerPageOfVersion: keyset pagination on
+ * (recorded_at, id)), so a version accepted millions of times is streamed
+ * without ever holding the whole ledger in memory.
  */
 
 /** Column names in file order: stable, English, machine-readable (docs/legal-admin.md describes each). */
@@ -40,17 +40,9 @@ export type ExportedVersion = { id: string; kind: string; locale: string; versio
 
 /** The archived version a CSV is asked for, or null when the archive has no such row. */
 export async function findExportVersion(db: Database, documentVersionId: string): Promise<ExportedVersion | null> {
-  const [row] = await db
-    .select({
-      id: legalDocumentVersions.id,
-      kind: legalDocumentVersions.kind,
-      locale: legalDocumentVersions.locale,
-      version: legalDocumentVersions.version,
-    })
-    .from(legalDocumentVersions)
-    .where(eq(legalDocumentVersions.id, documentVersionId))
-    .limit(1)
-  return row ?? null
+  const archived = await archivedVersionById(db, documentVersionId)
+  if (!archived) return null
+  return { id: archived.id, kind: archived.kind, locale: archived.locale, version: archived.version }
 }
 
 export function ledgerCsvFileName(version: ExportedVersion): string {
@@ -87,31 +79,6 @@ export function ledgerCsvValues(row: AcceptanceRow): CsvValue[] {
 }
 
 /**
- * One batch after the cursor. The cursor is the last row's id; its
- * recorded_at is looked up in the database rather than carried in a JS Date,
- * which would cut PostgreSQL's microseconds to milliseconds and could skip or
- * repeat rows recorded within the same millisecond.
- */
-export async function ledgerBatch(
-  db: Database,
-  documentVersionId: string,
-  after: string | null,
-  limit = LEDGER_EXPORT_BATCH_SIZE,
-): Promise<AcceptanceRow[]> {
-  // A row comparison: (recorded_at, id) after the cursor row's, in the order of the file.
-  const position: SQL | undefined =
-    after === null
-      ? undefined
-      : sql`(${acceptances.recordedAt}, ${acceptances.id}) > (select a.recorded_at, a.id from ${acceptances} a where a.id = ${after})`
-  return db
-    .select()
-    .from(acceptances)
-    .where(and(eq(acceptances.documentVersionId, documentVersionId), position))
-    .orderBy(asc(acceptances.recordedAt), asc(acceptances.id))
-    .limit(limit)
-}
-
-/**
  * The file as a byte stream: a UTF-8 byte-order mark (so spreadsheets read
  * Cyrillic wording correctly), the header record, then one record per ledger
  * row, oldest first. Each pull reads one batch.
@@ -134,7 +101,7 @@ export function ledgerCsvStream(
         return
       }
       try {
-        const batch = await ledgerBatch(db, version.id, after, batchSize)
+        const batch = await ledgerPageOfVersion(db, version.id, after, batchSize)
         if (batch.length > 0) {
           controller.enqueue(encoder.encode(batch.map((row) => csvRecord(ledgerCsvValues(row))).join('')))
           after = batch.at(-1)!.id

@@ -1,8 +1,8 @@
 import { type VersionLookupOptions, ASKED_KINDS, type NoVersionInForceReason } from '~/acceptances/index.server'
 import type { Database } from '~/platform/db/client.server'
+import { requestsSummary, type RequestsSummary } from '~/privacy-requests/index.server'
 import { LOCALES, type Locale } from '~/platform/i18n/locales'
 import { DOCUMENT_KINDS, type DocumentKind } from '~/platform/document-kinds'
-import { requestsSummary, type RequestsSummary } from './requests-summary.server'
 import {
   accountStandings,
   inForceKey,

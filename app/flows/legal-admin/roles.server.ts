@@ -1,16 +1,12 @@
-import { and, eq, isNull, sql } from 'drizzle-orm'
-import { normalizeEmail } from '~/identity/index.server'
+import { changeAccountRole, type AccountRoleChange } from '~/identity/index.server'
 import type { Database } from '~/platform/db/client.server'
-import { users } from '~/identity/schema'
 import { LEGAL_ROLE } from './access.server'
 
 /**
  * Granting and revoking account roles (`npm run grant-role`). The only role
- * so far is `legal`, which opens /:lang/legal-admin. Both operations are
- * single UPDATE statements that leave the array as it is when there is
- * nothing to do, so running the command twice is harmless and two runs at
- * once cannot add a role twice. The change applies on the account's next
- * request: sessions read the roles from the database every time.
+ * so far is `legal`, which opens /:lang/legal-admin. The account and its
+ * roles are identity's: it finds the account by address and changes the
+ * roles in one statement, harmless to repeat (changeAccountRole).
  */
 
 export const KNOWN_ROLES = [LEGAL_ROLE] as const
@@ -20,37 +16,10 @@ export function isKnownRole(value: string): value is Role {
   return (KNOWN_ROLES as readonly string[]).includes(value)
 }
 
-export type RoleChangeOutcome =
-  /** The role was added or removed. */
-  | { outcome: 'changed'; userId: string; roles: string[] }
-  /** Nothing to do: the account already had (or already lacked) the role. */
-  | { outcome: 'unchanged'; userId: string; roles: string[] }
-  | { outcome: 'invalid-email' }
-  /** No active account has this address (a deleted account keeps no address, so it is not found either). */
-  | { outcome: 'no-account' }
-
-export async function changeRole(
+/** Grants (or, with `revoke`, takes away) one of the roles this site knows. */
+export function changeRole(
   db: Database,
   input: { email: string; role: Role; revoke?: boolean },
-): Promise<RoleChangeOutcome> {
-  // The same normalisation registration stores in users.email_normalized.
-  const emailNormalized = normalizeEmail(input.email)
-  if (!emailNormalized) return { outcome: 'invalid-email' }
-
-  const active = and(eq(users.emailNormalized, emailNormalized), isNull(users.deletedAt))
-  const hasRole = sql`${input.role} = any(${users.roles})`
-  const [changed] = await db
-    .update(users)
-    .set({
-      roles: input.revoke
-        ? sql`array_remove(${users.roles}, ${input.role}::text)`
-        : sql`array_append(${users.roles}, ${input.role}::text)`,
-    })
-    .where(and(active, input.revoke ? hasRole : sql`not (${hasRole})`))
-    .returning({ id: users.id, roles: users.roles })
-  if (changed) return { outcome: 'changed', userId: changed.id, roles: changed.roles }
-
-  const [existing] = await db.select({ id: users.id, roles: users.roles }).from(users).where(active).limit(1)
-  if (!existing) return { outcome: 'no-account' }
-  return { outcome: 'unchanged', userId: existing.id, roles: existing.roles }
+): Promise<AccountRoleChange> {
+  return changeAccountRole(db, input)
 }

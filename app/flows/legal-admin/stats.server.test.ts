@@ -6,12 +6,13 @@ import { currentVersionsForAcceptance } from '~/acceptances/current-versions.ser
 import { recordAcceptances, withdrawConsent, type LedgerSubject } from '~/acceptances/ledger.server'
 import { ASKED_KINDS, acceptanceStatus } from '~/acceptances/status.server'
 import { dataSubjectRequests } from '~/privacy-requests/schema'
+import { requestsSummary } from '~/privacy-requests/summary.server'
+import { moscowDay } from '~/privacy-requests/working-days'
 import { guests, users } from '~/identity/schema'
 import { type AcceptanceEvent } from '~/acceptances/schema'
 import type { Locale } from '~/platform/i18n/locales'
 import type { DocumentKind } from '~/platform/document-kinds'
 import { legalOverview } from './overview.server'
-import { moscowToday, requestsSummary } from './requests-summary.server'
 import { accountStandings, emptyStandingCounts, inForceKey, versionStats, versionsInForce } from './stats.server'
 
 // A small ledger built through the ledger module, on the fixed timeline of
@@ -254,8 +255,8 @@ describe('accountStandings', () => {
 
 describe('requestsSummary', () => {
   it('reads today in Moscow', () => {
-    expect(moscowToday(new Date('2026-08-31T21:30:00Z'))).toBe('2026-09-01')
-    expect(moscowToday(new Date('2026-08-31T20:59:00Z'))).toBe('2026-08-31')
+    expect(moscowDay(new Date('2026-08-31T21:30:00Z'))).toBe('2026-09-01')
+    expect(moscowDay(new Date('2026-08-31T20:59:00Z'))).toBe('2026-08-31')
   })
 
   it('counts open, overdue, due-today and unconfirmed requests', async () => {

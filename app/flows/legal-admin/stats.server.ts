@@ -1,6 +1,9 @@
-import { asc, desc, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import {
   NoVersionInForceError,
+  emptyEventCounts,
+  statsByVersion,
+  type EventCounts,
   resolveVersionInForce,
   type NoVersionInForceReason,
   type VersionInForce,
@@ -8,8 +11,7 @@ import {
   ASKED_KINDS,
 } from '~/acceptances/index.server'
 import type { Database } from '~/platform/db/client.server'
-import { ACCEPTANCE_EVENTS, acceptances, type AcceptanceEvent } from '~/acceptances/schema'
-import { legalDocumentVersions } from '~/legal/schema'
+import { allArchivedVersions } from '~/legal/index.server'
 import { LOCALES, type Locale } from '~/platform/i18n/locales'
 import { DOCUMENT_KINDS, type DocumentKind } from '~/platform/document-kinds'
 
@@ -22,8 +24,6 @@ import { DOCUMENT_KINDS, type DocumentKind } from '~/platform/document-kinds'
 
 // ---------------------------------------------------------------------------
 // Acceptances per archived version
-
-export type EventCounts = Record<AcceptanceEvent, { given: number; withdrawn: number }>
 
 export type VersionStats = {
   /** The archive row (legal_document_versions.id); the CSV export is keyed by it. */
@@ -41,41 +41,11 @@ export type VersionStats = {
   withdrawn: number
 }
 
-export function emptyEventCounts(): EventCounts {
-  return Object.fromEntries(ACCEPTANCE_EVENTS.map((event) => [event, { given: 0, withdrawn: 0 }])) as EventCounts
-}
-
 /** Every archived version with its ledger rows counted by event and state: kind, then locale, newest version first. */
 export async function versionStats(db: Database): Promise<VersionStats[]> {
-  const versions = await db
-    .select({
-      id: legalDocumentVersions.id,
-      kind: legalDocumentVersions.kind,
-      locale: legalDocumentVersions.locale,
-      version: legalDocumentVersions.version,
-      title: legalDocumentVersions.title,
-      effectiveFrom: legalDocumentVersions.effectiveFrom,
-      material: legalDocumentVersions.material,
-      sha256: legalDocumentVersions.sha256,
-    })
-    .from(legalDocumentVersions)
-    .orderBy(asc(legalDocumentVersions.kind), asc(legalDocumentVersions.locale), desc(legalDocumentVersions.version))
-  const counts = await db
-    .select({
-      documentVersionId: acceptances.documentVersionId,
-      event: acceptances.event,
-      state: acceptances.state,
-      n: sql<number>`count(*)::int`,
-    })
-    .from(acceptances)
-    .groupBy(acceptances.documentVersionId, acceptances.event, acceptances.state)
-
-  const byVersion = new Map<string, EventCounts>()
-  for (const row of counts) {
-    let entry = byVersion.get(row.documentVersionId)
-    if (!entry) byVersion.set(row.documentVersionId, (entry = emptyEventCounts()))
-    entry[row.event][row.state] += Number(row.n)
-  }
+  // Two reads, one per owner: the (small) archive, and the ledger counted per version in the database.
+  const versions = await allArchivedVersions(db)
+  const byVersion = await statsByVersion(db)
   const kindOrder = (kind: DocumentKind) => DOCUMENT_KINDS.indexOf(kind)
   return versions
     .map((v) => {
@@ -83,7 +53,6 @@ export async function versionStats(db: Database): Promise<VersionStats[]> {
       const totals = Object.values(byEvent)
       return {
         ...v,
-        effectiveFrom: v.effectiveFrom.toISOString(),
         byEvent,
         given: totals.reduce((sum, c) => sum + c.given, 0),
         withdrawn: totals.reduce((sum, c) => sum + c.withdrawn, 0),

@@ -1,12 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
-import { dataSubjectRequests } from '~/privacy-requests/schema'
-import { moscowDay } from '~/privacy-requests/index.server'
-
-/** Today's calendar date in Moscow (the legal time zone), as YYYY-MM-DD. */
-export function moscowToday(now: Date = new Date()): string {
-  return moscowDay(now)
-}
+import { dataSubjectRequests as t } from './schema'
+import { moscowDay } from './working-days'
 
 export type RequestsSummary = {
   /** Status 'open': received (identity established), not completed. */
@@ -19,10 +14,9 @@ export type RequestsSummary = {
   awaitingConfirmation: number
 }
 
-/** A small count of the data-subject request queue for the overview page (one query). */
+/** A small count of the request queue for the legal team's overview page, in one query. */
 export async function requestsSummary(db: Database, now: Date = new Date()): Promise<RequestsSummary> {
-  const today = moscowToday(now)
-  const t = dataSubjectRequests
+  const today = moscowDay(now)
   const [row] = await db
     .select({
       open: sql<number>`count(*) filter (where ${t.status} = 'open')::int`,
