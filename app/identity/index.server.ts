@@ -67,3 +67,6 @@ export type { ReauthenticationFactors } from './reauthentication.server'
 // Roles on an account, for the command that grants them.
 export { changeAccountRole } from './roles.server'
 export type { AccountRoleChange } from './roles.server'
+
+// Relations another domain may aggregate over (the columns are the contract).
+export { guestLinksRelation, liveAccountsRelation } from './relations.server'
