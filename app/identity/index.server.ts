@@ -60,3 +60,4 @@ export {
   verifyEmailWithToken,
 } from './verification-tokens.server'
 export type { VerifyTokenProblem } from './verification-tokens.server'
+export { forgetGuestDeletions } from './guest-deletions.server'
