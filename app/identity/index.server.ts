@@ -61,3 +61,4 @@ export {
 } from './verification-tokens.server'
 export type { VerifyTokenProblem } from './verification-tokens.server'
 export { forgetGuestDeletions } from './guest-deletions.server'
+export { guestIdsLinkedTo, lockGuestIfExists } from './guest-rows.server'
