@@ -3,8 +3,8 @@ import { and, asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm'
 import type { TFunction } from 'i18next'
 import type { Database } from '~/platform/db/client.server'
 import { acceptances, cookieConsents, type AcceptanceEvent, type AcceptanceRow, type AcceptanceState } from './schema'
-import { guests } from '~/identity/schema'
-import { legalDocumentVersions } from '~/legal/schema'
+import { guestIdsLinkedTo, lockGuestIfExists } from '~/identity/index.server'
+import { archivedVersionsById } from '~/legal/index.server'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import type { Locale } from '~/platform/i18n/locales'
 import type { RequestEvidence } from '~/load-context'
@@ -191,27 +191,14 @@ function checkAction(action: { type: string; id: string }) {
  * until this transaction ends, so the retention job cannot delete it meanwhile.
  */
 async function checkGuestExists(tx: Database, guestId: string) {
-  const [row] = await tx.select({ id: guests.id }).from(guests).where(eq(guests.id, guestId)).for('key share')
-  if (!row) throw new LedgerInputError('subject', `no guest ${guestId}`)
+  if (!(await lockGuestIfExists(tx, guestId))) throw new LedgerInputError('subject', `no guest ${guestId}`)
 }
 
 async function checkAgainstArchive(tx: Database, documents: readonly CurrentVersion[]) {
-  const rows = await tx
-    .select({
-      id: legalDocumentVersions.id,
-      kind: legalDocumentVersions.kind,
-      locale: legalDocumentVersions.locale,
-      version: legalDocumentVersions.version,
-      sha256: legalDocumentVersions.sha256,
-    })
-    .from(legalDocumentVersions)
-    .where(
-      inArray(
-        legalDocumentVersions.id,
-        documents.map((d) => d.documentVersionId),
-      ),
-    )
-  const byId = new Map(rows.map((row) => [row.id, row]))
+  const byId = await archivedVersionsById(
+    tx,
+    documents.map((d) => d.documentVersionId),
+  )
   for (const d of documents) {
     const row = byId.get(d.documentVersionId)
     if (
@@ -270,7 +257,7 @@ export type AcceptanceRecord = {
  * anonymous consent ids linked to the user or to those guests. For a guest,
  * its own rows and those of consent ids linked to it.
  */
-function subjectCondition(db: Database, subject: LedgerSubject): SQL {
+async function subjectCondition(db: Database, subject: LedgerSubject): Promise<SQL> {
   const checked = checkSubject(subject)
   if ('consentId' in checked) return eq(acceptances.consentId, checked.consentId)
   if ('guestId' in checked) {
@@ -280,7 +267,7 @@ function subjectCondition(db: Database, subject: LedgerSubject): SQL {
       .where(eq(cookieConsents.guestId, checked.guestId))
     return or(eq(acceptances.guestId, checked.guestId), inArray(acceptances.consentId, guestConsents))!
   }
-  const linkedGuests = db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, checked.userId))
+  const linkedGuests = await guestIdsLinkedTo(db, checked.userId)
   const linkedConsents = db
     .select({ id: cookieConsents.id })
     .from(cookieConsents)
@@ -292,6 +279,21 @@ function subjectCondition(db: Database, subject: LedgerSubject): SQL {
   )!
 }
 
+/**
+ * Pairs each ledger row with its archived version, in the rows' order. Every
+ * row names an archived version (a foreign key); one that did not would be
+ * left out, as a join would leave it.
+ */
+function withVersion<Row extends { documentVersionId: string }, Version>(
+  rows: readonly Row[],
+  versions: ReadonlyMap<string, Version>,
+): Array<{ row: Row; version: Version }> {
+  return rows.flatMap((row) => {
+    const version = versions.get(row.documentVersionId)
+    return version === undefined ? [] : [{ row, version }]
+  })
+}
+
 function recordedUnder(row: Pick<AcceptanceRow, 'userId' | 'guestId' | 'consentId'>): LedgerSubject {
   if (row.userId !== null) return { userId: row.userId }
   if (row.guestId !== null) return { guestId: row.guestId }
@@ -301,19 +303,22 @@ function recordedUnder(row: Pick<AcceptanceRow, 'userId' | 'guestId' | 'consentI
 /** Everything recorded about a subject, newest first. */
 export async function acceptanceHistory(db: Database, subject: LedgerSubject): Promise<AcceptanceRecord[]> {
   const rows = await db
-    .select({ row: acceptances, title: legalDocumentVersions.title })
+    .select()
     .from(acceptances)
-    .innerJoin(legalDocumentVersions, eq(legalDocumentVersions.id, acceptances.documentVersionId))
-    .where(subjectCondition(db, subject))
+    .where(await subjectCondition(db, subject))
     .orderBy(desc(acceptances.recordedAt), asc(acceptances.kind))
-  return rows.map(({ row, title }) => ({
+  const versions = await archivedVersionsById(
+    db,
+    rows.map((row) => row.documentVersionId),
+  )
+  return withVersion(rows, versions).map(({ row, version }) => ({
     id: row.id,
     recordedUnder: recordedUnder(row),
     kind: row.kind,
     locale: row.locale,
     version: row.version,
     documentVersionId: row.documentVersionId,
-    title,
+    title: version.title,
     contentSha256: row.contentSha256,
     event: row.event,
     state: row.state,
@@ -358,7 +363,7 @@ export async function latestAcceptedVersions(db: Database, subject: LedgerSubjec
       recordedAt: acceptances.recordedAt,
     })
     .from(acceptances)
-    .where(subjectCondition(db, subject))
+    .where(await subjectCondition(db, subject))
     // 'given' sorts before 'withdrawn': at equal times the withdrawal is applied last.
     .orderBy(asc(acceptances.recordedAt), asc(acceptances.state))
 
@@ -418,11 +423,9 @@ export async function acceptancesForAction(
       version: acceptances.version,
       contentSha256: acceptances.contentSha256,
       recordedAt: acceptances.recordedAt,
-      title: legalDocumentVersions.title,
-      effectiveFrom: legalDocumentVersions.effectiveFrom,
+      documentVersionId: acceptances.documentVersionId,
     })
     .from(acceptances)
-    .innerJoin(legalDocumentVersions, eq(legalDocumentVersions.id, acceptances.documentVersionId))
     .where(
       and(
         eq(acceptances.userId, input.userId),
@@ -433,12 +436,16 @@ export async function acceptancesForAction(
       ),
     )
     .orderBy(asc(acceptances.recordedAt), asc(acceptances.kind))
-  return rows.map((row) => ({
+  const versions = await archivedVersionsById(
+    db,
+    rows.map((row) => row.documentVersionId),
+  )
+  return withVersion(rows, versions).map(({ row, version }) => ({
     kind: row.kind,
     locale: row.locale,
     version: row.version,
-    title: row.title,
-    effectiveFrom: row.effectiveFrom.toISOString(),
+    title: version.title,
+    effectiveFrom: version.effectiveFrom,
     contentSha256: row.contentSha256,
     recordedAt: row.recordedAt.toISOString(),
   }))

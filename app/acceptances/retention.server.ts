@@ -1,5 +1,7 @@
-import { sql } from 'drizzle-orm'
+import { eq, exists, sql } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
+import { forgetGuestDeletions } from '~/identity/index.server'
+import { acceptances } from './schema'
 import { retentionCutoff, retentionMonths } from '~/platform/processing-register'
 
 /**
@@ -121,11 +123,14 @@ function ledgerCutoff(id: 'acceptances' | 'cookieChoices', now: Date): Date {
 export async function deleteExpiredAcceptances(db: Database, now: Date = new Date()): Promise<number> {
   const cutoff = ledgerCutoff('acceptances', now)
   const deleted = await deleteDueLedgerRows(db, cutoff, 'subjects')
-  await db.execute(sql`
-    delete from guest_deletions d
-    where d.deleted_at < ${cutoff.toISOString()}::timestamptz
-      and not exists (select 1 from acceptances a where a.guest_id = d.guest_id)
-  `)
+  await forgetGuestDeletions(db, cutoff, (guestId) =>
+    exists(
+      db
+        .select({ one: sql`1` })
+        .from(acceptances)
+        .where(eq(acceptances.guestId, guestId)),
+    ),
+  )
   return deleted
 }
 

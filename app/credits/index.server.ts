@@ -10,3 +10,4 @@ export {
   moveGuestCredits,
   refundJob,
 } from './movements.server'
+export { balanceAndSources, lockBalance } from './credit-sources.server'

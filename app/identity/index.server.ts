@@ -70,3 +70,5 @@ export type { AccountRoleChange } from './roles.server'
 
 // Relations another domain may aggregate over (the columns are the contract).
 export { guestLinksRelation, liveAccountsRelation } from './relations.server'
+export { forgetGuestDeletions } from './guest-deletions.server'
+export { guestIdsLinkedTo, lockGuestIfExists } from './guest-rows.server'

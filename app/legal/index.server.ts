@@ -17,3 +17,4 @@ export { verifySanityWebhookBody } from './webhook.server'
 // The archive listed for the legal team's views.
 export { allArchivedVersions, archivedVersionById } from './versions-for-admin.server'
 export type { ArchiveEntry } from './versions-for-admin.server'
+export { archivedVersionsById } from './versions-by-id.server'

@@ -1,7 +1,6 @@
-import { and, asc, eq, gt, ne, sql } from 'drizzle-orm'
-import { applyMovement } from '~/credits/index.server'
+import { and, eq, sql } from 'drizzle-orm'
+import { applyMovement, balanceAndSources, lockBalance } from '~/credits/index.server'
 import type { Database } from '~/platform/db/client.server'
-import { creditBalances, creditMovements } from '~/credits/schema'
 import { orders, refunds, type OrderRow } from './schema'
 import { logger } from '~/platform/log.server'
 import { isUuid } from '~/platform/uuid'
@@ -41,29 +40,13 @@ export function refundDeadline(paidAt: Date): Date {
  * caller's transaction.
  */
 export async function unspentCreditsByOrder(tx: Database, userId: string): Promise<Map<string, number>> {
-  const owner = `user:${userId}` as const
-  const [balanceRow] = await tx
-    .select({ balance: creditBalances.balance })
-    .from(creditBalances)
-    .where(eq(creditBalances.owner, owner))
-  let remaining = balanceRow?.balance ?? 0
-  // Every source of credits. Not refunds of failed jobs, and not the credits
-  // given back when the bank refused a refund: both return credits to where
-  // they came from. Counted as a source, the give-back would be the newest
-  // one, absorb the balance first and leave the order looking spent, so the
-  // refund could never be asked for again.
-  const sources = await tx
-    .select()
-    .from(creditMovements)
-    .where(
-      and(
-        eq(creditMovements.owner, owner),
-        gt(creditMovements.delta, 0),
-        sql`${creditMovements.reason} in ('grant', 'purchase', 'adjustment')`,
-        ne(creditMovements.referenceType, REFUSED_REFUND_REFERENCE),
-      ),
-    )
-    .orderBy(asc(creditMovements.createdAt), asc(creditMovements.id))
+  // Not the credits given back when the bank refused a refund: like refunds
+  // of failed jobs, they return credits to where they came from. Counted as
+  // a source, the give-back would be the newest one, absorb the balance first
+  // and leave the order looking spent, so the refund could never be asked
+  // for again.
+  const { balance, sources } = await balanceAndSources(tx, `user:${userId}`, { except: REFUSED_REFUND_REFERENCE })
+  let remaining = balance
   const purchased = await tx.select().from(orders).where(eq(orders.userId, userId))
   const refundedByOrder = new Map(purchased.map((o) => [o.id, o.refundedCredits]))
   const unspent = new Map<string, number>()
@@ -130,11 +113,7 @@ export async function requestRefund(
       .for('update')
     if (!order) return { ok: false as const, reason: 'not-found' as const }
     // Lock the balance too: spending and refunding must not interleave.
-    await tx
-      .select()
-      .from(creditBalances)
-      .where(eq(creditBalances.owner, `user:${userId}`))
-      .for('update')
+    await lockBalance(tx, `user:${userId}`)
     const quote = await quoteRefund(tx, order, opts.now)
     if (!quote.ok) return { ok: false as const, reason: quote.reason }
     const [refund] = await tx

@@ -1,0 +1,21 @@
+import { eq } from 'drizzle-orm'
+import type { Database } from '~/platform/db/client.server'
+import { guests } from './schema'
+
+/**
+ * Takes a key-share lock on the guest's row, when it exists, in the caller's
+ * transaction. The row then cannot be deleted until that transaction ends,
+ * as if the caller's new row held a foreign key to it; updates that leave the
+ * id alone (a visit, a link to an account) still go through. False when there
+ * is no such guest.
+ */
+export async function lockGuestIfExists(tx: Database, guestId: string): Promise<boolean> {
+  const [row] = await tx.select({ id: guests.id }).from(guests).where(eq(guests.id, guestId)).for('key share')
+  return row !== undefined
+}
+
+/** The ids of the guests that registered or signed in as this account: their records belong to it. */
+export async function guestIdsLinkedTo(db: Database, userId: string): Promise<string[]> {
+  const rows = await db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, userId))
+  return rows.map((row) => row.id)
+}
