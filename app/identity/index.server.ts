@@ -60,3 +60,4 @@ export {
   verifyEmailWithToken,
 } from './verification-tokens.server'
 export type { VerifyTokenProblem } from './verification-tokens.server'
+export { emailsByAccount, guestExists, guestIdsLinkedTo, normalizedEmailOf } from './lookups.server'

@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { dataSubjectRequestEvents, dataSubjectRequests } from './schema'
-import { guests, users } from '~/identity/schema'
+import { guestIdsLinkedTo, normalizedEmailOf } from '~/identity/index.server'
 
 /**
  * The person's own requests with their history, for the data export, newest
@@ -18,15 +18,15 @@ import { guests, users } from '~/identity/schema'
  * that the team acted; the confirmation token's hash is a secret.
  */
 export async function listRequestsForExport(db: Database, userId: string) {
-  const [account] = await db.select({ email: users.emailNormalized }).from(users).where(eq(users.id, userId))
-  const linkedGuests = db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, userId))
+  const email = await normalizedEmailOf(db, userId)
+  const linkedGuests = await guestIdsLinkedTo(db, userId)
   const own = [eq(dataSubjectRequests.userId, userId), inArray(dataSubjectRequests.guestId, linkedGuests)]
-  if (account?.email) {
+  if (email) {
     own.push(
       and(
         isNull(dataSubjectRequests.userId),
         ne(dataSubjectRequests.status, 'awaiting-confirmation'),
-        eq(dataSubjectRequests.email, account.email),
+        eq(dataSubjectRequests.email, email),
       )!,
     )
   }

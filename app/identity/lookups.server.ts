@@ -1,0 +1,41 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm'
+import type { Database } from '~/platform/db/client.server'
+import { guests, users } from './schema'
+
+/**
+ * What other parts look up about accounts and guests: a guest's existence,
+ * the guests an account took over, the addresses behind account ids.
+ */
+
+/** Whether the guest still exists: a signed cookie can outlive its guest row. */
+export async function guestExists(db: Database, guestId: string): Promise<boolean> {
+  const [row] = await db.select({ id: guests.id }).from(guests).where(eq(guests.id, guestId)).limit(1)
+  return row !== undefined
+}
+
+/** The ids of the guests that registered or signed in as this account: their records belong to it. */
+export async function guestIdsLinkedTo(db: Database, userId: string): Promise<string[]> {
+  const rows = await db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, userId))
+  return rows.map((row) => row.id)
+}
+
+/**
+ * The account's address in its normalized form (what records filed by
+ * address are matched on), or null when it has none or is deleted.
+ */
+export async function normalizedEmailOf(db: Database, userId: string): Promise<string | null> {
+  const [row] = await db.select({ email: users.emailNormalized }).from(users).where(eq(users.id, userId))
+  return row?.email ?? null
+}
+
+/**
+ * The address of each of these accounts, as typed, for showing who did
+ * something; null for an account deleted since. One query however many ids;
+ * ids with no account are left out.
+ */
+export async function emailsByAccount(db: Database, userIds: readonly string[]): Promise<Map<string, string | null>> {
+  const ids = [...new Set(userIds)]
+  if (ids.length === 0) return new Map()
+  const rows = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, ids))
+  return new Map(rows.map((row) => [row.id, row.email]))
+}
