@@ -1,5 +1,5 @@
 import { and, asc, inArray, isNull, lt, notInArray } from 'drizzle-orm'
-import { unlinkGuestConsents } from '~/cookie-consent/index.server'
+import { unlinkGuestConsents } from '~/acceptances/index.server'
 import { eraseGuestCredits } from '~/credits/index.server'
 import type { Database } from '~/platform/db/client.server'
 import { guestDeletions, guests } from '~/identity/schema'
