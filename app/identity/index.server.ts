@@ -60,4 +60,5 @@ export {
   verifyEmailWithToken,
 } from './verification-tokens.server'
 export type { VerifyTokenProblem } from './verification-tokens.server'
-export { emailsByAccount, guestExists, guestIdsLinkedTo, normalizedEmailOf } from './lookups.server'
+export { emailsByAccount, guestExists, guestIdsLinkedTo, mailAddressOf, normalizedEmailOf } from './lookups.server'
+export type { MailAddress } from './lookups.server'

@@ -39,3 +39,24 @@ export async function emailsByAccount(db: Database, userIds: readonly string[]):
   const rows = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, ids))
   return new Map(rows.map((row) => [row.id, row.email]))
 }
+
+export type MailAddress = { email: string | null; verified: boolean }
+
+/**
+ * A live account's address and whether the person has confirmed it, or null
+ * when there is no such account. With `lock` (in a transaction) the row is
+ * held FOR SHARE until the transaction ends, so the address cannot change
+ * under whatever the caller writes on the strength of it.
+ */
+export async function mailAddressOf(
+  db: Database,
+  userId: string,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<MailAddress | null> {
+  const query = db
+    .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+  const [row] = lock ? await query.for('share') : await query
+  return row ? { email: row.email, verified: row.verifiedAt !== null } : null
+}
