@@ -60,5 +60,6 @@ export {
   verifyEmailWithToken,
 } from './verification-tokens.server'
 export type { VerifyTokenProblem } from './verification-tokens.server'
+export { deleteGuests, lockGuestsAwaySince } from './guest-removal.server'
 export { emailsByAccount, guestExists, guestIdsLinkedTo, mailAddressOf, normalizedEmailOf } from './lookups.server'
 export type { MailAddress } from './lookups.server'

@@ -84,16 +84,17 @@ export async function listRequestsForExport(db: Database, userId: string) {
 
 /**
  * The guests a request is still being answered about (awaiting confirmation
- * or open), as a subquery. Their data is kept until the request is completed:
- * a copy or an answer must describe the data as it was asked about. An
- * unconfirmed request lets go of its guest once forgetUnconfirmedRequests
- * has run, so the wait is bounded.
+ * or open). Their data is kept until the request is completed: a copy or an
+ * answer must describe the data as it was asked about. An unconfirmed
+ * request lets go of its guest once forgetUnconfirmedRequests has run, so
+ * the wait is bounded, and so is this list.
  */
-export function guestsWithPendingRequests(db: Database) {
-  return db
-    .select({ guestId: dataSubjectRequests.guestId })
+export async function guestsWithPendingRequests(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ guestId: dataSubjectRequests.guestId })
     .from(dataSubjectRequests)
     .where(and(isNotNull(dataSubjectRequests.guestId), ne(dataSubjectRequests.status, 'completed')))
+  return rows.flatMap((row) => (row.guestId ? [row.guestId] : []))
 }
 
 /**
