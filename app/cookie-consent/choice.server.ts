@@ -1,10 +1,13 @@
-import { eq, inArray } from 'drizzle-orm'
-import { getSessionUser, readGuestId } from '~/identity/index.server'
-import { type CurrentVersion, recordAcceptances } from '~/acceptances/index.server'
+import { getSessionUser, guestExists, readGuestId } from '~/identity/index.server'
+import {
+  type CurrentVersion,
+  insertConsentId,
+  lockConsentId,
+  recordAcceptances,
+  updateConsentId,
+} from '~/acceptances/index.server'
 import { getDb, type Database } from '~/platform/db/client.server'
-import { cookieConsents } from '~/acceptances/schema'
 import type { CookieCategory } from './schema'
-import { guests } from '~/identity/schema'
 import { type AcceptanceRow } from '~/acceptances'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import type { Locale } from '~/platform/i18n/locales'
@@ -93,8 +96,7 @@ async function ownerOf(db: Database, request: Request): Promise<Owner> {
   if (session) return { userId: session.user.id, guestId: null }
   const guestId = await readGuestId(request)
   if (!guestId) return { userId: null, guestId: null }
-  const [row] = await db.select({ id: guests.id }).from(guests).where(eq(guests.id, guestId)).limit(1)
-  return { userId: null, guestId: row ? row.id : null }
+  return { userId: null, guestId: (await guestExists(db, guestId)) ? guestId : null }
 }
 
 /**
@@ -127,23 +129,20 @@ export async function recordCookieChoice(input: CookieChoiceInput): Promise<Cook
   const { consentId, rows } = await db.transaction(async (tx) => {
     let id: string | null = null
     if (previous) {
-      const [row] = await tx
-        .select()
-        .from(cookieConsents)
-        .where(eq(cookieConsents.id, previous.consentId))
-        .for('update')
-        .limit(1)
+      const row = await lockConsentId(tx, previous.consentId)
       if (row && reusable(row, owner)) {
         id = row.id
-        await tx
-          .update(cookieConsents)
-          .set({ userId: row.userId ?? owner.userId, guestId: row.guestId ?? owner.guestId, lastChoiceAt: now })
-          .where(eq(cookieConsents.id, id))
+        await updateConsentId(
+          tx,
+          id,
+          { userId: row.userId ?? owner.userId, guestId: row.guestId ?? owner.guestId },
+          now,
+        )
       }
     }
     if (!id) {
       id = newConsentId()
-      await tx.insert(cookieConsents).values({ id, ...owner, createdAt: now, lastChoiceAt: now })
+      await insertConsentId(tx, id, owner, now)
     }
     const written: AcceptanceRow[] = []
     for (const scope of ['preferences', 'analytics'] as const) {
@@ -182,20 +181,4 @@ export async function recordCookieChoice(input: CookieChoiceInput): Promise<Cook
     'cookie choice recorded',
   )
   return { ok: true, choice, rows, setCookies }
-}
-
-/**
- * Unlinks the consent ids of guests being deleted, in the caller's
- * transaction. The ids and their ledger rows stay: they are the evidence of
- * each cookie choice, and the browser's palitra_consent cookie still names
- * them; only the link to the guest goes with the guest.
- */
-export async function unlinkGuestConsents(tx: Database, guestIds: readonly string[]): Promise<number> {
-  if (guestIds.length === 0) return 0
-  const unlinked = await tx
-    .update(cookieConsents)
-    .set({ guestId: null })
-    .where(inArray(cookieConsents.guestId, [...guestIds]))
-    .returning({ id: cookieConsents.id })
-  return unlinked.length
 }

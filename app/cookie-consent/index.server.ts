@@ -1,6 +1,6 @@
 // The surface of cookie-consent: the only module other folders import.
 export { purgeOldPageViews, recordPageView } from './analytics.server'
-export { recordCookieChoice, unlinkGuestConsents } from './choice.server'
+export { recordCookieChoice } from './choice.server'
 export { CONSENT_METHODS } from './cookie.server'
 export type { ConsentMethod } from './cookie.server'
 export { bannerData, layoutConsent } from './layout.server'

@@ -2,6 +2,14 @@ import { eq } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { guests } from './schema'
 
+/** What other parts ask about guest rows: whether one exists, which an account took over. */
+
+/** Whether the guest still exists: a signed cookie can outlive its guest row. */
+export async function guestExists(db: Database, guestId: string): Promise<boolean> {
+  const [row] = await db.select({ id: guests.id }).from(guests).where(eq(guests.id, guestId)).limit(1)
+  return row !== undefined
+}
+
 /**
  * Takes a key-share lock on the guest's row, when it exists, in the caller's
  * transaction. The row then cannot be deleted until that transaction ends,

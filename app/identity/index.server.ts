@@ -70,5 +70,7 @@ export type { AccountRoleChange } from './roles.server'
 
 // Relations another domain may aggregate over (the columns are the contract).
 export { guestLinksRelation, liveAccountsRelation } from './relations.server'
-export { forgetGuestDeletions } from './guest-deletions.server'
-export { guestIdsLinkedTo, lockGuestIfExists } from './guest-rows.server'
+export { guestExists, guestIdsLinkedTo, lockGuestIfExists } from './guest-rows.server'
+export { deleteGuests, forgetGuestDeletions, lockGuestsAwaySince } from './guest-removal.server'
+export { emailsByAccount, mailAddressOf, normalizedEmailOf } from './lookups.server'
+export type { MailAddress } from './lookups.server'

@@ -14,7 +14,6 @@ export { renderPlainText, sha256Hex } from './plain-text'
 export { resolveRegisterTables } from './register-tables.server'
 export { verifySanityWebhookBody } from './webhook.server'
 
-// The archive listed for the legal team's views.
-export { allArchivedVersions, archivedVersionById } from './versions-for-admin.server'
-export type { ArchiveEntry } from './versions-for-admin.server'
-export { archivedVersionsById } from './versions-by-id.server'
+// The archive as the legal team's views and the ledger read it.
+export { allArchivedVersions, archivedVersionsById } from './archive-reads.server'
+export type { ArchiveEntry } from './archive-reads.server'

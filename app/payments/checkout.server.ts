@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import { checkSubmittedAcceptance, recordFormAcceptance } from '~/acceptances/index.server'
 import { getDb, type Database } from '~/platform/db/client.server'
 import { orders, type OrderRow } from './schema'
-import { users } from '~/identity/schema'
+import { mailAddressOf } from '~/identity/index.server'
 import { getEnv } from '~/platform/env.server'
 import type { Locale } from '~/platform/i18n/locales'
 import { formFailure, type FormFailure } from '~/platform/form'
@@ -34,14 +34,10 @@ export async function receiptAddress(
   userId: string,
   { lock = false }: { lock?: boolean } = {},
 ): Promise<{ ok: true; email: string } | { ok: false; reason: 'no-email' | 'unverified' }> {
-  const query = db
-    .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
-    .from(users)
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-  const [row] = lock ? await query.for('share') : await query
-  if (!row?.email) return { ok: false, reason: 'no-email' }
-  if (!row.verifiedAt) return { ok: false, reason: 'unverified' }
-  return { ok: true, email: row.email }
+  const address = await mailAddressOf(db, userId, { lock })
+  if (!address?.email) return { ok: false, reason: 'no-email' }
+  if (!address.verified) return { ok: false, reason: 'unverified' }
+  return { ok: true, email: address.email }
 }
 
 /** The refusal for an account whose address is missing or not confirmed. */

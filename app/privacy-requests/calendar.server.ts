@@ -5,7 +5,7 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { CALENDAR_DAY_KINDS, calendarDays, type CalendarDayKind } from './schema'
-import { users } from '~/identity/schema'
+import { emailsByAccount } from '~/identity/index.server'
 import { z } from 'zod'
 import { formFailure, type FormFailure } from '~/platform/form'
 import { formText, parseForm } from '~/platform/form-schema.server'
@@ -30,18 +30,22 @@ export function isCalendarYear(year: number): boolean {
 
 /** A year's exceptions in date order, with who changed each last. */
 export async function listCalendarYear(db: Database, year: number): Promise<CalendarEntry[]> {
-  return db
-    .select({
-      day: calendarDays.day,
-      kind: calendarDays.kind,
-      note: calendarDays.note,
-      updatedByEmail: users.email,
-      updatedAt: calendarDays.updatedAt,
-    })
+  const days = await db
+    .select()
     .from(calendarDays)
-    .leftJoin(users, eq(users.id, calendarDays.updatedBy))
     .where(and(gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)))
     .orderBy(asc(calendarDays.day))
+  const emails = await emailsByAccount(
+    db,
+    days.flatMap((row) => (row.updatedBy ? [row.updatedBy] : [])),
+  )
+  return days.map((row) => ({
+    day: row.day,
+    kind: row.kind,
+    note: row.note,
+    updatedByEmail: row.updatedBy ? (emails.get(row.updatedBy) ?? null) : null,
+    updatedAt: row.updatedAt,
+  }))
 }
 
 export type CalendarFormResult = { ok: true; day: string } | { ok: false; status: 400 | 404; failure: FormFailure }

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { dataSubjectRequests, type RequestKind, type RequestRegime, type RequestStatus } from './schema'
-import { guests } from '~/identity/schema'
+import { guestExists } from '~/identity/index.server'
 import type { Locale } from '~/platform/i18n/locales'
 import { retentionCutoff, retentionDays } from '~/platform/processing-register'
 import { sendMail } from '~/platform/mail/mailer.server'
@@ -84,9 +84,7 @@ export async function createRequest(
 
   const row = await db.transaction(async (tx) => {
     // Only a guest that exists (a cookie can outlive its guest row).
-    const [guest] = input.guestId
-      ? await tx.select({ id: guests.id }).from(guests).where(eq(guests.id, input.guestId))
-      : []
+    const guestId = input.guestId && (await guestExists(tx, input.guestId)) ? input.guestId : null
     const [inserted] = await tx
       .insert(dataSubjectRequests)
       .values({
@@ -96,7 +94,7 @@ export async function createRequest(
         locale: input.locale,
         email: input.email.address,
         userId: input.userId,
-        guestId: guest?.id ?? null,
+        guestId,
         details: input.details,
         confirmTokenHash: token ? tokenHash(token) : null,
         confirmExpiresAt: token ? new Date(now.getTime() + CONFIRM_TOKEN_TTL_HOURS * 3_600_000) : null,

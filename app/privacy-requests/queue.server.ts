@@ -3,7 +3,7 @@
  * with what is overdue against today's Moscow date, the recently completed
  * ones, and one request with its event log.
  */
-import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import {
   dataSubjectRequestEvents,
@@ -14,7 +14,7 @@ import {
   type RequestRegime,
   type RequestStatus,
 } from './schema'
-import { users } from '~/identity/schema'
+import { emailsByAccount, findAccountIdByEmail } from '~/identity/index.server'
 import { extendProblem } from './legal-actions.server'
 import { findByNumber } from './records.server'
 import { daysBetween, extendedDueOn, loadWorkingCalendar, moscowDay } from './working-days'
@@ -99,27 +99,26 @@ export async function getRequest(db: Database, number: number, { now = new Date(
   const row = await findByNumber(db, number)
   if (!row) return null
   const today = moscowDay(now)
-  const events: RequestEvent[] = await db
-    .select({
-      action: dataSubjectRequestEvents.action,
-      fromStatus: dataSubjectRequestEvents.fromStatus,
-      toStatus: dataSubjectRequestEvents.toStatus,
-      actorUserId: dataSubjectRequestEvents.actorUserId,
-      actorEmail: users.email,
-      note: dataSubjectRequestEvents.note,
-      at: dataSubjectRequestEvents.at,
-    })
+  const log = await db
+    .select()
     .from(dataSubjectRequestEvents)
-    .leftJoin(users, eq(users.id, dataSubjectRequestEvents.actorUserId))
     .where(eq(dataSubjectRequestEvents.requestId, row.id))
     .orderBy(asc(dataSubjectRequestEvents.at), asc(dataSubjectRequestEvents.id))
+  const actors = await emailsByAccount(
+    db,
+    log.flatMap((event) => (event.actorUserId ? [event.actorUserId] : [])),
+  )
+  const events: RequestEvent[] = log.map((event) => ({
+    action: event.action,
+    fromStatus: event.fromStatus,
+    toStatus: event.toStatus,
+    actorUserId: event.actorUserId,
+    actorEmail: event.actorUserId ? (actors.get(event.actorUserId) ?? null) : null,
+    note: event.note,
+    at: event.at,
+  }))
   // A request from the e-mail address of an account needs no further proof (privacy policy, 10.1).
-  const [account] = row.userId
-    ? []
-    : await db
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.emailNormalized, row.email), isNull(users.deletedAt)))
+  const accountWithEmail = row.userId ? null : await findAccountIdByEmail(db, row.email)
   const extendBlocked = extendProblem(row, today)
   const calendar = extendBlocked ? null : await loadWorkingCalendar(db)
   return {
@@ -130,7 +129,7 @@ export async function getRequest(db: Database, number: number, { now = new Date(
     details: row.details,
     userId: row.userId,
     guestId: row.guestId,
-    accountWithEmail: account?.id ?? null,
+    accountWithEmail,
     createdAt: row.createdAt,
     originalDueOn: row.originalDueOn,
     extendedAt: row.extendedAt,

@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { dataSubjectRequestEvents, dataSubjectRequests } from './schema'
-import { guests, users } from '~/identity/schema'
+import { guestIdsLinkedTo, normalizedEmailOf } from '~/identity/index.server'
 
 /**
  * The person's own requests with their history, for the data export, newest
@@ -18,15 +18,15 @@ import { guests, users } from '~/identity/schema'
  * that the team acted; the confirmation token's hash is a secret.
  */
 export async function listRequestsForExport(db: Database, userId: string) {
-  const [account] = await db.select({ email: users.emailNormalized }).from(users).where(eq(users.id, userId))
-  const linkedGuests = db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, userId))
+  const email = await normalizedEmailOf(db, userId)
+  const linkedGuests = await guestIdsLinkedTo(db, userId)
   const own = [eq(dataSubjectRequests.userId, userId), inArray(dataSubjectRequests.guestId, linkedGuests)]
-  if (account?.email) {
+  if (email) {
     own.push(
       and(
         isNull(dataSubjectRequests.userId),
         ne(dataSubjectRequests.status, 'awaiting-confirmation'),
-        eq(dataSubjectRequests.email, account.email),
+        eq(dataSubjectRequests.email, email),
       )!,
     )
   }
@@ -84,16 +84,17 @@ export async function listRequestsForExport(db: Database, userId: string) {
 
 /**
  * The guests a request is still being answered about (awaiting confirmation
- * or open), as a subquery. Their data is kept until the request is completed:
- * a copy or an answer must describe the data as it was asked about. An
- * unconfirmed request lets go of its guest once forgetUnconfirmedRequests
- * has run, so the wait is bounded.
+ * or open). Their data is kept until the request is completed: a copy or an
+ * answer must describe the data as it was asked about. An unconfirmed
+ * request lets go of its guest once forgetUnconfirmedRequests has run, so
+ * the wait is bounded, and so is this list.
  */
-export function guestsWithPendingRequests(db: Database) {
-  return db
-    .select({ guestId: dataSubjectRequests.guestId })
+export async function guestsWithPendingRequests(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ guestId: dataSubjectRequests.guestId })
     .from(dataSubjectRequests)
     .where(and(isNotNull(dataSubjectRequests.guestId), ne(dataSubjectRequests.status, 'completed')))
+  return rows.flatMap((row) => (row.guestId ? [row.guestId] : []))
 }
 
 /**

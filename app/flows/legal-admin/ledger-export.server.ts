@@ -1,7 +1,7 @@
 import type { Database } from '~/platform/db/client.server'
 import type { AcceptanceRow } from '~/acceptances'
 import { ledgerPageOfVersion } from '~/acceptances/index.server'
-import { archivedVersionById } from '~/legal/index.server'
+import { archivedVersionsById } from '~/legal/index.server'
 import { logger } from '~/platform/log.server'
 import { csvRecord, type CsvValue } from './csv'
 
@@ -40,7 +40,7 @@ export type ExportedVersion = { id: string; kind: string; locale: string; versio
 
 /** The archived version a CSV is asked for, or null when the archive has no such row. */
 export async function findExportVersion(db: Database, documentVersionId: string): Promise<ExportedVersion | null> {
-  const archived = await archivedVersionById(db, documentVersionId)
+  const archived = (await archivedVersionsById(db, [documentVersionId])).get(documentVersionId)
   if (!archived) return null
   return { id: archived.id, kind: archived.kind, locale: archived.locale, version: archived.version }
 }

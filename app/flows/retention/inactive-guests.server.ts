@@ -1,8 +1,7 @@
-import { and, asc, inArray, isNull, lt, notInArray } from 'drizzle-orm'
-import { unlinkGuestConsents } from '~/cookie-consent/index.server'
+import { unlinkGuestConsents } from '~/acceptances/index.server'
 import { eraseGuestCredits } from '~/credits/index.server'
 import type { Database } from '~/platform/db/client.server'
-import { guestDeletions, guests } from '~/identity/schema'
+import { deleteGuests, lockGuestsAwaySince } from '~/identity/index.server'
 import { deleteGuestGenerations, removeFilesOfDeletedJobs } from '~/generation/index.server'
 import { guestsWithPendingRequests, unlinkGuestRequests } from '~/privacy-requests/index.server'
 import { retentionCutoff } from '~/platform/processing-register'
@@ -45,33 +44,19 @@ export async function deleteInactiveGuests(
   const result: GuestRetentionResult = { guests: 0, generations: 0, creditMovements: 0 }
   for (;;) {
     const batch = await db.transaction(async (tx) => {
-      const due = await tx
-        .select({ id: guests.id })
-        .from(guests)
-        .where(
-          and(
-            isNull(guests.linkedUserId),
-            lt(guests.lastSeenAt, cutoff),
-            notInArray(guests.id, guestsWithPendingRequests(tx)),
-          ),
-        )
-        .orderBy(asc(guests.lastSeenAt))
-        .limit(batchSize)
-        .for('update', { skipLocked: true })
-      const ids = due.map((row) => row.id)
+      const ids = await lockGuestsAwaySince(tx, cutoff, {
+        limit: batchSize,
+        spare: await guestsWithPendingRequests(tx),
+      })
       if (ids.length === 0) return { ids, jobIds: [] as string[], movements: 0 }
       // Children first: every table that points at the guest, then the guest.
       const jobIds = await deleteGuestGenerations(tx, ids)
       const movements = await eraseGuestCredits(tx, ids)
       await unlinkGuestConsents(tx, ids)
       await unlinkGuestRequests(tx, ids)
-      // The clock of the ledger rows the guest leaves behind: they are deleted
-      // 3 years after this (decision 014, deleteExpiredAcceptances).
-      await tx
-        .insert(guestDeletions)
-        .values(ids.map((guestId) => ({ guestId })))
-        .onConflictDoNothing()
-      await tx.delete(guests).where(inArray(guests.id, ids))
+      // The guest rows last, with the time of their deletion: the ledger rows
+      // they leave behind are kept 3 years from it.
+      await deleteGuests(tx, ids)
       return { ids, jobIds, movements }
     })
     if (batch.ids.length === 0) break
