@@ -1,4 +1,4 @@
-import { and, desc, eq, lte } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { legalDocumentVersions, type LegalDocumentVersionRow } from './schema'
 import type { Locale } from '~/platform/i18n/locales'
@@ -45,6 +45,27 @@ export type ArchiveResult = ArchivedVersion & {
 }
 
 const table = legalDocumentVersions
+
+/** The columns of a summary: everything but the body and its plain text. */
+const summaryColumns = {
+  id: table.id,
+  kind: table.kind,
+  locale: table.locale,
+  version: table.version,
+  effectiveFrom: table.effectiveFrom,
+  title: table.title,
+  changeSummary: table.changeSummary,
+  material: table.material,
+  sha256: table.sha256,
+  sourceDocumentId: table.sourceDocumentId,
+  firstSeenAt: table.firstSeenAt,
+}
+
+function toSummary(
+  row: Omit<ArchivedVersionSummary, 'effectiveFrom' | 'firstSeenAt'> & { effectiveFrom: Date; firstSeenAt: Date },
+): ArchivedVersionSummary {
+  return { ...row, effectiveFrom: row.effectiveFrom.toISOString(), firstSeenAt: row.firstSeenAt.toISOString() }
+}
 
 /**
  * Snapshots a published version the first time the site serves it. Later
@@ -145,27 +166,11 @@ export async function listArchivedVersions(
   locale: Locale,
 ): Promise<ArchivedVersionSummary[]> {
   const rows = await db
-    .select({
-      id: table.id,
-      kind: table.kind,
-      locale: table.locale,
-      version: table.version,
-      effectiveFrom: table.effectiveFrom,
-      title: table.title,
-      changeSummary: table.changeSummary,
-      material: table.material,
-      sha256: table.sha256,
-      sourceDocumentId: table.sourceDocumentId,
-      firstSeenAt: table.firstSeenAt,
-    })
+    .select(summaryColumns)
     .from(table)
     .where(and(eq(table.kind, kind), eq(table.locale, locale)))
     .orderBy(desc(table.version))
-  return rows.map((row) => ({
-    ...row,
-    effectiveFrom: row.effectiveFrom.toISOString(),
-    firstSeenAt: row.firstSeenAt.toISOString(),
-  }))
+  return rows.map(toSummary)
 }
 
 /**
@@ -212,4 +217,34 @@ function toArchivedVersion(row: LegalDocumentVersionRow): ArchivedVersion {
     sourceDocumentId: row.sourceDocumentId,
     firstSeenAt: row.firstSeenAt.toISOString(),
   }
+}
+
+/**
+ * Every archived version of every kind and locale, without bodies (the
+ * archive holds one row per published version, so the legal team's views
+ * read it whole): kind, then locale, newest version first.
+ */
+export async function allArchivedVersions(db: Database): Promise<ArchivedVersionSummary[]> {
+  const rows = await db
+    .select(summaryColumns)
+    .from(table)
+    .orderBy(asc(table.kind), asc(table.locale), desc(table.version))
+  return rows.map(toSummary)
+}
+
+/**
+ * Archived versions by their row ids, for the parts that keep those ids (the
+ * acceptance ledger names the version each row accepted). One query for the
+ * whole list; an id the archive does not hold is simply absent from the map.
+ * Archive rows never change, so the answer holds for the caller's whole
+ * transaction.
+ */
+export async function archivedVersionsById(
+  db: Database,
+  ids: readonly string[],
+): Promise<Map<string, ArchivedVersionSummary>> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return new Map()
+  const rows = await db.select(summaryColumns).from(table).where(inArray(table.id, unique))
+  return new Map(rows.map((row) => [row.id, toSummary(row)]))
 }

@@ -1,5 +1,5 @@
 // The surface of legal: the only module other folders import.
-export { getArchivedVersion } from './archive.server'
+export { allArchivedVersions, archivedVersionsById, getArchivedVersion } from './archive.server'
 export { disclosureProblems } from './disclosure.server'
 export {
   clearArchivedMemo,
@@ -13,7 +13,3 @@ export type { ChangesPage } from './documents.server'
 export { renderPlainText, sha256Hex } from './plain-text'
 export { resolveRegisterTables } from './register-tables.server'
 export { verifySanityWebhookBody } from './webhook.server'
-
-// The archive as the legal team's views and the ledger read it.
-export { allArchivedVersions, archivedVersionsById } from './archive-reads.server'
-export type { ArchiveEntry } from './archive-reads.server'
