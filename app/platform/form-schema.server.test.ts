@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { formText, mergeFieldErrors, parseForm } from './form-schema.server'
+import { formText, parseForm } from './form-schema.server'
 
 const SIGN_UP = z
   .object({
@@ -62,11 +62,5 @@ describe('parseForm', () => {
     if (parsed.ok) return
     expect(parsed.failure.fieldErrors.email).toBe('errors.emailInvalid')
     expect(parsed.failure.values).toEqual({ email: '', password: '', note: '' })
-  })
-})
-
-describe('mergeFieldErrors', () => {
-  it('keeps the first message of a field', () => {
-    expect(mergeFieldErrors({ a: 'one' }, undefined, { a: 'two', b: 'three' })).toEqual({ a: 'one', b: 'three' })
   })
 })

@@ -55,10 +55,3 @@ export function failureOf(error: z.ZodError, values: FormFailure['values']): For
   }
   return formFailure(fieldErrors, values, formError)
 }
-
-/** Field errors of two checks of one submission together; the first check's message wins a field. */
-export function mergeFieldErrors(...lists: (FormFailure['fieldErrors'] | undefined)[]): FormFailure['fieldErrors'] {
-  const merged: FormFailure['fieldErrors'] = {}
-  for (const list of lists) for (const [field, key] of Object.entries(list ?? {})) merged[field] ??= key
-  return merged
-}
