@@ -64,3 +64,16 @@ describe('parseForm', () => {
     expect(parsed.failure.values).toEqual({ email: '', password: '', note: '' })
   })
 })
+
+describe('parseForm over the text fields of a multipart body', () => {
+  const CHOICE = z.object({ size: formText({ missing: 'small' }), note: formText() })
+
+  it('reads a record like form data, and a field left out as its `missing` value', () => {
+    expect(parseForm({ note: ' hi ' }, CHOICE)).toEqual({
+      ok: true,
+      data: { size: 'small', note: 'hi' },
+      values: { size: '', note: 'hi' },
+    })
+    expect(parseForm({ size: '', note: '' }, CHOICE)).toMatchObject({ ok: true, data: { size: '', note: '' } })
+  })
+})
