@@ -2,6 +2,7 @@ import { Form, Link, useFetcher, useLocation } from '@remix-run/react'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Trans, useTranslation } from 'react-i18next'
 import type { CookieActionData, CookieBannerData } from '~/cookie-consent'
+import { FormErrorSummary } from '~/components/form-fields'
 import type { Locale } from '~/platform/i18n/locales'
 import { safeRedirect } from '~/platform/security/safe-redirect'
 
@@ -208,11 +209,7 @@ export function CookieBanner({
           />
         </p>
         {banner.gpc ? <p className="cookie-banner__gpc">{t('gpc')}</p> : null}
-        {failure ? (
-          <p className="form-error" role="alert">
-            {failure.message}
-          </p>
-        ) : null}
+        <FormErrorSummary failure={failure?.failure} />
         <CookieChoiceForm
           // Fresh checkboxes whenever the choice in force or the version changes.
           key={`${shownMode}:${banner.policy.version}:${banner.current.preferences}:${banner.current.analytics}`}

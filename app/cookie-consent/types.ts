@@ -1,3 +1,4 @@
+import type { FormFailure } from '~/platform/form'
 import type { Locale } from '~/platform/i18n/locales'
 
 /** What the layout tells the banner (and the settings page) about cookies, for one request. */
@@ -18,10 +19,4 @@ export type CookieBannerData = {
 
 /** The answer of the cookie-consent action to the banner's fetcher (and to the settings page on a refusal). */
 export type CookieActionData =
-  | { ok: true; preferences: boolean; analytics: boolean }
-  | {
-      ok: false
-      reason: 'bad-form' | 'version-changed' | 'unavailable' | 'rate-limited'
-      message: string
-      returnTo: string
-    }
+  { ok: true; preferences: boolean; analytics: boolean } | { ok: false; failure: FormFailure; returnTo: string }

@@ -1,9 +1,11 @@
+import { z } from 'zod'
 import { getDb } from '~/platform/db/client.server'
 import { moderationRefusals } from './schema'
 import { getEnv } from '~/platform/env.server'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import type { Locale } from '~/platform/i18n/locales'
 import { formFailure, type FormFailure } from '~/platform/form'
+import { formText, parseForm } from '~/platform/form-schema.server'
 import { logger } from '~/platform/log.server'
 import { checkLimits } from '~/platform/security/rate-limit.server'
 import { getStorage } from '~/platform/storage/index.server'
@@ -11,15 +13,7 @@ import { getEngine } from './engines/index.server'
 import { createJob, currentGenerator, toJobView, type Generator } from './jobs.server'
 import { checkPrompt } from './moderation/match'
 import { loadModerationRules } from './moderation/rules'
-import {
-  isAspectRatio,
-  isStyle,
-  MAX_IMAGES,
-  MIN_IMAGES,
-  PROMPT_MAX_LENGTH,
-  type AspectRatio,
-  type Style,
-} from './options'
+import { ASPECT_RATIOS, MAX_IMAGES, MIN_IMAGES, PROMPT_MAX_LENGTH, STYLES } from './options'
 import { preparePhoto, readGenerationForm } from './upload.server'
 import type { JobView } from './view'
 
@@ -34,32 +28,22 @@ export type SubmitOutcome =
       unreadBody?: boolean
     }
 
-type Fields = { prompt: string; style: Style; aspectRatio: AspectRatio; count: number }
-
-/** The generation form's fields, checked; field errors are keys in the `generate` namespace. */
-export function parseFields(
-  raw: Record<string, string>,
-): { ok: true; fields: Fields } | { ok: false; failure: FormFailure } {
-  const values = {
-    prompt: (raw.prompt ?? '').slice(0, PROMPT_MAX_LENGTH + 100),
-    style: raw.style ?? 'none',
-    aspectRatio: raw.aspectRatio ?? '1:1',
-    count: raw.count ?? '1',
-  }
-  const prompt = values.prompt.replace(/\r\n/g, '\n').trim()
-  const count = Number(values.count)
-  const errors: Record<string, string> = {}
-  if (prompt === '') errors.prompt = 'errors.prompt-required'
-  else if ([...prompt].length > PROMPT_MAX_LENGTH) errors.prompt = 'errors.prompt-too-long'
-  if (!isStyle(values.style)) errors.style = 'errors.bad-style'
-  if (!isAspectRatio(values.aspectRatio)) errors.aspectRatio = 'errors.bad-ratio'
-  if (!/^\d$/.test(values.count) || count < MIN_IMAGES || count > MAX_IMAGES) errors.count = 'errors.bad-count'
-  if (Object.keys(errors).length > 0) return { ok: false, failure: formFailure(errors, values) }
-  return {
-    ok: true,
-    fields: { prompt, style: values.style as Style, aspectRatio: values.aspectRatio as AspectRatio, count },
-  }
-}
+// Longer prompts are cut a little past the limit: enough to tell "too long" (counted in characters).
+// A field left out takes the form's own default.
+const GENERATION_FORM = z.object({
+  prompt: formText({ max: PROMPT_MAX_LENGTH + 100 })
+    .transform((prompt) => prompt.replace(/\r\n/g, '\n'))
+    .refine((prompt) => prompt !== '', 'errors.prompt-required')
+    .refine((prompt) => [...prompt].length <= PROMPT_MAX_LENGTH, 'errors.prompt-too-long'),
+  style: formText({ max: 40, trim: false, missing: 'none' }).pipe(z.enum(STYLES, { error: 'errors.bad-style' })),
+  aspectRatio: formText({ max: 40, trim: false, missing: '1:1' }).pipe(
+    z.enum(ASPECT_RATIOS, { error: 'errors.bad-ratio' }),
+  ),
+  count: formText({ max: 10, trim: false, missing: '1' })
+    .refine((count) => /^\d$/.test(count), 'errors.bad-count')
+    .transform(Number)
+    .refine((count) => count >= MIN_IMAGES && count <= MAX_IMAGES, 'errors.bad-count'),
+})
 
 /**
  * One submission of the generation form, in the order the terms promise:
@@ -98,9 +82,9 @@ export async function submitGeneration(
       failure: formFailure({}, {}, `upload.${form.failure.code}`),
     }
   }
-  const parsed = parseFields(form.input.fields)
+  const parsed = parseForm(form.input.fields, GENERATION_FORM)
   if (!parsed.ok) return { ok: false, status: 422, failure: parsed.failure }
-  const { fields } = parsed
+  const fields = parsed.data
   const values = {
     prompt: fields.prompt,
     style: fields.style,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { formText, mergeFieldErrors, parseForm } from './form-schema.server'
+import { formText, parseForm } from './form-schema.server'
 
 const SIGN_UP = z
   .object({
@@ -65,8 +65,15 @@ describe('parseForm', () => {
   })
 })
 
-describe('mergeFieldErrors', () => {
-  it('keeps the first message of a field', () => {
-    expect(mergeFieldErrors({ a: 'one' }, undefined, { a: 'two', b: 'three' })).toEqual({ a: 'one', b: 'three' })
+describe('parseForm over the text fields of a multipart body', () => {
+  const CHOICE = z.object({ size: formText({ missing: 'small' }), note: formText() })
+
+  it('reads a record like form data, and a field left out as its `missing` value', () => {
+    expect(parseForm({ note: ' hi ' }, CHOICE)).toEqual({
+      ok: true,
+      data: { size: 'small', note: 'hi' },
+      values: { size: '', note: 'hi' },
+    })
+    expect(parseForm({ size: '', note: '' }, CHOICE)).toMatchObject({ ok: true, data: { size: '', note: '' } })
   })
 })

@@ -5,11 +5,16 @@ import { formFailure, type FormFailure } from './form'
  * A text field of a form: what was typed, cut to `max` characters (a form
  * never holds more than its page allows, and a longer value is not worth an
  * error of its own), trimmed unless `trim: false`. A missing field or a file
- * in its place reads as ''. Chain checks with a message key as their message.
+ * in its place reads as `missing` ('' unless told). Chain checks with a
+ * message key as their message.
  */
-export function formText({ max = 1000, trim = true }: { max?: number; trim?: boolean } = {}) {
+export function formText({
+  max = 1000,
+  trim = true,
+  missing = '',
+}: { max?: number; trim?: boolean; missing?: string } = {}) {
   return z.preprocess((value) => {
-    const text = typeof value === 'string' ? value.slice(0, max) : ''
+    const text = typeof value === 'string' ? value.slice(0, max) : missing
     return trim ? text.trim() : text
   }, z.string())
 }
@@ -26,16 +31,17 @@ export type ParsedForm<S extends FormSchema> =
  * as the form's message, and what was submitted to put back into the fields.
  * Fields named in `secrets` (passwords) are never sent back. `values` comes
  * with success too, for refusals found later (a rate limit, wrong credentials).
+ * A multipart body read by our own parser gives its text fields as a record.
  */
 export function parseForm<S extends FormSchema>(
-  form: FormData,
+  form: FormData | Readonly<Record<string, string>>,
   schema: S,
   { secrets = [] }: { secrets?: readonly (keyof z.input<S> & string)[] } = {},
 ): ParsedForm<S> {
   const raw: Record<string, string | undefined> = {}
   const values: FormFailure['values'] = {}
   for (const name of Object.keys(schema.shape)) {
-    const value = form.get(name)
+    const value = form instanceof FormData ? form.get(name) : form[name]
     raw[name] = typeof value === 'string' ? value : undefined
     if (!secrets.includes(name)) values[name] = (raw[name] ?? '').trim()
   }
@@ -54,11 +60,4 @@ export function failureOf(error: z.ZodError, values: FormFailure['values']): For
     else fieldErrors[String(field)] ??= issue.message
   }
   return formFailure(fieldErrors, values, formError)
-}
-
-/** Field errors of two checks of one submission together; the first check's message wins a field. */
-export function mergeFieldErrors(...lists: (FormFailure['fieldErrors'] | undefined)[]): FormFailure['fieldErrors'] {
-  const merged: FormFailure['fieldErrors'] = {}
-  for (const list of lists) for (const [field, key] of Object.entries(list ?? {})) merged[field] ??= key
-  return merged
 }

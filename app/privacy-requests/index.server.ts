@@ -10,8 +10,8 @@ export { NOTE_MAX_LENGTH } from './records.server'
 export { deleteExpiredRequests } from './retention.server'
 export { guestsWithPendingRequests, listRequestsForExport, unlinkGuestRequests } from './subjects.server'
 export {
-  LINK_PROBLEMS,
   confirmFromForm,
+  confirmLinkRefusal,
   formIdentity,
   inspectConfirmationLink,
   submitRequestForm,

@@ -140,23 +140,33 @@ export type LegalActionResult =
 
 const E = 'legal-admin-requests:errors'
 
-// Input problems are the form's to fix (400); the others mean the request
-// changed or cannot take this step (409), or does not exist (404).
-const EXTEND_REFUSALS: Record<ExtendProblem, { status: 400 | 404 | 409; field?: string; message: string }> = {
-  'reason-required': { status: 400, field: 'reason', message: `${E}.reasonRequired` },
-  'not-found': { status: 404, message: `${E}.notFound` },
-  'not-open': { status: 409, message: `${E}.notOpen` },
-  'not-ru': { status: 409, message: `${E}.notRu` },
-  'kind-not-extendable': { status: 409, message: `${E}.kindNotExtendable` },
-  'already-extended': { status: 409, message: `${E}.alreadyExtended` },
-  'too-late': { status: 409, message: `${E}.tooLate` },
+type Refusal = Extract<LegalActionResult, { ok: false }>
+
+/** An input problem: the form's to fix, on its field. */
+function fieldRefusal(field: string, message: string): Refusal {
+  return { ok: false, status: 400, failure: formFailure({ [field]: message }, {}) }
 }
 
-const COMPLETE_REFUSALS: Record<CompleteProblem, { status: 400 | 404 | 409; field?: string; message: string }> = {
-  'note-required': { status: 400, field: 'note', message: `${E}.noteRequired` },
-  'not-found': { status: 404, message: `${E}.notFound` },
-  'not-open': { status: 409, message: `${E}.notOpen` },
-  'already-completed': { status: 409, message: `${E}.alreadyCompleted` },
+/** The request changed or cannot take this step (409), or does not exist (404). */
+function requestRefusal(status: 404 | 409, message: string): Refusal {
+  return { ok: false, status, failure: formFailure({}, {}, message) }
+}
+
+const EXTEND_REFUSALS: Record<ExtendProblem, Refusal> = {
+  'reason-required': fieldRefusal('reason', `${E}.reasonRequired`),
+  'not-found': requestRefusal(404, `${E}.notFound`),
+  'not-open': requestRefusal(409, `${E}.notOpen`),
+  'not-ru': requestRefusal(409, `${E}.notRu`),
+  'kind-not-extendable': requestRefusal(409, `${E}.kindNotExtendable`),
+  'already-extended': requestRefusal(409, `${E}.alreadyExtended`),
+  'too-late': requestRefusal(409, `${E}.tooLate`),
+}
+
+const COMPLETE_REFUSALS: Record<CompleteProblem, Refusal> = {
+  'note-required': fieldRefusal('note', `${E}.noteRequired`),
+  'not-found': requestRefusal(404, `${E}.notFound`),
+  'not-open': requestRefusal(409, `${E}.notOpen`),
+  'already-completed': requestRefusal(409, `${E}.alreadyCompleted`),
 }
 
 // Longer notes are cut one character past the limit: enough to tell "too long".
@@ -175,14 +185,9 @@ function withIntent(failure: FormFailure, intent: 'extend' | 'complete'): FormFa
   return { ...failure, values: { intent, ...failure.values } }
 }
 
-function refused(
-  refusal: { status: 400 | 404 | 409; field?: string; message: string },
-  values: Record<string, string>,
-): LegalActionResult {
-  const failure = refusal.field
-    ? formFailure({ [refusal.field]: refusal.message }, values)
-    : formFailure({}, values, refusal.message)
-  return { ok: false, status: refusal.status, failure }
+/** A refusal from the tables above, with what the form held to put back into its fields. */
+function refused(refusal: Refusal, values: Record<string, string>): Refusal {
+  return { ...refusal, failure: { ...refusal.failure, values } }
 }
 
 export async function extendFromForm(

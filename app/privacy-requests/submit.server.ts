@@ -7,7 +7,9 @@ import { normalizeEmail, type SessionUser, readGuestId } from '~/identity/index.
 import { getDb } from '~/platform/db/client.server'
 import { REQUEST_KINDS, REQUEST_REGIMES, type RequestKind, type RequestRegime } from './schema'
 import type { Locale } from '~/platform/i18n/locales'
-import { formFailure, textField, type FormFailure, rateLimited, type ActionOutcome } from '~/platform/form'
+import { formFailure, type FormFailure, rateLimited, type ActionOutcome } from '~/platform/form'
+import { formText, parseForm } from '~/platform/form-schema.server'
+import { z } from 'zod'
 import { logger } from '~/platform/log.server'
 import { checkLimits } from '~/platform/security/rate-limit.server'
 import {
@@ -24,6 +26,38 @@ const DETAILS_REQUIRED: readonly RequestKind[] = ['correction']
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value)
+}
+
+const E = 'privacy-request:errors'
+
+/**
+ * The request form. Someone signed in with an address on the account types
+ * none (the account's is used); anyone else must give one. Every problem is
+ * named at once, so the checks never stop at the first field.
+ */
+function requestForm(identity: RequestFormIdentity) {
+  return z
+    .object({
+      kind: formText({ max: 40, trim: false })
+        .refine((kind) => isOneOf(REQUEST_KINDS, kind), `${E}.kind`)
+        .transform((kind) => kind as RequestKind),
+      regime: formText({ max: 40, trim: false })
+        .refine((regime) => isOneOf(REQUEST_REGIMES, regime), `${E}.regime`)
+        .transform((regime) => regime as RequestRegime),
+      // One character over the limit is enough to tell it was too long.
+      details: formText({ max: DETAILS_MAX_LENGTH + 1 }).refine(
+        (details) => details.length <= DETAILS_MAX_LENGTH,
+        `${E}.detailsTooLong`,
+      ),
+      email: formText({ max: 320 })
+        .transform((typed) => (identity.kind === 'account' ? identity.email : normalizeEmail(typed)))
+        .refine((email) => email !== null, `${E}.emailInvalid`),
+    })
+    .superRefine(({ kind, details }, context) => {
+      if (!details && DETAILS_REQUIRED.includes(kind)) {
+        context.addIssue({ code: 'custom', path: ['details'], message: `${E}.detailsRequired` })
+      }
+    })
 }
 
 export type RequestFormIdentity =
@@ -52,22 +86,11 @@ export async function submitRequestForm(
   user: SessionUser | null,
   evidence: { ip: string | null; userAgent: string | null },
 ): Promise<SubmitOutcome> {
-  const kind = textField(form, 'kind', 40)
-  const regime = textField(form, 'regime', 40)
-  // One character over the limit is enough to tell it was too long.
-  const details = textField(form, 'details', DETAILS_MAX_LENGTH + 1).trim()
-  const typedEmail = textField(form, 'email', 320).trim()
   const identity = formIdentity(user)
-  const values = { kind, regime, details, email: typedEmail }
-
-  const fieldErrors: FormFailure['fieldErrors'] = {}
-  if (!isOneOf(REQUEST_KINDS, kind)) fieldErrors.kind = 'privacy-request:errors.kind'
-  if (!isOneOf(REQUEST_REGIMES, regime)) fieldErrors.regime = 'privacy-request:errors.regime'
-  if (details.length > DETAILS_MAX_LENGTH) fieldErrors.details = 'privacy-request:errors.detailsTooLong'
-  else if (!details && isOneOf(DETAILS_REQUIRED, kind)) fieldErrors.details = 'privacy-request:errors.detailsRequired'
-  const email = identity.kind === 'account' ? identity.email : normalizeEmail(typedEmail)
-  if (!email) fieldErrors.email = 'privacy-request:errors.emailInvalid'
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, status: 400, failure: formFailure(fieldErrors, values) }
+  const parsed = parseForm(form, requestForm(identity))
+  if (!parsed.ok) return { ok: false, status: 400, failure: parsed.failure }
+  const { kind, regime, details, email } = parsed.data
+  const { values } = parsed
 
   const db = await getDb()
   const limit = await checkLimits(db, [
@@ -82,8 +105,8 @@ export async function submitRequestForm(
   const created = await createRequest(
     db,
     {
-      kind: kind as RequestKind,
-      regime: regime as RequestRegime,
+      kind,
+      regime,
       details,
       locale,
       userId: user?.id ?? null,
@@ -99,18 +122,32 @@ export async function submitRequestForm(
   return { ok: true, redirectTo: created.mailed ? `${base}?confirm=1` : `${base}?confirm=1&mail=failed` }
 }
 
-export const LINK_PROBLEMS: Record<ConfirmationProblem, { message: string; status: 400 | 410 }> = {
-  invalid: { message: 'privacy-request:errors.linkInvalid', status: 400 },
-  expired: { message: 'privacy-request:errors.linkExpired', status: 410 },
+/** A confirmation link that cannot be used: its status, and the message saying why. */
+export type ConfirmLinkRefusal = { ok: false; status: 400 | 410; failure: FormFailure }
+
+const LINK_REFUSALS: Record<ConfirmationProblem, ConfirmLinkRefusal> = {
+  invalid: { ok: false, status: 400, failure: formFailure({}, {}, `${E}.linkInvalid`) },
+  expired: { ok: false, status: 410, failure: formFailure({}, {}, `${E}.linkExpired`) },
+}
+
+/** The refusal of a link that is malformed, unknown or expired. */
+export function confirmLinkRefusal(problem: ConfirmationProblem): ConfirmLinkRefusal {
+  return LINK_REFUSALS[problem]
 }
 
 export async function inspectConfirmationLink(token: string): Promise<ConfirmationState> {
   return inspectConfirmation(await getDb(), token)
 }
 
+const CONFIRM_FORM = z.object({ token: formText({ max: 200 }) })
+
 /** Confirms from the button on the link's page; the page then shows the request as received. */
-export async function confirmFromForm(form: FormData, url: URL) {
-  const token = textField(form, 'token', 200) || url.searchParams.get('token') || ''
+export async function confirmFromForm(
+  form: FormData,
+  url: URL,
+): Promise<{ token: string; result: { ok: true } | ConfirmLinkRefusal }> {
+  const parsed = parseForm(form, CONFIRM_FORM, { secrets: ['token'] })
+  const token = (parsed.ok ? parsed.data.token : '') || url.searchParams.get('token') || ''
   const result = await confirmRequest(await getDb(), token)
-  return { token, result }
+  return { token, result: result.ok ? { ok: true } : confirmLinkRefusal(result.reason) }
 }

@@ -9,21 +9,15 @@ import {
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CookieChoiceForm } from '~/components/cookie-banner'
-import {
-  recordCookieChoice,
-  CONSENT_METHODS,
-  type ConsentMethod,
-  bannerData,
-  cookieConsentState,
-} from '~/cookie-consent/index.server'
+import { FormErrorSummary } from '~/components/form-fields'
+import { bannerData, chooseFromForm, cookieConsentState } from '~/cookie-consent/index.server'
 import type { CookieActionData } from '~/cookie-consent'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import { routeLocale } from '~/platform/i18n/route-locale'
 import { requestEvidence } from '~/load-context'
-import { keepRetryAfter, textField } from '~/platform/form'
+import { keepRetryAfter } from '~/platform/form'
 import { safeRedirect } from '~/platform/security/safe-redirect'
 import { readForm } from '~/platform/read-form.server'
-import { parseVersionNumber } from '~/flows/pages/index.server'
 
 /**
  * Cookie settings. GET: the settings page (the footer link's target without
@@ -56,56 +50,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 // Remix adds the action's Set-Cookie headers itself; Retry-After is kept for a 429.
 export const headers: HeadersFunction = keepRetryAfter
 
-function isMethod(value: string): value is ConsentMethod {
-  return (CONSENT_METHODS as readonly string[]).includes(value)
-}
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = routeLocale(params)
-  const t = getFixedT(locale, 'cookie-consent')
   const inline = new URL(request.url).searchParams.get('inline') === '1'
-  const form = await readForm(request)
-  const intent = textField(form, 'intent', 20)
-  const returnTo = safeRedirect(textField(form, 'returnTo', 2000), `/${locale}`)
+  const outcome = await chooseFromForm(request, await readForm(request), locale, requestEvidence(request, context))
+  const { returnTo } = outcome
   // "Customise" without JavaScript: the settings page, which shows the checkboxes.
-  if (intent === 'customise') {
+  if (outcome.ok && outcome.customise) {
     throw redirect(`/${locale}/cookie-consent?${new URLSearchParams({ returnTo })}`, 303)
   }
-  if (!isMethod(intent)) {
-    return data<CookieActionData>({ ok: false, reason: 'bad-form', message: t('badForm'), returnTo }, { status: 400 })
-  }
-  const outcome = await recordCookieChoice({
-    request,
-    locale,
-    method: intent,
-    preferences: form.get('preferences') === 'on',
-    analytics: form.get('analytics') === 'on',
-    shownVersion: parseVersionNumber(textField(form, 'shownVersion', 10)),
-    evidence: requestEvidence(request, context),
-  })
   if (!outcome.ok) {
-    if (outcome.reason === 'rate-limited') {
-      const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60))
-      return data<CookieActionData>(
-        { ok: false, reason: 'rate-limited', message: t('rateLimited', { count: minutes }), returnTo },
-        { status: 429, headers: { 'Retry-After': String(outcome.retryAfterSeconds) } },
-      )
-    }
-    if (outcome.reason === 'unavailable') {
-      return data<CookieActionData>(
-        { ok: false, reason: 'unavailable', message: t('unavailable'), returnTo },
-        { status: 503 },
-      )
-    }
-    // Nothing recorded: the banner (and this page) come back with the version in force.
     return data<CookieActionData>(
-      {
-        ok: false,
-        reason: 'version-changed',
-        message: t('versionChanged', { version: outcome.policy.version }),
-        returnTo,
-      },
-      { status: 409 },
+      { ok: false, failure: outcome.failure, returnTo },
+      { status: outcome.status, headers: outcome.headers },
     )
   }
   const headers = new Headers()
@@ -128,11 +85,7 @@ export default function CookieSettings() {
     <main id="main" className="cookie-settings">
       <h1>{t('settings.title')}</h1>
       <p>{t('settings.lead')}</p>
-      {actionData && !actionData.ok ? (
-        <p className="form-error" role="alert">
-          {actionData.message}
-        </p>
-      ) : null}
+      <FormErrorSummary failure={actionData && !actionData.ok ? actionData.failure : undefined} />
       {banner ? (
         <CookieChoiceForm
           locale={locale}

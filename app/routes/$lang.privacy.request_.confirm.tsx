@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import { routeLocale } from '~/platform/i18n/route-locale'
 import { readForm } from '~/platform/read-form.server'
-import { confirmFromForm, inspectConfirmationLink, LINK_PROBLEMS } from '~/privacy-requests/index.server'
+import { confirmFromForm, confirmLinkRefusal, inspectConfirmationLink } from '~/privacy-requests/index.server'
 import { dueText, formatDay } from '~/privacy-requests'
 import stylesheet from '~/styles/privacy-requests.css?url'
 
@@ -36,10 +36,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   switch (link.state) {
     case 'invalid':
     case 'expired': {
-      const problem = LINK_PROBLEMS[link.state]
+      const refusal = confirmLinkRefusal(link.state)
       return data(
-        { locale, title: title('confirm.refusedTitle'), view: { state: 'refused' as const, message: problem.message } },
-        { status: problem.status, headers: PRIVATE_PAGE },
+        {
+          locale,
+          title: title('confirm.refusedTitle'),
+          view: { state: 'refused' as const, message: refusal.failure.formError ?? '' },
+        },
+        { status: refusal.status, headers: PRIVATE_PAGE },
       )
     }
     case 'pending':
@@ -61,8 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { token, result } = await confirmFromForm(await readForm(request), new URL(request.url))
   // The page at the same link now shows the request as received, with its number and due date.
   if (result.ok) return redirect(`/${locale}/privacy/request/confirm?${new URLSearchParams({ token })}`)
-  const problem = LINK_PROBLEMS[result.reason]
-  return data({ refusedMessage: problem.message }, { status: problem.status, headers: PRIVATE_PAGE })
+  return data({ refusedMessage: result.failure.formError ?? null }, { status: result.status, headers: PRIVATE_PAGE })
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) =>

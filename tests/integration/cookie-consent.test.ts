@@ -76,6 +76,13 @@ function setCookies(result: unknown): string[] {
   return init?.headers ? new Headers(init.headers).getSetCookie() : []
 }
 
+/** What the banner says for a refused choice: its message, in the page's language. */
+async function refusalText(locale: 'ru' | 'en', result: DataResult): Promise<string> {
+  const { getFixedT } = await import('~/platform/i18n/i18next.server')
+  const { failure } = result.data as { failure: { formError: string; formErrorParams?: Record<string, unknown> } }
+  return getFixedT(locale, 'cookie-consent')(failure.formError, failure.formErrorParams ?? {})
+}
+
 /** The Cookie header a browser sends after these Set-Cookie values. */
 function browserCookies(set: string[], keep: string[] = []): string {
   const jar = new Map<string, string>()
@@ -292,8 +299,12 @@ describe('POST /:lang/cookie-consent', () => {
     for (const shownVersion of [String(policy.ru.version + 1), '0', '', 'v1']) {
       const result = (await choose('ru', { intent: 'all', shownVersion })) as DataResult
       expect(result.init?.status, shownVersion).toBe(409)
-      expect(result.data).toMatchObject({ ok: false, reason: 'version-changed', returnTo: '/ru/pricing' })
-      expect(String(result.data.message)).toContain(String(policy.ru.version))
+      expect(result.data).toMatchObject({
+        ok: false,
+        failure: { formError: 'cookie-consent:versionChanged' },
+        returnTo: '/ru/pricing',
+      })
+      expect(await refusalText('ru', result)).toContain(String(policy.ru.version))
       expect(setCookies(result)).toEqual([])
     }
     expect(await count()).toBe(before)
@@ -305,7 +316,7 @@ describe('POST /:lang/cookie-consent', () => {
     expect(customise.headers.get('Location')).toBe(`/en/cookie-consent?returnTo=${encodeURIComponent('/en/pricing')}`)
     const bad = (await choose('en', { intent: 'everything', shownVersion: String(policy.en.version) })) as DataResult
     expect(bad.init?.status).toBe(400)
-    expect(bad.data).toMatchObject({ ok: false, reason: 'bad-form' })
+    expect(bad.data).toMatchObject({ ok: false, failure: { formError: 'cookie-consent:badForm' } })
     const offsite = (await choose('en', {
       intent: 'essential',
       shownVersion: String(policy.en.version),

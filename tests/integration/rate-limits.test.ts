@@ -201,11 +201,13 @@ describe('cookie choices are limited per address and overall', () => {
       const refused = await choose(ip, query)
       expect(statusOf(refused)).toBe(429)
       expect(Number(headerOf(refused, 'Retry-After'))).toBeGreaterThan(0)
-      expect((refused as DataResult).data).toMatchObject({
-        ok: false,
-        reason: 'rate-limited',
-        message: expect.stringMatching(/^Too many cookie choices from this address\. Your choice was not saved/),
-      })
+      const { data } = refused as DataResult
+      expect(data).toMatchObject({ ok: false, failure: { formError: 'cookie-consent:rateLimited' } })
+      const { failure } = data as { failure: { formError: string; formErrorParams?: Record<string, unknown> } }
+      const { getFixedT } = await import('~/platform/i18n/i18next.server')
+      expect(getFixedT('en', 'cookie-consent')(failure.formError, failure.formErrorParams ?? {})).toMatch(
+        /^Too many cookie choices from this address\. Your choice was not saved/,
+      )
       expect(headerOf(refused, 'Set-Cookie')).toBeNull()
     }
     expect(await written()).toEqual(before)

@@ -12,8 +12,7 @@ import {
   clearGuestCookie,
   readGuestId,
 } from '~/identity/index.server'
-import { linkGuestToUser } from './guest-link.server'
-import { recordFormAcceptance, checkSubmittedAcceptance } from '~/acceptances/index.server'
+import { checkSubmittedAcceptance } from '~/acceptances/index.server'
 import { getDb } from '~/platform/db/client.server'
 import { getSigningSecrets } from '~/platform/security/signing-secret.server'
 import type { Locale } from '~/platform/i18n/locales'
@@ -21,8 +20,7 @@ import type { RequestEvidence } from '~/load-context'
 import { formFailure, type ActionOutcome } from '~/platform/form'
 import { logger } from '~/platform/log.server'
 import { mailLinkBase } from '~/platform/mail/links.server'
-import { enqueueMail } from '~/outbox/index.server'
-import { deliverAccountMailSoon } from './mails.server'
+import { openAccount } from './open-account.server'
 import { REGISTER_KINDS } from './register.server'
 
 /**
@@ -58,9 +56,9 @@ export function pendingProviderProfile(request: Request): Promise<ProviderProfil
 }
 
 /**
- * Completes a first-time provider sign-in: the account (its address verified
- * when the provider says so), the provider link, the three acceptance rows
- * and the mail owed for them in one transaction, then a session.
+ * Completes a first-time provider sign-in: the account is opened as by
+ * registration (its address verified when the provider says so, and linked
+ * to the provider in the same transaction), then a session.
  */
 export async function completeProviderSignup(
   request: Request,
@@ -72,34 +70,28 @@ export async function completeProviderSignup(
   if (!profile) return { ok: false, status: 400, failure: formFailure({}, {}, 'providers.expired') }
   const acceptance = await checkSubmittedAcceptance(form, [...REGISTER_KINDS], locale)
   if (!acceptance.ok) return { ok: false, status: acceptance.status, failure: acceptance.failure }
-  const db = await getDb()
   const guestId = await readGuestId(request)
-  const baseUrl = mailLinkBase(request)
-  let created: { userId: string; mailId: string | null }
+  let userId: string
   try {
-    created = await db.transaction(async (tx) => {
-      const id = await createProviderAccount(tx, {
-        email: profile.email,
-        emailVerified: profile.emailVerified,
-        displayName: profile.displayName,
-        locale,
-      })
-      await linkProvider(tx, id, profile)
-      await recordFormAcceptance(tx, {
-        subject: { userId: id },
-        event: 'register',
-        documents: acceptance.documents,
-        locale,
-        evidence,
-        action: { type: 'account', id },
-      })
-      if (guestId) await linkGuestToUser(tx, guestId, id)
-      // The receipt of what was accepted (and a confirmation link when the provider did not vouch
-      // for the address). Without an address (Telegram) there is nowhere to send it.
-      const owed = profile.email
-        ? await enqueueMail(tx, { kind: 'registration', dedupeKey: `registration:${id}`, userId: id, locale, baseUrl })
-        : null
-      return { userId: id, mailId: owed }
+    userId = await openAccount({
+      create: async (tx) => {
+        const id = await createProviderAccount(tx, {
+          email: profile.email,
+          emailVerified: profile.emailVerified,
+          displayName: profile.displayName,
+          locale,
+        })
+        await linkProvider(tx, id, profile)
+        return id
+      },
+      documents: acceptance.documents,
+      locale,
+      evidence,
+      guestId,
+      // The receipt (and a confirmation link when the provider did not vouch for the address);
+      // without an address (Telegram) there is nowhere to send it.
+      mailable: Boolean(profile.email),
+      baseUrl: mailLinkBase(request),
     })
   } catch (error) {
     if (error instanceof EmailTakenError) {
@@ -107,12 +99,11 @@ export async function completeProviderSignup(
     }
     throw error
   }
-  const { userId, mailId } = created
   logger.info(
     { event: 'account.registered', userId, provider: profile.provider },
     'account registered through a provider',
   )
-  deliverAccountMailSoon([mailId])
+  const db = await getDb()
   const session = await createUserSession(db, userId, evidence)
   const headers = new Headers()
   headers.append('Set-Cookie', session.cookie)

@@ -7,8 +7,7 @@ import {
   clearGuestCookie,
   readGuestId,
 } from '~/identity/index.server'
-import { linkGuestToUser } from './guest-link.server'
-import { recordFormAcceptance, checkSubmittedAcceptance } from '~/acceptances/index.server'
+import { checkSubmittedAcceptance } from '~/acceptances/index.server'
 import { getDb } from '~/platform/db/client.server'
 import type { Locale } from '~/platform/i18n/locales'
 import { rateLimited, type ActionOutcome } from '~/platform/form'
@@ -19,6 +18,7 @@ import { enqueueMail } from '~/outbox/index.server'
 import { checkLimits } from '~/platform/security/rate-limit.server'
 import { z } from 'zod'
 import { deliverAccountMailSoon } from './mails.server'
+import { openAccount } from './open-account.server'
 
 export const REGISTER_KINDS = ['terms', 'privacy', 'consent'] as const
 
@@ -48,11 +48,9 @@ const ATTEMPT_MAIL_WINDOW_MS = 60 * 60 * 1000
  * account: either way it is "check your inbox" (ok), with no session, and
  * the guest cookie of this device (if any) is removed either way.
  *
- *  - A new address: the account and its three acceptance rows are written in
- *    one transaction (no user without acceptances, no acceptances without a
- *    user); a guest session on this device is linked to the new account in
- *    the same transaction, and so is the mail the account is owed (confirm
- *    the address; the versions accepted). The person then signs in.
+ *  - A new address: the account is opened (openAccount: the account, its
+ *    three acceptance rows, the guest of this device and the mail it is
+ *    owed, in one transaction). The person then signs in.
  *  - An address that has an account: nothing is recorded (no account, no
  *    session, no acceptance); the account holder is owed a letter saying
  *    someone tried, with links to sign in and to reset the password (at most
@@ -82,28 +80,16 @@ export async function registerAccount(
 
   const guestId = await readGuestId(request)
   const baseUrl = mailLinkBase(request)
-  let created: { userId: string; mailId: string | null }
+  let userId: string
   try {
-    created = await db.transaction(async (tx) => {
-      const id = await createAccount(tx, { email, password, locale })
-      await recordFormAcceptance(tx, {
-        subject: { userId: id },
-        event: 'register',
-        documents: acceptance.documents,
-        locale,
-        evidence,
-        action: { type: 'account', id },
-      })
-      if (guestId) await linkGuestToUser(tx, guestId, id)
-      // Owed with the account: the confirmation link and the receipt of what was just accepted.
-      const owed = await enqueueMail(tx, {
-        kind: 'registration',
-        dedupeKey: `registration:${id}`,
-        userId: id,
-        locale,
-        baseUrl,
-      })
-      return { userId: id, mailId: owed }
+    userId = await openAccount({
+      create: (tx) => createAccount(tx, { email, password, locale }),
+      documents: acceptance.documents,
+      locale,
+      evidence,
+      guestId,
+      mailable: true,
+      baseUrl,
     })
   } catch (error) {
     if (error instanceof EmailTakenError) {
@@ -112,9 +98,7 @@ export async function registerAccount(
     }
     throw error
   }
-  const { userId, mailId } = created
   logger.info({ event: 'account.registered', userId, linkedGuest: Boolean(guestId) }, 'account registered')
-  deliverAccountMailSoon([mailId])
   return { ok: true, headers: checkInboxHeaders(guestId) }
 }
 

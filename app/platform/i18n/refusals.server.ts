@@ -2,13 +2,12 @@ import { data } from '@remix-run/node'
 import { getFixedT, languageFromAcceptLanguage, languageFromCookie, localeFromPath } from './i18next.server'
 import { DEFAULT_LOCALE, type Locale } from './locales'
 
-export type ClientErrorStatus = 400 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 422
+export type ClientErrorStatus = 400 | 403 | 404 | 409 | 410 | 413 | 415 | 422
 
 /** What a 4xx says when the caller names nothing more precise (keys of the common namespace). */
 const GENERAL_MESSAGES: Partial<Record<ClientErrorStatus, string>> = {
   400: 'common:errors.badRequest',
   404: 'common:errors.notFoundText',
-  405: 'common:errors.methodNotAllowedPlain',
 }
 
 type Refusal = {
