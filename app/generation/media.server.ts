@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { getDb } from '~/platform/db/client.server'
 import { generationImages } from './schema'
-import { clientErrorResponse, refusalLocale } from '~/platform/i18n/refusals.server'
+import { clientErrorResponse, refusalLocale } from '~/platform/i18n/client-errors.server'
 import { getStorage } from '~/platform/storage/index.server'
 import { currentGenerator, findJob } from './jobs.server'
 

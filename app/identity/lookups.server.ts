@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
-import { guests, users } from './schema'
+import { users } from './schema'
 
 /**
  * What other parts look up about accounts: the addresses behind account ids

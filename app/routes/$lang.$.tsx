@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { clientError, refusalLocale } from '~/platform/i18n/refusals.server'
+import { clientError, refusalLocale } from '~/platform/i18n/client-errors.server'
 
 // Any path under a language prefix that no route claims: a localized 404 from
 // the root error boundary.

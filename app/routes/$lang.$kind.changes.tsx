@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { DiffText } from '~/components/legal-diff'
 import { formatDate } from '~/platform/i18n/format'
 import { changesPage, legalRouteParams } from '~/flows/pages/index.server'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 

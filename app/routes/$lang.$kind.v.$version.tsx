@@ -11,7 +11,7 @@ import {
   parseVersionNumber,
   publicPageHeaders,
 } from '~/flows/pages/index.server'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { formatDate } from '~/platform/i18n/format'
 import { getVersionList } from '~/legal/index.server'
 import { legalRouteParams, legalT, publicPageHeaders } from '~/flows/pages/index.server'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 
 export const handle = { i18n: ['common', 'legal'] }
 

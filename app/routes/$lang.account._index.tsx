@@ -12,7 +12,7 @@ import { readForm } from '~/platform/read-form.server'
 import { hasLegalRole } from '~/flows/legal-admin/index.server'
 import { LegalViewLink } from '~/flows/legal-admin'
 import { VerifyEmailNotice } from '~/components/verify-email-notice'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 
 export const handle = {
   i18n: ['common', 'account', 'account-data', 'checkout', 'privacy-request', 'legal-admin', 'email'],

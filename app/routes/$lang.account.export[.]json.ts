@@ -3,7 +3,7 @@ import { AccountGoneError, buildPersonalDataExport, exportResponse } from '~/flo
 import { requireUser } from '~/identity/index.server'
 import { getDb } from '~/platform/db/client.server'
 import { DEFAULT_LOCALE, isLocale } from '~/platform/i18n/locales'
-import { clientErrorResponse } from '~/platform/i18n/refusals.server'
+import { clientErrorResponse } from '~/platform/i18n/client-errors.server'
 
 // The data export file (/:lang/account/export.json). A resource route: a page
 // route's loader can only feed its HTML, never answer with a download.

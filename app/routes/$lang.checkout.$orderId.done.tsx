@@ -8,7 +8,7 @@ import { formatMoney } from '~/platform/i18n/format'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import { routeLocale } from '~/platform/i18n/route-locale'
 import { findOrder } from '~/payments/index.server'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 
 export const handle = { i18n: ['common', 'checkout'] }
 

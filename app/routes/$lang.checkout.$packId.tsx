@@ -14,7 +14,7 @@ import type { FormFailure } from '~/platform/form'
 import { readForm } from '~/platform/read-form.server'
 import { requestEvidence } from '~/load-context'
 import { CHECKOUT_KINDS, startCheckout, findCreditPack, getPaymentProvider } from '~/payments/index.server'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 
 export const handle = { i18n: ['common', 'account', 'checkout', 'email'] }
 

@@ -10,7 +10,7 @@ import { routeLocale } from '~/platform/i18n/route-locale'
 import { readForm } from '~/platform/read-form.server'
 import { mailLinkBase } from '~/platform/mail/links.server'
 import { findOrder, getPaymentProvider, signedNotification, handlePaymentNotification } from '~/payments/index.server'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 
 export const handle = { i18n: ['common', 'checkout'] }
 

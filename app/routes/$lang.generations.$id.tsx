@@ -9,7 +9,7 @@ import { useCancelJob, useJobStatus, isFinished } from '~/generation'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import { routeLocale } from '~/platform/i18n/route-locale'
 import { readForm } from '~/platform/read-form.server'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 
 export const handle = { i18n: ['common', 'generate'] }
 

@@ -10,7 +10,7 @@ import {
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { RequestFacts, RequestHistory, RequestSteps } from '~/components/request-detail'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 import type { Locale } from '~/platform/i18n/locales'
 import { routeLocale } from '~/platform/i18n/route-locale'
 import { requireLegalUser, parseRequestNumber, requestPage, takeRequestStep } from '~/flows/legal-admin/index.server'

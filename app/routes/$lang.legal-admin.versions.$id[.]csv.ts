@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { getDb } from '~/platform/db/client.server'
 import { isLocale } from '~/platform/i18n/locales'
-import { clientErrorResponse, refusalLocale } from '~/platform/i18n/refusals.server'
+import { clientErrorResponse, refusalLocale } from '~/platform/i18n/client-errors.server'
 import {
   requireLegalUser,
   findExportVersion,

@@ -5,7 +5,7 @@ import { telegramLoginWidget, getSessionUser } from '~/identity/index.server'
 import { TelegramLoginButton } from '~/components/telegram-login-button'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import { routeLocale } from '~/platform/i18n/route-locale'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 
 // Signing in with Telegram is a step of its own: Telegram's button is a
 // script from telegram.org, and loading it gives Telegram the visitor's IP

@@ -3,7 +3,7 @@ import { recordPageView, cookieConsentState } from '~/cookie-consent/index.serve
 import { isRoutePattern } from '~/cookie-consent'
 import { getDb } from '~/platform/db/client.server'
 import { isLocale } from '~/platform/i18n/locales'
-import { clientErrorResponse, refusalLocale } from '~/platform/i18n/refusals.server'
+import { clientErrorResponse, refusalLocale } from '~/platform/i18n/client-errors.server'
 import { readForm } from '~/platform/read-form.server'
 import { requestEvidence } from '~/load-context'
 import { checkClientThenOverall } from '~/platform/security/rate-limit.server'

@@ -6,7 +6,7 @@ import { detectLocale } from '~/platform/i18n/i18next.server'
 import { requestEvidence } from '~/load-context'
 import { logger } from '~/platform/log.server'
 import { safeRedirect } from '~/platform/security/safe-redirect'
-import { clientError, refusalLocale } from '~/platform/i18n/refusals.server'
+import { clientError, refusalLocale } from '~/platform/i18n/client-errors.server'
 
 /**
  * Where a provider sends the person back. Failures go to the sign-in page

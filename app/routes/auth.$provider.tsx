@@ -1,7 +1,7 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { beginOAuth, enabledOAuthProvider } from '~/identity/index.server'
 import { isLocale } from '~/platform/i18n/locales'
-import { clientError, refusalLocale } from '~/platform/i18n/refusals.server'
+import { clientError, refusalLocale } from '~/platform/i18n/client-errors.server'
 
 /** Starts a provider sign-in: `/auth/google?lang=ru&redirectTo=/ru/account`. */
 export function loader({ request, params }: LoaderFunctionArgs) {

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { formatDate } from '~/platform/i18n/format'
 import { detectLocale } from '~/platform/i18n/i18next.server'
 import { mailPreviewEnabled, readStoredMail } from '~/platform/mail/mailer.server'
-import { clientError, refusalLocale } from '~/platform/i18n/refusals.server'
+import { clientError, refusalLocale } from '~/platform/i18n/client-errors.server'
 
 // One stored message (development only; production answers 404).
 

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { formatDate } from '~/platform/i18n/format'
 import { detectLocale, getFixedT } from '~/platform/i18n/i18next.server'
 import { listStoredMail, mailPreviewEnabled } from '~/platform/mail/mailer.server'
-import { clientError, refusalLocale } from '~/platform/i18n/refusals.server'
+import { clientError, refusalLocale } from '~/platform/i18n/client-errors.server'
 
 // Development only: the mail that SMTP would have delivered, so sign-up and
 // password reset can be followed on a fresh machine. Production answers 404.

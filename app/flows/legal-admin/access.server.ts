@@ -1,6 +1,6 @@
 import { getSessionUser, type SessionContext } from '~/identity/index.server'
 import type { Database } from '~/platform/db/client.server'
-import { clientError, refusalLocale } from '~/platform/i18n/refusals.server'
+import { clientError, refusalLocale } from '~/platform/i18n/client-errors.server'
 
 /** The role that opens the legal team's view; granted with `npm run grant-role -- EMAIL legal`. */
 export const LEGAL_ROLE = 'legal'

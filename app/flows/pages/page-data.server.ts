@@ -4,7 +4,7 @@ import { consentEtagPart, cookieConsentState } from '~/cookie-consent/index.serv
 import { getEnv } from '~/platform/env.server'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import { DEFAULT_LOCALE, isLocale, type Locale } from '~/platform/i18n/locales'
-import { clientError } from '~/platform/i18n/refusals.server'
+import { clientError } from '~/platform/i18n/client-errors.server'
 import { etagFor, PUBLIC_PAGE_CACHE_CONTROL } from '~/platform/http.server'
 import { getSiteSettings } from '~/legal/index.server'
 import { headingAnchors } from '~/legal'
