@@ -89,8 +89,10 @@ export function engineContract(harness: ContractHarness) {
     const engine = (options: { timeoutMs?: number; retries?: number; wrongKey?: boolean } = {}) =>
       harness.create({ timeoutMs: options.timeoutMs ?? 60_000, retries: options.retries ?? 2, clock, ...options })
 
-    it('is an AI engine with its id', () => {
-      expect([engine().id, engine().kind]).toEqual([harness.id, 'ai'])
+    it('is an AI engine with its id, saying whether it takes a photo', () => {
+      const subject = engine()
+      expect([subject.id, subject.kind]).toEqual([harness.id, 'ai'])
+      expect(subject.takesPhoto !== false).toBe(harness.acceptsPhoto)
     })
 
     it('gives as many readable images as asked, in the chosen ratio', async () => {

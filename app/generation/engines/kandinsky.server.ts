@@ -205,6 +205,7 @@ export function createKandinskyEngine(opts: KandinskyEngineOptions): ImageEngine
   return {
     id: 'kandinsky',
     kind: 'ai',
+    takesPhoto: false,
     async generate(input, { signal }) {
       if (signal.aborted) throw abortedError(signal)
       if (!Number.isInteger(input.count) || input.count < MIN_IMAGES || input.count > MAX_IMAGES) {

@@ -151,6 +151,7 @@ export function createYandexArtEngine(opts: YandexArtEngineOptions): ImageEngine
   return {
     id: 'yandex-art',
     kind: 'ai',
+    takesPhoto: false,
     async generate(input, { signal }) {
       if (signal.aborted) throw abortedError(signal)
       if (!Number.isInteger(input.count) || input.count < MIN_IMAGES || input.count > MAX_IMAGES) {
