@@ -5,10 +5,10 @@ import type { AspectRatio } from '../options'
 import { EngineError, type EngineImage } from './types'
 
 /**
- * What the HTTP adapters of asynchronous providers (YandexART, Kandinsky)
+ * What the HTTP adapters of the providers (OpenAI, YandexART, Kandinsky)
  * share: one request with retries on 429, 5xx and network errors inside the
- * job's time limit, the same classification of failures as the OpenAI
- * adapter (so the worker retries and refunds alike), polling until an
+ * job's time limit, one classification of failures (so the worker
+ * retries and refunds alike), polling until an
  * operation is done, and the images cut to the chosen aspect ratio.
  */
 
@@ -17,7 +17,7 @@ const BACKOFF_CAP_MS = 8000
 const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504])
 
 /** What a provider said about a failed request, with any secret already removed. */
-export type ProviderFailure = { message: string; code: string | null }
+export type ProviderFailure = { message: string; code: string | null; type?: string | null }
 
 export type ProviderClock = {
   now: () => number
@@ -45,6 +45,8 @@ export type ProviderSession = {
   readFailure: (status: number, body: unknown, text: string) => ProviderFailure
   /** A 4xx (or finished operation) that is the provider refusing the content. */
   isRefusal: (failure: ProviderFailure) => boolean
+  /** A 429 that waiting will not cure (the account's quota is spent): an operator must act. */
+  isQuotaExhausted?: (failure: ProviderFailure) => boolean
 }
 
 /** Starts a generation's session: the overall time limit covers every request, wait and poll. */
@@ -147,7 +149,7 @@ function readFailure(session: ProviderSession, status: number, text: string): Pr
     return { message: session.redact(text).replace(/\s+/g, ' ').slice(0, 200), code: null }
   }
   const failure = session.readFailure(status, body, text)
-  return { message: session.redact(failure.message).slice(0, 300), code: failure.code }
+  return { ...failure, message: session.redact(failure.message).slice(0, 300) }
 }
 
 /** The same classes as the OpenAI adapter: set-up problems stop at once, overload is tried again, refusals are final. */
@@ -159,10 +161,14 @@ function failureFor(session: ProviderSession, operation: string, status: number,
     logger.error({ engine: session.engine, operation, status, code: detail.code }, 'image provider refused the request')
     return new EngineError('unavailable', text, false)
   }
+  if (status === 429 && session.isQuotaExhausted?.(detail)) {
+    logger.error({ engine: session.engine, operation, status, code: detail.code }, 'image provider quota exhausted')
+    return new EngineError('unavailable', text, false)
+  }
   if (status === 429) return new EngineError('rate-limited', text, true)
   if (RETRYABLE_STATUS.has(status) || status >= 500) return new EngineError('unavailable', text, true)
   if (session.isRefusal(detail)) {
-    return new EngineError('rejected', `${label}: the provider refused the prompt`, false)
+    return new EngineError('rejected', `${label}: the provider refused the prompt under its content rules`, false)
   }
   if (status >= 400 && status < 500) return new EngineError('rejected', text, false)
   return new EngineError('bad-response', text, false)
@@ -217,8 +223,10 @@ export function backoff(attempt: number): number {
   return Math.round(ceiling * (0.5 + Math.random() * 0.5))
 }
 
-/** `Retry-After` in seconds or as an HTTP date. */
+/** `retry-after-ms` (OpenAI), or `Retry-After` in seconds or as an HTTP date. */
 export function retryAfter(headers: Headers, now: number): number | null {
+  const ms = Number(headers.get('retry-after-ms'))
+  if (headers.get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms
   const value = headers.get('retry-after')
   if (!value) return null
   const seconds = Number(value)
@@ -241,7 +249,9 @@ export function redactor(secrets: string[]): (text: string) => string {
   return (text) => {
     let out = text
     for (const secret of known) out = out.split(secret).join('[redacted]')
-    return out.replace(/\b(Api-Key|Bearer|Key|Secret)\s+[\w*.~+/=-]{6,}/g, '$1 [redacted]')
+    return out
+      .replace(/\bsk-[\w*.-]{3,}/g, 'sk-[redacted]')
+      .replace(/\b(Api-Key|Bearer|Key|Secret)\s+[\w*.~+/=-]{6,}/gi, '$1 [redacted]')
   }
 }
 
