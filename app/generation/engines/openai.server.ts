@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MAX_IMAGES, MIN_IMAGES, type AspectRatio, type Style } from '../options'
+import { MAX_IMAGES, MIN_IMAGES, type AspectRatio } from '../options'
 import {
   abortedError,
   imagesFromBase64,
@@ -9,6 +9,7 @@ import {
   requestJson,
   type ProviderFailure,
 } from './provider-http.server'
+import { providerPrompt } from './provider-prompt.server'
 import { EngineError, type EngineImage, type EngineInput, type ImageEngine } from './types'
 
 /**
@@ -37,16 +38,6 @@ export type OpenAiSize = '1024x1024' | '1536x1024' | '1024x1536'
 const QUOTA = 'insufficient_quota'
 const CONTENT_POLICY_CODES = new Set(['moderation_blocked', 'content_policy_violation', 'image_generation_user_error'])
 
-const STYLE_HINTS: Record<Style, string | null> = {
-  none: null,
-  watercolor: 'a watercolour painting with soft washes of colour, gentle bleeding edges and visible paper texture',
-  comic: 'a comic-book illustration with bold black ink outlines, flat saturated colours and halftone shading',
-  noir: 'a high-contrast black-and-white film-noir photograph with deep shadows and dramatic light',
-  vintage: 'a faded vintage photograph with a warm sepia tone, soft focus, film grain and a light vignette',
-  neon: 'a neon-lit image with glowing, saturated magenta and cyan light against deep dark shadows',
-  pastel: 'a soft pastel illustration in light, gentle, low-saturation colours',
-}
-
 /** The supported size nearest to the chosen aspect ratio; the result is then cropped to the exact ratio. */
 export function openAiSize(ratio: AspectRatio): OpenAiSize {
   switch (ratio) {
@@ -59,18 +50,6 @@ export function openAiSize(ratio: AspectRatio): OpenAiSize {
     case '9:16':
       return '1024x1536'
   }
-}
-
-/** The prompt as sent: the person's words, then an English style hint. */
-export function providerPrompt(input: Pick<EngineInput, 'prompt' | 'style' | 'sourceImage'>): string {
-  const lines = [input.prompt.trim()]
-  const hint = STYLE_HINTS[input.style]
-  if (input.sourceImage) {
-    lines.push(hint ? `Restyle the attached photo as ${hint}.` : 'Base the image on the attached photo.')
-  } else if (hint) {
-    lines.push(`Style: ${hint}.`)
-  }
-  return lines.join('\n\n')
 }
 
 const imagesResponse = z.object({

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { MAX_IMAGES, MIN_IMAGES, type AspectRatio } from '../options'
-import { providerPrompt } from './openai.server'
 import {
   imagesFromBase64,
   openSession,
@@ -14,6 +13,7 @@ import {
   type ProviderFailure,
   type ProviderSession,
 } from './provider-http.server'
+import { providerPrompt } from './provider-prompt.server'
 import { EngineError, type ImageEngine } from './types'
 
 /**

@@ -61,6 +61,7 @@ const ENGINE_ADAPTERS: Record<string, string | null> = {
   'index.server.ts': null,
   'local.server.ts': null,
   'provider-http.server.ts': null,
+  'provider-prompt.server.ts': null,
   'openai.server.ts': 'openai-images',
   'yandex-art.server.ts': 'yandex-art-images',
   'kandinsky.server.ts': 'kandinsky-images',
