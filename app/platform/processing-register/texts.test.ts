@@ -78,7 +78,7 @@ describe('the newest texts agree with the register', () => {
       // so many words that none is used: it then promises to name one in a
       // new version before sending it anything, and the start-up check
       // (docs/decisions/009) holds the site unready if IMAGE_ENGINE enables
-      // one that the policy in force does not disclose.
+      // one that the policy in force does not disclose (docs/decisions/020).
       const disclosed = new Set(tables.find((b) => b.table === 'processors')!.include)
       const noneUsed = NO_GENERATION_PROVIDER[locale].test(prose(doc))
       const domestic = (PROCESSORS as readonly ProcessorEntry[]).filter(
