@@ -125,30 +125,26 @@ export function createKandinskyEngine(opts: KandinskyEngineOptions): ImageEngine
   const pollIntervalMs = opts.pollIntervalMs ?? KANDINSKY_POLL_INTERVAL_MS
   const redact = redactor([opts.apiKey, opts.secretKey])
   const headers = { 'X-Key': `Key ${opts.apiKey}`, 'X-Secret': `Secret ${opts.secretKey}`, Accept: 'application/json' }
-  // The pipeline id does not change while the process runs; a failed look-up is tried again next time.
-  let pipeline: Promise<string> | null = null
+  // The pipeline id does not change while the process runs. Only a found id is
+  // kept: a look-up that failed (or whose job was cancelled) is made again by the next job.
+  let knownPipeline: string | null = null
 
   async function pipelineId(session: ProviderSession): Promise<string> {
-    pipeline ??= (async () => {
-      const answer = await requestJson(session, 'pipelines', `${apiUrl}/pipelines`, () => ({ method: 'GET', headers }))
-      const parsed = pipelinesSchema.safeParse(answer)
-      if (!parsed.success)
-        throw new EngineError('bad-response', 'pipelines: the answer is not a list of pipelines', false)
-      const usable = parsed.data.filter((p) => p.id || p.uuid)
-      const chosen =
-        usable.find((p) => p.type === 'TEXT2IMAGE' && p.status === 'ACTIVE') ??
-        usable.find((p) => p.type === 'TEXT2IMAGE') ??
-        usable[0]
-      const id = chosen?.id ?? chosen?.uuid
-      if (!id) throw new EngineError('unavailable', 'pipelines: no text-to-image pipeline is offered', false)
-      return id
-    })()
-    try {
-      return await pipeline
-    } catch (error) {
-      pipeline = null
-      throw error
+    if (knownPipeline) return knownPipeline
+    const answer = await requestJson(session, 'pipelines', `${apiUrl}/pipelines`, () => ({ method: 'GET', headers }))
+    const parsed = pipelinesSchema.safeParse(answer)
+    if (!parsed.success) {
+      throw new EngineError('bad-response', 'pipelines: the answer is not a list of pipelines', false)
     }
+    const usable = parsed.data.filter((p) => p.id || p.uuid)
+    const chosen =
+      usable.find((p) => p.type === 'TEXT2IMAGE' && p.status === 'ACTIVE') ??
+      usable.find((p) => p.type === 'TEXT2IMAGE') ??
+      usable[0]
+    const id = chosen?.id ?? chosen?.uuid
+    if (!id) throw new EngineError('unavailable', 'pipelines: no text-to-image pipeline is offered', false)
+    knownPipeline = id
+    return id
   }
 
   async function run(session: ProviderSession, pipeline: string, input: EngineInput): Promise<string> {

@@ -107,8 +107,9 @@ export function createYandexArtEngine(opts: YandexArtEngineOptions): ImageEngine
       }),
     )
     const operation = operationSchema.safeParse(answer)
-    if (!operation.success)
+    if (!operation.success) {
       throw new EngineError('bad-response', 'imageGenerationAsync: the answer has no operation id', false)
+    }
     return operation.data
   }
 
