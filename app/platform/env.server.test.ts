@@ -102,3 +102,54 @@ describe('TRUST_PROXY', () => {
     }
   })
 })
+
+describe('image engine settings', () => {
+  function problems(source: Record<string, string>): string[] {
+    try {
+      parseEnv(source)
+      return []
+    } catch (error) {
+      if (!(error instanceof EnvError)) throw error
+      return error.problems
+    }
+  }
+
+  it('defaults the providers to their public endpoints', () => {
+    const env = parseEnv({})
+    expect(env.IMAGE_ENGINE).toBe('local')
+    expect(env.YANDEX_ART_API_URL).toBe('https://llm.api.cloud.yandex.net')
+    expect(env.KANDINSKY_API_URL).toBe('https://api-key.fusionbrain.ai')
+  })
+
+  it('requires the keys of the engine IMAGE_ENGINE chooses, and only of that one', () => {
+    expect(problems({ IMAGE_ENGINE: 'yandex-art' })).toEqual([
+      "YANDEX_ART_API_KEY: is required when IMAGE_ENGINE is 'yandex-art'",
+      "YANDEX_ART_FOLDER_ID: is required when IMAGE_ENGINE is 'yandex-art'",
+    ])
+    expect(problems({ IMAGE_ENGINE: 'kandinsky', KANDINSKY_API_KEY: 'key' })).toEqual([
+      "KANDINSKY_SECRET_KEY: is required when IMAGE_ENGINE is 'kandinsky'",
+    ])
+    expect(
+      problems({ IMAGE_ENGINE: 'yandex-art', YANDEX_ART_API_KEY: 'k', YANDEX_ART_FOLDER_ID: 'b1gfolder' }),
+    ).toEqual([])
+    expect(problems({ IMAGE_ENGINE: 'kandinsky', KANDINSKY_API_KEY: 'k', KANDINSKY_SECRET_KEY: 's' })).toEqual([])
+    expect(problems({ IMAGE_ENGINE: 'midjourney' })[0]).toMatch(/^IMAGE_ENGINE:/)
+  })
+
+  it('checks the shape of a folder id and of the endpoints', () => {
+    expect(problems({ YANDEX_ART_FOLDER_ID: 'My Folder' })[0]).toMatch(
+      /^YANDEX_ART_FOLDER_ID: must be a Yandex Cloud folder id/,
+    )
+    expect(problems({ YANDEX_ART_API_URL: 'not a url' })[0]).toMatch(/^YANDEX_ART_API_URL:/)
+    expect(problems({ KANDINSKY_API_URL: 'http://api-key.fusionbrain.ai' })).toEqual([
+      'KANDINSKY_API_URL: must be an https:// URL',
+    ])
+    expect(problems({ KANDINSKY_API_URL: 'https://api-key.fusionbrain.ai/key/api/v1' })[0]).toMatch(
+      /^KANDINSKY_API_URL: must be the origin only/,
+    )
+    // A local stand-in may speak plain HTTP; a trailing slash is still the origin.
+    expect(problems({ YANDEX_ART_API_URL: 'http://127.0.0.1:8080', KANDINSKY_API_URL: 'https://fb.example/' })).toEqual(
+      [],
+    )
+  })
+})

@@ -67,11 +67,29 @@ const settings = z.object({
       .pipe(z.array(z.string().min(32, 'each secret must be at least 32 characters')))
       .optional(),
   ),
-  /** Image engine: 'local' (preview engine, not AI, no set-up) or 'openai' (OpenAI Images API or a compatible one). */
-  IMAGE_ENGINE: z.enum(['local', 'openai']).default('local'),
+  /**
+   * Image engine: 'local' (preview engine, not AI, no set-up), 'openai' (OpenAI Images API or a compatible one),
+   * 'yandex-art' (YandexART in Yandex Cloud) or 'kandinsky' (Kandinsky through the FusionBrain API).
+   */
+  IMAGE_ENGINE: z.enum(['local', 'openai', 'yandex-art', 'kandinsky']).default('local'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url().default('https://api.openai.com/v1'),
   OPENAI_IMAGE_MODEL: z.string().min(1).default('gpt-image-1'),
+  /** An API key of a Yandex Cloud service account with the ai.imageGeneration.user role. */
+  YANDEX_ART_API_KEY: optionalString,
+  /** The Yandex Cloud folder the requests are billed to (it is part of the model URI). */
+  YANDEX_ART_FOLDER_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9]+$/, 'must be a Yandex Cloud folder id (lowercase letters and digits)')
+      .optional(),
+  ),
+  /** The Foundation Models endpoint, origin only. */
+  YANDEX_ART_API_URL: optionalString.pipe(z.url().optional()).transform((v) => v ?? 'https://llm.api.cloud.yandex.net'),
+  KANDINSKY_API_KEY: optionalString,
+  KANDINSKY_SECRET_KEY: optionalString,
+  /** The FusionBrain key API, origin only. */
+  KANDINSKY_API_URL: optionalString.pipe(z.url().optional()).transform((v) => v ?? 'https://api-key.fusionbrain.ai'),
   /** One engine call (all images of a job) may take this long before it counts as a timeout. */
   ENGINE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
   /** Extra HTTP attempts an engine adapter makes on 429/5xx/network errors within one job attempt. */
@@ -127,6 +145,19 @@ const schema = settings.superRefine((env, ctx) => {
   if (env.IMAGE_ENGINE === 'openai' && !env.OPENAI_API_KEY) {
     ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: "is required when IMAGE_ENGINE is 'openai'" })
   }
+  const required: Record<string, (keyof typeof env)[]> = {
+    'yandex-art': ['YANDEX_ART_API_KEY', 'YANDEX_ART_FOLDER_ID'],
+    kandinsky: ['KANDINSKY_API_KEY', 'KANDINSKY_SECRET_KEY'],
+  }
+  for (const name of required[env.IMAGE_ENGINE] ?? []) {
+    if (!env[name]) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `is required when IMAGE_ENGINE is '${env.IMAGE_ENGINE}'` })
+    }
+  }
+  for (const name of ['YANDEX_ART_API_URL', 'KANDINSKY_API_URL'] as const) {
+    const problem = endpointProblem(env[name])
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem })
+  }
   if (Boolean(env.TBANK_TERMINAL_KEY) !== Boolean(env.TBANK_PASSWORD)) {
     ctx.addIssue({
       code: 'custom',
@@ -171,6 +202,18 @@ const schema = settings.superRefine((env, ctx) => {
     })
   }
 })
+
+/** A provider endpoint is an https origin (plain http only on this machine, for a local stand-in). */
+function endpointProblem(value: string): string | null {
+  if (!URL.canParse(value)) return null // already reported as not a URL
+  const url = new URL(value)
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) return 'must be an https:// URL'
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    return 'must be the origin only, https://host[:port], without a path, query or credentials'
+  }
+  return null
+}
 
 export type Env = z.infer<typeof schema> & {
   dataDir: string

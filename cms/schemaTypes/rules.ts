@@ -318,6 +318,8 @@ export function newVersionFrom(
 export const REGISTER_PROCESSOR_IDS = [
   'hosting',
   'openai-images',
+  'yandex-art-images',
+  'kandinsky-images',
   'object-storage',
   'smtp',
   'tbank',

@@ -1,11 +1,13 @@
 import { setupServer } from 'msw/node'
 import { googleHandlers } from './google'
+import { kandinskyHandlers } from './kandinsky'
 import { openaiHandlers } from './openai'
 import { s3Handlers } from './s3'
 import { sanityHandlers } from './sanity'
 import { tbankHandlers } from './tbank'
 import { vkHandlers } from './vk'
 import { yandexHandlers } from './yandex'
+import { yandexArtHandlers } from './yandex-art'
 
 /**
  * One msw server for every outside vendor; each vendor's handlers live in
@@ -20,6 +22,8 @@ export const handlers = [
   ...s3Handlers,
   ...openaiHandlers,
   ...tbankHandlers,
+  ...yandexArtHandlers,
+  ...kandinskyHandlers,
 ]
 
 export const server = setupServer(...handlers)

@@ -3,6 +3,7 @@ import sharp from 'sharp'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { server } from '../../../tests/mocks'
 import { OPENAI_API_URL, openaiMock, openaiScenarios } from '../../../tests/mocks/openai'
+import { engineContract } from './adapter-contract'
 import { createEngine } from './index.server'
 import { createOpenAiEngine, openAiSize, type OpenAiEngineOptions } from './openai.server'
 import { EngineError, type EngineInput } from './types'
@@ -283,6 +284,12 @@ describe('createEngine', () => {
     OPENAI_IMAGE_MODEL: 'gpt-image-1',
     ENGINE_TIMEOUT_MS: 120_000,
     ENGINE_RETRIES: 2,
+    YANDEX_ART_API_KEY: undefined,
+    YANDEX_ART_FOLDER_ID: undefined,
+    YANDEX_ART_API_URL: 'https://llm.api.cloud.yandex.net',
+    KANDINSKY_API_KEY: undefined,
+    KANDINSKY_SECRET_KEY: undefined,
+    KANDINSKY_API_URL: 'https://api-key.fusionbrain.ai',
   }
 
   it('builds the engine the settings name', async () => {
@@ -292,4 +299,28 @@ describe('createEngine', () => {
     expect(await engine.generate({ ...base, count: 1 }, live())).toHaveLength(1)
     expect(() => createEngine({ ...settings, IMAGE_ENGINE: 'openai' })).toThrow(/OPENAI_API_KEY/)
   })
+})
+
+engineContract({
+  id: 'openai',
+  create: ({ clock, wrongKey, ...options }) =>
+    engineWith({ ...options, sleep: clock.sleep, ...(wrongKey ? { apiKey: 'sk-wrong-key-for-the-contract' } : {}) }),
+  requestCount: () => openaiMock.requests.length,
+  reset: () => openaiMock.reset(),
+  requestsPerImage: 1,
+  acceptsPhoto: true,
+  // One synchronous request: slowness is a late answer, bounded by the real time limit.
+  slowness: 'delay',
+  scenarios: {
+    refusal: () => [openaiScenarios.contentPolicy()],
+    serverErrors: (times) => [openaiScenarios.serverErrors(times, 503)],
+    networkErrors: (times) => [openaiScenarios.networkErrors(times)],
+    slow: (ms) => [openaiScenarios.slow(ms)],
+    malformed: {
+      'not JSON': () => [openaiScenarios.malformed('not-json')],
+      'no data': () => [openaiScenarios.malformed('no-data')],
+      'too few images': () => [openaiScenarios.malformed('too-few')],
+      'not an image': () => [openaiScenarios.malformed('not-an-image')],
+    },
+  },
 })

@@ -33,6 +33,13 @@ export interface ImageEngine {
   readonly id: string
   /** 'local' is labelled in the UI as a local preview engine, not AI. */
   readonly kind: EngineKind
+  /**
+   * False for an engine that cannot start from the person's photo (YandexART,
+   * Kandinsky): it refuses a job with one before sending anything (an
+   * EngineError 'rejected', refunded), and the form can say so before the
+   * job is charged. Absent: the engine takes a photo.
+   */
+  readonly takesPhoto?: boolean
   /** Returns exactly `input.count` images, or throws an EngineError. Must honour `signal`. */
   generate(input: EngineInput, options: { signal: AbortSignal }): Promise<EngineImage[]>
 }

@@ -85,6 +85,42 @@ export const PROCESSORS = [
     enabled: (env) => env.IMAGE_ENGINE === 'openai',
   },
   {
+    id: 'yandex-art-images',
+    name: { ru: 'Yandex Cloud (YandexART)', en: 'Yandex Cloud (YandexART)' },
+    service: {
+      ru: 'Генерация изображений по тексту запроса (YandexART в Yandex Cloud)',
+      en: 'Generating images from the prompt (YandexART in Yandex Cloud)',
+    },
+    role: 'processor',
+    country: 'RU',
+    receives: {
+      ru: 'Текст запроса и параметры генерации; без фотографий, данных аккаунта и IP-адреса',
+      en: 'The prompt and generation settings; no photos, no account data and no IP address',
+    },
+    contactedBy: 'server',
+    settingPrefix: 'YANDEX_ART_',
+    settings: ['IMAGE_ENGINE=yandex-art', 'YANDEX_ART_API_KEY', 'YANDEX_ART_FOLDER_ID'],
+    enabled: (env) => env.IMAGE_ENGINE === 'yandex-art',
+  },
+  {
+    id: 'kandinsky-images',
+    name: { ru: 'FusionBrain (Kandinsky)', en: 'FusionBrain (Kandinsky)' },
+    service: {
+      ru: 'Генерация изображений по тексту запроса (Kandinsky через FusionBrain API)',
+      en: 'Generating images from the prompt (Kandinsky through the FusionBrain API)',
+    },
+    role: 'processor',
+    country: 'RU',
+    receives: {
+      ru: 'Текст запроса и параметры генерации; без фотографий, данных аккаунта и IP-адреса',
+      en: 'The prompt and generation settings; no photos, no account data and no IP address',
+    },
+    contactedBy: 'server',
+    settingPrefix: 'KANDINSKY_',
+    settings: ['IMAGE_ENGINE=kandinsky', 'KANDINSKY_API_KEY', 'KANDINSKY_SECRET_KEY'],
+    enabled: (env) => env.IMAGE_ENGINE === 'kandinsky',
+  },
+  {
     id: 'object-storage',
     name: { ru: 'Поставщик объектного хранилища (S3)', en: 'Object storage provider (S3)' },
     service: {
@@ -173,7 +209,8 @@ export const PROCESSORS = [
       en: 'You sign in on Yandex’s site; we receive the identifier, e-mail and name',
     },
     contactedBy: 'browser',
-    settingPrefix: 'YANDEX_',
+    // Not 'YANDEX_': YANDEX_ART_* belongs to the image engine.
+    settingPrefix: 'YANDEX_CLIENT_',
     settings: ['YANDEX_CLIENT_ID', 'YANDEX_CLIENT_SECRET'],
     enabled: (env) => Boolean(env.YANDEX_CLIENT_ID && env.YANDEX_CLIENT_SECRET),
   },

@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SETTING_NAMES } from '~/platform/env.server'
+import { parseEnv, SETTING_NAMES } from '~/platform/env.server'
 import { REGISTER_PROCESSOR_IDS } from '../../../cms/schemaTypes/rules'
 import { COOKIES, type CookieDeclaration } from './cookies'
-import { PROCESSORS, type ProcessorEntry } from './processors'
+import { enabledProcessors, PROCESSORS, type ProcessorEntry } from './processors'
 import { RETENTION, retentionCutoff, type RetentionEntry } from './retention'
 
 function sourceFiles(dir: string): string[] {
@@ -46,12 +46,25 @@ const OWN_SETTINGS = new Set([
 // tests/mocks has one file per outside vendor; each is an integration the register must know.
 const MOCK_VENDORS: Record<string, string[]> = {
   'google.ts': ['google-sign-in'],
+  'kandinsky.ts': ['kandinsky-images'],
   'openai.ts': ['openai-images'],
   's3.ts': ['object-storage'],
   'sanity.ts': ['sanity'],
   'tbank.ts': ['tbank'],
   'vk.ts': ['vk-sign-in'],
   'yandex.ts': ['yandex-sign-in'],
+  'yandex-art.ts': ['yandex-art-images'],
+}
+
+// Engine adapters that send prompts to an outside provider; the local engine and shared helpers send nothing.
+const ENGINE_ADAPTERS: Record<string, string | null> = {
+  'index.server.ts': null,
+  'local.server.ts': null,
+  'provider-http.server.ts': null,
+  'provider-prompt.server.ts': null,
+  'openai.server.ts': 'openai-images',
+  'yandex-art.server.ts': 'yandex-art-images',
+  'kandinsky.server.ts': 'kandinsky-images',
 }
 
 describe('the register of processing', () => {
@@ -131,6 +144,57 @@ describe('the register of processing', () => {
       // A service either has the settings that switch it on, or none at all (always there).
       expect(p.settings.length > 0).toBe(p.enabled !== null)
       for (const setting of p.settings) expect(SETTING_NAMES).toContain(setting.split('=')[0])
+    }
+  })
+
+  it('switches on an image engine only when IMAGE_ENGINE chooses it', () => {
+    const ids = (source: Record<string, string>) => enabledProcessors(parseEnv(source)).map((p) => p.id)
+    const keys = {
+      YANDEX_ART_API_KEY: 'key',
+      YANDEX_ART_FOLDER_ID: 'b1gfolder',
+      KANDINSKY_API_KEY: 'key',
+      KANDINSKY_SECRET_KEY: 'secret',
+    }
+    expect(ids(keys)).toEqual([])
+    expect(ids({ ...keys, IMAGE_ENGINE: 'yandex-art' })).toEqual(['yandex-art-images'])
+    expect(ids({ ...keys, IMAGE_ENGINE: 'kandinsky' })).toEqual(['kandinsky-images'])
+    // YandexART's settings are its own, not Yandex ID's.
+    const yandexArtSettings = SETTING_NAMES.filter((name) => name.startsWith('YANDEX_ART_'))
+    const owners = (name: string) =>
+      (PROCESSORS as readonly ProcessorEntry[]).filter((p) => p.settingPrefix && name.startsWith(p.settingPrefix))
+    expect(yandexArtSettings.map((name) => owners(name).map((p) => p.id))).toEqual(
+      yandexArtSettings.map(() => ['yandex-art-images']),
+    )
+  })
+
+  it('says what the image engines receive: the prompt, never the photo', () => {
+    for (const id of ['yandex-art-images', 'kandinsky-images']) {
+      const entry = (PROCESSORS as readonly ProcessorEntry[]).find((p) => p.id === id)!
+      expect(entry).toMatchObject({ role: 'processor', country: 'RU', contactedBy: 'server' })
+      expect(entry.receives.en).toMatch(/prompt.*no photos/)
+      expect(entry.receives.ru).toMatch(/запроса.*без фотографий/)
+    }
+  })
+
+  it('every image engine adapter is a declared outside service that its IMAGE_ENGINE value switches on', () => {
+    const dir = path.join('app', 'generation', 'engines')
+    const adapters = fs.readdirSync(dir).filter((file) => /\.server\.ts$/.test(file) && !/\.test\.ts$/.test(file))
+    expect(adapters.filter((file) => !(file in ENGINE_ADAPTERS))).toEqual([])
+    for (const [file, id] of Object.entries(ENGINE_ADAPTERS)) {
+      if (!id) continue
+      const entry = (PROCESSORS as readonly ProcessorEntry[]).find((p) => p.id === id)
+      expect(entry, file).toBeDefined()
+      const engine = /^IMAGE_ENGINE=(.+)$/.exec(entry!.settings[0] ?? '')?.[1]
+      expect(engine, `${id} names its IMAGE_ENGINE value first`).toBeDefined()
+      const keys = {
+        OPENAI_API_KEY: 'k',
+        YANDEX_ART_API_KEY: 'k',
+        YANDEX_ART_FOLDER_ID: 'b1g',
+        KANDINSKY_API_KEY: 'k',
+        KANDINSKY_SECRET_KEY: 's',
+      }
+      expect(entry!.enabled?.(parseEnv({ ...keys, IMAGE_ENGINE: engine! }))).toBe(true)
+      expect(entry!.enabled?.(parseEnv({ ...keys, IMAGE_ENGINE: 'local' }))).toBe(false)
     }
   })
 })
