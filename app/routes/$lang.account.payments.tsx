@@ -23,7 +23,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await requireCurrentVersionsAccepted(request, locale)
   const outcome = await refundFromForm(user.id, locale, await readForm(request))
   if (outcome.kind === 'done') throw redirect(outcome.location, 303)
-  return data({ error: outcome.error, orderId: outcome.orderId }, { status: outcome.status })
+  return data(outcome.failure, { status: outcome.status })
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -42,9 +42,9 @@ export default function Payments() {
           {t(done === 'requested' ? 'payments.refundRequested' : 'payments.refundDone')}
         </p>
       ) : null}
-      {actionData?.error ? (
+      {actionData?.formError ? (
         <p className="form-error" role="alert">
-          {t(actionData.error)}
+          {t(actionData.formError)}
         </p>
       ) : null}
       {rows.length === 0 ? (

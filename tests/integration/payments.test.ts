@@ -309,7 +309,7 @@ describe('checkout in the sandbox', () => {
       context: {},
     })) as DataResult
     expect(statusOf(again)).toBe(422)
-    expect(again.data.error).toBe('payments.refusal.nothing-unspent')
+    expect(again.data.formError).toBe('checkout:payments.refusal.nothing-unspent')
   })
 
   it('refuses a refund after the 14 days', async () => {
@@ -332,7 +332,7 @@ describe('checkout in the sandbox', () => {
       context: {},
     })) as DataResult
     expect(statusOf(late)).toBe(422)
-    expect(late.data.error).toBe('payments.refusal.too-late')
+    expect(late.data.formError).toBe('checkout:payments.refusal.too-late')
     expect((await state(person.userId)).balance).toBe(300)
   })
 })
@@ -489,7 +489,7 @@ describe('checkout with T-Bank', () => {
     server.use(...tbankScenarios.declined('Cancel', '8', 'Неверный статус транзакции'))
     const refused = (await refund(person.cookie, order.id)) as DataResult
     expect(statusOf(refused)).toBe(502)
-    expect(refused.data.error).toBe('payments.refusal.bank-refused')
+    expect(refused.data.formError).toBe('checkout:payments.refusal.bank-refused')
     expect(await state(person.userId)).toMatchObject({
       balance: 300,
       orders: [{ status: 'confirmed', refundedCredits: 0, refundedKopecks: 0 }],

@@ -1,4 +1,7 @@
+import { z } from 'zod'
 import { getDb } from '~/platform/db/client.server'
+import { formFailure, type FormFailure } from '~/platform/form'
+import { formText, parseForm } from '~/platform/form-schema.server'
 import {
   type OrderRow,
   listOrders,
@@ -72,18 +75,20 @@ export function refusalStatus(reason: Refusal): 404 | 422 | 502 {
 }
 
 export type RefundStepOutcome =
-  | { kind: 'done'; location: string }
-  | { kind: 'refused'; status: 404 | 422 | 502; error: `payments.refusal.${Refusal}`; orderId: string }
+  { kind: 'done'; location: string } | { kind: 'refused'; status: 404 | 422 | 502; failure: FormFailure }
+
+/** The refund button's one field: which order. Any text; an id that names no order of this account is "not found". */
+const refundForm = z.object({ orderId: formText({ max: 100 }) })
 
 /** Asks for a refund of the order the form names (`orderId`). */
 export async function refundFromForm(userId: string, locale: Locale, form: FormData): Promise<RefundStepOutcome> {
-  const orderId = String(form.get('orderId') ?? '')
+  const parsed = parseForm(form, refundForm)
+  const orderId = parsed.ok ? parsed.data.orderId : ''
   const outcome = await requestRefund(await getDb(), userId, orderId)
   if (outcome.ok) return { kind: 'done', location: `/${locale}/account/payments?refunded=${outcome.state}` }
   return {
     kind: 'refused',
     status: refusalStatus(outcome.reason),
-    error: `payments.refusal.${outcome.reason}`,
-    orderId,
+    failure: formFailure({}, { orderId }, `checkout:payments.refusal.${outcome.reason}`),
   }
 }
