@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { server } from '../../../tests/mocks'
 import {
   KANDINSKY_API_URL,
@@ -7,15 +7,20 @@ import {
   kandinskyMock,
   kandinskyScenarios,
 } from '../../../tests/mocks/kandinsky'
-import { engineContract, virtualClock, type VirtualClock } from './adapter-contract'
+import {
+  engineContract,
+  failure,
+  live,
+  serveVendorMock,
+  settingsWithoutProviders,
+  virtualClock,
+  type VirtualClock,
+} from './adapter-contract'
 import { createEngine } from './index.server'
 import { createKandinskyEngine, kandinskyQuery, kandinskySize, type KandinskyEngineOptions } from './kandinsky.server'
-import { EngineError, type EngineInput } from './types'
+import type { EngineInput } from './types'
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-beforeEach(() => kandinskyMock.reset())
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+serveVendorMock(() => kandinskyMock.reset())
 
 function engineWith(clock: VirtualClock, options: Partial<KandinskyEngineOptions> = {}) {
   return createKandinskyEngine({
@@ -53,18 +58,7 @@ engineContract({
   },
 })
 
-const live = () => ({ signal: new AbortController().signal })
-
 const base: EngineInput = { prompt: 'Пушистый кот в очках', style: 'pastel', aspectRatio: '16:9', count: 2, seed: 3 }
-
-async function failure(promise: Promise<unknown>): Promise<EngineError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(EngineError)
-  return error as EngineError
-}
 
 describe('Kandinsky engine', () => {
   it('finds the pipeline, runs one generation per image and reads each status until done', async () => {
@@ -160,14 +154,7 @@ describe('Kandinsky engine', () => {
 
 describe('createEngine with Kandinsky', () => {
   const settings = {
-    OPENAI_API_KEY: undefined,
-    OPENAI_BASE_URL: 'https://api.openai.com/v1',
-    OPENAI_IMAGE_MODEL: 'gpt-image-1',
-    ENGINE_TIMEOUT_MS: 120_000,
-    ENGINE_RETRIES: 2,
-    YANDEX_ART_API_KEY: undefined,
-    YANDEX_ART_FOLDER_ID: undefined,
-    YANDEX_ART_API_URL: 'https://llm.api.cloud.yandex.net',
+    ...settingsWithoutProviders,
     KANDINSKY_API_KEY: kandinskyMock.apiKey,
     KANDINSKY_SECRET_KEY: kandinskyMock.secretKey,
     KANDINSKY_API_URL,

@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { server } from '../../../tests/mocks'
 import {
   YANDEX_ART_API_URL,
@@ -7,15 +7,20 @@ import {
   yandexArtScenarios,
   type RecordedYandexArtRequest,
 } from '../../../tests/mocks/yandex-art'
-import { engineContract, virtualClock, type VirtualClock } from './adapter-contract'
+import {
+  engineContract,
+  failure,
+  live,
+  serveVendorMock,
+  settingsWithoutProviders,
+  virtualClock,
+  type VirtualClock,
+} from './adapter-contract'
 import { createEngine } from './index.server'
 import { createYandexArtEngine, yandexAspectRatio, type YandexArtEngineOptions } from './yandex-art.server'
-import { EngineError, type EngineInput } from './types'
+import type { EngineInput } from './types'
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-beforeEach(() => yandexArtMock.reset())
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+serveVendorMock(() => yandexArtMock.reset())
 
 function engineWith(clock: VirtualClock, options: Partial<YandexArtEngineOptions> = {}) {
   return createYandexArtEngine({
@@ -53,18 +58,7 @@ engineContract({
   },
 })
 
-const live = () => ({ signal: new AbortController().signal })
-
 const base: EngineInput = { prompt: 'Маяк на скале в шторм', style: 'noir', aspectRatio: '4:3', count: 2, seed: 41 }
-
-async function failure(promise: Promise<unknown>): Promise<EngineError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(EngineError)
-  return error as EngineError
-}
 
 const starts = () => yandexArtMock.requests.filter((r): r is RecordedYandexArtRequest => r.kind === 'start')
 
@@ -156,17 +150,10 @@ describe('YandexART engine', () => {
 
 describe('createEngine with YandexART', () => {
   const settings = {
-    OPENAI_API_KEY: undefined,
-    OPENAI_BASE_URL: 'https://api.openai.com/v1',
-    OPENAI_IMAGE_MODEL: 'gpt-image-1',
-    ENGINE_TIMEOUT_MS: 120_000,
-    ENGINE_RETRIES: 2,
+    ...settingsWithoutProviders,
     YANDEX_ART_API_KEY: yandexArtMock.apiKey,
     YANDEX_ART_FOLDER_ID: yandexArtMock.folderId,
     YANDEX_ART_API_URL,
-    KANDINSKY_API_KEY: undefined,
-    KANDINSKY_SECRET_KEY: undefined,
-    KANDINSKY_API_URL: 'https://api-key.fusionbrain.ai',
   }
 
   it('builds the engine when IMAGE_ENGINE names it, and refuses without its keys', () => {
