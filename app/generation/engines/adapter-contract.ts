@@ -2,7 +2,7 @@ import type { RequestHandler } from 'msw'
 import sharp from 'sharp'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { server } from '../../../tests/mocks'
-import type { EngineSettings } from './index.server'
+import { createEngine, type EngineSettings } from './index.server'
 import type { ProviderClock } from './provider-http.server'
 import { EngineError, type EngineInput, type ImageEngine } from './types'
 
@@ -94,6 +94,16 @@ export function serveVendorMock(resetMock: () => void) {
   afterAll(() => server.close())
 }
 
+/** A harness's `requestCount` and `reset`, read from a vendor mock that records its requests. */
+export function mockRecords(mock: { readonly requests: readonly unknown[]; reset(): void }) {
+  return { requestCount: () => mock.requests.length, reset: () => mock.reset() }
+}
+
+/** How the tests build a polling engine unless they say otherwise: a minute's limit, two retries, a read a second on `clock`. */
+export function pollingForTests(clock: VirtualClock) {
+  return { timeoutMs: 60_000, retries: 2, pollIntervalMs: 1000, clock }
+}
+
 /** createEngine's settings with no provider configured: each test adds the keys of the engine it builds. */
 export const settingsWithoutProviders = {
   OPENAI_API_KEY: undefined,
@@ -108,6 +118,27 @@ export const settingsWithoutProviders = {
   KANDINSKY_SECRET_KEY: undefined,
   KANDINSKY_API_URL: 'https://api-key.fusionbrain.ai',
 } satisfies Omit<EngineSettings, 'IMAGE_ENGINE'>
+
+/**
+ * createEngine builds the provider engine `id` from the settings when
+ * IMAGE_ENGINE names it (`keys` being the provider's settings), and refuses
+ * when the setting `required` is missing.
+ */
+export function createEngineChecks(
+  name: string,
+  id: EngineSettings['IMAGE_ENGINE'],
+  keys: Partial<EngineSettings>,
+  required: keyof EngineSettings,
+) {
+  describe(`createEngine with ${name}`, () => {
+    const settings = { ...settingsWithoutProviders, ...keys }
+
+    it('builds the engine when IMAGE_ENGINE names it, and refuses without its keys', () => {
+      expect(createEngine({ ...settings, IMAGE_ENGINE: id })).toMatchObject({ id, kind: 'ai' })
+      expect(() => createEngine({ ...settings, IMAGE_ENGINE: id, [required]: undefined })).toThrow(new RegExp(required))
+    })
+  })
+}
 
 export function engineContract(harness: ContractHarness) {
   describe(`the engine contract: ${harness.id}`, () => {

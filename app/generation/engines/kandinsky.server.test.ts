@@ -8,15 +8,16 @@ import {
   kandinskyScenarios,
 } from '../../../tests/mocks/kandinsky'
 import {
+  createEngineChecks,
   engineContract,
   failure,
   live,
+  mockRecords,
+  pollingForTests,
   serveVendorMock,
-  settingsWithoutProviders,
   virtualClock,
   type VirtualClock,
 } from './adapter-contract'
-import { createEngine } from './index.server'
 import { createKandinskyEngine, kandinskyQuery, kandinskySize, type KandinskyEngineOptions } from './kandinsky.server'
 import type { EngineInput } from './types'
 
@@ -27,10 +28,7 @@ function engineWith(clock: VirtualClock, options: Partial<KandinskyEngineOptions
     apiKey: kandinskyMock.apiKey,
     secretKey: kandinskyMock.secretKey,
     apiUrl: KANDINSKY_API_URL,
-    timeoutMs: 60_000,
-    retries: 2,
-    pollIntervalMs: 1000,
-    clock,
+    ...pollingForTests(clock),
     ...options,
   })
 }
@@ -39,8 +37,7 @@ engineContract({
   id: 'kandinsky',
   create: ({ clock, wrongKey, ...options }) =>
     engineWith(clock, { ...options, ...(wrongKey ? { secretKey: 'wrong-key-for-the-contract' } : {}) }),
-  requestCount: () => kandinskyMock.requests.length,
-  reset: () => kandinskyMock.reset(),
+  ...mockRecords(kandinskyMock),
   requestsPerImage: 3,
   acceptsPhoto: false,
   slowness: 'polls',
@@ -152,18 +149,9 @@ describe('Kandinsky engine', () => {
   })
 })
 
-describe('createEngine with Kandinsky', () => {
-  const settings = {
-    ...settingsWithoutProviders,
-    KANDINSKY_API_KEY: kandinskyMock.apiKey,
-    KANDINSKY_SECRET_KEY: kandinskyMock.secretKey,
-    KANDINSKY_API_URL,
-  }
-
-  it('builds the engine when IMAGE_ENGINE names it, and refuses without its keys', () => {
-    expect(createEngine({ ...settings, IMAGE_ENGINE: 'kandinsky' })).toMatchObject({ id: 'kandinsky', kind: 'ai' })
-    expect(() => createEngine({ ...settings, IMAGE_ENGINE: 'kandinsky', KANDINSKY_SECRET_KEY: undefined })).toThrow(
-      /KANDINSKY_SECRET_KEY/,
-    )
-  })
-})
+createEngineChecks(
+  'Kandinsky',
+  'kandinsky',
+  { KANDINSKY_API_KEY: kandinskyMock.apiKey, KANDINSKY_SECRET_KEY: kandinskyMock.secretKey, KANDINSKY_API_URL },
+  'KANDINSKY_SECRET_KEY',
+)

@@ -3,7 +3,14 @@ import sharp from 'sharp'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { server } from '../../../tests/mocks'
 import { OPENAI_API_URL, openaiMock, openaiScenarios } from '../../../tests/mocks/openai'
-import { engineContract, failure, live, serveVendorMock, settingsWithoutProviders } from './adapter-contract'
+import {
+  engineContract,
+  failure,
+  live,
+  mockRecords,
+  serveVendorMock,
+  settingsWithoutProviders,
+} from './adapter-contract'
 import { createEngine } from './index.server'
 import { createOpenAiEngine, openAiSize, type OpenAiEngineOptions } from './openai.server'
 import type { EngineInput } from './types'
@@ -279,8 +286,7 @@ engineContract({
   id: 'openai',
   create: ({ clock, wrongKey, ...options }) =>
     engineWith({ ...options, sleep: clock.sleep, ...(wrongKey ? { apiKey: 'sk-wrong-key-for-the-contract' } : {}) }),
-  requestCount: () => openaiMock.requests.length,
-  reset: () => openaiMock.reset(),
+  ...mockRecords(openaiMock),
   requestsPerImage: 1,
   acceptsPhoto: true,
   // One synchronous request: slowness is a late answer, bounded by the real time limit.

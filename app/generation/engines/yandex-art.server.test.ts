@@ -8,15 +8,16 @@ import {
   type RecordedYandexArtRequest,
 } from '../../../tests/mocks/yandex-art'
 import {
+  createEngineChecks,
   engineContract,
   failure,
   live,
+  mockRecords,
+  pollingForTests,
   serveVendorMock,
-  settingsWithoutProviders,
   virtualClock,
   type VirtualClock,
 } from './adapter-contract'
-import { createEngine } from './index.server'
 import { createYandexArtEngine, yandexAspectRatio, type YandexArtEngineOptions } from './yandex-art.server'
 import type { EngineInput } from './types'
 
@@ -27,10 +28,7 @@ function engineWith(clock: VirtualClock, options: Partial<YandexArtEngineOptions
     apiKey: yandexArtMock.apiKey,
     folderId: yandexArtMock.folderId,
     apiUrl: YANDEX_ART_API_URL,
-    timeoutMs: 60_000,
-    retries: 2,
-    pollIntervalMs: 1000,
-    clock,
+    ...pollingForTests(clock),
     ...options,
   })
 }
@@ -39,8 +37,7 @@ engineContract({
   id: 'yandex-art',
   create: ({ clock, wrongKey, ...options }) =>
     engineWith(clock, { ...options, ...(wrongKey ? { apiKey: 'wrong-key-for-the-contract' } : {}) }),
-  requestCount: () => yandexArtMock.requests.length,
-  reset: () => yandexArtMock.reset(),
+  ...mockRecords(yandexArtMock),
   requestsPerImage: 2,
   acceptsPhoto: false,
   slowness: 'polls',
@@ -148,18 +145,9 @@ describe('YandexART engine', () => {
   })
 })
 
-describe('createEngine with YandexART', () => {
-  const settings = {
-    ...settingsWithoutProviders,
-    YANDEX_ART_API_KEY: yandexArtMock.apiKey,
-    YANDEX_ART_FOLDER_ID: yandexArtMock.folderId,
-    YANDEX_ART_API_URL,
-  }
-
-  it('builds the engine when IMAGE_ENGINE names it, and refuses without its keys', () => {
-    expect(createEngine({ ...settings, IMAGE_ENGINE: 'yandex-art' })).toMatchObject({ id: 'yandex-art', kind: 'ai' })
-    expect(() => createEngine({ ...settings, IMAGE_ENGINE: 'yandex-art', YANDEX_ART_FOLDER_ID: undefined })).toThrow(
-      /YANDEX_ART_FOLDER_ID/,
-    )
-  })
-})
+createEngineChecks(
+  'YandexART',
+  'yandex-art',
+  { YANDEX_ART_API_KEY: yandexArtMock.apiKey, YANDEX_ART_FOLDER_ID: yandexArtMock.folderId, YANDEX_ART_API_URL },
+  'YANDEX_ART_FOLDER_ID',
+)
