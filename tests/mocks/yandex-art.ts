@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw'
-import { gatewayPage, requestLog, sampleJpegBase64, type ResolverInfo } from './recording'
+import { gatewayPage, requestLog, sampleJpegBase64, type ResolverInfo } from '../support/vendor-mock'
 
 /**
  * YandexART in Yandex Cloud Foundation Models: `POST

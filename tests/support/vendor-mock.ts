@@ -4,8 +4,9 @@ import sharp from 'sharp'
 /**
  * What the mocks of the asynchronous image providers (YandexART,
  * Kandinsky) share: a record of the requests they saw, sample JPEGs and
- * the gateway page a malformed answer is made of. Each vendor's file keeps
- * only what its API does differently.
+ * the gateway page a malformed answer is made of. Each vendor's file in
+ * tests/mocks/ keeps only what its API does differently; this one lives
+ * here because every file there is one declared vendor (register.test.ts).
  */
 
 /** The part of an msw resolver's argument the vendor mocks read. */
