@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw'
-import sharp from 'sharp'
+import { gatewayPage, requestLog, sampleJpegBase64, type ResolverInfo } from '../support/vendor-mock'
 
 /**
  * Kandinsky through the FusionBrain key API: `GET /key/api/v1/pipelines`
@@ -38,65 +38,56 @@ export type RecordedKandinskyRequest = {
 
 type Generation = { uuid: string; reads: number; readsUntilDone: number; width: number; height: number }
 
-const requests: RecordedKandinskyRequest[] = []
+const log = requestLog<RecordedKandinskyRequest>()
 const generations = new Map<string, Generation>()
-const byRequestId = new Map<string, RecordedKandinskyRequest>()
 let counter = 0
 
 export const kandinskyMock = {
   apiKey: 'TESTPALITRAKANDINSKYKEY000000000',
   secretKey: 'TESTPALITRAKANDINSKYSECRET000000',
-  requests: requests as readonly RecordedKandinskyRequest[],
+  requests: log.entries,
   /** Status reads before a generation is done. */
   pollsUntilDone: 1,
   reset() {
-    requests.length = 0
+    log.clear()
     generations.clear()
-    byRequestId.clear()
     this.pollsUntilDone = 1
   },
 }
 
-type ResolverInfo = {
-  request: Request
-  requestId: string
-  params: Record<string, string | readonly string[] | undefined>
-}
-
-async function record(kind: RecordedKandinskyRequest['kind'], info: ResolverInfo) {
-  const seen = byRequestId.get(info.requestId)
-  if (seen) return seen
+function record(kind: RecordedKandinskyRequest['kind'], info: ResolverInfo) {
   const { request } = info
-  const entry: RecordedKandinskyRequest = {
-    kind,
-    key: request.headers.get('x-key'),
-    secret: request.headers.get('x-secret'),
-    contentType: request.headers.get('content-type'),
-    pipelineId: null,
-    params: null,
-    paramsType: null,
-    uuid: kind === 'status' ? String(info.params.uuid) : null,
-  }
-  byRequestId.set(info.requestId, entry)
-  requests.push(entry)
-  if (kind === 'run' && entry.contentType?.startsWith('multipart/form-data')) {
-    try {
-      const form = await request.clone().formData()
-      const pipelineId = form.get('pipeline_id')
-      entry.pipelineId = typeof pipelineId === 'string' ? pipelineId : null
-      const params = form.get('params')
-      if (params !== null) {
-        const text = typeof params === 'string' ? params : await params.text()
-        entry.paramsType = typeof params === 'string' ? null : params.type
-        const parsed: unknown = JSON.parse(text)
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-          entry.params = parsed as Record<string, unknown>
+  return log.record(
+    info,
+    () => ({
+      kind,
+      key: request.headers.get('x-key'),
+      secret: request.headers.get('x-secret'),
+      contentType: request.headers.get('content-type'),
+      pipelineId: null,
+      params: null,
+      paramsType: null,
+      uuid: kind === 'status' ? String(info.params.uuid) : null,
+    }),
+    async (entry) => {
+      if (kind !== 'run' || !entry.contentType?.startsWith('multipart/form-data')) return
+      try {
+        const form = await request.clone().formData()
+        const pipelineId = form.get('pipeline_id')
+        entry.pipelineId = typeof pipelineId === 'string' ? pipelineId : null
+        const params = form.get('params')
+        if (params !== null) {
+          const text = typeof params === 'string' ? params : await params.text()
+          entry.paramsType = typeof params === 'string' ? null : params.type
+          const parsed: unknown = JSON.parse(text)
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            entry.params = parsed as Record<string, unknown>
+        }
+      } catch {
+        // An unreadable form stays empty; the handler answers it with a 400.
       }
-    } catch {
-      // An unreadable form stays empty; the handler answers it with a 400.
-    }
-  }
-  return entry
+    },
+  )
 }
 
 /** The service's error shape (a Spring-style body). */
@@ -125,19 +116,8 @@ function checkAuth(entry: RecordedKandinskyRequest) {
   return null
 }
 
-const jpegCache = new Map<string, Promise<string>>()
-
 function sampleJpeg(width: number, height: number): Promise<string> {
-  const key = `${width}x${height}`
-  let image = jpegCache.get(key)
-  if (!image) {
-    image = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 90, b: 60 } } })
-      .jpeg({ quality: 70 })
-      .toBuffer()
-      .then((bytes) => bytes.toString('base64'))
-    jpegCache.set(key, image)
-  }
-  return image
+  return sampleJpegBase64(width, height, { r: 200, g: 90, b: 60 })
 }
 
 function listPipelines(entry: RecordedKandinskyRequest) {
@@ -283,15 +263,7 @@ export const kandinskyScenarios = {
       HttpResponse.json({ uuid: 'malformed', status: 'DONE', errorDescription: null, result })
     switch (kind) {
       case 'not-json':
-        return forCalls(
-          ['run'],
-          Infinity,
-          () =>
-            new HttpResponse('<html><body>502 Bad Gateway</body></html>', {
-              status: 200,
-              headers: { 'Content-Type': 'text/html' },
-            }),
-        )
+        return forCalls(['run'], Infinity, gatewayPage)
       case 'no-uuid':
         return forCalls(['run'], Infinity, () => HttpResponse.json({ status: 'INITIAL' }))
       case 'no-files':

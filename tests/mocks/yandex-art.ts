@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw'
-import sharp from 'sharp'
+import { gatewayPage, requestLog, sampleJpegBase64, type ResolverInfo } from '../support/vendor-mock'
 
 /**
  * YandexART in Yandex Cloud Foundation Models: `POST
@@ -33,52 +33,43 @@ export type RecordedYandexArtRequest = {
 
 type Operation = { id: string; reads: number; readsUntilDone: number; image: Promise<string> | null; error: unknown }
 
-const requests: RecordedYandexArtRequest[] = []
+const log = requestLog<RecordedYandexArtRequest>()
 const operations = new Map<string, Operation>()
-const byRequestId = new Map<string, RecordedYandexArtRequest>()
 let counter = 0
 
 export const yandexArtMock = {
   apiKey: 'AQVN-test-palitra-yandex-art-0000000000',
   folderId: 'b1gtestpalitrafolder',
-  requests: requests as readonly RecordedYandexArtRequest[],
+  requests: log.entries,
   /** Reads of an operation before it is done. */
   pollsUntilDone: 1,
   reset() {
-    requests.length = 0
+    log.clear()
     operations.clear()
-    byRequestId.clear()
     this.pollsUntilDone = 1
   },
 }
 
-type ResolverInfo = {
-  request: Request
-  requestId: string
-  params: Record<string, string | readonly string[] | undefined>
-}
-
-async function record(kind: RecordedYandexArtRequest['kind'], info: ResolverInfo) {
-  const seen = byRequestId.get(info.requestId)
-  if (seen) return seen
-  const entry: RecordedYandexArtRequest = {
-    kind,
-    authorization: info.request.headers.get('authorization'),
-    folderId: info.request.headers.get('x-folder-id'),
-    body: {},
-    operationId: kind === 'operation' ? String(info.params.id) : null,
-  }
-  byRequestId.set(info.requestId, entry)
-  requests.push(entry)
-  if (kind === 'start') {
-    try {
-      const body: unknown = JSON.parse(await info.request.clone().text())
-      if (body && typeof body === 'object' && !Array.isArray(body)) entry.body = body as Record<string, unknown>
-    } catch {
-      // An unreadable body stays empty; the handler answers it with a 400.
-    }
-  }
-  return entry
+function record(kind: RecordedYandexArtRequest['kind'], info: ResolverInfo) {
+  return log.record(
+    info,
+    () => ({
+      kind,
+      authorization: info.request.headers.get('authorization'),
+      folderId: info.request.headers.get('x-folder-id'),
+      body: {},
+      operationId: kind === 'operation' ? String(info.params.id) : null,
+    }),
+    async (entry) => {
+      if (kind !== 'start') return
+      try {
+        const body: unknown = JSON.parse(await info.request.clone().text())
+        if (body && typeof body === 'object' && !Array.isArray(body)) entry.body = body as Record<string, unknown>
+      } catch {
+        // An unreadable body stays empty; the handler answers it with a 400.
+      }
+    },
+  )
 }
 
 /** The gateway's error shape: `{ error: { grpcCode, httpCode, message, httpStatus, details } }`. */
@@ -104,24 +95,15 @@ function checkAuth(entry: RecordedYandexArtRequest) {
   return null
 }
 
-const jpegCache = new Map<string, Promise<string>>()
-
-/** A real JPEG with the ratio's sides (long side 1024), base64-encoded. */
+/** A real JPEG with the ratio's sides (long side 1024), base64-encoded, its colour following the seed. */
 function sampleJpeg(widthRatio: number, heightRatio: number, seed: number): Promise<string> {
-  const key = `${widthRatio}:${heightRatio}:${seed % 7}`
-  let image = jpegCache.get(key)
-  if (!image) {
-    const scale = 1024 / Math.max(widthRatio, heightRatio)
-    const width = Math.round(widthRatio * scale)
-    const height = Math.round(heightRatio * scale)
-    const hue = (seed % 7) * 37
-    image = sharp({ create: { width, height, channels: 3, background: { r: 40 + hue, g: 120, b: 200 - hue } } })
-      .jpeg({ quality: 70 })
-      .toBuffer()
-      .then((bytes) => bytes.toString('base64'))
-    jpegCache.set(key, image)
-  }
-  return image
+  const scale = 1024 / Math.max(widthRatio, heightRatio)
+  const hue = (seed % 7) * 37
+  return sampleJpegBase64(Math.round(widthRatio * scale), Math.round(heightRatio * scale), {
+    r: 40 + hue,
+    g: 120,
+    b: 200 - hue,
+  })
 }
 
 function operationJson(operation: Operation, done: boolean, image?: string) {
@@ -261,15 +243,7 @@ export const yandexArtScenarios = {
     const done = (response: Record<string, unknown>) => HttpResponse.json({ id: 'fbvmalformed', done: true, response })
     switch (kind) {
       case 'not-json':
-        return forCalls(
-          'start',
-          Infinity,
-          () =>
-            new HttpResponse('<html><body>502 Bad Gateway</body></html>', {
-              status: 200,
-              headers: { 'Content-Type': 'text/html' },
-            }),
-        )
+        return forCalls('start', Infinity, gatewayPage)
       case 'no-id':
         return forCalls('start', Infinity, () => HttpResponse.json({ done: false, result: 'ok' }))
       case 'no-image':

@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'msw'
 import sharp from 'sharp'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { server } from '../../../tests/mocks'
+import { createEngine, type EngineSettings } from './index.server'
 import type { ProviderClock } from './provider-http.server'
 import { EngineError, type EngineInput, type ImageEngine } from './types'
 
@@ -68,15 +69,75 @@ const input: EngineInput = {
   seed: 7,
 }
 
-const live = () => ({ signal: new AbortController().signal })
+/** Generation options whose signal never aborts. */
+export const live = () => ({ signal: new AbortController().signal })
 
-async function failure(promise: Promise<unknown>): Promise<EngineError> {
+/** The EngineError a generation fails with; a generation that succeeds, or throws anything else, fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<EngineError> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
   )
   expect(error).toBeInstanceOf(EngineError)
   return error as EngineError
+}
+
+/**
+ * Starts the shared msw server for an engine's test file, failing on any
+ * request no handler answers, and clears the vendor mock's record
+ * (`resetMock`) before each test and the scenarios after it.
+ */
+export function serveVendorMock(resetMock: () => void) {
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  beforeEach(() => resetMock())
+  afterEach(() => server.resetHandlers())
+  afterAll(() => server.close())
+}
+
+/** A harness's `requestCount` and `reset`, read from a vendor mock that records its requests. */
+export function mockRecords(mock: { readonly requests: readonly unknown[]; reset(): void }) {
+  return { requestCount: () => mock.requests.length, reset: () => mock.reset() }
+}
+
+/** How the tests build a polling engine unless they say otherwise: a minute's limit, two retries, a read a second on `clock`. */
+export function pollingForTests(clock: VirtualClock) {
+  return { timeoutMs: 60_000, retries: 2, pollIntervalMs: 1000, clock }
+}
+
+/** createEngine's settings with no provider configured: each test adds the keys of the engine it builds. */
+export const settingsWithoutProviders = {
+  OPENAI_API_KEY: undefined,
+  OPENAI_BASE_URL: 'https://api.openai.com/v1',
+  OPENAI_IMAGE_MODEL: 'gpt-image-1',
+  ENGINE_TIMEOUT_MS: 120_000,
+  ENGINE_RETRIES: 2,
+  YANDEX_ART_API_KEY: undefined,
+  YANDEX_ART_FOLDER_ID: undefined,
+  YANDEX_ART_API_URL: 'https://llm.api.cloud.yandex.net',
+  KANDINSKY_API_KEY: undefined,
+  KANDINSKY_SECRET_KEY: undefined,
+  KANDINSKY_API_URL: 'https://api-key.fusionbrain.ai',
+} satisfies Omit<EngineSettings, 'IMAGE_ENGINE'>
+
+/**
+ * createEngine builds the provider engine `id` from the settings when
+ * IMAGE_ENGINE names it (`keys` being the provider's settings), and refuses
+ * when the setting `required` is missing.
+ */
+export function createEngineChecks(
+  name: string,
+  id: EngineSettings['IMAGE_ENGINE'],
+  keys: Partial<EngineSettings>,
+  required: keyof EngineSettings,
+) {
+  describe(`createEngine with ${name}`, () => {
+    const settings = { ...settingsWithoutProviders, ...keys }
+
+    it('builds the engine when IMAGE_ENGINE names it, and refuses without its keys', () => {
+      expect(createEngine({ ...settings, IMAGE_ENGINE: id })).toMatchObject({ id, kind: 'ai' })
+      expect(() => createEngine({ ...settings, IMAGE_ENGINE: id, [required]: undefined })).toThrow(new RegExp(required))
+    })
+  })
 }
 
 export function engineContract(harness: ContractHarness) {

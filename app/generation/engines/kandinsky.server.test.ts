@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { server } from '../../../tests/mocks'
 import {
   KANDINSKY_API_URL,
@@ -7,25 +7,28 @@ import {
   kandinskyMock,
   kandinskyScenarios,
 } from '../../../tests/mocks/kandinsky'
-import { engineContract, virtualClock, type VirtualClock } from './adapter-contract'
-import { createEngine } from './index.server'
+import {
+  createEngineChecks,
+  engineContract,
+  failure,
+  live,
+  mockRecords,
+  pollingForTests,
+  serveVendorMock,
+  virtualClock,
+  type VirtualClock,
+} from './adapter-contract'
 import { createKandinskyEngine, kandinskyQuery, kandinskySize, type KandinskyEngineOptions } from './kandinsky.server'
-import { EngineError, type EngineInput } from './types'
+import type { EngineInput } from './types'
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-beforeEach(() => kandinskyMock.reset())
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+serveVendorMock(() => kandinskyMock.reset())
 
 function engineWith(clock: VirtualClock, options: Partial<KandinskyEngineOptions> = {}) {
   return createKandinskyEngine({
     apiKey: kandinskyMock.apiKey,
     secretKey: kandinskyMock.secretKey,
     apiUrl: KANDINSKY_API_URL,
-    timeoutMs: 60_000,
-    retries: 2,
-    pollIntervalMs: 1000,
-    clock,
+    ...pollingForTests(clock),
     ...options,
   })
 }
@@ -34,8 +37,7 @@ engineContract({
   id: 'kandinsky',
   create: ({ clock, wrongKey, ...options }) =>
     engineWith(clock, { ...options, ...(wrongKey ? { secretKey: 'wrong-key-for-the-contract' } : {}) }),
-  requestCount: () => kandinskyMock.requests.length,
-  reset: () => kandinskyMock.reset(),
+  ...mockRecords(kandinskyMock),
   requestsPerImage: 3,
   acceptsPhoto: false,
   slowness: 'polls',
@@ -53,18 +55,7 @@ engineContract({
   },
 })
 
-const live = () => ({ signal: new AbortController().signal })
-
 const base: EngineInput = { prompt: 'Пушистый кот в очках', style: 'pastel', aspectRatio: '16:9', count: 2, seed: 3 }
-
-async function failure(promise: Promise<unknown>): Promise<EngineError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(EngineError)
-  return error as EngineError
-}
 
 describe('Kandinsky engine', () => {
   it('finds the pipeline, runs one generation per image and reads each status until done', async () => {
@@ -158,25 +149,9 @@ describe('Kandinsky engine', () => {
   })
 })
 
-describe('createEngine with Kandinsky', () => {
-  const settings = {
-    OPENAI_API_KEY: undefined,
-    OPENAI_BASE_URL: 'https://api.openai.com/v1',
-    OPENAI_IMAGE_MODEL: 'gpt-image-1',
-    ENGINE_TIMEOUT_MS: 120_000,
-    ENGINE_RETRIES: 2,
-    YANDEX_ART_API_KEY: undefined,
-    YANDEX_ART_FOLDER_ID: undefined,
-    YANDEX_ART_API_URL: 'https://llm.api.cloud.yandex.net',
-    KANDINSKY_API_KEY: kandinskyMock.apiKey,
-    KANDINSKY_SECRET_KEY: kandinskyMock.secretKey,
-    KANDINSKY_API_URL,
-  }
-
-  it('builds the engine when IMAGE_ENGINE names it, and refuses without its keys', () => {
-    expect(createEngine({ ...settings, IMAGE_ENGINE: 'kandinsky' })).toMatchObject({ id: 'kandinsky', kind: 'ai' })
-    expect(() => createEngine({ ...settings, IMAGE_ENGINE: 'kandinsky', KANDINSKY_SECRET_KEY: undefined })).toThrow(
-      /KANDINSKY_SECRET_KEY/,
-    )
-  })
-})
+createEngineChecks(
+  'Kandinsky',
+  'kandinsky',
+  { KANDINSKY_API_KEY: kandinskyMock.apiKey, KANDINSKY_SECRET_KEY: kandinskyMock.secretKey, KANDINSKY_API_URL },
+  'KANDINSKY_SECRET_KEY',
+)

@@ -1,15 +1,11 @@
 import { z } from 'zod'
-import { MAX_IMAGES, MIN_IMAGES, PROMPT_MAX_LENGTH, type AspectRatio, type Style } from '../options'
+import { PROMPT_MAX_LENGTH, type AspectRatio, type Style } from '../options'
 import {
-  abortedError,
-  imagesFromBase64,
-  openSession,
-  photoNotSupported,
+  generateOneByOne,
   pollUntilDone,
-  realClock,
   redactor,
   requestJson,
-  type ProviderClock,
+  type PollingProviderOptions,
   type ProviderFailure,
   type ProviderSession,
 } from './provider-http.server'
@@ -30,19 +26,11 @@ import { EngineError, type EngineInput, type ImageEngine } from './types'
  * is sent.
  */
 
-export type KandinskyEngineOptions = {
+export type KandinskyEngineOptions = PollingProviderOptions & {
   apiKey: string
   secretKey: string
   /** The FusionBrain key API endpoint, without the `key/api/v1` path. */
   apiUrl: string
-  /** Bounds the whole call: every request, wait and poll. */
-  timeoutMs: number
-  /** Extra attempts of one request on 429, 5xx and network errors. */
-  retries: number
-  /** Between two status reads. */
-  pollIntervalMs?: number
-  fetch?: typeof fetch
-  clock?: ProviderClock
 }
 
 export const KANDINSKY_POLL_INTERVAL_MS = 2000
@@ -120,8 +108,6 @@ function readFailure(_status: number, body: unknown): ProviderFailure {
 
 export function createKandinskyEngine(opts: KandinskyEngineOptions): ImageEngine {
   const apiUrl = `${opts.apiUrl.replace(/\/+$/, '')}/key/api/v1`
-  const fetchImpl: typeof fetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init))
-  const clock = opts.clock ?? realClock
   const pollIntervalMs = opts.pollIntervalMs ?? KANDINSKY_POLL_INTERVAL_MS
   const redact = redactor([opts.apiKey, opts.secretKey])
   const headers = { 'X-Key': `Key ${opts.apiKey}`, 'X-Secret': `Secret ${opts.secretKey}`, Accept: 'application/json' }
@@ -202,41 +188,22 @@ export function createKandinskyEngine(opts: KandinskyEngineOptions): ImageEngine
     id: 'kandinsky',
     kind: 'ai',
     takesPhoto: false,
-    async generate(input, { signal }) {
-      if (signal.aborted) throw abortedError(signal)
-      if (!Number.isInteger(input.count) || input.count < MIN_IMAGES || input.count > MAX_IMAGES) {
-        throw new EngineError('rejected', `count must be ${MIN_IMAGES}–${MAX_IMAGES}`, false)
-      }
-      if (input.sourceImage) throw photoNotSupported('Kandinsky')
-
-      const group = new AbortController()
-      const session = openSession(
+    generate(input, { signal }) {
+      return generateOneByOne(
         {
           engine: 'kandinsky',
-          retries: opts.retries,
-          timeoutMs: opts.timeoutMs,
-          clock,
-          fetch: fetchImpl,
+          name: 'Kandinsky',
+          options: opts,
           redact,
           readFailure,
           isRefusal: (failure) => /censor/i.test(failure.message),
+          // The first run looks the pipeline up; the others find it known.
+          start: async (session) => run(session, await pipelineId(session), input),
+          finish: result,
         },
-        AbortSignal.any([signal, group.signal]),
+        input,
+        signal,
       )
-      try {
-        const id = await pipelineId(session)
-        const uuids = []
-        for (let index = 0; index < input.count; index++) uuids.push(await run(session, id, input))
-        const files = await Promise.all(uuids.map((uuid) => result(session, uuid)))
-        const images = await imagesFromBase64(files, input.aspectRatio)
-        const stop = session.stopped()
-        if (stop) throw stop
-        return images
-      } catch (error) {
-        throw signal.aborted ? abortedError(signal) : error
-      } finally {
-        group.abort()
-      }
     },
   }
 }

@@ -1,17 +1,21 @@
 import { http, HttpResponse } from 'msw'
 import sharp from 'sharp'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { server } from '../../../tests/mocks'
 import { OPENAI_API_URL, openaiMock, openaiScenarios } from '../../../tests/mocks/openai'
-import { engineContract } from './adapter-contract'
+import {
+  engineContract,
+  failure,
+  live,
+  mockRecords,
+  serveVendorMock,
+  settingsWithoutProviders,
+} from './adapter-contract'
 import { createEngine } from './index.server'
 import { createOpenAiEngine, openAiSize, type OpenAiEngineOptions } from './openai.server'
-import { EngineError, type EngineInput } from './types'
+import type { EngineInput } from './types'
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-beforeEach(() => openaiMock.reset())
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+serveVendorMock(() => openaiMock.reset())
 
 const waits: number[] = []
 beforeEach(() => {
@@ -33,23 +37,12 @@ function engineWith(options: Partial<OpenAiEngineOptions> = {}) {
   })
 }
 
-const live = () => ({ signal: new AbortController().signal })
-
 const base: EngineInput = {
   prompt: 'Маяк на скале в шторм',
   style: 'watercolor',
   aspectRatio: '1:1',
   count: 2,
   seed: 1,
-}
-
-async function failure(promise: Promise<unknown>): Promise<EngineError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(EngineError)
-  return error as EngineError
 }
 
 let photo: Buffer
@@ -278,19 +271,7 @@ describe('OpenAI images engine', () => {
 })
 
 describe('createEngine', () => {
-  const settings = {
-    OPENAI_API_KEY: undefined,
-    OPENAI_BASE_URL: OPENAI_API_URL,
-    OPENAI_IMAGE_MODEL: 'gpt-image-1',
-    ENGINE_TIMEOUT_MS: 120_000,
-    ENGINE_RETRIES: 2,
-    YANDEX_ART_API_KEY: undefined,
-    YANDEX_ART_FOLDER_ID: undefined,
-    YANDEX_ART_API_URL: 'https://llm.api.cloud.yandex.net',
-    KANDINSKY_API_KEY: undefined,
-    KANDINSKY_SECRET_KEY: undefined,
-    KANDINSKY_API_URL: 'https://api-key.fusionbrain.ai',
-  }
+  const settings = { ...settingsWithoutProviders, OPENAI_BASE_URL: OPENAI_API_URL }
 
   it('builds the engine the settings name', async () => {
     expect(createEngine({ ...settings, IMAGE_ENGINE: 'local' }).id).toBe('local')
@@ -305,8 +286,7 @@ engineContract({
   id: 'openai',
   create: ({ clock, wrongKey, ...options }) =>
     engineWith({ ...options, sleep: clock.sleep, ...(wrongKey ? { apiKey: 'sk-wrong-key-for-the-contract' } : {}) }),
-  requestCount: () => openaiMock.requests.length,
-  reset: () => openaiMock.reset(),
+  ...mockRecords(openaiMock),
   requestsPerImage: 1,
   acceptsPhoto: true,
   // One synchronous request: slowness is a late answer, bounded by the real time limit.

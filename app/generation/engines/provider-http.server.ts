@@ -1,8 +1,8 @@
 import { untilAborted } from '~/platform/abortable'
 import sharp, { type Metadata } from 'sharp'
 import { logger } from '~/platform/log.server'
-import type { AspectRatio } from '../options'
-import { EngineError, type EngineImage } from './types'
+import { MAX_IMAGES, MIN_IMAGES, type AspectRatio } from '../options'
+import { EngineError, type EngineImage, type EngineInput } from './types'
 
 /**
  * What the HTTP adapters of the providers (OpenAI, YandexART, Kandinsky)
@@ -47,6 +47,82 @@ export type ProviderSession = {
   isRefusal: (failure: ProviderFailure) => boolean
   /** A 429 that waiting will not cure (the account's quota is spent): an operator must act. */
   isQuotaExhausted?: (failure: ProviderFailure) => boolean
+}
+
+/** The settings an adapter whose provider works asynchronously (YandexART, Kandinsky) takes besides its keys and URL. */
+export type PollingProviderOptions = {
+  /** Bounds the whole call: every request, wait and poll. */
+  timeoutMs: number
+  /** Extra attempts of one request on 429, 5xx and network errors. */
+  retries: number
+  /** Between two reads of an operation. */
+  pollIntervalMs?: number
+  fetch?: typeof fetch
+  clock?: ProviderClock
+}
+
+/** One asynchronous provider, as `generateOneByOne` drives it. */
+export type OneByOneProvider<Started> = {
+  /** The engine's id, in logs. */
+  engine: string
+  /** The provider's name, in the error that refuses a photo. */
+  name: string
+  options: PollingProviderOptions
+  redact: ProviderSession['redact']
+  readFailure: ProviderSession['readFailure']
+  isRefusal: ProviderSession['isRefusal']
+  /** Starts the operation that makes image `index` (0-based). */
+  start: (session: ProviderSession, index: number) => Promise<Started>
+  /** Reads a started operation until it gives its image, base64-encoded. */
+  finish: (session: ProviderSession, started: Started) => Promise<string>
+}
+
+/**
+ * A job on a provider whose operation makes one image (YandexART,
+ * Kandinsky), so that both check, start, wait and fail alike: the photo and
+ * a count outside the limits are refused before anything is sent; the
+ * operations are started one after another (the APIs limit requests per
+ * second), then awaited together; one failed image stops the others, so the
+ * job fails as a whole.
+ */
+export async function generateOneByOne<Started>(
+  provider: OneByOneProvider<Started>,
+  input: EngineInput,
+  signal: AbortSignal,
+): Promise<EngineImage[]> {
+  if (signal.aborted) throw abortedError(signal)
+  if (!Number.isInteger(input.count) || input.count < MIN_IMAGES || input.count > MAX_IMAGES) {
+    throw new EngineError('rejected', `count must be ${MIN_IMAGES}–${MAX_IMAGES}`, false)
+  }
+  if (input.sourceImage) throw photoNotSupported(provider.name)
+
+  const group = new AbortController()
+  const session = openSession(
+    {
+      engine: provider.engine,
+      retries: provider.options.retries,
+      timeoutMs: provider.options.timeoutMs,
+      clock: provider.options.clock ?? realClock,
+      fetch: provider.options.fetch ?? ((request, init) => globalThis.fetch(request, init)),
+      redact: provider.redact,
+      readFailure: provider.readFailure,
+      isRefusal: provider.isRefusal,
+    },
+    AbortSignal.any([signal, group.signal]),
+  )
+  try {
+    const started: Started[] = []
+    for (let index = 0; index < input.count; index++) started.push(await provider.start(session, index))
+    const files = await Promise.all(started.map((operation) => provider.finish(session, operation)))
+    const images = await imagesFromBase64(files, input.aspectRatio)
+    const stop = session.stopped()
+    if (stop) throw stop
+    return images
+  } catch (error) {
+    throw signal.aborted ? abortedError(signal) : error
+  } finally {
+    group.abort()
+  }
 }
 
 /** Starts a generation's session: the overall time limit covers every request, wait and poll. */

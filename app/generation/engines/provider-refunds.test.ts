@@ -1,15 +1,13 @@
-import { sql } from 'drizzle-orm'
 import type { RequestHandler } from 'msw'
 import sharp from 'sharp'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { balanceOf, creditHistory } from '~/credits/movements.server'
-import { createTestDatabase, type TestDatabase } from '../../../tests/db'
 import { server } from '../../../tests/mocks'
 import { KANDINSKY_API_URL, kandinskyMock, kandinskyScenarios } from '../../../tests/mocks/kandinsky'
 import { YANDEX_ART_API_URL, yandexArtMock, yandexArtScenarios } from '../../../tests/mocks/yandex-art'
-import { guestWithCredits, memoryStorage, testWorker } from '../../../tests/support/generation'
-import { createJob, jobStatus, type NewJob } from '../jobs.server'
-import type { GenerationWorker } from '../worker.server'
+import { memoryStorage, testWorker } from '../../../tests/support/generation'
+import { providerQueueSuite, settleJob } from '../../../tests/support/provider-queue'
+import type { NewJob } from '../jobs.server'
 import { virtualClock } from './adapter-contract'
 import { createKandinskyEngine } from './kandinsky.server'
 import type { ImageEngine } from './types'
@@ -18,19 +16,9 @@ import { createYandexArtEngine } from './yandex-art.server'
 // The asynchronous provider adapters inside the real queue: whatever the
 // provider does, the person ends up with images or with their credits back.
 
-let handle: TestDatabase
-beforeAll(async () => {
-  server.listen({ onUnhandledRequest: 'error' })
-  handle = await createTestDatabase()
-})
-afterEach(() => {
-  server.resetHandlers()
+const handle = providerQueueSuite(() => {
   yandexArtMock.reset()
   kandinskyMock.reset()
-})
-afterAll(async () => {
-  server.close()
-  await handle?.close()
 })
 
 const request: NewJob = {
@@ -87,27 +75,13 @@ const vendors: Vendor[] = [
   },
 ]
 
-async function runUntilSettled(worker: GenerationWorker, jobId: string, owner: `guest:${string}`) {
-  for (let i = 0; i < 10; i++) {
-    // Skip the back-off between attempts.
-    await handle.db.execute(sql`update generation_jobs set run_after = now() where id = ${jobId}`)
-    await worker.runOnce()
-    const status = await jobStatus(handle.db, jobId, owner)
-    if (status && ['done', 'failed'].includes(status.job.status)) return status
-  }
-  throw new Error('job never settled')
-}
-
 describe.each(vendors)('the $id adapter in the queue', (vendor) => {
   async function run(job: NewJob, maxAttempts: number, timeoutMs = 60_000) {
     const engine = vendor.engine(timeoutMs)
     const storage = memoryStorage()
     const worker = testWorker({ db: handle.db, storage, engine })
-    const generator = await guestWithCredits(handle.db, 2)
-    const created = await createJob(handle.db, storage, engine, generator, job, { maxAttempts })
-    if (!created.ok) throw new Error('expected a job')
-    const status = await runUntilSettled(worker, created.job.id, generator.owner as `guest:${string}`)
-    return { status, storage, owner: generator.owner }
+    const { status, owner } = await settleJob(handle.db, { engine, storage, worker }, job, maxAttempts)
+    return { status, storage, owner }
   }
 
   it('stores the images of a good answer and keeps the charge', async () => {

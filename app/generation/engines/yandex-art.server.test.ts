@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { server } from '../../../tests/mocks'
 import {
   YANDEX_ART_API_URL,
@@ -7,25 +7,28 @@ import {
   yandexArtScenarios,
   type RecordedYandexArtRequest,
 } from '../../../tests/mocks/yandex-art'
-import { engineContract, virtualClock, type VirtualClock } from './adapter-contract'
-import { createEngine } from './index.server'
+import {
+  createEngineChecks,
+  engineContract,
+  failure,
+  live,
+  mockRecords,
+  pollingForTests,
+  serveVendorMock,
+  virtualClock,
+  type VirtualClock,
+} from './adapter-contract'
 import { createYandexArtEngine, yandexAspectRatio, type YandexArtEngineOptions } from './yandex-art.server'
-import { EngineError, type EngineInput } from './types'
+import type { EngineInput } from './types'
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-beforeEach(() => yandexArtMock.reset())
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+serveVendorMock(() => yandexArtMock.reset())
 
 function engineWith(clock: VirtualClock, options: Partial<YandexArtEngineOptions> = {}) {
   return createYandexArtEngine({
     apiKey: yandexArtMock.apiKey,
     folderId: yandexArtMock.folderId,
     apiUrl: YANDEX_ART_API_URL,
-    timeoutMs: 60_000,
-    retries: 2,
-    pollIntervalMs: 1000,
-    clock,
+    ...pollingForTests(clock),
     ...options,
   })
 }
@@ -34,8 +37,7 @@ engineContract({
   id: 'yandex-art',
   create: ({ clock, wrongKey, ...options }) =>
     engineWith(clock, { ...options, ...(wrongKey ? { apiKey: 'wrong-key-for-the-contract' } : {}) }),
-  requestCount: () => yandexArtMock.requests.length,
-  reset: () => yandexArtMock.reset(),
+  ...mockRecords(yandexArtMock),
   requestsPerImage: 2,
   acceptsPhoto: false,
   slowness: 'polls',
@@ -53,18 +55,7 @@ engineContract({
   },
 })
 
-const live = () => ({ signal: new AbortController().signal })
-
 const base: EngineInput = { prompt: 'Маяк на скале в шторм', style: 'noir', aspectRatio: '4:3', count: 2, seed: 41 }
-
-async function failure(promise: Promise<unknown>): Promise<EngineError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(EngineError)
-  return error as EngineError
-}
 
 const starts = () => yandexArtMock.requests.filter((r): r is RecordedYandexArtRequest => r.kind === 'start')
 
@@ -154,25 +145,9 @@ describe('YandexART engine', () => {
   })
 })
 
-describe('createEngine with YandexART', () => {
-  const settings = {
-    OPENAI_API_KEY: undefined,
-    OPENAI_BASE_URL: 'https://api.openai.com/v1',
-    OPENAI_IMAGE_MODEL: 'gpt-image-1',
-    ENGINE_TIMEOUT_MS: 120_000,
-    ENGINE_RETRIES: 2,
-    YANDEX_ART_API_KEY: yandexArtMock.apiKey,
-    YANDEX_ART_FOLDER_ID: yandexArtMock.folderId,
-    YANDEX_ART_API_URL,
-    KANDINSKY_API_KEY: undefined,
-    KANDINSKY_SECRET_KEY: undefined,
-    KANDINSKY_API_URL: 'https://api-key.fusionbrain.ai',
-  }
-
-  it('builds the engine when IMAGE_ENGINE names it, and refuses without its keys', () => {
-    expect(createEngine({ ...settings, IMAGE_ENGINE: 'yandex-art' })).toMatchObject({ id: 'yandex-art', kind: 'ai' })
-    expect(() => createEngine({ ...settings, IMAGE_ENGINE: 'yandex-art', YANDEX_ART_FOLDER_ID: undefined })).toThrow(
-      /YANDEX_ART_FOLDER_ID/,
-    )
-  })
-})
+createEngineChecks(
+  'YandexART',
+  'yandex-art',
+  { YANDEX_ART_API_KEY: yandexArtMock.apiKey, YANDEX_ART_FOLDER_ID: yandexArtMock.folderId, YANDEX_ART_API_URL },
+  'YANDEX_ART_FOLDER_ID',
+)

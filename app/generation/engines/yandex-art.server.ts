@@ -1,15 +1,11 @@
 import { z } from 'zod'
-import { MAX_IMAGES, MIN_IMAGES, type AspectRatio } from '../options'
+import type { AspectRatio } from '../options'
 import {
-  imagesFromBase64,
-  openSession,
-  photoNotSupported,
+  generateOneByOne,
   pollUntilDone,
-  realClock,
   redactor,
   requestJson,
-  abortedError,
-  type ProviderClock,
+  type PollingProviderOptions,
   type ProviderFailure,
   type ProviderSession,
 } from './provider-http.server'
@@ -29,19 +25,11 @@ import { EngineError, type ImageEngine } from './types'
  * before anything is sent.
  */
 
-export type YandexArtEngineOptions = {
+export type YandexArtEngineOptions = PollingProviderOptions & {
   apiKey: string
   folderId: string
   /** The Foundation Models endpoint, without a path. */
   apiUrl: string
-  /** Bounds the whole call: every request, wait and poll. */
-  timeoutMs: number
-  /** Extra attempts of one request on 429, 5xx and network errors. */
-  retries: number
-  /** Between two reads of an operation. */
-  pollIntervalMs?: number
-  fetch?: typeof fetch
-  clock?: ProviderClock
 }
 
 export const YANDEX_ART_POLL_INTERVAL_MS = 2000
@@ -80,8 +68,6 @@ function readFailure(_status: number, body: unknown): ProviderFailure {
 
 export function createYandexArtEngine(opts: YandexArtEngineOptions): ImageEngine {
   const apiUrl = opts.apiUrl.replace(/\/+$/, '')
-  const fetchImpl: typeof fetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init))
-  const clock = opts.clock ?? realClock
   const pollIntervalMs = opts.pollIntervalMs ?? YANDEX_ART_POLL_INTERVAL_MS
   const redact = redactor([opts.apiKey])
   const headers = {
@@ -153,45 +139,21 @@ export function createYandexArtEngine(opts: YandexArtEngineOptions): ImageEngine
     id: 'yandex-art',
     kind: 'ai',
     takesPhoto: false,
-    async generate(input, { signal }) {
-      if (signal.aborted) throw abortedError(signal)
-      if (!Number.isInteger(input.count) || input.count < MIN_IMAGES || input.count > MAX_IMAGES) {
-        throw new EngineError('rejected', `count must be ${MIN_IMAGES}–${MAX_IMAGES}`, false)
-      }
-      if (input.sourceImage) throw photoNotSupported('YandexART')
-
-      // One failed image stops the others: the job fails as a whole.
-      const group = new AbortController()
-      const session = openSession(
+    generate(input, { signal }) {
+      return generateOneByOne(
         {
           engine: 'yandex-art',
-          retries: opts.retries,
-          timeoutMs: opts.timeoutMs,
-          clock,
-          fetch: fetchImpl,
+          name: 'YandexART',
+          options: opts,
           redact,
           readFailure,
           isRefusal: (failure) => REFUSAL.test(failure.message),
+          start: (session, index) => start(session, providerPrompt(input), input.seed + index, input.aspectRatio),
+          finish,
         },
-        AbortSignal.any([signal, group.signal]),
+        input,
+        signal,
       )
-      const text = providerPrompt(input)
-      try {
-        // Started one after another (the API limits requests per second), then awaited together.
-        const operations = []
-        for (let index = 0; index < input.count; index++) {
-          operations.push(await start(session, text, input.seed + index, input.aspectRatio))
-        }
-        const files = await Promise.all(operations.map((operation) => finish(session, operation)))
-        const images = await imagesFromBase64(files, input.aspectRatio)
-        const stop = session.stopped()
-        if (stop) throw stop
-        return images
-      } catch (error) {
-        throw signal.aborted ? abortedError(signal) : error
-      } finally {
-        group.abort()
-      }
     },
   }
 }
