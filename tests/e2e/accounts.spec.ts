@@ -637,6 +637,8 @@ for (const locale of LOCALES) {
     })
 
     test('account pages have no serious or critical axe findings', async ({ page, baseURL }) => {
+      // Eight pages, each hydrated and scanned: about 20 s on a quiet machine, so three times the usual limit.
+      test.slow()
       const check = async (path: string, what = path) => {
         const response = await page.goto(path)
         expect(response?.status(), path).toBe(200)

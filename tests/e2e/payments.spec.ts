@@ -239,6 +239,8 @@ for (const locale of LOCALES) {
       page,
       baseURL,
     }) => {
+      // The whole purchase in one test, about 25 s on a quiet machine: three times the usual limit.
+      test.slow()
       const person: Person = newPerson(locale, 'buy')
       await page.goto(`/${locale}/register`)
       await hydrated(page)
