@@ -64,6 +64,12 @@ for (const locale of LOCALES) {
         expect(href).toMatch(/^#./)
         await expect(page.locator(`[id="${href!.slice(1)}"]`), `${href} has one target`).toHaveCount(1)
       }
+      // The headings are numbered in the text ("1. …"): the list adds no second number, and no
+      // marker column cuts off "10." and up.
+      const markers = await tocLinks.evaluateAll((links) =>
+        links.map((a) => getComputedStyle(a.closest('li')!).listStyleType),
+      )
+      expect(new Set(markers)).toEqual(new Set(['none']))
 
       // The archive lists it as the version in force, with the others around it.
       await page
