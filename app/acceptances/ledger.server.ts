@@ -267,7 +267,7 @@ async function subjectCondition(db: Database, subject: LedgerSubject): Promise<S
       .where(eq(cookieConsents.guestId, checked.guestId))
     return or(eq(acceptances.guestId, checked.guestId), inArray(acceptances.consentId, guestConsents))!
   }
-  const linkedGuests = await guestIdsLinkedTo(db, checked.userId)
+  const linkedGuests = guestIdsLinkedTo(db, checked.userId)
   const linkedConsents = db
     .select({ id: cookieConsents.id })
     .from(cookieConsents)

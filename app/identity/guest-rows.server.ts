@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, type SQLWrapper } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { guests } from './schema'
 
@@ -22,8 +22,12 @@ export async function lockGuestIfExists(tx: Database, guestId: string): Promise<
   return row !== undefined
 }
 
-/** The ids of the guests that registered or signed in as this account: their records belong to it. */
-export async function guestIdsLinkedTo(db: Database, userId: string): Promise<string[]> {
-  const rows = await db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, userId))
-  return rows.map((row) => row.id)
+/**
+ * The ids of the guests that registered or signed in as this account (their
+ * records belong to it), as a subquery for `inArray(column, …)`: the caller's
+ * query stays one statement, which matters where it runs on every page
+ * (the acceptance status behind the ask-again gate).
+ */
+export function guestIdsLinkedTo(db: Database, userId: string): SQLWrapper {
+  return db.select({ id: guests.id }).from(guests).where(eq(guests.linkedUserId, userId))
 }

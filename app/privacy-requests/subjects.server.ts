@@ -19,7 +19,7 @@ import { guestIdsLinkedTo, normalizedEmailOf } from '~/identity/index.server'
  */
 export async function listRequestsForExport(db: Database, userId: string) {
   const email = await normalizedEmailOf(db, userId)
-  const linkedGuests = await guestIdsLinkedTo(db, userId)
+  const linkedGuests = guestIdsLinkedTo(db, userId)
   const own = [eq(dataSubjectRequests.userId, userId), inArray(dataSubjectRequests.guestId, linkedGuests)]
   if (email) {
     own.push(
