@@ -174,3 +174,15 @@ export function fullHistory(documents: number) {
     ledgerRows: documents,
   }
 }
+
+/** What whatRemainsOf finds of a deleted guest: nothing, except its ledger rows (kept as evidence, checked apart). */
+export const GONE = {
+  guest: 0,
+  jobs: 0,
+  images: 0,
+  refusals: 0,
+  movements: 0,
+  balance: 0,
+  consentLinks: 0,
+  requestLinks: 0,
+}

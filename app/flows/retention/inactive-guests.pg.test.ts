@@ -7,7 +7,7 @@ import { guests, users } from '~/identity/schema'
 import type { ObjectStorage } from '~/platform/storage/types'
 import { createTestDatabase, type TestDatabase } from '../../../tests/db'
 import { memoryStorage } from '../../../tests/support/generation'
-import { fullHistory, guestWithHistory, setDaysAway, whatRemainsOf } from '../../../tests/support/guests'
+import { GONE, fullHistory, guestWithHistory, setDaysAway, whatRemainsOf } from '../../../tests/support/guests'
 import { linkGuestToUser } from '~/flows/account/guest-link.server'
 import { deleteInactiveGuests } from './inactive-guests.server'
 
@@ -31,8 +31,6 @@ afterAll(async () => {
   content?.cleanup()
   await handle?.close()
 })
-
-const GONE = { guest: 0, jobs: 0, images: 0, refusals: 0, movements: 0, balance: 0, consentLinks: 0, requestLinks: 0 }
 
 /** A storage that counts, per prefix, how often something asked to remove it. */
 function countingStorage(inner: ObjectStorage, removals: Map<string, number>): ObjectStorage {

@@ -9,7 +9,7 @@ import { generationJobs } from '~/generation/schema'
 import { guests, users } from '~/identity/schema'
 import { createTestDatabase, type TestDatabase } from '../../../tests/db'
 import { memoryStorage } from '../../../tests/support/generation'
-import { fullHistory, guestWithHistory, setDaysAway, whatRemainsOf } from '../../../tests/support/guests'
+import { GONE, fullHistory, guestWithHistory, setDaysAway, whatRemainsOf } from '../../../tests/support/guests'
 import { linkGuestToUser } from '~/flows/account/guest-link.server'
 import { deleteInactiveGuests } from './inactive-guests.server'
 
@@ -30,17 +30,6 @@ afterAll(async () => {
   content?.cleanup()
   await handle?.close()
 })
-
-const GONE = {
-  guest: 0,
-  jobs: 0,
-  images: 0,
-  refusals: 0,
-  movements: 0,
-  balance: 0,
-  consentLinks: 0,
-  requestLinks: 0,
-}
 
 /** Guests left over from an earlier test must not count in the next one. */
 async function clearAwayGuests() {
