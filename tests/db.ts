@@ -5,6 +5,7 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
+import { afterAll, beforeAll, expect } from 'vitest'
 import {
   createDatabase,
   defaultMigrationsFolder,
@@ -101,6 +102,29 @@ async function templateKey(): Promise<string> {
  * the migration itself. Its name starts with TEST_DB_PREFIX so the runner can
  * sweep up after a crashed test file.
  */
+/**
+ * The database of a *.pg.test.ts file: a throwaway PostgreSQL database opened
+ * before the file's tests (refusing PGlite: these tests are about what a real
+ * server does with several connections) and dropped after them. Read `db` in
+ * the tests, not at the file's top level.
+ */
+export function postgresDatabaseForFile(): { readonly db: Database } {
+  let handle: TestDatabase | undefined
+  beforeAll(async () => {
+    handle = await createTestDatabase()
+    expect(handle.driver).toBe('postgres')
+  })
+  afterAll(async () => {
+    await handle?.close()
+  })
+  return {
+    get db() {
+      if (!handle) throw new Error('postgresDatabaseForFile: the database opens in beforeAll')
+      return handle.db
+    },
+  }
+}
+
 export async function createThrowawayPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL?.trim()
   if (!serverUrl) throw new Error('createThrowawayPostgresDatabase needs DATABASE_URL')

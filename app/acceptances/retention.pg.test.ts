@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { inArray } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { acceptances } from './schema'
 import { dataSubjectRequestEvents, dataSubjectRequests } from '~/privacy-requests/schema'
 import { legalDocumentVersions } from '~/legal/schema'
@@ -9,7 +9,7 @@ import { users } from '~/identity/schema'
 import { logger } from '~/platform/log.server'
 import { deleteExpiredPaymentRecords } from '~/payments/retention.server'
 import { deleteExpiredRequests } from '~/privacy-requests/retention.server'
-import { createTestDatabase, type TestDatabase } from '../../tests/db'
+import { postgresDatabaseForFile } from '../../tests/db'
 import { deleteExpiredAcceptances } from './retention.server'
 import { startRetentionSchedule } from '~/flows/retention/schedule.server'
 import { orderValues } from '../../tests/support/orders'
@@ -17,14 +17,7 @@ import { orderValues } from '../../tests/support/orders'
 // Real PostgreSQL: the retention jobs of several instances run at once, each
 // on its own pooled connection, as they do when every instance starts the
 // daily schedule. Each due row must go exactly once and no run may fail.
-let handle: TestDatabase
-beforeAll(async () => {
-  handle = await createTestDatabase()
-  expect(handle.driver).toBe('postgres')
-})
-afterAll(async () => {
-  await handle?.close()
-})
+const handle = postgresDatabaseForFile()
 
 const DAY = 24 * 60 * 60 * 1000
 const yearsAgo = (years: number) => new Date(Date.now() - years * 365.25 * DAY)

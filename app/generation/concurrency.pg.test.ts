@@ -1,22 +1,15 @@
 import { eq, sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { balanceOf, creditHistory } from '~/credits/movements.server'
 import { generationJobs } from './schema'
-import { createTestDatabase, type TestDatabase } from '../../tests/db'
+import { postgresDatabaseForFile } from '../../tests/db'
 import { fakeImages, guestWithCredits, memoryStorage, scriptedEngine, testWorker } from '../../tests/support/generation'
 import { createJob, type NewJob } from './jobs.server'
 import { claimNextJob, reapAbandonedJobs, recordFailure } from './queue.server'
 
 // Real PostgreSQL: every request and worker below runs on its own pooled
 // connection, as separate requests and processes would.
-let handle: TestDatabase
-beforeAll(async () => {
-  handle = await createTestDatabase()
-  expect(handle.driver).toBe('postgres')
-})
-afterAll(async () => {
-  await handle?.close()
-})
+const handle = postgresDatabaseForFile()
 
 const oneImage: NewJob = { prompt: 'a red kite over a field', style: 'none', aspectRatio: '1:1', count: 1, photo: null }
 

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { guests } from './schema'
-import { captureDatabaseError, createTestDatabase, type TestDatabase } from '../../tests/db'
+import { captureDatabaseError, postgresDatabaseForFile } from '../../tests/db'
 import { lockGuestIfExists } from './guest-rows.server'
 
 // Real PostgreSQL: the lock must hold against another connection (the
 // retention job deleting inactive guests) for the caller's whole transaction.
-let handle: TestDatabase
-beforeAll(async () => {
-  handle = await createTestDatabase()
-  expect(handle.driver).toBe('postgres')
-})
-afterAll(async () => {
-  await handle?.close()
-})
+const handle = postgresDatabaseForFile()
 
 describe('lockGuestIfExists (PostgreSQL)', () => {
   it("keeps the guest from being deleted until the caller's transaction ends, and lets a visit through", async () => {

@@ -1,23 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dataSubjectRequestEvents, dataSubjectRequests } from './schema'
 import { users } from '~/identity/schema'
 import type { MailMessage } from '~/platform/mail/mailer.server'
-import { createTestDatabase, type TestDatabase } from '../../tests/db'
+import { postgresDatabaseForFile } from '../../tests/db'
 import { confirmRequest, createRequest, type NewRequest } from './intake.server'
 import { completeRequest, extendRequest } from './legal-actions.server'
 
 // Real PostgreSQL: the simultaneous calls below each run on their own pooled
 // connection, as two members of the legal team pressing the button at once would.
-let handle: TestDatabase
-beforeAll(async () => {
-  handle = await createTestDatabase()
-  expect(handle.driver).toBe('postgres')
-})
-afterAll(async () => {
-  await handle?.close()
-})
+const handle = postgresDatabaseForFile()
 
 const NOW = new Date('2026-12-25T09:00:00Z')
 const PARALLEL = 8
