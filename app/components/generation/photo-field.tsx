@@ -110,12 +110,22 @@ export function PhotoField({ id, error, hydrated }: { id: string; error: string 
           />
           {hydrated ? (
             photo ? (
-              <span className="file-picker__chosen" aria-hidden="true">
+              <span className="file-picker__chosen">
                 {photo.previewUrl ? (
-                  <img className="file-picker__thumbnail" src={photo.previewUrl} alt="" width={56} height={56} />
+                  <img
+                    className="file-picker__thumbnail"
+                    src={photo.previewUrl}
+                    alt={t('form.photoPreviewAlt')}
+                    width={56}
+                    height={56}
+                  />
                 ) : null}
-                <span className="file-picker__name">{photo.name}</span>
-                <span className="file-picker__change">{t('form.changePhoto')}</span>
+                <span className="file-picker__name" aria-hidden="true">
+                  {photo.name}
+                </span>
+                <span className="file-picker__change" aria-hidden="true">
+                  {t('form.changePhoto')}
+                </span>
               </span>
             ) : (
               <span className="file-picker__prompt" aria-hidden="true">
