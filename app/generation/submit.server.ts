@@ -92,6 +92,12 @@ export async function submitGeneration(
     count: String(fields.count),
   }
 
+  // An engine that cannot start from a photo refuses one here, before anything
+  // is charged or written, rather than after the job has been paid for.
+  if (form.input.photo && getEngine().takesPhoto === false) {
+    return { ok: false, status: 422, failure: formFailure({ photo: 'upload.text-only-engine' }, values) }
+  }
+
   const verdict = checkPrompt(fields.prompt, loadModerationRules(getEnv().MODERATION_RULES_FILE))
   if (!verdict.ok) {
     await recordRefusal(generator, fields.prompt, verdict)

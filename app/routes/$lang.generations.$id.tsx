@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { useActionData, useLoaderData, useRevalidator } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { JobCard } from '~/components/generation/job-card'
@@ -24,8 +24,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Someone else's job, a deleted one and a made-up id look the same.
   if (!status) throw clientError(locale, 404)
   const t = getFixedT(locale, ['generate', 'common'])
+  // The history's delete link without JavaScript comes here first: the deletion is confirmed on this page.
+  const confirmDelete = new URL(request.url).searchParams.get('confirm') === 'delete'
+  const heading = confirmDelete ? t('history.confirmTitle') : t('results.pageTitle')
   return data(
-    { locale, status, title: `${t('results.pageTitle')} — ${t('common:siteName')}` },
+    { locale, status, confirmDelete, title: `${heading} — ${t('common:siteName')}` },
     { headers: { 'Cache-Control': 'private, no-store' } },
   )
 }
@@ -42,7 +45,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: data.title }, { name: 'robots', content: 'noindex' }] : []
 
 export default function GenerationPage() {
-  const { locale, status } = useLoaderData<typeof loader>()
+  const { locale, status, confirmDelete } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const { t } = useTranslation(['generate', 'common'])
   const query = useJobStatus(status.job.id, status)
@@ -59,11 +62,25 @@ export default function GenerationPage() {
   }, [finished, revalidator])
   return (
     <main id="main" className="generation-page">
-      <h1>{t('results.pageTitle')}</h1>
+      <h1>{confirmDelete ? t('history.confirmTitle') : t('results.pageTitle')}</h1>
       {actionData?.formError ? (
         <p className="form-error" role="alert">
           {t(actionData.formError)}
         </p>
+      ) : null}
+      {confirmDelete ? (
+        <Form method="post" action={`/${locale}/generations/${job.id}`} className="delete-confirm">
+          <p>{t('history.confirmDelete')}</p>
+          <input type="hidden" name="intent" value="delete" />
+          <p className="delete-confirm__actions">
+            <button type="submit" className="button button--danger">
+              {t('history.confirmYes')}
+            </button>
+            <Link className="button button--secondary" to={`/${locale}/history`}>
+              {t('history.confirmNo')}
+            </Link>
+          </p>
+        </Form>
       ) : null}
       <JobCard
         job={job}

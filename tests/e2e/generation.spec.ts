@@ -15,7 +15,9 @@ import { hydrated } from './support/axe'
 import {
   countRadio,
   credits,
+  dropPhoto,
   expectImageLoaded,
+  expectInViewport,
   fillGenerationForm,
   generateOverHttp,
   generationForm,
@@ -29,6 +31,7 @@ import {
   promptField,
   ratioLabel,
   ratioRadio,
+  resultPanel,
   samplePhoto,
   statusBadge,
   styleRadio,
@@ -425,8 +428,144 @@ for (const locale of LOCALES) {
       )
     })
 
+    test.describe('on a phone', () => {
+      test.use({ viewport: { width: 390, height: 844 } })
+
+      test('the prompt and Generate are in the first screen; after Generate the result comes into view', async ({
+        page,
+        baseURL,
+      }) => {
+        await startGuestOverHttp(page.request, baseURL, locale)
+        await page.goto(`/${locale}`)
+        await hydrated(page)
+        // The first screen as it is once the cookie choice is made.
+        const banner = page.getByRole('region', { name: ui(locale, 'cookie-consent:heading') })
+        await banner.getByRole('button', { name: ui(locale, 'cookie-consent:essentialOnly'), exact: true }).click()
+        await expect(banner).toBeHidden()
+        await page.goto(`/${locale}`)
+        await hydrated(page)
+        await expectInViewport(page, promptField(page, locale), 'the prompt')
+        await expectInViewport(page, submitGenerate(page, locale), 'the Generate button')
+        const generate = await submitGenerate(page, locale).boundingBox()
+        expect(generate!.y + generate!.height, 'the Generate button ends within the first screen').toBeLessThanOrEqual(
+          844,
+        )
+        // Before any job there is nothing to show below the form.
+        await expect(resultPanel(page)).toBeHidden()
+
+        await fillGenerationForm(page, locale, { prompt: prompts.first, count: 2 })
+        await submitGenerate(page, locale).click()
+        const panel = resultPanel(page)
+        await expect(statusBadge(jobCard(page), locale, 'done')).toBeVisible({ timeout: 20_000 })
+        await expectInViewport(page, panel, 'the result panel')
+        await expect(panel).toBeFocused()
+        await expectInViewport(page, openImage(panel, locale, 1, 2), 'the first image')
+        // Nothing in the page's content reaches past the screen's right edge (the header is the layout's own test).
+        const wide = await page
+          .locator('#main')
+          .evaluate((main) =>
+            [main, ...main.querySelectorAll('*')]
+              .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+              .map((element) => `${element.tagName.toLowerCase()}.${element.className}`),
+          )
+        expect(wide, 'no sideways scroll in the content').toEqual([])
+      })
+    })
+
+    test('on a wide screen the result panel is beside the form, and the form never claims a stale shortage', async ({
+      page,
+      baseURL,
+    }) => {
+      await page.setViewportSize({ width: 1280, height: 900 })
+      await startGuestOverHttp(page.request, baseURL, locale)
+      await page.goto(`/${locale}`)
+      await hydrated(page)
+      const form = generationForm(page)
+      const panel = resultPanel(page)
+      // Before any job: a frame saying where the images will appear.
+      await expect(panel).toContainText(ui(locale, 'generate:results.placeholder'))
+      const beside = async () => {
+        const [f, p] = [(await form.boundingBox())!, (await panel.boundingBox())!]
+        expect(p.x, 'the panel starts right of the form').toBeGreaterThanOrEqual(f.x + f.width)
+        expect(p.y, 'the panel starts level with the form').toBeLessThan(f.y + 100)
+      }
+      await beside()
+
+      await fillGenerationForm(page, locale, { prompt: prompts.second, count: 1 })
+      await submitGenerate(page, locale).click()
+      await expect(statusBadge(jobCard(page), locale, 'done')).toBeVisible({ timeout: 20_000 })
+      await beside()
+      await expectInViewport(page, openImage(panel, locale, 1, 1), 'the image')
+
+      // The same settings again are covered by what is left: no warning, and the balance is today's.
+      await expect(headerBalance(page, locale, GUEST_CREDITS - 1)).toBeVisible()
+      await expect(form).toContainText(formBalance(locale, GUEST_CREDITS - 1))
+      await expect(form).toContainText(ui(locale, 'generate:form.price', { credits: credits(locale, 1) }))
+      await expect(form.locator('.notice--warning')).toHaveCount(0)
+      await expect(form.getByRole('alert')).toHaveCount(0)
+      // And a second time, from the settings just used.
+      await submitGenerate(page, locale).click()
+      await expect(headerBalance(page, locale, GUEST_CREDITS - 2)).toBeVisible({ timeout: 20_000 })
+      await expect(statusBadge(jobCard(page), locale, 'done')).toBeVisible({ timeout: 20_000 })
+      await expect(form).toContainText(formBalance(locale, GUEST_CREDITS - 2))
+      await expect(form.locator('.notice--warning')).toHaveCount(0)
+    })
+
+    test('a photo dropped on the picker fills its input and shows its name and preview; remove empties it', async ({
+      page,
+      baseURL,
+    }) => {
+      await startGuestOverHttp(page.request, baseURL, locale)
+      await page.goto(`/${locale}`)
+      await hydrated(page)
+      const input = photoInput(page, locale)
+      await dropPhoto(page, { name: 'harbour.png', mimeType: 'image/png', buffer: await samplePhoto('png') })
+      expect(await input.evaluate((el: HTMLInputElement) => [...(el.files ?? [])].map((f) => f.name))).toEqual([
+        'harbour.png',
+      ])
+      const picker = generationForm(page).locator('.file-picker')
+      await expect(picker).toContainText('harbour.png')
+      await expectImageLoaded(picker.locator('img.file-picker__thumbnail'))
+      await expect(input).toHaveAccessibleDescription(
+        new RegExp(escapeRegExp(ui(locale, 'generate:form.photoChosen', { name: 'harbour.png' }))),
+      )
+      await generationForm(page)
+        .getByRole('button', { name: ui(locale, 'generate:form.removePhoto'), exact: true })
+        .click()
+      expect(await input.evaluate((el: HTMLInputElement) => el.files?.length ?? 0)).toBe(0)
+      await expect(picker).not.toContainText('harbour.png')
+    })
+
     test.describe('without JavaScript', () => {
       test.use({ javaScriptEnabled: false })
+
+      test('deleting from the history asks first, on a page of its own', async ({ page, baseURL }) => {
+        await startGuestOverHttp(page.request, baseURL, locale)
+        const id = await generateOverHttp(page.request, baseURL, locale, { prompt: prompts.third })
+        await waitForJobDone(page.request, id)
+        await page.goto(`/${locale}/history`)
+        const item = page.getByRole('main').locator('ol.history > li')
+        await expect(item).toHaveCount(1)
+        await item
+          .getByRole('link', { name: ui(locale, 'generate:history.deleteLabel', { prompt: prompts.third }) })
+          .click()
+        await expect(page).toHaveURL(`/${locale}/generations/${id}?confirm=delete`)
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(ui(locale, 'generate:history.confirmTitle'))
+        await expect(page.getByRole('main')).toContainText(ui(locale, 'generate:history.confirmDelete'))
+
+        // Changing one's mind deletes nothing.
+        await page.getByRole('link', { name: ui(locale, 'generate:history.confirmNo'), exact: true }).click()
+        await expect(page).toHaveURL(`/${locale}/history`)
+        await expect(item).toHaveCount(1)
+        expect((await page.request.get(`/api/generations/${id}`)).status()).toBe(200)
+
+        await page.goto(`/${locale}/generations/${id}?confirm=delete`)
+        await page.getByRole('button', { name: ui(locale, 'generate:history.confirmYes'), exact: true }).click()
+        await expect(page).toHaveURL(`/${locale}/history?deleted=1`)
+        await expect(page.getByRole('main')).toContainText(ui(locale, 'generate:history.deleted'))
+        await expect(item).toHaveCount(0)
+        expect((await page.request.get(`/api/generations/${id}`)).status()).toBe(404)
+      })
 
       test('the form sends a visitor to the guest page, then to the job page, which reloads itself until done', async ({
         page,

@@ -45,6 +45,8 @@ export type GenerationFormProps = {
   balance: number | null
   guestFreeCredits: number
   engineKind: 'local' | 'ai'
+  /** False when the engine makes images from the description only: the photo field is left out. */
+  takesPhoto?: boolean
   defaults?: { prompt?: string; style?: Style; aspectRatio?: AspectRatio; count?: number }
   failure?: GenerationFormFailure | null
   busy?: boolean
@@ -96,7 +98,9 @@ function ChoiceGroup({
                 checked={option.checked}
                 onChange={option.onChange}
               />
-              <label htmlFor={inputId}>{option.label}</label>
+              <label htmlFor={inputId} className="chip">
+                {option.label}
+              </label>
             </div>
           )
         })}
@@ -126,6 +130,7 @@ export function GenerationForm({
   balance,
   guestFreeCredits,
   engineKind,
+  takesPhoto = true,
   defaults,
   failure,
   busy = false,
@@ -178,95 +183,106 @@ export function GenerationForm({
 
       <PromptField id={promptId} defaultValue={defaults?.prompt ?? ''} error={promptError} hydrated={hydrated} />
 
-      <PhotoField id={`${id}-photo`} error={fieldError('photo')} hydrated={hydrated} />
-
-      <ChoiceGroup
-        id={`${id}-style`}
-        name="style"
-        legend={t('form.styleLegend')}
-        error={styleError}
-        options={STYLES.map((style) => ({
-          value: style,
-          defaultChecked: style === initialStyle,
-          label: (
-            <>
-              <span className={`choice__swatch choice__swatch--${style}`} aria-hidden="true" />
-              {t(`styles.${style}`)}
-            </>
-          ),
-        }))}
-      />
-
-      <ChoiceGroup
-        id={`${id}-ratio`}
-        name="aspectRatio"
-        legend={t('form.ratioLegend')}
-        error={ratioError}
-        options={ASPECT_RATIOS.map((ratio) => {
-          const [w, h] = ratio.split(':')
-          return {
-            value: ratio,
-            defaultChecked: ratio === initialRatio,
-            label: (
-              <>
-                <span className="choice__shape" aria-hidden="true" style={{ aspectRatio: `${w} / ${h}` }} />
-                {t(ratioKey(ratio))}
-              </>
-            ),
-          }
-        })}
-      />
-
-      <ChoiceGroup
-        id={`${id}-count`}
-        name="count"
-        legend={t('form.countLegend')}
-        error={countError}
-        options={COUNTS.map((n) => ({
-          value: String(n),
-          checked: n === count,
-          onChange: () => setCount(n),
-          label: t('images', { count: n }),
-        }))}
-      />
-
-      <div className="generation-form__cost">
-        <div aria-live="polite">
-          <p className="generation-form__price">{t('form.price', { credits: credits(price) })}</p>
-          {notEnough ? (
-            <div className="notice notice--warning">
-              <p>{t('form.notEnough', { price: credits(price), balance: credits(balance) })}</p>
-              {buyHref || viewerKind !== 'user' ? (
-                <p className="generation-form__links">
-                  {buyHref ? <Link to={buyHref}>{t('form.buyCredits')}</Link> : null}
-                  {viewerKind !== 'user' ? <Link to={`/${locale}/register`}>{t('form.register')}</Link> : null}
-                </p>
-              ) : null}
-            </div>
-          ) : null}
-        </div>
-        <p className="generation-form__rule">{t('form.priceRule', { credits: credits(CREDITS_PER_IMAGE) })}</p>
-        {balance !== null ? (
-          <p className="generation-form__balance">{t('form.balance', { credits: credits(balance) })}</p>
-        ) : (
-          <div className="notice">
-            <p>
-              {t('form.noBalance')}{' '}
-              {guestFreeCredits > 0 ? t('form.guestOffer', { credits: credits(guestFreeCredits) }) : null}
-            </p>
-            <p className="generation-form__links">
-              <Link to={`/${locale}/guest`}>{t('form.tryAsGuest')}</Link>
-              <Link to={`/${locale}/login`}>{t('form.signIn')}</Link>
-            </p>
-          </div>
-        )}
-      </div>
-
-      <div className="generation-form__actions">
-        <button type="submit" className="generation-form__submit" disabled={busy}>
+      <div className="generation-form__go">
+        <button type="submit" className="button button--primary generation-form__submit" disabled={busy}>
           {busy ? t('form.submitting') : t('form.submit')}
         </button>
-        <p className={`engine-label engine-label--${engineKind}`}>{t(`engine.${engineKind}`)}</p>
+        <div className="generation-form__cost" aria-live="polite">
+          <p className="generation-form__price">{t('form.price', { credits: credits(price) })}</p>
+          {balance !== null ? (
+            <p className="generation-form__balance">{t('form.balance', { credits: credits(balance) })}</p>
+          ) : null}
+        </div>
+      </div>
+      <p className={`engine-label engine-label--${engineKind}`}>{t(`engine.${engineKind}`)}</p>
+
+      <div aria-live="polite">
+        {notEnough ? (
+          <div className="notice notice--warning">
+            <p>{t('form.notEnough', { price: credits(price), balance: credits(balance) })}</p>
+            {buyHref || viewerKind !== 'user' ? (
+              <p className="generation-form__links">
+                {buyHref ? <Link to={buyHref}>{t('form.buyCredits')}</Link> : null}
+                {viewerKind !== 'user' ? <Link to={`/${locale}/register`}>{t('form.register')}</Link> : null}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+      {balance === null ? (
+        <div className="notice">
+          <p>
+            {t('form.noBalance')}{' '}
+            {guestFreeCredits > 0 ? t('form.guestOffer', { credits: credits(guestFreeCredits) }) : null}
+          </p>
+          <p className="generation-form__links">
+            <Link to={`/${locale}/guest`}>{t('form.tryAsGuest')}</Link>
+            <Link to={`/${locale}/login`}>{t('form.signIn')}</Link>
+          </p>
+        </div>
+      ) : null}
+
+      <div className="generation-form__settings">
+        {takesPhoto ? (
+          <PhotoField id={`${id}-photo`} error={fieldError('photo')} hydrated={hydrated} />
+        ) : (
+          <div className="field">
+            <p className="field__hint generation-form__no-photo">{t('form.photoTextOnly')}</p>
+            {fieldError('photo') ? <p className="field-error">{fieldError('photo')}</p> : null}
+          </div>
+        )}
+
+        <ChoiceGroup
+          id={`${id}-style`}
+          name="style"
+          legend={t('form.styleLegend')}
+          error={styleError}
+          options={STYLES.map((style) => ({
+            value: style,
+            defaultChecked: style === initialStyle,
+            label: (
+              <>
+                <span className={`choice__swatch choice__swatch--${style}`} aria-hidden="true" />
+                {t(`styles.${style}`)}
+              </>
+            ),
+          }))}
+        />
+
+        <ChoiceGroup
+          id={`${id}-ratio`}
+          name="aspectRatio"
+          legend={t('form.ratioLegend')}
+          error={ratioError}
+          options={ASPECT_RATIOS.map((ratio) => {
+            const [w, h] = ratio.split(':')
+            return {
+              value: ratio,
+              defaultChecked: ratio === initialRatio,
+              label: (
+                <>
+                  <span className="choice__shape" aria-hidden="true" style={{ aspectRatio: `${w} / ${h}` }} />
+                  {t(ratioKey(ratio))}
+                </>
+              ),
+            }
+          })}
+        />
+
+        <ChoiceGroup
+          id={`${id}-count`}
+          name="count"
+          legend={t('form.countLegend')}
+          error={countError}
+          options={COUNTS.map((n) => ({
+            value: String(n),
+            checked: n === count,
+            onChange: () => setCount(n),
+            label: t('images', { count: n }),
+          }))}
+        />
+
+        <p className="generation-form__rule">{t('form.priceRule', { credits: credits(CREDITS_PER_IMAGE) })}</p>
       </div>
     </form>
   )

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { shortenPrompt, type JobView } from '~/generation'
 import { formatDate } from '~/platform/i18n/format'
 import type { Locale } from '~/platform/i18n/locales'
+import { useHydrated } from './generation-form'
 
 export type HistoryListProps = {
   locale: Locale
@@ -16,9 +17,14 @@ function newestFirst(a: JobView, b: JobView) {
   return b.createdAt.localeCompare(a.createdAt)
 }
 
-/** A person's generations, newest first, one page at a time, each with a link to it and a delete button. */
+/**
+ * A person's generations, newest first, one page at a time: a grid of
+ * thumbnails, each card a link to its generation, with a delete button
+ * (confirmed in a dialog with JavaScript, on a page of its own without).
+ */
 export function HistoryList({ locale, jobs, page, pageCount, deleteAction }: HistoryListProps) {
   const { t } = useTranslation(['generate', 'common'])
+  const hydrated = useHydrated()
 
   if (jobs.length === 0) {
     return (
@@ -26,7 +32,7 @@ export function HistoryList({ locale, jobs, page, pageCount, deleteAction }: His
         <div className="history-empty">
           <p>{t('history.empty')}</p>
           <p>
-            <Link className="button-link" to={`/${locale}`}>
+            <Link className="button button--primary" to={`/${locale}`}>
               {t('history.createFirst')}
             </Link>
           </p>
@@ -84,24 +90,36 @@ export function HistoryList({ locale, jobs, page, pageCount, deleteAction }: His
                   </div>
                 </dl>
               </div>
-              <Form
-                method="post"
-                action={deleteAction(job.id)}
-                className="history__delete"
-                onSubmit={(event) => {
-                  // With JavaScript, one more chance to change one's mind; without it the button deletes.
-                  if (!window.confirm(t('history.confirmDelete'))) event.preventDefault()
-                }}
-              >
-                <input type="hidden" name="intent" value="delete" />
-                <button
-                  type="submit"
-                  className="danger-button"
-                  aria-label={t('history.deleteLabel', { prompt: label })}
+              {hydrated ? (
+                <Form
+                  method="post"
+                  action={deleteAction(job.id)}
+                  className="history__delete"
+                  onSubmit={(event) => {
+                    // One more chance to change one's mind; without JavaScript the link below asks on a page of its own.
+                    if (!window.confirm(t('history.confirmDelete'))) event.preventDefault()
+                  }}
                 >
-                  {t('history.delete')}
-                </button>
-              </Form>
+                  <input type="hidden" name="intent" value="delete" />
+                  <button
+                    type="submit"
+                    className="button button--danger button--small history__delete-button"
+                    aria-label={t('history.deleteLabel', { prompt: label })}
+                  >
+                    {t('history.delete')}
+                  </button>
+                </Form>
+              ) : (
+                <p className="history__delete">
+                  <a
+                    className="button button--danger button--small history__delete-button"
+                    href={`${deleteAction(job.id)}?confirm=delete`}
+                    aria-label={t('history.deleteLabel', { prompt: label })}
+                  >
+                    {t('history.delete')}
+                  </a>
+                </p>
+              )}
             </li>
           )
         })}

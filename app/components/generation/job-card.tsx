@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react'
 import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ratioKey, shortenPrompt, type JobImageView, type JobView } from '~/generation'
+import { isFinished, ratioKey, shortenPrompt, type JobImageView, type JobView } from '~/generation'
 import { formatDate } from '~/platform/i18n/format'
 import type { Locale } from '~/platform/i18n/locales'
 import { useHydrated } from './generation-form'
@@ -24,6 +24,7 @@ export function JobCard({ job, locale, onCancel, cancelAction, againHref, busy =
   const { t } = useTranslation(['generate', 'common'])
   const credits = (count: number) => t('common:credits', { count })
   const canCancel = job.status === 'queued' && (onCancel !== undefined || cancelAction !== undefined)
+  const pending = job.status === 'queued' || job.status === 'running'
 
   return (
     <section className={`job-card job-card--${job.status}`}>
@@ -44,13 +45,6 @@ export function JobCard({ job, locale, onCancel, cancelAction, againHref, busy =
           ) : null}
         </div>
 
-        {job.status === 'running' ? (
-          // No value: how long an engine takes is unknown, so the bar is indeterminate.
-          <div className="progress" role="progressbar" aria-label={t('progress.label')}>
-            <span className="progress__bar" />
-          </div>
-        ) : null}
-
         {canCancel ? (
           <form
             method="post"
@@ -66,14 +60,24 @@ export function JobCard({ job, locale, onCancel, cancelAction, againHref, busy =
             }
           >
             <input type="hidden" name="intent" value="cancel" />
-            <button type="submit" className="secondary-button" disabled={busy}>
+            <button type="submit" className="button button--secondary button--small" disabled={busy}>
               {busy ? t('cancel.busy') : t('cancel.button')}
             </button>
           </form>
         ) : null}
       </div>
 
+      {pending ? <Placeholder job={job} /> : null}
+
       {job.status === 'done' && job.images.length > 0 ? <ResultsGrid job={job} /> : null}
+
+      {isFinished(job.status) ? (
+        <p className="job-card__actions">
+          <Link className="button button--secondary" to={againHref}>
+            {t('results.again')}
+          </Link>
+        </p>
+      ) : null}
 
       <p className={`engine-label engine-label--${job.engine.kind}`}>{t(`engine.${job.engine.kind}`)}</p>
 
@@ -113,15 +117,31 @@ export function JobCard({ job, locale, onCancel, cancelAction, againHref, busy =
           </div>
         ) : null}
       </dl>
-
-      {job.status === 'done' || job.status === 'failed' || job.status === 'canceled' ? (
-        <p>
-          <Link className="button-link" to={againHref}>
-            {t('results.again')}
-          </Link>
-        </p>
-      ) : null}
     </section>
+  )
+}
+
+/**
+ * What stands in for the images while the job waits and runs: one tile per
+ * image, in the requested shape, and (while running) a bar with no value,
+ * since how long an engine takes is unknown.
+ */
+function Placeholder({ job }: { job: JobView }) {
+  const { t } = useTranslation('generate')
+  const [w, h] = job.aspectRatio.split(':')
+  return (
+    <div className="job-placeholder">
+      <ul className={`results-grid job-placeholder__tiles job-placeholder__tiles--${job.status}`} aria-hidden="true">
+        {Array.from({ length: job.count }, (_, i) => (
+          <li key={i} className="job-placeholder__tile" style={{ aspectRatio: `${w} / ${h}` }} />
+        ))}
+      </ul>
+      {job.status === 'running' ? (
+        <div className="progress" role="progressbar" aria-label={t('progress.label')}>
+          <span className="progress__bar" />
+        </div>
+      ) : null}
+    </div>
   )
 }
 
@@ -189,7 +209,7 @@ function ResultsGrid({ job }: { job: JobView }) {
                 </a>
               )}
               <a
-                className="results-grid__download"
+                className="button button--secondary button--small results-grid__download"
                 href={image.downloadUrl}
                 download
                 aria-label={t('results.downloadLabel', { n })}
@@ -210,14 +230,18 @@ function ResultsGrid({ job }: { job: JobView }) {
                   {t('results.dialogTitle', { n: open.index + 1, total })}
                 </h3>
                 <a
-                  className="results-grid__download"
+                  className="button button--primary button--small"
                   href={open.downloadUrl}
                   download
                   aria-label={t('results.downloadLabel', { n: open.index + 1 })}
                 >
                   {t('results.download')}
                 </a>
-                <button type="button" className="secondary-button" onClick={() => dialogRef.current?.close()}>
+                <button
+                  type="button"
+                  className="button button--quiet button--small"
+                  onClick={() => dialogRef.current?.close()}
+                >
                   {t('results.close')}
                 </button>
               </div>

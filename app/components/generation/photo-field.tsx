@@ -6,8 +6,10 @@ import { describedBy } from './described-by'
 type ChosenPhoto = { name: string; hint: PhotoHint | null; previewUrl: string | null }
 
 /**
- * The optional photo: a plain file input; once hydrated, drag-and-drop, a
- * preview with a remove button, and the photo's problems said as it is chosen.
+ * The optional photo: a file picker. Without JavaScript it is the browser's
+ * own file input inside the zone; once hydrated the input is hidden visually
+ * (still focusable, and named by the field's label), the zone takes a drop,
+ * and the chosen file shows its name, a preview and a remove button.
  */
 export function PhotoField({ id, error, hydrated }: { id: string; error: string | null; hydrated: boolean }) {
   const { t } = useTranslation('generate')
@@ -48,7 +50,7 @@ export function PhotoField({ id, error, hydrated }: { id: string; error: string 
     setRemoved(true)
   }
 
-  function handleDrop(event: React.DragEvent<HTMLDivElement>) {
+  function handleDrop(event: React.DragEvent<HTMLElement>) {
     event.preventDefault()
     setDragging(false)
     const file = event.dataTransfer.files[0]
@@ -61,57 +63,83 @@ export function PhotoField({ id, error, hydrated }: { id: string; error: string 
     choose(file)
   }
 
-  function handleDragOver(event: React.DragEvent<HTMLDivElement>) {
+  function handleDragOver(event: React.DragEvent<HTMLElement>) {
     if (!event.dataTransfer.types.includes('Files')) return
     event.preventDefault()
     event.dataTransfer.dropEffect = 'copy'
     setDragging(true)
   }
 
-  function handleDragLeave(event: React.DragEvent<HTMLDivElement>) {
+  function handleDragLeave(event: React.DragEvent<HTMLElement>) {
     // Moving over the zone's own children fires dragleave too; only leaving it counts.
     if (event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget)) return
     setDragging(false)
   }
 
+  const labelId = `${id}-label`
   const hintText = photo?.hint ? t(`upload.${photo.hint}`) : null
   return (
     <div className="field">
-      <label htmlFor={id}>{t('form.photoLabel')}</label>
+      {/* The title names the input (aria-labelledby); the zone around the input is its one <label>. */}
+      <p id={labelId} className="field__label">
+        {t('form.photoLabel')}
+      </p>
       <p id={`${id}-hint`} className="field__hint">
         {t('form.photoHint')}
       </p>
-      <div
-        className={`drop-zone${hydrated ? ' drop-zone--enhanced' : ''}${dragging ? ' drop-zone--active' : ''}`}
-        onDragEnter={hydrated ? handleDragOver : undefined}
-        onDragOver={hydrated ? handleDragOver : undefined}
-        onDragLeave={hydrated ? handleDragLeave : undefined}
-        onDrop={hydrated ? handleDrop : undefined}
-      >
-        <input
-          ref={inputRef}
-          id={id}
-          name="photo"
-          type="file"
-          accept={PHOTO_ACCEPT}
-          onChange={(event) => choose(event.currentTarget.files?.[0] ?? null)}
-          aria-invalid={error || photo?.hint ? true : undefined}
-          aria-describedby={describedBy(`${id}-hint`, hydrated && `${id}-status`, error && `${id}-error`)}
-        />
-        {hydrated ? (
-          <p className="drop-zone__text" aria-hidden="true">
-            {dragging ? t('form.dropNow') : t('form.dropHere')}
-          </p>
-        ) : null}
+      <div className="file-picker__row">
+        <label
+          className={`file-picker${hydrated ? ' file-picker--enhanced' : ''}${dragging ? ' file-picker--active' : ''}${photo ? ' file-picker--chosen' : ''}`}
+          onDragEnter={hydrated ? handleDragOver : undefined}
+          onDragOver={hydrated ? handleDragOver : undefined}
+          onDragLeave={hydrated ? handleDragLeave : undefined}
+          onDrop={hydrated ? handleDrop : undefined}
+        >
+          <input
+            ref={inputRef}
+            id={id}
+            name="photo"
+            type="file"
+            accept={PHOTO_ACCEPT}
+            className="file-picker__input"
+            onChange={(event) => choose(event.currentTarget.files?.[0] ?? null)}
+            // The zone's own words are for the eye; the field's label names the input.
+            aria-labelledby={labelId}
+            aria-invalid={error || photo?.hint ? true : undefined}
+            aria-describedby={describedBy(`${id}-hint`, hydrated && `${id}-status`, error && `${id}-error`)}
+          />
+          {hydrated ? (
+            photo ? (
+              <span className="file-picker__chosen">
+                {photo.previewUrl ? (
+                  <img
+                    className="file-picker__thumbnail"
+                    src={photo.previewUrl}
+                    alt={t('form.photoPreviewAlt')}
+                    width={56}
+                    height={56}
+                  />
+                ) : null}
+                <span className="file-picker__name" aria-hidden="true">
+                  {photo.name}
+                </span>
+                <span className="file-picker__change" aria-hidden="true">
+                  {t('form.changePhoto')}
+                </span>
+              </span>
+            ) : (
+              <span className="file-picker__prompt" aria-hidden="true">
+                <span className="file-picker__icon" />
+                <span className="file-picker__choose">{t('form.choosePhoto')}</span>
+                <span className="file-picker__drop">{dragging ? t('form.dropNow') : t('form.dropHere')}</span>
+              </span>
+            )
+          ) : null}
+        </label>
         {photo ? (
-          <div className="photo-preview">
-            {photo.previewUrl ? (
-              <img className="photo-preview__image" src={photo.previewUrl} alt={t('form.photoPreviewAlt')} />
-            ) : null}
-            <button type="button" className="secondary-button" onClick={remove}>
-              {t('form.removePhoto')}
-            </button>
-          </div>
+          <button type="button" className="button button--quiet button--small file-picker__remove" onClick={remove}>
+            {t('form.removePhoto')}
+          </button>
         ) : null}
       </div>
       {hydrated ? (

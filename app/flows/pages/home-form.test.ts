@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { defaultsFromJob, failureOf, valuesOf, type HomeActionData } from './home-form'
+import { PROMPT_MAX_LENGTH } from '~/generation'
+import { defaultsFromJob, defaultsFromQuery, failureOf, valuesOf, type HomeActionData } from './home-form'
 
 describe('defaultsFromJob', () => {
   it('starts the form from an earlier generation', () => {
@@ -37,5 +38,28 @@ describe('valuesOf and failureOf', () => {
     expect(valuesOf(refused({ prompt: '', style: '', count: '2' }))).toBeUndefined()
     expect(valuesOf(undefined)).toBeUndefined()
     expect(failureOf(undefined)).toBeNull()
+  })
+})
+
+describe('defaultsFromQuery', () => {
+  const query = (q: Record<string, string>) => defaultsFromQuery(new URLSearchParams(q))
+
+  it('fills the form in from an example link', () => {
+    expect(query({ prompt: 'a lighthouse at dawn', style: 'watercolor', aspectRatio: '16:9' })).toEqual({
+      prompt: 'a lighthouse at dawn',
+      style: 'watercolor',
+      aspectRatio: '16:9',
+    })
+  })
+
+  it('takes only valid values, and nothing when none is', () => {
+    expect(query({ prompt: 'a fox', style: 'sepia-2019', aspectRatio: '7:3' })).toEqual({
+      prompt: 'a fox',
+      style: undefined,
+      aspectRatio: undefined,
+    })
+    expect(query({ prompt: 'x'.repeat(PROMPT_MAX_LENGTH + 1) })).toBeUndefined()
+    expect(query({ prompt: '   ', style: 'nope' })).toBeUndefined()
+    expect(query({})).toBeUndefined()
   })
 })

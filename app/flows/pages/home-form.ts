@@ -1,5 +1,12 @@
 import type { FormFailure } from '~/platform/form'
-import { isAspectRatio, isStyle, type AspectRatio, type Style, type JobStatusResponse } from '~/generation'
+import {
+  isAspectRatio,
+  isStyle,
+  PROMPT_MAX_LENGTH,
+  type AspectRatio,
+  type Style,
+  type JobStatusResponse,
+} from '~/generation'
 
 /** What the home page's generation form starts from. */
 export type HomeDefaults = { prompt?: string; style?: Style; aspectRatio?: AspectRatio; count?: number }
@@ -21,6 +28,23 @@ export function defaultsFromJob(job: {
     aspectRatio: isAspectRatio(job.aspectRatio) ? job.aspectRatio : undefined,
     count: job.count,
   }
+}
+
+/**
+ * A form filled in from the address (`?prompt=…&style=…&aspectRatio=…`, as the
+ * example gallery links): only valid values are taken, a prompt only within
+ * its limit; nothing when none is.
+ */
+export function defaultsFromQuery(search: URLSearchParams): HomeDefaults | undefined {
+  const prompt = (search.get('prompt') ?? '').replace(/\r\n?/g, '\n').trim()
+  const style = search.get('style') ?? ''
+  const ratio = search.get('aspectRatio') ?? ''
+  const defaults: HomeDefaults = {
+    prompt: prompt && [...prompt].length <= PROMPT_MAX_LENGTH ? prompt : undefined,
+    style: isStyle(style) ? style : undefined,
+    aspectRatio: isAspectRatio(ratio) ? ratio : undefined,
+  }
+  return defaults.prompt || defaults.style || defaults.aspectRatio ? defaults : undefined
 }
 
 /** The refusal of the last submission, if it was one. */

@@ -6,32 +6,42 @@ import { getEnv } from '~/platform/env.server'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import type { Locale } from '~/platform/i18n/locales'
 import { getEngine, currentGenerator, findJob, submitGeneration } from '~/generation/index.server'
-import { defaultsFromJob, type HomeActionData, type HomeDefaults } from './home-form'
+import { defaultsFromJob, defaultsFromQuery, type HomeActionData, type HomeDefaults } from './home-form'
 
 /**
  * The home page (/:lang): the generation form for whoever is generating, and
  * what a submission of it leads to.
  */
 
-/** The page's data; `againId` names one of the person's own generations to start the form from. */
-export async function homePage(request: Request, locale: Locale, againId: string | null) {
+/**
+ * The page's data. `?again=<id>` names one of the person's own generations to
+ * start the form from; `?prompt=…&style=…&aspectRatio=…` (an example of the
+ * gallery) fills it in, each value only when it is valid.
+ */
+export async function homePage(request: Request, locale: Locale) {
+  const search = new URL(request.url).searchParams
+  const againId = search.get('again')
   const t = getFixedT(locale, 'home')
   const db = await getDb()
   const generator = await currentGenerator(request, db)
+  const engine = getEngine()
   // "Again with the same settings": the form starts from one of the person's own generations.
   let defaults: HomeDefaults | undefined
   if (generator && againId) {
     const job = await findJob(db, againId, generator.owner)
     if (job) defaults = defaultsFromJob(job)
   }
+  defaults ??= defaultsFromQuery(search)
   // Otherwise, with the person's consent to preferences, the settings they used last.
   defaults ??= (await rememberedGenerationSettings(request, locale)) ?? undefined
   return {
     locale,
-    title: t('title'),
-    description: t('description'),
+    // The local engine is not AI: the page's title and description do not promise it.
+    title: t(engine.kind === 'ai' ? 'ai.title' : 'title'),
+    description: t(engine.kind === 'ai' ? 'ai.description' : 'description'),
     guestCredits: getEnv().GUEST_FREE_CREDITS,
-    engineKind: getEngine().kind,
+    engineKind: engine.kind,
+    engineTakesPhoto: engine.takesPhoto !== false,
     balance: generator ? await balanceOf(db, generator.owner) : null,
     viewer: generator ? (generator.userId ? ('user' as const) : ('guest' as const)) : null,
     defaults,

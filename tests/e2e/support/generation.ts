@@ -213,3 +213,43 @@ export async function samplePhoto(format: 'png' | 'jpeg' = 'png', width = 160, h
   const image = sharp(Buffer.from(svg))
   return format === 'png' ? image.png().toBuffer() : image.jpeg({ quality: 85 }).toBuffer()
 }
+
+/** The home page's result panel: beside the form on a wide screen, below it on a phone. */
+export function resultPanel(page: Page): Locator {
+  return page.locator('section#result')
+}
+
+/** Whether the element's top edge is inside the viewport and it is at least partly on screen. */
+export async function expectInViewport(page: Page, locator: Locator, what: string) {
+  const viewport = page.viewportSize()!
+  await expect
+    .poll(
+      async () => {
+        const box = await locator.boundingBox()
+        return (
+          box !== null && box.y >= 0 && box.y < viewport.height && box.x >= 0 && box.x + box.width <= viewport.width
+        )
+      },
+      { message: `${what} is in the viewport`, timeout: 5_000 },
+    )
+    .toBe(true)
+}
+
+/**
+ * Drops a file on the photo field's zone as a person dragging it from their
+ * desktop would: dragenter, dragover and drop with a DataTransfer holding it.
+ */
+export async function dropPhoto(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
+  await generationForm(page)
+    .locator('.file-picker')
+    .evaluate(
+      (zone, { name, mimeType, bytes }) => {
+        const transfer = new DataTransfer()
+        transfer.items.add(new File([new Uint8Array(bytes)], name, { type: mimeType }))
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }))
+        }
+      },
+      { name: file.name, mimeType: file.mimeType, bytes: [...file.buffer] },
+    )
+}
