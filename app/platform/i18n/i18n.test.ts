@@ -3,6 +3,7 @@ import path from 'node:path'
 import { createInstance } from 'i18next'
 import { describe, expect, it } from 'vitest'
 import { i18nConfig } from './config'
+import { datePunctuation } from './date-punctuation'
 import { formatDate, formatMoney } from './format'
 import { languageFromAcceptLanguage } from './i18next.server'
 import { LOCALES } from './locales'
@@ -20,7 +21,9 @@ function load(locale: string) {
 
 async function t(locale: string) {
   const instance = createInstance()
-  await instance.init({ ...i18nConfig, lng: locale, resources: { ru: load('ru'), en: load('en') } })
+  await instance
+    .use(datePunctuation)
+    .init({ ...i18nConfig, lng: locale, resources: { ru: load('ru'), en: load('en') } })
   return instance.t
 }
 
