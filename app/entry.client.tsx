@@ -6,11 +6,13 @@ import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { getInitialNamespaces } from 'remix-i18next/client'
 import { bundledBackend } from '~/platform/i18n/client-backend'
 import { i18nConfig } from '~/platform/i18n/config'
+import { datePunctuation } from '~/platform/i18n/date-punctuation'
 
 async function hydrate() {
   await i18next
     .use(initReactI18next)
     .use(bundledBackend)
+    .use(datePunctuation)
     .init({
       ...i18nConfig,
       lng: document.documentElement.lang,

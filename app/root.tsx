@@ -16,6 +16,7 @@ import { useChangeLanguage } from 'remix-i18next/react'
 import { RouteErrorPage } from './components/error-page'
 import { detectLocale, getFixedT } from '~/platform/i18n/i18next.server'
 import { LOCALES, type Locale } from '~/platform/i18n/locales'
+import { useRouteNamespaces } from '~/platform/i18n/route-namespaces'
 import { getEnv } from '~/platform/env.server'
 import { useNonce } from '~/platform/security/nonce'
 import stylesheet from './styles/app.css?url'
@@ -116,6 +117,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
+  // A page renders only once the strings its routes declare are loaded (client navigation).
+  useRouteNamespaces()
   // One client per browser tab, created once: generation status and history queries share its cache.
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } }),

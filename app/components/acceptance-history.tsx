@@ -74,7 +74,8 @@ export function AcceptanceHistory({ locale, rows }: { locale: Locale; rows: Hist
               <td>{formatDate(row.recordedAt, locale, true)}</td>
               <td>
                 {t(`consents.events.${row.event}`)}
-                {row.viaGuest ? ` (${t('consents.asGuest')})` : null}
+                {/* A guest-mode event is a guest's by definition: no "(as a guest)" after it. */}
+                {row.viaGuest && row.event !== 'guest' ? ` (${t('consents.asGuest')})` : null}
               </td>
               <td>{t(`consents.states.${row.state}`)}</td>
             </tr>

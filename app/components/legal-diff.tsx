@@ -1,11 +1,13 @@
 import { useTranslation } from 'react-i18next'
-import type { DiffParagraph } from '~/legal'
+import type { DiffParagraph, DiffRow, DiffTable } from '~/legal'
 
-function DiffParagraphText({ paragraph }: { paragraph: DiffParagraph }) {
+type Segment = DiffParagraph['segments'][number]
+
+function Segments({ segments }: { segments: Segment[] }) {
   const { t } = useTranslation('legal')
   return (
-    <p>
-      {paragraph.segments.map((segment, s) =>
+    <>
+      {segments.map((segment, s) =>
         segment.type === 'equal' ? (
           <span key={s}>{segment.text}</span>
         ) : segment.type === 'insert' ? (
@@ -20,6 +22,59 @@ function DiffParagraphText({ paragraph }: { paragraph: DiffParagraph }) {
           </del>
         ),
       )}
+    </>
+  )
+}
+
+function DiffTableRow({ row, header }: { row: DiffRow; header: boolean }) {
+  return (
+    <tr className={`diff-row diff-row--${row.status}`}>
+      {row.cells.map((cell, i) =>
+        header ? (
+          <th key={i} scope="col">
+            <Segments segments={cell} />
+          </th>
+        ) : (
+          <td key={i}>
+            <Segments segments={cell} />
+          </td>
+        ),
+      )}
+    </tr>
+  )
+}
+
+/** A table that changed, kept a table: rows and cells, with the insertions and deletions marked inside them. */
+export function DiffTableView({ table }: { table: DiffTable }) {
+  const [header, ...rows] = table.rows
+  return (
+    <div className="table-wrap diff-table">
+      <table>
+        {table.caption ? (
+          <caption>
+            <Segments segments={table.caption} />
+          </caption>
+        ) : null}
+        {header ? (
+          <thead>
+            <DiffTableRow row={header} header />
+          </thead>
+        ) : null}
+        <tbody>
+          {rows.map((row, i) => (
+            <DiffTableRow key={i} row={row} header={false} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function DiffParagraphText({ paragraph }: { paragraph: DiffParagraph }) {
+  if (paragraph.table) return <DiffTableView table={paragraph.table} />
+  return (
+    <p>
+      <Segments segments={paragraph.segments} />
     </p>
   )
 }

@@ -19,6 +19,8 @@ export type DiffParagraph = {
   status: 'equal' | 'insert' | 'delete' | 'changed'
   /** Segments of this paragraph; their text may hold single "\n" line breaks (list items, table rows). */
   segments: DiffSegment[]
+  /** The same difference row by row and cell by cell, when the paragraph is a table (tableOfParagraph). */
+  table?: DiffTable
 }
 
 // jsdiff's own word tokenizers only know Latin letters: Cyrillic words fall
@@ -175,4 +177,104 @@ function paragraphStatus(segments: DiffSegment[]): DiffParagraph['status'] {
     return only ?? 'equal'
   }
   return 'changed'
+}
+
+// ---------------------------------------------------------------------------
+// Tables in a diff
+
+/** One row of a changed table: its cells' word-level differences. */
+export type DiffRow = {
+  /** 'insert' or 'delete' for a whole row added or removed; 'changed' when some cell changed. */
+  status: DiffParagraph['status']
+  cells: DiffSegment[][]
+}
+
+export type DiffTable = {
+  /** The caption's difference, or null when neither version has one. */
+  caption: DiffSegment[] | null
+  /** The rows of both versions aligned; the first is the header row, as on the document page. */
+  rows: DiffRow[]
+}
+
+// The plain text of a table (plain-text.ts) is one paragraph: an optional
+// caption line, then one line per row with its cells separated by tabs. Tabs
+// appear nowhere else, since running text has its spaces collapsed.
+const CELL = '\t'
+
+function sideText(segments: DiffSegment[], side: 'old' | 'new'): string {
+  const own: DiffSegmentType = side === 'old' ? 'delete' : 'insert'
+  return segments
+    .filter((s) => s.type === 'equal' || s.type === own)
+    .map((s) => s.text)
+    .join('')
+}
+
+type TableLines = { caption: string | null; rows: string[] }
+
+/** A side's table: null when the text is not a table; empty when the side has no text (a table added or removed whole). */
+function tableLines(text: string): TableLines | null {
+  if (text.trim() === '') return { caption: null, rows: [] }
+  const lines = text.split('\n')
+  const rows = lines[0]!.includes(CELL) ? lines : lines.slice(1)
+  if (rows.length === 0 || !rows.every((line) => line.includes(CELL))) return null
+  return { caption: rows === lines ? null : lines[0]!, rows }
+}
+
+function wholeCells(line: string, type: 'insert' | 'delete'): DiffSegment[][] {
+  return line.split(CELL).map((cell) => (cell === '' ? [] : [{ type, text: cell }]))
+}
+
+function changedRow(oldLine: string, newLine: string): DiffRow {
+  const oldCells = oldLine.split(CELL)
+  const newCells = newLine.split(CELL)
+  const cells: DiffSegment[][] = []
+  for (let i = 0; i < Math.max(oldCells.length, newCells.length); i++) {
+    cells.push(diffPlainText(oldCells[i] ?? '', newCells[i] ?? '').segments)
+  }
+  return { status: 'changed', cells }
+}
+
+/**
+ * The difference of a paragraph that is a table in either version, row by
+ * row and cell by cell, so the changes page can show it as a table; null for
+ * any other paragraph. Rows are aligned by their whole text: a row that
+ * changed pairs with the row that replaced it, and its cells are compared
+ * word by word; rows only in one version are whole insertions or deletions.
+ */
+export function tableOfParagraph(paragraph: DiffParagraph): DiffTable | null {
+  const before = tableLines(sideText(paragraph.segments, 'old'))
+  const after = tableLines(sideText(paragraph.segments, 'new'))
+  if (!before || !after || (before.rows.length === 0 && after.rows.length === 0)) return null
+
+  const caption =
+    before.caption === null && after.caption === null
+      ? null
+      : diffPlainText(before.caption ?? '', after.caption ?? '').segments
+
+  const rows: DiffRow[] = []
+  let removed: string[] = []
+  let added: string[] = []
+  const flush = () => {
+    const paired = Math.min(removed.length, added.length)
+    for (let i = 0; i < paired; i++) rows.push(changedRow(removed[i]!, added[i]!))
+    for (const line of removed.slice(paired)) rows.push({ status: 'delete', cells: wholeCells(line, 'delete') })
+    for (const line of added.slice(paired)) rows.push({ status: 'insert', cells: wholeCells(line, 'insert') })
+    removed = []
+    added = []
+  }
+  for (const change of diffArrays(before.rows, after.rows)) {
+    if (change.removed) removed.push(...change.value)
+    else if (change.added) added.push(...change.value)
+    else {
+      flush()
+      for (const line of change.value) {
+        rows.push({
+          status: 'equal',
+          cells: line.split(CELL).map((cell) => (cell === '' ? [] : [{ type: 'equal', text: cell }])),
+        })
+      }
+    }
+  }
+  flush()
+  return { caption, rows }
 }

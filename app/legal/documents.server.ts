@@ -5,7 +5,7 @@ import { unavailableKind } from '~/platform/unavailable.server'
 import { logger } from '~/platform/log.server'
 import { archiveVersion, getArchivedVersion, listArchivedVersions, type ArchivedVersion } from './archive.server'
 import { getContentSource, ContentUnavailableError, type ContentSource } from '~/content/index.server'
-import { diffPlainText, groupByParagraph, type DiffParagraph } from './diff'
+import { diffPlainText, groupByParagraph, tableOfParagraph, type DiffParagraph } from './diff'
 import { effectiveVersion, nextAnnouncedVersion, previousVersion } from './effective-version'
 import type { DocumentKind, SiteSettings } from '~/content'
 
@@ -254,7 +254,11 @@ export async function getChangesPage(
     to: b,
     versions,
     summaries: versions.filter((v) => v.version > from && v.version <= to).reverse(),
-    paragraphs: groupByParagraph(diff.segments),
+    // A table stays a table on the page: its paragraph carries the row-by-row difference too.
+    paragraphs: groupByParagraph(diff.segments).map((paragraph) => {
+      const table = tableOfParagraph(paragraph)
+      return table ? { ...paragraph, table } : paragraph
+    }),
     wordsInserted: diff.wordsInserted,
     wordsDeleted: diff.wordsDeleted,
   }

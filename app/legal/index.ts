@@ -1,4 +1,4 @@
 // The surface of legal: the only module other folders import.
-export type { DiffParagraph } from './diff'
+export type { DiffParagraph, DiffRow, DiffTable } from './diff'
 export { headingAnchors } from './toc'
 export type { TocEntry } from './toc'

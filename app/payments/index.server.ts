@@ -1,6 +1,6 @@
 // The surface of payments: the only module other folders import.
 export { CHECKOUT_KINDS, findOrder, listOrders, startCheckout } from './checkout.server'
-export { findCreditPack, listCreditPacks } from './packs.server'
+export { findCreditPack, listCreditPacks, packNamesIn } from './packs.server'
 export type { CreditPack } from './packs.server'
 export { getPaymentProvider, signedNotification } from './provider.server'
 export { forgetReceiptEmails } from './receipts.server'

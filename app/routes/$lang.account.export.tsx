@@ -1,6 +1,7 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { EXPORT_SECTION_KEYS } from '~/flows/account/index.server'
 import { requireUser } from '~/identity/index.server'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import { routeLocale } from '~/platform/i18n/route-locale'
@@ -18,13 +19,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // `?download=1` is the address the page's first design named; it leads to the file.
   if (new URL(request.url).searchParams.has('download')) throw redirect(exportFileUrl(locale))
   const t = getFixedT(locale, ['account-data', 'common'])
-  return { locale, title: `${t('export.title')} — ${t('common:siteName')}` }
+  // The list on the page is the file's own list of sections, in the file's order.
+  return { locale, sections: EXPORT_SECTION_KEYS, title: `${t('export.title')} — ${t('common:siteName')}` }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function ExportData() {
-  const { locale } = useLoaderData<typeof loader>()
+  const { locale, sections } = useLoaderData<typeof loader>()
   const { t } = useTranslation('account-data')
   return (
     <main id="main">
@@ -32,16 +34,11 @@ export default function ExportData() {
       <p>{t('export.lead')}</p>
       <h2>{t('export.containsHeading')}</h2>
       <ul>
-        <li>{t('export.profile')}</li>
-        <li>{t('export.sessions')}</li>
-        <li>{t('export.guestSessions')}</li>
-        <li>{t('export.acceptances')}</li>
-        <li>{t('export.cookieConsents')}</li>
-        <li>{t('export.generations')}</li>
-        <li>{t('export.refusedPrompts')}</li>
-        <li>{t('export.credits')}</li>
-        <li>{t('export.payments')}</li>
-        <li>{t('export.privacyRequests')}</li>
+        {sections.map((key) => (
+          <li key={key} data-section={key}>
+            {t(`export.${key}`)}
+          </li>
+        ))}
       </ul>
       <h2>{t('export.formatHeading')}</h2>
       <p>{t('export.format')}</p>

@@ -3,17 +3,20 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { ClosingPage, WhatEnds, WhatIsKept } from '~/components/account-closing'
 import { keepRetryAfter, type FormFailure } from '~/platform/form'
-import { consentToWithdraw, closingAction, closingLoader } from '~/flows/account/index.server'
+import { consentToWithdraw, closingAction, closingLoader, titleInLanguage } from '~/flows/account/index.server'
 
 export const handle = { i18n: ['common', 'account', 'account-data'] }
 
 export const loader = (args: LoaderFunctionArgs) =>
   closingLoader(args, 'withdraw', async (db, userId, locale) => ({
-    withdrawing: (await consentToWithdraw(db, userId, locale)).map((d) => ({
-      title: d.title,
-      version: d.version,
-      locale: d.locale,
-    })),
+    withdrawing: await Promise.all(
+      (await consentToWithdraw(db, userId, locale)).map(async (d) => ({
+        // In the page's language when that version exists in it.
+        title: await titleInLanguage(db, d, locale),
+        version: d.version,
+        locale: d.locale,
+      })),
+    ),
   }))
 
 export const action = (args: ActionFunctionArgs) => closingAction(args, 'withdraw')

@@ -137,6 +137,14 @@ function InForceTableRow({ row, locale }: { row: InForceRow; locale: Locale }) {
             </span>
           </>
         ) : null}
+        {row.declined > 0 ? (
+          <>
+            <br />
+            <span className="legal-admin__muted">
+              {t('overview.declinedCount', { number: formatNumber(row.declined, locale) })}
+            </span>
+          </>
+        ) : null}
       </td>
       <td>
         {row.accounts ? (

@@ -70,10 +70,24 @@ export default function LegalAdminVersions() {
   )
 }
 
-/** A cell's count: the number of given records, with the withdrawn ones beside it when there are any. */
-function Count({ given, withdrawn, locale }: { given: number; withdrawn: number; locale: Locale }) {
+/**
+ * A cell's count: the number of given records, with the withdrawn ones and the
+ * cookie categories declined from the start ("only essential") beside it when
+ * there are any. A refusal is not a withdrawal, so the two are counted apart.
+ */
+function Count({
+  given,
+  withdrawn,
+  declined,
+  locale,
+}: {
+  given: number
+  withdrawn: number
+  declined: number
+  locale: Locale
+}) {
   const { t } = useTranslation('legal-admin')
-  if (withdrawn === 0) {
+  if (withdrawn === 0 && declined === 0) {
     return <span className={given > 0 ? 'legal-admin__count' : 'legal-admin__zero'}>{formatNumber(given, locale)}</span>
   }
   return (
@@ -84,9 +98,15 @@ function Count({ given, withdrawn, locale }: { given: number; withdrawn: number;
           <br />
         </>
       ) : null}
-      <span className="legal-admin__withdrawn">
-        {t('versions.withdrawn', { number: formatNumber(withdrawn, locale) })}
-      </span>
+      {withdrawn > 0 ? (
+        <span className="legal-admin__withdrawn">
+          {t('versions.withdrawn', { number: formatNumber(withdrawn, locale) })}
+        </span>
+      ) : null}
+      {withdrawn > 0 && declined > 0 ? <br /> : null}
+      {declined > 0 ? (
+        <span className="legal-admin__muted">{t('versions.declined', { number: formatNumber(declined, locale) })}</span>
+      ) : null}
     </>
   )
 }
@@ -120,11 +140,16 @@ function VersionRow({
       </th>
       {events.map((event) => (
         <td key={event}>
-          <Count given={row.byEvent[event].given} withdrawn={row.byEvent[event].withdrawn} locale={locale} />
+          <Count
+            given={row.byEvent[event].given}
+            withdrawn={row.byEvent[event].withdrawn}
+            declined={row.byEvent[event].declined}
+            locale={locale}
+          />
         </td>
       ))}
       <td>
-        <Count given={row.given} withdrawn={row.withdrawn} locale={locale} />
+        <Count given={row.given} withdrawn={row.withdrawn} declined={row.declined} locale={locale} />
       </td>
       <td>
         <a

@@ -38,6 +38,24 @@ for (const locale of LOCALES) {
       await expect(meta).toContainText(EFFECTIVE_DATE[locale][2])
     })
 
+    test('a table that changed stays a table, the changed cell marked inside its row', async ({ page }) => {
+      // Versions 2 and 3 of the fixture differ in one cell of the retention table ("90" → "60" days).
+      await page.goto(`/${locale}/privacy/changes?from=2&to=3`)
+      const table = page.locator('.diff table')
+      await expect(table).toHaveCount(1)
+      const before = fixtureDocument('privacy', locale, 2).body.find((b) => b._type === 'table')!
+      const header = before.rows[0]!.cells
+      await expect(table.locator('thead th')).toHaveText(header)
+      await expect(table.locator('caption')).toHaveText(before.caption!)
+      const changedRow = table.locator('tbody tr', { has: page.locator('del') })
+      await expect(changedRow).toHaveCount(1)
+      await expect(changedRow.locator('td').first()).toHaveText(before.rows[2]!.cells[0]!)
+      await expect(changedRow.locator('td').nth(1).locator('del')).toContainText('90')
+      await expect(changedRow.locator('td').nth(1).locator('ins')).toContainText('60')
+      // The unchanged row is a row of cells, not a line of text.
+      await expect(table.locator('tbody tr').first().locator('td')).toHaveText(before.rows[1]!.cells)
+    })
+
     test('without a range compares the version in force with the one before', async ({ page }) => {
       await page.goto(`/${locale}/privacy/changes`)
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(title(PRIVACY.superseded, PRIVACY.inForce))

@@ -227,8 +227,8 @@ describe('the pages', () => {
     const rows = versions.data.versions as Array<{ id: string; inForce: boolean; byEvent: Record<string, unknown> }>
     const terms = rows.find((r) => r.id === termsId)!
     expect(terms.inForce).toBe(true)
-    expect(terms.byEvent.register).toEqual({ given: 2, withdrawn: 0 })
-    expect(terms.byEvent.guest).toEqual({ given: 1, withdrawn: 0 })
+    expect(terms.byEvent.register).toEqual({ given: 2, withdrawn: 0, declined: 0 })
+    expect(terms.byEvent.guest).toEqual({ given: 1, withdrawn: 0, declined: 0 })
 
     const check = (await routes.archiveCheck.loader({
       request: get('/ru/legal-admin/archive-check', legal.cookie),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../../../tests/db'
 import {
   AccountGoneError,
   EXPORT_SECTIONS,
+  EXPORT_SECTION_KEYS,
   buildPersonalDataExport,
   exportFileName,
   exportResponse,
@@ -97,6 +99,25 @@ describe('buildPersonalDataExport', () => {
       generatedAt: '2026-11-21T23:59:59.000Z',
     })
     expect(new Set(EXPORT_SECTIONS.map((s) => s.key)).size).toBe(EXPORT_SECTIONS.length)
+  })
+
+  it('is described on the export page section by section, in both languages, and nothing more', async () => {
+    const file = await buildPersonalDataExport(database.db, { userId, currentSessionId: sessionId })
+    const inFile = Object.keys(file).filter((key) => !['format', 'formatVersion', 'generatedAt'].includes(key))
+    // The page lists EXPORT_SECTION_KEYS, one `export.<key>` sentence each.
+    expect(EXPORT_SECTION_KEYS).toEqual(inFile)
+    const pageCopy = new Set(['title', 'lead', 'containsHeading', 'formatHeading', 'format', 'careful', 'download'])
+    for (const locale of ['ru', 'en']) {
+      const strings = JSON.parse(readFileSync(`locales/${locale}/account-data.json`, 'utf8')).export as Record<
+        string,
+        string
+      >
+      const described = Object.keys(strings).filter((key) => !pageCopy.has(key))
+      expect(described.sort(), locale).toEqual([...inFile].sort())
+      // The format paragraph names the header fields the file starts with.
+      expect(strings.format).toContain('formatVersion')
+      expect(strings.format).toContain('generatedAt')
+    }
   })
 
   it('holds the profile, own sessions, linked guests and every ledger row, and nobody else’s', async () => {

@@ -146,6 +146,9 @@ export const EXPORT_SECTIONS = [
   privacyRequests,
 ] as const
 
+/** The top-level sections of the file, in order: the export page describes exactly these (account-data `export.<key>`). */
+export const EXPORT_SECTION_KEYS = EXPORT_SECTIONS.map((s) => s.key)
+
 type Sections = typeof EXPORT_SECTIONS
 export type PersonalDataExport = {
   format: typeof EXPORT_FORMAT

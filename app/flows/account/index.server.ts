@@ -1,9 +1,10 @@
 // The surface of flows/account: the only module other folders import.
 export { closingAction, closingLoader } from './closing-route.server'
 export { consentToWithdraw } from './delete.server'
+export { titleInLanguage } from './document-titles.server'
 export type { Confirmation } from './delete.server'
 export { confirmFromForm, resendVerification } from './email-verification.server'
-export { AccountGoneError, buildPersonalDataExport, exportResponse } from './export.server'
+export { AccountGoneError, buildPersonalDataExport, EXPORT_SECTION_KEYS, exportResponse } from './export.server'
 export { GUEST_KINDS, startGuestSession } from './guest-start.server'
 export { signIn } from './login.server'
 export { deliverAccountMailSoon, renderAccountMail } from './mails.server'

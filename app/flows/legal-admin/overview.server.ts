@@ -30,6 +30,8 @@ export type InForceRow = {
       /** Ledger rows giving this exact version (every event, every subject). */
       given: number
       withdrawn: number
+      /** Cookie categories refused from the start ("only essential"), counted apart from withdrawals. */
+      declined: number
       /** Active accounts by standing; null for kinds the site does not ask account holders to accept (cookies). */
       accounts: StandingCounts | null
     }
@@ -77,6 +79,7 @@ export async function legalOverview(
         lastMaterialVersion,
         given: counted?.given ?? 0,
         withdrawn: counted?.withdrawn ?? 0,
+        declined: counted?.declined ?? 0,
         accounts: asked.has(kind) ? (standings.get(inForceKey(kind, locale)) ?? null) : null,
       })
     }

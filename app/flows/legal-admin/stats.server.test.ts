@@ -126,6 +126,22 @@ beforeAll(async () => {
       action: { type: 'cookie-consent', id: 'consent-1' },
     }),
   )
+  // Another browser chose "only essential" straight away: both categories off, never allowed before.
+  await database.db.transaction(async (tx) => {
+    for (const scope of ['preferences', 'analytics']) {
+      await recordAcceptances(tx, {
+        subject: { consentId: 'consent-2' },
+        event: 'cookie',
+        state: 'withdrawn',
+        scope,
+        documents: cookies,
+        wordings: WORDINGS,
+        ip: null,
+        userAgent: null,
+        action: { type: 'cookie-choice', id: 'consent-2' },
+      })
+    }
+  })
 })
 
 afterAll(async () => {
@@ -141,7 +157,7 @@ describe('versionStats', () => {
 
     const termsV1 = find('terms', 'ru', 1)
     // A, D, H and J registered in January.
-    expect(termsV1.byEvent.register).toEqual({ given: 4, withdrawn: 0 })
+    expect(termsV1.byEvent.register).toEqual({ given: 4, withdrawn: 0, declined: 0 })
     expect(termsV1.given).toBe(4)
     expect(termsV1.withdrawn).toBe(0)
 
@@ -160,11 +176,14 @@ describe('versionStats', () => {
     // A, B, C, D, H, I (June, v1 still in force), J twice (register and reaccept).
     expect(consentV1.byEvent.register.given).toBe(7)
     expect(consentV1.byEvent.reaccept.given).toBe(1)
-    expect(consentV1.byEvent.withdrawal).toEqual({ given: 0, withdrawn: 1 })
+    expect(consentV1.byEvent.withdrawal).toEqual({ given: 0, withdrawn: 1, declined: 0 })
     expect([consentV1.given, consentV1.withdrawn]).toEqual([8, 1])
 
     const cookies = find('cookies', 'en', 1)
-    expect(cookies.byEvent.cookie).toEqual({ given: 1, withdrawn: 1 })
+    // consent-1 allowed analytics, then took it back: a withdrawal. consent-2 chose
+    // "only essential" from the start: two refusals, not withdrawals.
+    expect(cookies.byEvent.cookie).toEqual({ given: 1, withdrawn: 1, declined: 2 })
+    expect([cookies.given, cookies.withdrawn, cookies.declined]).toEqual([1, 1, 2])
 
     // A version served but never accepted has zeros, not a missing row.
     const termsV2 = find('terms', 'ru', 2)
@@ -304,6 +323,16 @@ describe('legalOverview', () => {
     expect(overview.inForce.find((r) => r.kind === 'cookies' && r.locale === 'en')).toMatchObject({
       state: 'none',
       reason: 'not-in-force',
+    })
+  })
+
+  it('counts "only essential" cookie choices apart from withdrawals', async () => {
+    const overview = await legalOverview(database.db, { now: new Date('2027-02-02T12:00:00Z'), deps: deps() })
+    expect(overview.inForce.find((r) => r.kind === 'cookies' && r.locale === 'en')).toMatchObject({
+      state: 'ok',
+      given: 1,
+      withdrawn: 1,
+      declined: 2,
     })
   })
 })

@@ -41,6 +41,8 @@ export type VersionStats = {
   byEvent: EventCounts
   given: number
   withdrawn: number
+  /** Cookie categories refused from the start ("only essential"): not withdrawals. */
+  declined: number
 }
 
 /** Every archived version with its ledger rows counted by event and state: kind, then locale, newest version first. */
@@ -58,6 +60,7 @@ export async function versionStats(db: Database): Promise<VersionStats[]> {
         byEvent,
         given: totals.reduce((sum, c) => sum + c.given, 0),
         withdrawn: totals.reduce((sum, c) => sum + c.withdrawn, 0),
+        declined: totals.reduce((sum, c) => sum + c.declined, 0),
       }
     })
     .sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.locale.localeCompare(b.locale) || b.version - a.version)

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { OrderRow } from '~/payments/schema'
 import { formatDate, formatMoney } from '~/platform/i18n/format'
+import { ContentUnavailableError } from '~/content/index.server'
+import { packNamesIn } from '~/payments/index.server'
 import { orderRow, refusalStatus } from './payments-page.server'
 
 const paidAt = new Date('2026-11-20T09:30:00Z')
@@ -68,5 +70,45 @@ describe('refusalStatus', () => {
     for (const reason of ['not-paid', 'already-refunded', 'too-late', 'nothing-unspent'] as const) {
       expect(refusalStatus(reason)).toBe(422)
     }
+  })
+})
+
+describe('the pack’s name on the payments page', () => {
+  const bought = { ...order, packId: 'creditPack.small', packName: 'Малый', locale: 'ru' as const }
+  const quote = { ok: false as const, reason: 'not-paid' as const, deadline: null }
+
+  it('is the name in the page’s language, whatever language the pack was bought in', () => {
+    const names = new Map([['creditPack.small', 'Small']])
+    expect(orderRow(bought, quote, 'en', names).packName).toBe('Small')
+  })
+
+  it('is the name stored with the order when the pack is no longer sold', () => {
+    expect(orderRow(bought, quote, 'en', new Map([['creditPack.other', 'Other']])).packName).toBe('Малый')
+  })
+})
+
+describe('packNamesIn', () => {
+  const pack = (id: string, ru: string, en: string) => ({
+    id,
+    credits: 10,
+    priceKopecks: 10_000,
+    name: { ru, en },
+    description: { ru, en },
+    order: 1,
+  })
+
+  it('names every pack on sale in the language asked for, by id', async () => {
+    const source = { creditPacks: async () => [pack('creditPack.small', 'Малый', 'Small')] }
+    expect(await packNamesIn('en', source)).toEqual(new Map([['creditPack.small', 'Small']]))
+    expect(await packNamesIn('ru', source)).toEqual(new Map([['creditPack.small', 'Малый']]))
+  })
+
+  it('gives no names when the content cannot be read, so the orders keep their own', async () => {
+    const source = {
+      creditPacks: async () => {
+        throw new ContentUnavailableError('down')
+      },
+    }
+    expect(await packNamesIn('en', source)).toEqual(new Map())
   })
 })

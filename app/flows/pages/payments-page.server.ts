@@ -5,6 +5,7 @@ import { formText, parseForm } from '~/platform/form-schema.server'
 import {
   type OrderRow,
   listOrders,
+  packNamesIn,
   quoteRefund,
   requestRefund,
   unspentCreditsByOrder,
@@ -20,13 +21,22 @@ import type { Locale } from '~/platform/i18n/locales'
  * what a refund would give back today, and where asking for one leads.
  */
 
-/** One order as the page shows it: dates and sums in the page's language, and the refund offer or the rule that bars it. */
-export function orderRow(order: OrderRow, quote: RefundQuote, locale: Locale) {
+/**
+ * One order as the page shows it: the pack's name, dates and sums in the
+ * page's language (`packNames`, by pack id; the name stored with the order
+ * when the pack is no longer sold), and the refund offer or the rule that bars it.
+ */
+export function orderRow(
+  order: OrderRow,
+  quote: RefundQuote,
+  locale: Locale,
+  packNames: ReadonlyMap<string, string> = new Map(),
+) {
   return {
     id: order.id,
     createdAt: formatDate(order.createdAt, locale, true),
     paidAt: order.paidAt ? formatDate(order.paidAt, locale, true) : null,
-    packName: order.packName,
+    packName: packNames.get(order.packId) ?? order.packName,
     credits: order.credits,
     amount: formatMoney(order.amountKopecks, locale),
     status: order.status,
@@ -57,8 +67,9 @@ export async function paymentsPage(userId: string, locale: Locale, search: URLSe
   const orders = await listOrders(db, userId)
   const t = getFixedT(locale, ['checkout', 'common'])
   const unspent = await unspentCreditsByOrder(db, userId)
+  const packNames = await packNamesIn(locale)
   const rows = []
-  for (const order of orders) rows.push(orderRow(order, await quoteRefund(db, order, now, unspent), locale))
+  for (const order of orders) rows.push(orderRow(order, await quoteRefund(db, order, now, unspent), locale, packNames))
   return {
     locale,
     title: `${t('payments.title')} — ${t('common:siteName')}`,

@@ -1,4 +1,5 @@
 import type { InitOptions } from 'i18next'
+import { DATE_PUNCTUATION } from './date-punctuation'
 import { DEFAULT_LOCALE, LOCALES } from './locales'
 
 // Namespaces are the files under locales/{ru,en}/; routes declare the ones
@@ -10,6 +11,8 @@ export const i18nConfig = {
   defaultNS: 'common',
   ns: ['common'],
   interpolation: { escapeValue: false },
+  // «2026 г.» never gets a second full stop (date-punctuation.ts); the instances `use` the module.
+  postProcess: [DATE_PUNCTUATION],
   react: { useSuspense: false },
 } satisfies InitOptions
 

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { createInstance } from 'i18next'
 import { describe, expect, it } from 'vitest'
 import { i18nConfig } from './config'
+import { datePunctuation } from './date-punctuation'
 import { formatDate, formatMoney } from './format'
 import { languageFromAcceptLanguage } from './i18next.server'
 import { LOCALES } from './locales'
@@ -20,7 +21,9 @@ function load(locale: string) {
 
 async function t(locale: string) {
   const instance = createInstance()
-  await instance.init({ ...i18nConfig, lng: locale, resources: { ru: load('ru'), en: load('en') } })
+  await instance
+    .use(datePunctuation)
+    .init({ ...i18nConfig, lng: locale, resources: { ru: load('ru'), en: load('en') } })
   return instance.t
 }
 
@@ -131,5 +134,46 @@ describe('Russian dates in sentences', () => {
       walk(JSON.parse(readFileSync(`locales/ru/${file}`, 'utf8')), file)
     }
     expect(offenders).toEqual([])
+  })
+})
+
+describe('the documents’ names in running text', () => {
+  const texts = (locale: string) => {
+    const out: string[] = []
+    const walk = (value: unknown) => {
+      if (typeof value === 'string') out.push(value)
+      else if (value && typeof value === 'object') Object.values(value).forEach(walk)
+    }
+    walk(load(locale))
+    return out
+  }
+
+  it('are the names of common.json documentKinds, capitalised and whole, in English', () => {
+    const names = ['Privacy Policy', 'Terms of Service', 'Cookie Policy']
+    const wrong: string[] = []
+    for (const text of texts('en')) {
+      for (const name of names) {
+        for (const match of text.matchAll(new RegExp(name, 'gi'))) {
+          const rest = text.slice(match.index + match[0].length)
+          if (match[0] !== name) wrong.push(text)
+          else if (name === 'Terms of Service' && !rest.startsWith(' (Public Offer)')) wrong.push(text)
+        }
+      }
+    }
+    expect(wrong).toEqual([])
+  })
+
+  it('are the names of common.json documentKinds, capitalised and whole, in Russian (in any case form)', () => {
+    const stems = [/(п)олитик\p{L}* обработки персональных данных/giu, /(п)олитик\p{L}* использования файлов cookie/giu]
+    const terms = /(п)ользовательск\p{L}* соглашени\p{L}*/giu
+    const wrong: string[] = []
+    for (const text of texts('ru')) {
+      for (const stem of stems) for (const match of text.matchAll(stem)) if (match[1] !== 'П') wrong.push(text)
+      for (const match of text.matchAll(terms)) {
+        const rest = text.slice(match.index + match[0].length)
+        if (match[1] !== 'П' || !rest.startsWith(' (публичн')) wrong.push(text)
+      }
+    }
+    expect(wrong).toEqual([])
   })
 })

@@ -5,6 +5,7 @@ import Backend from 'i18next-fs-backend'
 import { RemixI18Next } from 'remix-i18next/server'
 import { plainCookieHeader, readCookie } from '~/platform/cookies.server'
 import { i18nConfig, LANGUAGE_COOKIE } from './config'
+import { datePunctuation } from './date-punctuation'
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from './locales'
 
 /** `Set-Cookie` for the remembered language: the bare code, readable and unsigned (it only picks a language). */
@@ -68,18 +69,21 @@ let shared: I18n | undefined
 function sharedInstance(): I18n {
   if (shared) return shared
   const instance = createInstance()
-  void instance.use(Backend).init({
-    ...i18nConfig,
-    lng: DEFAULT_LOCALE,
-    preload: [...LOCALES],
-    // Every namespace file there is (locales/ru/*.json).
-    ns: readdirSync(path.resolve('locales', DEFAULT_LOCALE))
-      .filter((file) => file.endsWith('.json'))
-      .map((file) => file.slice(0, -'.json'.length)),
-    // Synchronous load: the instance is complete when init returns.
-    initImmediate: false,
-    backend: { loadPath: path.resolve('locales/{{lng}}/{{ns}}.json') },
-  })
+  void instance
+    .use(Backend)
+    .use(datePunctuation)
+    .init({
+      ...i18nConfig,
+      lng: DEFAULT_LOCALE,
+      preload: [...LOCALES],
+      // Every namespace file there is (locales/ru/*.json).
+      ns: readdirSync(path.resolve('locales', DEFAULT_LOCALE))
+        .filter((file) => file.endsWith('.json'))
+        .map((file) => file.slice(0, -'.json'.length)),
+      // Synchronous load: the instance is complete when init returns.
+      initImmediate: false,
+      backend: { loadPath: path.resolve('locales/{{lng}}/{{ns}}.json') },
+    })
   shared = instance
   return instance
 }

@@ -18,6 +18,7 @@ type FixtureDocument = {
   title: string
   changeSummary: string | null
   material: boolean
+  body: Array<{ _type: string; caption?: string; rows: Array<{ cells: string[] }> }>
 }
 
 type FixtureSettings = {
