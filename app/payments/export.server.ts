@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { listNotificationsForExport } from './notifications.server'
 import { orders } from './schema'
+import { expireOverdueOrders } from './deadline.server'
 
 /**
  * An account's orders for its data export, newest first: what was bought,
@@ -9,6 +10,7 @@ import { orders } from './schema'
  * notifications about it as they are stored (no card details). Two queries.
  */
 export async function listOrdersForExport(db: Database, userId: string) {
+  await expireOverdueOrders(db, { userId })
   const rows = await db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt))
   const notifications = await listNotificationsForExport(
     db,
