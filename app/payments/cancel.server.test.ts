@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../../tests/db'
 import { orderValues } from '../../tests/support/orders'
 import { cancelOrder } from './cancel.server'
 import { expireOverdueOrders, PAYMENT_DEADLINE_HOURS } from './deadline.server'
+import { listOrdersForExport } from './export.server'
 import { applyNotification } from './notifications.server'
 import type { CancelUnpaidOutcome, PaymentProvider } from './provider.server'
 import { orders } from './schema'
@@ -140,5 +141,15 @@ describe('expiring overdue orders', () => {
     expect((await orderRow(created.id)).status).toBe('expired')
     expect((await orderRow(authorized.id)).status).toBe('authorized')
     expect((await orderRow(fresh.id)).status).toBe('pending')
+  })
+
+  it('reports an overdue order as expired in the data export, whose read-only transaction writes nothing', async () => {
+    const overdue = await waitingOrder({ createdAt: new Date(Date.now() - (PAYMENT_DEADLINE_HOURS + 1) * 3600_000) })
+    const exported = await handle.db.transaction((tx) => listOrdersForExport(tx, overdue.userId), {
+      isolationLevel: 'repeatable read',
+      accessMode: 'read only',
+    })
+    expect(exported).toMatchObject([{ orderId: overdue.id, status: 'expired' }])
+    expect((await orderRow(overdue.id)).status).toBe('pending')
   })
 })
