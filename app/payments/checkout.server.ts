@@ -11,6 +11,7 @@ import { isUuid } from '~/platform/uuid'
 import { logger } from '~/platform/log.server'
 import { findCreditPack } from './packs.server'
 import { getPaymentProvider } from './provider.server'
+import { expireOverdueOrders } from './deadline.server'
 
 export const CHECKOUT_KINDS = ['terms'] as const
 
@@ -162,8 +163,10 @@ export async function startCheckout(input: {
   }
 }
 
+/** One order of the person, closed as `expired` first if its payment deadline has passed unpaid. */
 export async function findOrder(db: Database, id: string, userId: string): Promise<OrderRow | null> {
   if (!isUuid(id)) return null
+  await expireOverdueOrders(db, { userId, orderId: id })
   const [order] = await db
     .select()
     .from(orders)
@@ -171,6 +174,8 @@ export async function findOrder(db: Database, id: string, userId: string): Promi
   return order ?? null
 }
 
-export async function listOrders(db: Database, userId: string): Promise<OrderRow[]> {
+/** The person's orders, newest first; waiting orders past their payment deadline are closed as `expired` first. */
+export async function listOrders(db: Database, userId: string, now = new Date()): Promise<OrderRow[]> {
+  await expireOverdueOrders(db, { userId }, now)
   return db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt)).limit(200)
 }

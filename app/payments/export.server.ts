@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { listNotificationsForExport } from './notifications.server'
 import { orders } from './schema'
+import { isWaiting, WAITING_STATUSES } from './deadline.server'
 
 /**
  * An account's orders for its data export, newest first: what was bought,
@@ -20,7 +21,8 @@ export async function listOrdersForExport(db: Database, userId: string) {
     credits: o.credits,
     amountKopecks: o.amountKopecks,
     currency: 'RUB',
-    status: o.status,
+    // Read in a read-only transaction: an order past its payment deadline is reported as the page shows it.
+    status: WAITING_STATUSES.includes(o.status) && !isWaiting(o) ? ('expired' as const) : o.status,
     provider: o.provider,
     paymentId: o.paymentId,
     receiptEmail: o.receiptEmail,

@@ -148,13 +148,39 @@ describe('payment notifications', () => {
     ['REJECTED', 'rejected'],
     ['CANCELED', 'canceled'],
     ['DEADLINE_EXPIRED', 'expired'],
-  ])('closes the order without credits on %s, and a later CONFIRMED cannot reopen it', async (status, closed) => {
-    const order = await newOrder()
-    expect(await applyNotification(handle.db, notification(order, status))).toBe('applied')
-    expect((await orderRow(order.id)).status).toBe(closed)
-    expect(await applyNotification(handle.db, notification(order, 'CONFIRMED'))).toBe('out-of-order')
-    expect(await balanceOf(handle.db, order.owner)).toBe(0)
-  })
+  ])(
+    'closes the order without credits on %s; only a later CONFIRMED (the money was taken after all) credits it',
+    async (status, closed) => {
+      const order = await newOrder()
+      expect(await applyNotification(handle.db, notification(order, status))).toBe('applied')
+      expect((await orderRow(order.id)).status).toBe(closed)
+      expect(await balanceOf(handle.db, order.owner)).toBe(0)
+      // A late AUTHORIZED does not reopen it: the money is only held, and may still be released.
+      expect(await applyNotification(handle.db, notification(order, 'AUTHORIZED'))).toBe('out-of-order')
+      expect((await orderRow(order.id)).status).toBe(closed)
+      // CONFIRMED does, once: a second attempt on the bank's form can succeed after a declined one.
+      expect(await applyNotification(handle.db, notification(order, 'CONFIRMED'))).toBe('applied')
+      expect(await applyNotification(handle.db, notification(order, 'CONFIRMED'))).toBe('duplicate')
+      expect(await orderRow(order.id)).toMatchObject({ status: 'confirmed', bankStatus: 'CONFIRMED' })
+      expect(await balanceOf(handle.db, order.owner)).toBe(300)
+    },
+  )
+
+  it.each(['expired', 'canceled'] as const)(
+    'credits a CONFIRMED for an order %s on our side (our deadline, the person’s cancel), once',
+    async (closedHere) => {
+      const order = await newOrder()
+      await handle.db.update(orders).set({ status: closedHere }).where(eq(orders.id, order.id))
+      const twice = await Promise.all([
+        applyNotification(handle.db, notification(order, 'CONFIRMED')),
+        applyNotification(handle.db, notification(order, 'CONFIRMED')),
+      ])
+      expect(twice.sort()).toEqual(['applied', 'duplicate'])
+      expect(await orderRow(order.id)).toMatchObject({ status: 'confirmed', paidAt: expect.any(Date) })
+      expect(await balanceOf(handle.db, order.owner)).toBe(300)
+      expect(await handle.db.select().from(mailOutbox).where(eq(mailOutbox.referenceId, order.id))).toHaveLength(1)
+    },
+  )
 
   it('refuses and flags a notification whose amount or terminal does not match the order', async () => {
     const order = await newOrder()

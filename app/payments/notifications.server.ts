@@ -21,7 +21,9 @@ import { enqueueMail } from '~/outbox/index.server'
  * possibly PARTIAL_REFUNDED → REFUNDED. A status at or below where the order
  * already is changes nothing (a late AUTHORIZED after CONFIRMED). REJECTED,
  * CANCELED, DEADLINE_EXPIRED (and AUTH_FAIL, REVERSED) close an unpaid order
- * without credits and are ignored once it is paid.
+ * without credits and are ignored once it is paid. CONFIRMED credits an
+ * order whatever closed it before (our deadline, the person's cancel, a
+ * closing status): the bank took the money.
  */
 
 export type NotificationOutcome = 'applied' | 'duplicate' | 'out-of-order' | 'unknown-order' | 'mismatch' | 'bad-token'
@@ -223,7 +225,10 @@ async function transition(
   }
   const rank = PROGRESS[n.status]
   if (rank === undefined) return 'out-of-order'
-  if (CLOSED.includes(order.status)) return 'out-of-order'
+  // A closed order moves on only when the bank says the money was taken: an
+  // order that expired on our clock, or that the person cancelled while the
+  // bank was already charging the card, is still paid and credited.
+  if (CLOSED.includes(order.status) && n.status !== 'CONFIRMED') return 'out-of-order'
 
   if (n.status === 'REFUNDED' || n.status === 'PARTIAL_REFUNDED') {
     if (!PAID.includes(order.status)) return 'out-of-order'
@@ -232,6 +237,13 @@ async function transition(
   if (rank <= rankOf(order)) return 'out-of-order'
 
   if (n.status === 'CONFIRMED') {
+    if (PAID.includes(order.status)) return 'out-of-order'
+    if (CLOSED.includes(order.status)) {
+      logger.warn(
+        { event: 'payment.confirmed-after-close', orderId: order.id, status: order.status },
+        'the bank confirmed a payment for an order that was closed: crediting it',
+      )
+    }
     await applyMovement(tx, {
       owner: `user:${order.userId}`,
       delta: order.credits,

@@ -2,6 +2,7 @@ import { createHmac, randomInt } from 'node:crypto'
 import { getEnv } from '~/platform/env.server'
 import { getSigningSecret } from '~/platform/security/signing-secret.server'
 import type { OrderRow } from './schema'
+import { redirectDueDate } from './deadline.server'
 import { createTbankClient, TbankError } from './tbank/client.server'
 import { buildReceipt } from './tbank/receipt.server'
 import { tbankToken } from './tbank/token.server'
@@ -19,6 +20,16 @@ export type InitOutcome =
 export type CancelOutcome =
   { ok: true; bankStatus: string } | { ok: false; kind: 'declined' | 'timeout' | 'unavailable'; detail: string }
 
+/**
+ * Closing the bank's side of an order nobody paid: `canceled` when the
+ * bank's payment was cancelled (or there was none to cancel, or the bank had
+ * already closed it), `paid` when the bank already holds or took the money,
+ * `in-progress` while the person is in the middle of paying (3-D Secure…).
+ */
+export type CancelUnpaidOutcome =
+  | { ok: true; bankStatus: string | null }
+  | { ok: false; kind: 'paid' | 'in-progress' | 'declined' | 'timeout' | 'unavailable'; detail: string }
+
 export type PaymentProvider = {
   kind: 'tbank' | 'sandbox'
   terminalKey: string
@@ -26,7 +37,33 @@ export type PaymentProvider = {
   password: string
   init(order: OrderRow, urls: { notification: string; success: string; fail: string }): Promise<InitOutcome>
   cancel(order: OrderRow, amountKopecks: number, credits: number): Promise<CancelOutcome>
+  /** Asks the bank for the payment's state and cancels it only while nobody has paid (NEW, FORM_SHOWED). */
+  cancelUnpaid(order: OrderRow): Promise<CancelUnpaidOutcome>
 }
+
+/** Bank statuses of a payment nobody has started paying: Cancel turns them into CANCELED, full amount. */
+const CANCELLABLE_UNPAID = new Set(['NEW', 'FORM_SHOWED'])
+/** Bank statuses where the money is held or taken: cancelling now would reverse or refund a payment. */
+const MONEY_MOVED = new Set([
+  'AUTHORIZED',
+  'CONFIRMING',
+  'CONFIRMED',
+  'PARTIAL_REFUNDED',
+  'REFUNDING',
+  'ASYNC_REFUNDING',
+  'REFUNDED',
+  'PARTIAL_REVERSED',
+  'REVERSING',
+])
+/** Bank statuses that already end the payment without money: nothing is left to cancel. */
+const ALREADY_CLOSED = new Set([
+  'CANCELED',
+  'REJECTED',
+  'DEADLINE_EXPIRED',
+  'AUTH_FAIL',
+  'ATTEMPTS_EXPIRED',
+  'REVERSED',
+])
 
 export const SANDBOX_TERMINAL = 'PalitraSandbox'
 
@@ -82,6 +119,8 @@ export function createTbankProvider(
           NotificationURL: urls.notification,
           SuccessURL: urls.success,
           FailURL: urls.fail,
+          // The payment page's deadline, set here rather than left to the terminal's setting.
+          RedirectDueDate: redirectDueDate(order.createdAt),
           Receipt: receiptFor(order, order.amountKopecks, order.credits),
         })
         if (!answer.PaymentURL) return { ok: false, kind: 'declined', detail: 'no PaymentURL in the answer' }
@@ -105,6 +144,25 @@ export function createTbankProvider(
         return { ok: false, ...failureOf(error) }
       }
     },
+    async cancelUnpaid(order) {
+      // No payment at the bank (Init failed or timed out before a PaymentId came back): nothing to cancel there.
+      if (!order.paymentId) return { ok: true, bankStatus: null }
+      try {
+        // Cancel on a CONFIRMED payment is a refund: look first, and cancel only a payment nobody has paid.
+        const state = await client.getState({ paymentId: order.paymentId })
+        const status = String(state.Status)
+        if (ALREADY_CLOSED.has(status)) return { ok: true, bankStatus: status }
+        if (MONEY_MOVED.has(status)) return { ok: false, kind: 'paid', detail: `the payment is ${status}` }
+        if (!CANCELLABLE_UNPAID.has(status)) {
+          return { ok: false, kind: 'in-progress', detail: `the payment is ${status}` }
+        }
+        // No Amount: a payment in NEW is always cancelled in full.
+        const answer = await client.cancel({ paymentId: order.paymentId })
+        return { ok: true, bankStatus: String(answer.Status) }
+      } catch (error) {
+        return { ok: false, ...failureOf(error) }
+      }
+    },
   }
 }
 
@@ -124,6 +182,10 @@ function sandboxProvider(): PaymentProvider {
     async cancel(order, amountKopecks) {
       const remaining = order.amountKopecks - order.refundedKopecks - amountKopecks
       return { ok: true, bankStatus: remaining > 0 ? 'PARTIAL_REFUNDED' : 'REFUNDED' }
+    },
+    async cancelUnpaid() {
+      // The test page offers nothing to pay once the order is closed: there is nothing else to cancel.
+      return { ok: true, bankStatus: 'CANCELED' }
     },
   }
 }

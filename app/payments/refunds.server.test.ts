@@ -69,6 +69,7 @@ function bank(outcomes: CancelOutcome[], delayMs = 0) {
     terminalKey: TERMINAL,
     password: 'unused',
     init: () => Promise.reject(new Error('not used here')),
+    cancelUnpaid: () => Promise.reject(new Error('not used here')),
     async cancel(order, amountKopecks, credits) {
       calls.push({ orderId: order.id, amountKopecks, credits })
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))

@@ -50,6 +50,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { locale, order } = await sandboxOrder(request, params)
   const decision = (await readForm(request)).get('decision')
   if (decision !== 'approve' && decision !== 'decline') throw clientError(locale, 400)
+  // Cancelled, expired or decided already: a form kept open in another tab pays nothing.
+  if (order.status !== 'pending' && order.status !== 'created') {
+    throw redirect(`/${locale}/checkout/${order.id}/done`, 303)
+  }
   const provider = getPaymentProvider()
   const statuses = decision === 'approve' ? ['AUTHORIZED', 'CONFIRMED'] : ['REJECTED']
   let applied = false

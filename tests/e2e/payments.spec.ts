@@ -196,6 +196,25 @@ async function expectOrderStatus(card: Locator, locale: Locale, status: string) 
   await expect(detail(card, locale, 'status')).toHaveText(ui(locale, `checkout:payments.statuses.${status}`))
 }
 
+/** The refund button of an order's card: it opens the confirmation step, it refunds nothing by itself. */
+function refundButton(card: Locator, locale: Locale, kopecks: number): Locator {
+  return card.getByRole('button', {
+    name: ui(locale, 'checkout:payments.refundButton', { amount: money(locale, kopecks) }),
+  })
+}
+
+/** The refund's confirmation panel, above the list. */
+function confirmPanel(page: Page, locale: Locale, p: SeedPack): Locator {
+  return main(page).getByRole('region', {
+    name: ui(locale, 'checkout:payments.confirm.title', { pack: p.name[locale] }),
+  })
+}
+
+/** The "Try again" link of a card or a done page: a new checkout of the same pack. */
+function retryLink(scope: Locator, locale: Locale, key = 'checkout:payments.retry'): Locator {
+  return scope.getByRole('link', { name: ui(locale, key), exact: true })
+}
+
 /** The payment acceptances on the consents page, as [document, version] pairs. */
 async function paymentAcceptances(page: Page, locale: Locale): Promise<string[][]> {
   await page.goto(`/${locale}/account/consents`)
@@ -412,6 +431,11 @@ for (const locale of LOCALES) {
         ui(locale, 'checkout:done.balance', { credits: credits(locale, BASIC.credits) }),
       )
       await expect(headerBalance(page, locale, 0)).toBeVisible()
+      // The done page offers to try again: a new checkout of the same pack.
+      await expect(retryLink(main(page), locale, 'checkout:done.retry')).toHaveAttribute(
+        'href',
+        `/${locale}/checkout/${BASIC._id}`,
+      )
 
       await page.goto(`/${locale}/account/payments`)
       await expect(orderCards(page)).toHaveCount(1)
@@ -424,6 +448,78 @@ for (const locale of LOCALES) {
       await expect(headerBalance(page, locale, 0)).toBeVisible()
       // The acceptance was given all the same: it was for this order.
       expect(await paymentAcceptances(page, locale)).toEqual([termsRow(locale)])
+
+      // Trying again from the payments page: the checkout of the same pack, with its terms box unticked again.
+      await page.goto(`/${locale}/account/payments`)
+      await hydrated(page)
+      await retryLink(orderCard(page, orderId), locale).click()
+      await expect(page).toHaveURL(`/${locale}/checkout/${BASIC._id}`)
+      await expect(termsBox(page, locale)).not.toBeChecked()
+      await termsBox(page, locale).check()
+      await payButton(page, locale, BASIC).click()
+      await expect(page).toHaveURL(new RegExp(`/${locale}/checkout/sandbox/${UUID}$`))
+      const second = orderIdOf(page.url())
+      await sandboxButton(page, locale, 'approve').click()
+      await expect(page).toHaveURL(`/${locale}/checkout/${second}/done?result=success`)
+      await expect(headerBalance(page, locale, BASIC.credits)).toBeVisible()
+      await page.goto(`/${locale}/account/payments`)
+      await expectOrderStatus(orderCard(page, second), locale, 'confirmed')
+      await expectOrderStatus(orderCard(page, orderId), locale, 'rejected')
+    })
+
+    test('an abandoned checkout waits with its deadline, can be paid on its page again, or cancelled', async ({
+      page,
+      baseURL,
+    }) => {
+      const person = newPerson(locale, 'abandon')
+      await registerOverHttp(page.request, baseURL, person)
+      await confirmEmailOverHttp(page.request, baseURL, person, seedDataDir())
+      await page.goto(`/${locale}/checkout/${START._id}`)
+      await hydrated(page)
+      await termsBox(page, locale).check()
+      await payButton(page, locale, START).click()
+      await expect(page).toHaveURL(new RegExp(`/${locale}/checkout/sandbox/${UUID}$`))
+      const orderId = orderIdOf(page.url())
+      const paymentPage = new URL(page.url()).pathname
+
+      // The person leaves the bank's page without paying; the payments page says the order waits, until when.
+      await page.goto(`/${locale}/account/payments`)
+      await hydrated(page)
+      const card = orderCard(page, orderId)
+      await expectOrderStatus(card, locale, 'pending')
+      await expect(detail(card, locale, 'payBy')).toBeVisible()
+      const resume = card.getByRole('link', {
+        name: ui(locale, 'checkout:payments.resume', { amount: money(locale, START.priceKopecks) }),
+      })
+      await expect(resume).toHaveAttribute('href', paymentPage)
+      // The done page, opened later, offers the same instead of waiting forever.
+      await page.goto(`/${locale}/checkout/${orderId}/done`)
+      await expect(main(page).locator('meta[http-equiv=refresh]')).toHaveCount(0)
+      await expect(
+        main(page).getByRole('link', {
+          name: ui(locale, 'checkout:payments.resume', { amount: money(locale, START.priceKopecks) }),
+        }),
+      ).toHaveAttribute('href', paymentPage)
+
+      // Back on the payments page: resuming leads to the same payment page, still open.
+      await page.goto(`/${locale}/account/payments`)
+      await hydrated(page)
+      await resume.click()
+      await expect(page).toHaveURL(paymentPage)
+      await expect(sandboxButton(page, locale, 'approve')).toBeVisible()
+
+      // Cancelled instead: nothing charged, and the payment page no longer takes the payment.
+      await page.goto(`/${locale}/account/payments`)
+      await hydrated(page)
+      await card.getByRole('button', { name: ui(locale, 'checkout:payments.cancelOrder') }).click()
+      await expect(page).toHaveURL(`/${locale}/account/payments?canceled=1`)
+      await expect(main(page).getByRole('status')).toHaveText(ui(locale, 'checkout:payments.canceledNotice'))
+      await expectOrderStatus(card, locale, 'canceled')
+      await expect(card.getByRole('button')).toHaveCount(0)
+      await expect(retryLink(card, locale)).toHaveAttribute('href', `/${locale}/checkout/${START._id}`)
+      await page.goto(paymentPage)
+      await expect(main(page)).toContainText(ui(locale, 'checkout:sandbox.closed'))
+      await expect(headerBalance(page, locale, 0)).toBeVisible()
     })
 
     test('a refund of the unspent credits: offered with its amount, then the order is partly refunded and the balance drops', async ({
@@ -460,10 +556,39 @@ for (const locale of LOCALES) {
         }),
       )
       await expect(card).toContainText(new RegExp(offers.map((o) => loose(o).source).join('|')))
-      await expect(card.locator('input[type=hidden][name=orderId]')).toHaveValue(orderId)
 
-      await card
-        .getByRole('button', { name: ui(locale, 'checkout:payments.refundButton', { amount: money(locale, amount) }) })
+      // A POST without the confirmation step (a script, a kept form) is refused and changes nothing.
+      const unconfirmed = await page.request.post(`/${locale}/account/payments`, {
+        form: { intent: 'refund', orderId },
+        headers: { Origin: originOf(baseURL) },
+        maxRedirects: 0,
+      })
+      expect(unconfirmed.status()).toBe(400)
+      expect(await unconfirmed.text()).toContain(ui(locale, 'checkout:payments.confirmRequired'))
+
+      // The button opens the confirmation: what comes back to the card, what leaves the balance.
+      await refundButton(card, locale, amount).click()
+      await expect(page).toHaveURL(`/${locale}/account/payments?refund=${orderId}`)
+      const panel = confirmPanel(page, locale, START)
+      await expect(panel).toBeFocused()
+      await expect(panel).toContainText(
+        loose(
+          ui(locale, 'checkout:payments.confirm.text', {
+            amount: money(locale, amount),
+            credits: credits(locale, balance),
+          }),
+        ),
+      )
+      // "Cancel" leaves everything as it was.
+      await panel.getByRole('link', { name: ui(locale, 'checkout:payments.confirm.no'), exact: true }).click()
+      await expect(page).toHaveURL(`/${locale}/account/payments`)
+      await expect(confirmPanel(page, locale, START)).toHaveCount(0)
+      await expectOrderStatus(card, locale, 'confirmed')
+      await expect(headerBalance(page, locale, balance)).toBeVisible()
+
+      await refundButton(card, locale, amount).click()
+      await confirmPanel(page, locale, START)
+        .getByRole('button', { name: ui(locale, 'checkout:payments.confirm.yes', { amount: money(locale, amount) }) })
         .click()
       await expect(page).toHaveURL(`/${locale}/account/payments?refunded=succeeded`)
       await expect(main(page).getByRole('status')).toHaveText(ui(locale, 'checkout:payments.refundDone'))
@@ -575,9 +700,22 @@ for (const locale of LOCALES) {
         const card = orderCard(page, orderId)
         await expectOrderStatus(card, locale, 'confirmed')
         await expect(detail(card, locale, 'receipt')).toHaveText(person.email)
-        await card
+        // The button is a plain GET form: the confirmation step, then the refund from its own form.
+        await refundButton(card, locale, START.priceKopecks).click()
+        await expect(page).toHaveURL(`/${locale}/account/payments?refund=${orderId}`)
+        const panel = confirmPanel(page, locale, START)
+        await expect(panel).toContainText(
+          loose(
+            ui(locale, 'checkout:payments.confirm.text', {
+              amount: money(locale, START.priceKopecks),
+              credits: credits(locale, START.credits),
+            }),
+          ),
+        )
+        await expectOrderStatus(card, locale, 'confirmed')
+        await panel
           .getByRole('button', {
-            name: ui(locale, 'checkout:payments.refundButton', { amount: money(locale, START.priceKopecks) }),
+            name: ui(locale, 'checkout:payments.confirm.yes', { amount: money(locale, START.priceKopecks) }),
           })
           .click()
         await expect(page).toHaveURL(`/${locale}/account/payments?refunded=succeeded`)

@@ -123,6 +123,16 @@ async function state(userId: string) {
   }
 }
 
+/** The payments page's data for the person. */
+async function paymentsList(cookie: string, query = '') {
+  const result = (await routes.payments.loader({
+    request: get(`/ru/account/payments${query}`, cookie),
+    params: { lang: 'ru' },
+    context: {},
+  })) as DataResult
+  return result.data as { rows: Array<Record<string, unknown>>; confirm: { orderId: string } | null }
+}
+
 /** The test payment page's answer: approve or decline. */
 function decide(cookie: string, orderId: string, decision: 'approve' | 'decline') {
   return thrownBy(() =>
@@ -271,6 +281,100 @@ describe('checkout in the sandbox', () => {
     const [order] = (await state(person.userId)).orders
     await decide(person.cookie, order!.id, 'decline')
     expect(await state(person.userId)).toMatchObject({ balance: 0, orders: [{ status: 'rejected' }] })
+    // Both the done page and the payments page offer a new checkout of the same pack.
+    const done = (await routes.done.loader({
+      request: get(`/ru/checkout/${order!.id}/done?result=fail`, person.cookie),
+      params: { lang: 'ru', orderId: order!.id },
+      context: {},
+    })) as DataResult
+    expect(done.data).toMatchObject({ retryUrl: `/ru/checkout/${PACK}`, resumeUrl: null, cancellable: false })
+    const [row] = (await paymentsList(person.cookie)).rows
+    expect(row).toMatchObject({
+      status: 'rejected',
+      tone: 'declined',
+      retryUrl: `/ru/checkout/${PACK}`,
+      cancellable: false,
+    })
+    // Trying again is a new order with its own acceptance of the terms; the declined one stays as it was.
+    await payAccepted(person.cookie)
+    const after = await state(person.userId)
+    expect(after.orders.map((o) => o.status).sort()).toEqual(['pending', 'rejected'])
+    expect(after.paymentAcceptances).toHaveLength(2)
+  })
+
+  it('lets an abandoned order be paid again on its page, or cancelled; a cancelled one cannot be paid any more', async () => {
+    const person = await buyer()
+    const started = await payAccepted(person.cookie)
+    const [order] = (await state(person.userId)).orders
+    const [row] = (await paymentsList(person.cookie)).rows
+    expect(row).toMatchObject({
+      status: 'pending',
+      tone: 'waiting',
+      resumeUrl: location(started),
+      cancellable: true,
+      retryUrl: null,
+      payBy: expect.any(String),
+    })
+    const done = (await routes.done.loader({
+      request: get(`/ru/checkout/${order!.id}/done`, person.cookie),
+      params: { lang: 'ru', orderId: order!.id },
+      context: {},
+    })) as DataResult
+    // Opened later (not just back from the bank), the page does not reload itself; it offers the way on.
+    expect(done.data).toMatchObject({ refresh: false, resumeUrl: location(started), cancellable: true })
+
+    const canceled = await thrownBy(() =>
+      routes.payments.action({
+        request: post('/ru/account/payments', { intent: 'cancel', orderId: order!.id }, person.cookie),
+        params: { lang: 'ru' },
+        context: {},
+      }),
+    )
+    expect(location(canceled)).toBe('/ru/account/payments?canceled=1')
+    expect(await state(person.userId)).toMatchObject({ balance: 0, orders: [{ status: 'canceled' }] })
+    expect((await paymentsList(person.cookie)).rows[0]).toMatchObject({
+      resumeUrl: null,
+      cancellable: false,
+      retryUrl: `/ru/checkout/${PACK}`,
+    })
+    // The test payment page's form, kept open in another tab, pays nothing now.
+    expect(location(await decide(person.cookie, order!.id, 'approve'))).toBe(`/ru/checkout/${order!.id}/done`)
+    expect(await state(person.userId)).toMatchObject({ balance: 0, orders: [{ status: 'canceled' }] })
+    // Cancelling again, or someone else's order, is refused.
+    const again = (await routes.payments.action({
+      request: post('/ru/account/payments', { intent: 'cancel', orderId: order!.id }, person.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as DataResult
+    expect(statusOf(again)).toBe(409)
+    expect(again.data.formError).toBe('checkout:payments.cancelRefusal.not-waiting')
+    const stranger = await buyer()
+    const notYours = (await routes.payments.action({
+      request: post('/ru/account/payments', { intent: 'cancel', orderId: order!.id }, stranger.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as DataResult
+    expect(statusOf(notYours)).toBe(404)
+  })
+
+  it('expires an unpaid order at its payment deadline, as it is read', async () => {
+    const person = await buyer()
+    await payAccepted(person.cookie)
+    const [order] = (await state(person.userId)).orders
+    const { getDb } = await import('~/platform/db/client.server')
+    const { orders } = await import('../support/schema')
+    const { eq } = await import('drizzle-orm')
+    const { PAYMENT_DEADLINE_HOURS } = await import('~/payments/index.server')
+    await (
+      await getDb()
+    )
+      .update(orders)
+      .set({ createdAt: new Date(Date.now() - PAYMENT_DEADLINE_HOURS * 3600_000 - 60_000) })
+      .where(eq(orders.id, order!.id))
+    const [row] = (await paymentsList(person.cookie)).rows
+    expect(row).toMatchObject({ status: 'expired', tone: 'closed', resumeUrl: null, cancellable: false })
+    expect(row!.retryUrl).toBe(`/ru/checkout/${PACK}`)
+    expect((await state(person.userId)).orders[0]).toMatchObject({ status: 'expired' })
   })
 
   it('refunds the unspent part of a purchase within 14 days, rounded up to the kopeck, and explains refusals', async () => {
@@ -291,9 +395,37 @@ describe('checkout in the sandbox', () => {
     const rows = list.data.rows as Array<{ refund: { ok: boolean; credits?: number; amount?: string } }>
     expect(rows[0]!.refund).toMatchObject({ ok: true, credits: 253, amount: expect.stringMatching(/^497,57\s₽$/) })
 
+    // The refund button only opens the confirmation step, which names what comes back and what is taken.
+    const confirming = (await routes.payments.loader({
+      request: get(`/ru/account/payments?refund=${order!.id}`, person.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as DataResult
+    expect(confirming.data.confirm).toEqual({ orderId: order!.id })
+    // A POST without the confirmation's field is refused, localized, and changes nothing.
+    const unconfirmed = (await routes.payments.action({
+      request: post('/ru/account/payments', { intent: 'refund', orderId: order!.id }, person.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as DataResult
+    expect(statusOf(unconfirmed)).toBe(400)
+    expect(unconfirmed.data.formError).toBe('checkout:payments.confirmRequired')
+    for (const confirm of ['', 'no', 'YES ']) {
+      const refused = (await routes.payments.action({
+        request: post('/ru/account/payments', { orderId: order!.id, confirm }, person.cookie),
+        params: { lang: 'ru' },
+        context: {},
+      })) as DataResult
+      expect(statusOf(refused)).toBe(400)
+    }
+    expect(await state(person.userId)).toMatchObject({
+      balance: 253,
+      orders: [{ status: 'confirmed', refundedCredits: 0, refundedKopecks: 0 }],
+    })
+
     const refunded = await thrownBy(() =>
       routes.payments.action({
-        request: post('/ru/account/payments', { orderId: order!.id }, person.cookie),
+        request: post('/ru/account/payments', { intent: 'refund', orderId: order!.id, confirm: 'yes' }, person.cookie),
         params: { lang: 'ru' },
         context: {},
       }),
@@ -304,7 +436,7 @@ describe('checkout in the sandbox', () => {
       orders: [{ status: 'partially-refunded', refundedCredits: 253, refundedKopecks: 49_757 }],
     })
     const again = (await routes.payments.action({
-      request: post('/ru/account/payments', { orderId: order!.id }, person.cookie),
+      request: post('/ru/account/payments', { orderId: order!.id, confirm: 'yes' }, person.cookie),
       params: { lang: 'ru' },
       context: {},
     })) as DataResult
@@ -327,7 +459,7 @@ describe('checkout in the sandbox', () => {
       .set({ paidAt: new Date(Date.now() - 16 * 24 * 3600 * 1000) })
       .where(eq(orders.id, order!.id))
     const late = (await routes.payments.action({
-      request: post('/ru/account/payments', { orderId: order!.id }, person.cookie),
+      request: post('/ru/account/payments', { orderId: order!.id, confirm: 'yes' }, person.cookie),
       params: { lang: 'ru' },
       context: {},
     })) as DataResult
@@ -372,6 +504,8 @@ describe('checkout with T-Bank', () => {
       NotificationURL: 'http://localhost/webhooks/tbank',
       SuccessURL: `http://localhost/ru/checkout/${order!.id}/done?result=success`,
       FailURL: `http://localhost/ru/checkout/${order!.id}/done?result=fail`,
+      // The payment page's deadline, 24 hours after the order, in Moscow time as the bank writes it.
+      RedirectDueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+03:00$/),
       Receipt: {
         Email: 'receipt@mail.example',
         Taxation: 'usn_income',
@@ -380,6 +514,9 @@ describe('checkout with T-Bank', () => {
     })
     expect(location(started)).toBe(order!.paymentUrl)
     expect(order).toMatchObject({ status: 'pending', provider: 'tbank', terminalKey: TBANK_TEST_TERMINAL })
+    const due = Date.parse(String(init!.body!.RedirectDueDate))
+    expect(due - order!.createdAt.getTime()).toBeGreaterThan(24 * 3600_000 - 1000)
+    expect(due - order!.createdAt.getTime()).toBeLessThanOrEqual(24 * 3600_000)
 
     // The bank's notifications: a forged one is refused, a good one answered OK and applied once.
     const confirmed = tbankMock.notificationFor(order!.paymentId!, 'CONFIRMED')
@@ -451,7 +588,7 @@ describe('checkout with T-Bank', () => {
   async function refund(cookie: string, orderId: string) {
     try {
       return await routes.payments.action({
-        request: post('/ru/account/payments', { orderId }, cookie),
+        request: post('/ru/account/payments', { intent: 'refund', orderId, confirm: 'yes' }, cookie),
         params: { lang: 'ru' },
         context: {},
       })
@@ -528,6 +665,102 @@ describe('checkout with T-Bank', () => {
     expect((await state(person.userId)).balance).toBe(0)
   })
 
+  async function cancel(cookie: string, orderId: string) {
+    try {
+      return await routes.payments.action({
+        request: post('/ru/account/payments', { intent: 'cancel', orderId }, cookie),
+        params: { lang: 'ru' },
+        context: {},
+      })
+    } catch (thrown) {
+      return thrown
+    }
+  }
+
+  it('cancels an unpaid order at the bank (GetState, then Cancel of the NEW payment) and closes it', async () => {
+    await useTbank()
+    const person = await buyer()
+    await payAccepted(person.cookie)
+    const [order] = (await state(person.userId)).orders
+    expect(location(await cancel(person.cookie, order!.id))).toBe('/ru/account/payments?canceled=1')
+    const calls = tbankMock.requests.filter((r) => String(r.body?.PaymentId) === order!.paymentId)
+    expect(calls.map((r) => r.method)).toEqual(['GetState', 'Cancel'])
+    // A payment in NEW is always cancelled in full: no Amount, no receipt.
+    expect(calls[1]!.body).not.toHaveProperty('Amount')
+    expect(tbankMock.payment(order!.paymentId!).Status).toBe('CANCELED')
+    expect(await state(person.userId)).toMatchObject({
+      balance: 0,
+      orders: [{ status: 'canceled', bankStatus: 'CANCELED' }],
+    })
+    // The bank's CANCELED notification changes nothing more.
+    expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'CANCELED'))).toEqual({ status: 200, text: 'OK' })
+    expect((await state(person.userId)).orders[0]).toMatchObject({ status: 'canceled' })
+  })
+
+  it('does not cancel a payment the bank has already taken: that would refund it; the notification credits it', async () => {
+    await useTbank()
+    const person = await buyer()
+    await payAccepted(person.cookie)
+    const [order] = (await state(person.userId)).orders
+    tbankMock.setStatus(order!.paymentId!, 'CONFIRMED')
+    const refused = (await cancel(person.cookie, order!.id)) as DataResult
+    expect(statusOf(refused)).toBe(409)
+    expect(refused.data.formError).toBe('checkout:payments.cancelRefusal.paid')
+    expect(tbankMock.requestsTo('Cancel').filter((r) => String(r.body?.PaymentId) === order!.paymentId)).toEqual([])
+    expect((await state(person.userId)).orders[0]).toMatchObject({ status: 'pending' })
+    expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'CONFIRMED'))).toEqual({
+      status: 200,
+      text: 'OK',
+    })
+    expect(await state(person.userId)).toMatchObject({ balance: 300, orders: [{ status: 'confirmed' }] })
+  })
+
+  it('keeps the order waiting when the bank does not answer the cancel', async () => {
+    await useTbank()
+    const person = await buyer()
+    await payAccepted(person.cookie)
+    const [order] = (await state(person.userId)).orders
+    server.use(...tbankScenarios.httpError(503, 'GetState'))
+    const refused = (await cancel(person.cookie, order!.id)) as DataResult
+    expect(statusOf(refused)).toBe(502)
+    expect(refused.data.formError).toBe('checkout:payments.cancelRefusal.bank-unavailable')
+    expect((await state(person.userId)).orders[0]).toMatchObject({ status: 'pending' })
+  })
+
+  it('credits a late CONFIRMED for an order that expired on our clock: the money was taken', async () => {
+    await useTbank()
+    const person = await buyer()
+    await payAccepted(person.cookie)
+    const [order] = (await state(person.userId)).orders
+    const { getDb } = await import('~/platform/db/client.server')
+    const { orders } = await import('../support/schema')
+    const { eq } = await import('drizzle-orm')
+    await (
+      await getDb()
+    )
+      .update(orders)
+      .set({ createdAt: new Date(Date.now() - 25 * 3600_000) })
+      .where(eq(orders.id, order!.id))
+    expect((await paymentsList(person.cookie)).rows[0]).toMatchObject({ status: 'expired' })
+    // The bank's own DEADLINE_EXPIRED changes nothing; a late AUTHORIZED neither.
+    expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'AUTHORIZED'))).toEqual({
+      status: 200,
+      text: 'OK',
+    })
+    expect((await state(person.userId)).orders[0]).toMatchObject({ status: 'expired' })
+    expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'CONFIRMED'))).toEqual({
+      status: 200,
+      text: 'OK',
+    })
+    expect(await webhook(tbankMock.notificationFor(order!.paymentId!, 'CONFIRMED'))).toEqual({
+      status: 200,
+      text: 'OK',
+    })
+    expect(await state(person.userId)).toMatchObject({ balance: 300, orders: [{ status: 'confirmed' }] })
+    // Paid now, it is refundable as any other.
+    expect((await paymentsList(person.cookie)).rows[0]).toMatchObject({ refund: { ok: true, credits: 300 } })
+  })
+
   it('keeps the order pending when the bank does not answer in time', async () => {
     await useTbank(200)
     server.use(...tbankScenarios.slow(2_000, 'Init'))
@@ -537,5 +770,15 @@ describe('checkout with T-Bank', () => {
     expect(order).toMatchObject({ status: 'pending', paymentId: null })
     expect(order!.failure).toMatch(/timeout/)
     expect((await state(person.userId)).balance).toBe(0)
+    // No payment page came back: the page offers a new payment and the cancel, which needs no call to the bank.
+    expect((await paymentsList(person.cookie)).rows[0]).toMatchObject({
+      resumeUrl: null,
+      cancellable: true,
+      retryUrl: `/ru/checkout/${PACK}`,
+    })
+    const before = tbankMock.requests.length
+    expect(location(await cancel(person.cookie, order!.id))).toBe('/ru/account/payments?canceled=1')
+    expect(tbankMock.requests.length).toBe(before)
+    expect((await state(person.userId)).orders[0]).toMatchObject({ status: 'canceled' })
   })
 })

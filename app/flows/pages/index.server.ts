@@ -2,7 +2,7 @@
 export { changesPage } from './changes-page.server'
 export { homePage, submitFromHome } from './home-page.server'
 export { documentExtras, legalRouteParams, legalT, parseVersionNumber, publicPageHeaders } from './page-data.server'
-export { paymentsPage, refundFromForm } from './payments-page.server'
+export { paymentsAction, paymentsPage } from './payments-page.server'
 export type { PaymentRow } from './payments-page.server'
 export { pricingPage } from './pricing-page.server'
 export type { PricedPack } from './pricing-page.server'

@@ -63,6 +63,59 @@ describe('orderRow', () => {
   })
 })
 
+describe('what an order offers', () => {
+  const createdAt = new Date('2026-12-01T10:00:00Z')
+  const before = new Date('2026-12-02T09:59:59Z')
+  const after = new Date('2026-12-02T10:00:00Z')
+  const notPaid = { ok: false, reason: 'not-paid', deadline: null } as const
+  const waiting = { ...order, status: 'pending' as const, createdAt, paidAt: null, paymentUrl: 'https://pay.example/x' }
+
+  it('a waiting order: its payment page again and the cancel, until the deadline', () => {
+    expect(orderRow(waiting, notPaid, 'en', { now: before })).toMatchObject({
+      tone: 'waiting',
+      payBy: formatDate(after, 'en', true),
+      resumeUrl: 'https://pay.example/x',
+      cancellable: true,
+      retryUrl: null,
+    })
+    expect(orderRow(waiting, notPaid, 'en', { now: after })).toMatchObject({
+      payBy: null,
+      resumeUrl: null,
+      cancellable: false,
+    })
+  })
+
+  it('a waiting order without a payment page: a new checkout and the cancel', () => {
+    expect(orderRow({ ...waiting, paymentUrl: null }, notPaid, 'ru', { now: before })).toMatchObject({
+      resumeUrl: null,
+      cancellable: true,
+      retryUrl: '/ru/checkout/small',
+    })
+  })
+
+  it.each(['rejected', 'canceled', 'expired', 'init-failed'] as const)(
+    'a %s order: try again, while the pack is on sale',
+    (status) => {
+      const closed = { ...waiting, status }
+      expect(orderRow(closed, notPaid, 'en', { now: before })).toMatchObject({
+        cancellable: false,
+        resumeUrl: null,
+        retryUrl: '/en/checkout/small',
+      })
+      expect(orderRow(closed, notPaid, 'en', { now: before, onSale: false }).retryUrl).toBeNull()
+    },
+  )
+
+  it('a paid order offers neither', () => {
+    expect(orderRow(order, { ok: false, reason: 'too-late', deadline }, 'en', { now: before })).toMatchObject({
+      tone: 'paid',
+      resumeUrl: null,
+      cancellable: false,
+      retryUrl: null,
+    })
+  })
+})
+
 describe('refusalStatus', () => {
   it('answers 404 for an order that is not yours, 502 when the bank refused, 422 for a rule', () => {
     expect(refusalStatus('not-found')).toBe(404)
@@ -79,11 +132,13 @@ describe('the pack’s name on the payments page', () => {
 
   it('is the name in the page’s language, whatever language the pack was bought in', () => {
     const names = new Map([['creditPack.small', 'Small']])
-    expect(orderRow(bought, quote, 'en', names).packName).toBe('Small')
+    expect(orderRow(bought, quote, 'en', { packNames: names }).packName).toBe('Small')
   })
 
   it('is the name stored with the order when the pack is no longer sold', () => {
-    expect(orderRow(bought, quote, 'en', new Map([['creditPack.other', 'Other']])).packName).toBe('Малый')
+    expect(orderRow(bought, quote, 'en', { packNames: new Map([['creditPack.other', 'Other']]) }).packName).toBe(
+      'Малый',
+    )
   })
 })
 
