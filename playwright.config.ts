@@ -70,7 +70,7 @@ const E2E_TELEGRAM_BOT_NAME = (process.env.PALITRA_E2E_TELEGRAM_BOT ??= 'Palitra
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SEED_SPECS =
-  /(seed-content|accessibility|payments|cookie-consent|telegram-sign-in|register-tables|edge-headers)\.spec\.ts$/
+  /(seed-content|accessibility|payments|cookie-consent|telegram-sign-in|register-tables|edge-headers|layout)\.spec\.ts$/
 const ACCOUNTS_SPECS = /(accounts|generation|privacy-requests|malformed-input)\.spec\.ts$/
 const REACCEPT_SPECS = /reaccept\.spec\.ts$/
 const LEGAL_SPECS = /legal-admin\.spec\.ts$/
