@@ -189,6 +189,18 @@ for (const locale of LOCALES) {
   test.describe(`${locale}: a desktop screen`, () => {
     test.use({ viewport: { width: 1280, height: 800 } })
 
+    test('the narrowest screen with the header in one row fits a signed-in person’s links', async ({
+      page,
+      baseURL,
+    }) => {
+      await page.setViewportSize({ width: 961, height: 800 })
+      await registerOverHttp(page.request, baseURL, newPerson(locale, 'layout-wide'))
+      expect(await overflowing(page, [`/${locale}/pricing`])).toEqual([])
+      await expect(menuToggle(page, locale)).toBeHidden()
+      await expectSignedIn(page, locale)
+      expect(await headerHeight(page)).toBeLessThanOrEqual(HEADER_MAX)
+    })
+
     test('the menu stands open in the header row, without a menu button', async ({ page }) => {
       await page.goto(`/${locale}`)
       await expect(menuToggle(page, locale)).toBeHidden()
