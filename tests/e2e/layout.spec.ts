@@ -91,14 +91,14 @@ function menuToggle(page: Page, locale: Locale) {
 for (const locale of LOCALES) {
   test.describe(`${locale}: a 390 px phone`, () => {
     test('no visitor page scrolls sideways, with the cookie banner', async ({ page }) => {
-      test.setTimeout(120_000)
+      test.setTimeout(180_000)
       await page.goto(`/${locale}`)
       await expect(cookieBanner(page, locale)).toBeVisible()
       expect(await overflowing(page, visitorPages(locale))).toEqual([])
     })
 
     test('no visitor page scrolls sideways, without the cookie banner', async ({ page }) => {
-      test.setTimeout(120_000)
+      test.setTimeout(180_000)
       await dismissCookieBanner(page, locale)
       expect(await overflowing(page, visitorPages(locale))).toEqual([])
     })
@@ -117,7 +117,7 @@ for (const locale of LOCALES) {
       page,
       baseURL,
     }) => {
-      test.setTimeout(120_000)
+      test.setTimeout(180_000)
       const person = newPerson(locale, 'layout')
       await registerOverHttp(page.request, baseURL, person)
       await dismissCookieBanner(page, locale)
