@@ -12,7 +12,8 @@ import { freePort } from './tests/e2e/support/production-server.mjs'
  *    fixed shape (three privacy versions, a future one, a kind missing in
  *    English) for the tests that need exact versions and texts;
  *  - "seed": the shipped cms/seed/production.ndjson, checked by tests that
- *    read titles and versions from the pages instead of knowing them, and by
+ *    read titles and versions from the pages instead of knowing them, by
+ *    layout.spec.ts (every page at phone width: it has packs and past versions), and by
  *    payments.spec.ts: the seed has the credit packs (the accounts dataset has
  *    none) and terms, privacy and consent in force, so people register there.
  *    Its DATA_DIR is named here too: buyers confirm their address from the
@@ -70,7 +71,7 @@ const E2E_TELEGRAM_BOT_NAME = (process.env.PALITRA_E2E_TELEGRAM_BOT ??= 'Palitra
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SEED_SPECS =
-  /(seed-content|accessibility|payments|cookie-consent|telegram-sign-in|register-tables|edge-headers)\.spec\.ts$/
+  /(seed-content|accessibility|payments|cookie-consent|telegram-sign-in|register-tables|edge-headers|layout)\.spec\.ts$/
 const ACCOUNTS_SPECS = /(accounts|generation|privacy-requests|malformed-input|client-navigation)\.spec\.ts$/
 const REACCEPT_SPECS = /reaccept\.spec\.ts$/
 const LEGAL_SPECS = /legal-admin\.spec\.ts$/

@@ -24,10 +24,15 @@ import generationStylesheet from './styles/generation.css?url'
 import legalAdminStylesheet from './styles/legal-admin.css?url'
 import paymentsStylesheet from './styles/payments.css?url'
 import printStylesheet from './styles/print.css?url'
+// The two subsets of the site's font that every page uses (app.css declares them); preloaded so text does not reflow.
+import fontCyrillic from '@fontsource-variable/onest/files/onest-cyrillic-wght-normal.woff2?url'
+import fontLatin from '@fontsource-variable/onest/files/onest-latin-wght-normal.woff2?url'
 
 export const handle = { i18n: ['common'] }
 
 export const links: LinksFunction = () => [
+  { rel: 'preload', href: fontLatin, as: 'font', type: 'font/woff2', crossOrigin: 'anonymous' },
+  { rel: 'preload', href: fontCyrillic, as: 'font', type: 'font/woff2', crossOrigin: 'anonymous' },
   { rel: 'stylesheet', href: stylesheet },
   { rel: 'stylesheet', href: generationStylesheet },
   { rel: 'stylesheet', href: paymentsStylesheet },

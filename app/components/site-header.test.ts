@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { languageSwitchHref } from './site-header'
+import { languageSwitchHref, quickLinks } from './site-header'
 
 describe('languageSwitchHref', () => {
   it('points at the same page and query in the other language', () => {
@@ -12,5 +12,22 @@ describe('languageSwitchHref', () => {
 
   it('handles the bare language root', () => {
     expect(new URL(languageSwitchHref('/en', '', 'ru'), 'http://x').searchParams.get('next')).toBe('/ru')
+  })
+})
+
+describe('quickLinks', () => {
+  it('keeps the balance and the account at hand for a signed-in person', () => {
+    expect(quickLinks({ kind: 'user', email: 'a@palitra.example', credits: 5 })).toEqual({
+      balance: true,
+      account: 'account',
+    })
+  })
+
+  it('gives a guest the balance and the way to sign in', () => {
+    expect(quickLinks({ kind: 'guest', credits: 3 })).toEqual({ balance: true, account: 'signIn' })
+  })
+
+  it('gives a visitor only the way to sign in', () => {
+    expect(quickLinks(null)).toEqual({ balance: false, account: 'signIn' })
   })
 })
