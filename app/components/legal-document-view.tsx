@@ -53,8 +53,9 @@ export function LegalDocumentView(props: LegalDocumentViewProps) {
   return (
     <main id="main">
       <article className={`legal${props.toc.length >= 2 ? ' legal--with-toc' : ''}`} aria-labelledby="document-title">
-        <TableOfContents toc={props.toc} heading={t('tocHeading')} />
-        <div>
+        {/* The head comes first, so a phone shows the title before the contents list; a wide
+            screen puts the list in a column of its own beside the head and the text. */}
+        <div className="legal__head">
           <h1 id="document-title">{doc.title}</h1>
           <ul className="legal__meta">
             <li>{t('version', { version: doc.version })}</li>
@@ -85,6 +86,9 @@ export function LegalDocumentView(props: LegalDocumentViewProps) {
             )}
             <PrintButton label={t('printLink')} />
           </ul>
+        </div>
+        <TableOfContents toc={props.toc} heading={t('tocHeading')} />
+        <div className="legal__text">
           <LegalBody body={doc.body} anchorIds={props.anchorIds} anchorLabel={t('anchorLabel')} />
           <OperatorDetails settings={settings} />
           <p className="checksum">
