@@ -99,7 +99,7 @@ export default function SandboxPayment() {
           <button type="submit" name="decision" value="approve">
             {t('sandbox.approve')}
           </button>
-          <button type="submit" name="decision" value="decline" className="secondary-button">
+          <button type="submit" name="decision" value="decline" className="button button--secondary">
             {t('sandbox.decline')}
           </button>
         </Form>
