@@ -143,6 +143,22 @@ describe('expiring overdue orders', () => {
     expect((await orderRow(fresh.id)).status).toBe('pending')
   })
 
+  it("once a day closes every account's overdue orders, and leaves the rest waiting", async () => {
+    // A moment far ahead of every other test's orders, so only this test's cut-off matters.
+    const now = new Date(Date.now() + 365 * 24 * 3600_000)
+    const old = new Date(now.getTime() - PAYMENT_DEADLINE_HOURS * 3600_000 - 1000)
+    const first = await waitingOrder({ createdAt: old })
+    const second = await waitingOrder({ createdAt: old, status: 'created', paymentId: null, paymentUrl: null })
+    const authorized = await waitingOrder({ createdAt: old, status: 'authorized' })
+    const recent = await waitingOrder({ createdAt: new Date(now.getTime() - 3600_000) })
+    expect(await expireOverdueOrders(handle.db, 'every-account', now)).toBeGreaterThanOrEqual(2)
+    expect((await orderRow(first.id)).status).toBe('expired')
+    expect((await orderRow(second.id)).status).toBe('expired')
+    expect((await orderRow(authorized.id)).status).toBe('authorized')
+    expect((await orderRow(recent.id)).status).toBe('pending')
+    expect(await expireOverdueOrders(handle.db, 'every-account', now)).toBe(0)
+  })
+
   it('reports an overdue order as expired in the data export, whose read-only transaction writes nothing', async () => {
     const overdue = await waitingOrder({ createdAt: new Date(Date.now() - (PAYMENT_DEADLINE_HOURS + 1) * 3600_000) })
     const exported = await handle.db.transaction((tx) => listOrdersForExport(tx, overdue.userId), {

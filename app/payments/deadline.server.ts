@@ -35,8 +35,10 @@ export function isWaiting(order: Pick<OrderRow, 'status' | 'createdAt'>, now = n
 }
 
 /**
- * Closes the waiting orders whose payment page has run out (`expired`),
- * those of one person or one order, as they are read: the bank's
+ * Closes the waiting orders whose payment page has run out (`expired`):
+ * those of one person or one order as they are read, and once a day those of
+ * every account (the retention schedule), so the table agrees with the pages
+ * for orders nobody opens again. The bank's
  * DEADLINE_EXPIRED notification may come later or never. Only `created` and
  * `pending` move: an order the bank has authorized waits for its
  * confirmation. A CONFIRMED notification arriving later still credits an
@@ -44,16 +46,15 @@ export function isWaiting(order: Pick<OrderRow, 'status' | 'createdAt'>, now = n
  */
 export async function expireOverdueOrders(
   db: Database,
-  scope: { userId: string; orderId?: string },
+  scope: { userId: string; orderId?: string } | 'every-account',
   now = new Date(),
 ): Promise<number> {
   const cutoff = new Date(now.getTime() - PAYMENT_DEADLINE_HOURS * HOUR_MS)
-  const conditions: SQL[] = [
-    eq(orders.userId, scope.userId),
-    inArray(orders.status, [...WAITING_STATUSES]),
-    lt(orders.createdAt, cutoff),
-  ]
-  if (scope.orderId) conditions.push(eq(orders.id, scope.orderId))
+  const conditions: SQL[] = [inArray(orders.status, [...WAITING_STATUSES]), lt(orders.createdAt, cutoff)]
+  if (scope !== 'every-account') {
+    conditions.push(eq(orders.userId, scope.userId))
+    if (scope.orderId) conditions.push(eq(orders.id, scope.orderId))
+  }
   const expired = await db
     .update(orders)
     .set({ status: 'expired', updatedAt: sql`now()` })

@@ -2,7 +2,7 @@
 export { CHECKOUT_KINDS, findOrder, listOrders, startCheckout } from './checkout.server'
 export { cancelOrder } from './cancel.server'
 export type { CancelOrderOutcome } from './cancel.server'
-export { isWaiting, paymentDeadline, PAYMENT_DEADLINE_HOURS } from './deadline.server'
+export { expireOverdueOrders, isWaiting, paymentDeadline, PAYMENT_DEADLINE_HOURS } from './deadline.server'
 export { findCreditPack, listCreditPacks, packNamesIn } from './packs.server'
 export type { CreditPack } from './packs.server'
 export { getPaymentProvider, signedNotification } from './provider.server'

@@ -1,7 +1,7 @@
 import { deleteExpiredAcceptances, deleteExpiredCookieChoices, eraseExpiredEvidence } from '~/acceptances/index.server'
 import { purgeOldPageViews } from '~/cookie-consent/index.server'
 import { deleteOldRefusals } from '~/generation/index.server'
-import { deleteExpiredPaymentRecords } from '~/payments/index.server'
+import { deleteExpiredPaymentRecords, expireOverdueOrders } from '~/payments/index.server'
 import type { Database } from '~/platform/db/client.server'
 import { startJobSchedule, type JobSchedule, type ScheduledJob } from '~/platform/job-schedule.server'
 import { retentionDays } from '~/platform/processing-register'
@@ -42,6 +42,11 @@ function retentionJobs(db: Database): ScheduledJob[] {
       run: async (now) => await deleteExpiredPaymentRecords(db, now),
     },
     {
+      event: 'payments.expiry',
+      message: 'closed unpaid orders past their payment deadline',
+      run: async (now) => ({ expired: await expireOverdueOrders(db, 'every-account', now) }),
+    },
+    {
       event: 'refusals.retention',
       message: 'deleted refused prompts past their retention period',
       run: async (now) => ({ deleted: await deleteOldRefusals(db, now) }),
@@ -57,7 +62,7 @@ function retentionJobs(db: Database): ScheduledJob[] {
 /**
  * Runs every retention job now and then every 24 hours in this process:
  * the erasure of IP addresses and user agents, page-view statistics, ledger
- * rows, payment records, refused prompts and data-subject requests, each
+ * rows, payment records, unpaid orders past their deadline, refused prompts and data-subject requests, each
  * with the period the register names. The jobs run one after another
  * (PGlite has a single connection, and none may hold the others up for
  * long); one that fails is logged and the next still runs. Every instance may
