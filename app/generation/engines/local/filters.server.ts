@@ -34,8 +34,8 @@ export async function applyStyle(style: Style, img: Raw, random: Random): Promis
           // Pigment: pools at edges, uneven across the wash.
           const k = (1 - Math.min(0.3, edges[p]! / 110)) * (0.9 + blotches[p]! * 0.2)
           // Paper: white shows through light washes and at the ragged margins.
-          const border = Math.min(x, y, width - 1 - x, height - 1 - y) / margin + (blotches[p]! - 0.5) * 1.2
-          const paper = border < 1 ? 1 - Math.max(0, border) : 0
+          const border = Math.min(x, y, width - 1 - x, height - 1 - y) / margin + (blotches[p]! - 0.5) * 0.9
+          const paper = border < 1 ? Math.min(1, (1 - border) * 2) : 0
           const grain = (tooth[p]! - 0.5) * 18
           for (let c = 0; c < 3; c++) {
             const pigment = 30 + d[i + c]! * k * 0.88
