@@ -268,10 +268,11 @@ function paintSun(ctx: Ctx) {
   const { w, min, horizon, time, sky, ink, random, body } = ctx
   const low = time === 'dawn' || time === 'sunset'
   const r = min * (low ? between(random, 0.08, 0.11) : between(random, 0.05, 0.07))
-  const x = w * between(random, 0.25, 0.75)
+  // Beside a portrait's head, not hidden behind it.
+  const x = ctx.reading.elements.has('portrait') ? w * (random() < 0.5 ? 0.2 : 0.8) : w * between(random, 0.25, 0.75)
   const skyH = Math.min(horizon, ctx.h)
   const y = low ? horizon - r * between(random, 0.2, 0.9) : skyH * between(random, 0.18, 0.34)
-  const glow = ink.c(sky.glow, 'accent')
+  const glow = ink.c(sky.glow, low ? 'accent' : 'sky')
   glowGradient(ctx, 'sunglow', glow, 0.9)
   body.push(
     `<circle cx="${f(x)}" cy="${f(y)}" r="${f(r * 6)}" fill="url(#sunglow)"/>`,
@@ -330,8 +331,13 @@ function paintClouds(ctx: Ctx) {
   const clouds: string[] = []
   for (let i = 0; i < count; i++) {
     const cw = min * between(random, 0.22, 0.45)
-    const cx = between(random, -0.05, 1.05) * w
+    let cx = between(random, -0.05, 1.05) * w
     const cy = skyH * between(random, 0.12, 0.7)
+    // Clouds drift beside the sun or moon, not over it.
+    const light = ctx.light
+    if (light && Math.abs(cx - light.x) < cw / 2 + light.r * 1.5 && Math.abs(cy - light.y) < cw * 0.3 + light.r * 1.5) {
+      cx = light.x + (cx < light.x ? -1 : 1) * (cw / 2 + light.r * 2)
+    }
     const puffs: string[] = []
     const n = 4 + Math.floor(random() * 4)
     for (let p = 0; p < n; p++) {
@@ -740,7 +746,7 @@ const LONG_HAIR =
 
 function paintFigure(ctx: Ctx) {
   const { w, h, time, sky, ink, random, body, defs, reading } = ctx
-  const s = Math.min(h, w * 1.35)
+  const s = Math.min(h, w * 1.2) * 0.92
   const cx = w * between(random, 0.45, 0.55)
   const headRx = s * 0.11
   const headRy = s * 0.14
@@ -799,7 +805,7 @@ function paintFigure(ctx: Ctx) {
   const outline = [...hair, ...figure, ...face].join('')
   const hairColour = ink.c([25, 30, 7], 'none')
   const clothes = ink.c(mix(ink.accent(1, [220, 30, 22]), [240, 25, 8], 0.55), 'none')
-  const skin = ink.c(time === 'night' ? [220, 15, 14] : [20, 28, 20], 'none')
+  const skin = ink.c(time === 'night' ? [220, 15, 13] : [20, 25, 16], 'none')
   body.push(
     `<g fill="${rim}" opacity="0.85" transform="translate(${f(s * 0.008)} ${f(-s * 0.006)})">${outline}</g>`,
     long ? `<g fill="${hairColour}">${hair[0]}</g>` : '',
