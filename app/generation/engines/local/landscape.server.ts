@@ -174,7 +174,7 @@ export function isDrawable(reading: PromptReading): boolean {
 
 export function landscapeSvg(reading: PromptReading, width: number, height: number, random: Random): string {
   const el = reading.elements
-  const time: TimeOfDay = reading.time ?? (el.has('desert') ? 'day' : 'day')
+  const time: TimeOfDay = reading.time ?? 'day'
   const hasGround = GROUND_ELEMENTS.some((e) => el.has(e))
   const portrait = el.has('portrait')
   let horizon = hasGround ? height * between(random, 0.56, 0.64) : portrait ? height * 0.78 : height * 1.02
