@@ -1,5 +1,6 @@
 // The surface of generation: the only module other folders import.
 export { getEngine } from './engines/index.server'
+export { createLocalEngine } from './engines/local.server'
 export type { EngineImage, ImageEngine } from './engines/types'
 export {
   currentGenerator,

@@ -74,3 +74,4 @@ export { guestExists, guestIdsLinkedTo, lockGuestIfExists } from './guest-rows.s
 export { deleteGuests, forgetGuestDeletions, lockGuestsAwaySince } from './guest-removal.server'
 export { emailsByAccount, mailAddressOf, normalizedEmailOf } from './lookups.server'
 export type { MailAddress } from './lookups.server'
+export { summarizeUserAgent, type UserAgentSummary } from './user-agent'

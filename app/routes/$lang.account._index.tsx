@@ -1,8 +1,16 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import { requireCurrentVersionsAccepted } from '~/flows/account/index.server'
-import { listSessions, requireUser, revokeSession, signOutEverywhere } from '~/identity/index.server'
+import {
+  listSessions,
+  requireUser,
+  revokeSession,
+  signOutEverywhere,
+  summarizeUserAgent,
+  type UserAgentSummary,
+} from '~/identity/index.server'
 import { getDb } from '~/platform/db/client.server'
 import { formatDate } from '~/platform/i18n/format'
 import { getFixedT } from '~/platform/i18n/i18next.server'
@@ -35,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       current: s.current,
       createdAt: s.createdAt.toISOString(),
       userAgent: s.userAgent,
+      // Read from the stored string each time the page is shown.
+      device: summarizeUserAgent(s.userAgent),
       ip: s.ip,
     })),
   }
@@ -57,6 +67,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/${locale}/login`)
   }
   throw clientError(locale, 400, { key: 'common:errors.unknownAction' })
+}
+
+/** "Chrome on Linux": the browser and the system a session was started from, as far as they can be read. */
+function deviceName(device: UserAgentSummary, t: TFunction<'account'>): string {
+  if (device.kind === 'bot') return t('account.sessionBot', { name: device.name })
+  if (device.kind === 'unknown') return t('account.sessionUnknownBrowser')
+  const browser = device.browser ? t(`browsers.${device.browser}`) : null
+  const system = device.system ? t(`systems.${device.system}`) : null
+  if (browser && system) return t('account.sessionDevice', { browser, system })
+  if (system) return t('account.sessionUnknownBrowserOn', { system })
+  return browser ?? t('account.sessionUnknownBrowser')
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
@@ -107,10 +128,12 @@ export default function Account() {
         <ul className="sessions">
           {sessions.map((s) => (
             <li key={s.id}>
-              <strong>{s.userAgent ?? t('account.sessionUnknownDevice')}</strong>
+              <strong title={s.userAgent ?? undefined}>{deviceName(s.device, t)}</strong>
               {s.current ? ` (${t('account.sessionCurrent')})` : null}
               <br />
-              {t('account.sessionStarted', { date: formatDate(s.createdAt, locale, true) })}
+              <time dateTime={s.createdAt}>
+                {t('account.sessionStarted', { date: formatDate(s.createdAt, locale, true) })}
+              </time>
               {s.ip ? ` · ${s.ip}` : null}
               {s.current ? null : (
                 <Form method="post" className="inline-form">

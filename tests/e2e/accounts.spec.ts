@@ -356,6 +356,15 @@ for (const locale of LOCALES) {
       await expect(current).toHaveCount(1)
       await expect(current).toContainText(clientIp)
       await expect(current.getByRole('button')).toHaveCount(0)
+      // The device by name, the raw user-agent string in the title; the start time says its zone.
+      const device = current.locator('strong')
+      // The test browser is Chrome; the system is whatever the project's device says.
+      const pattern = ui(locale, 'account:account.sessionDevice', { browser: 'Chrome', system: 'SYSTEM' })
+      await expect(device).toHaveText(new RegExp(`^${pattern.replace('SYSTEM', '(Windows|Linux|macOS)')}$`))
+      await expect(device).toHaveAttribute('title', await page.evaluate(() => navigator.userAgent))
+      const zone = ui(locale, 'account:account.sessionStarted', { date: '<date>' }).split('<date>')[1]!.trim()
+      await expect(current.locator('time')).toContainText(zone)
+      await expect(current.locator('time')).not.toContainText('..')
 
       const other = sessions.filter({ hasNotText: `(${ui(locale, 'account:account.sessionCurrent')})` })
       await other.getByRole('button', { name: ui(locale, 'account:account.revoke') }).click()

@@ -143,3 +143,122 @@ describe('local engine', () => {
     await expect(pending).rejects.toMatchObject({ code: 'aborted', retryable: false })
   })
 })
+
+describe('local engine: the picture follows the prompt', () => {
+  const scene = async (prompt: string, input: Partial<EngineInput> = {}) =>
+    (await engine.generate({ ...base, prompt, ...input }, live()))[0]!.bytes
+
+  /** Mean R, G, B of a horizontal band of the image, from `top` to `bottom` (fractions of the height). */
+  async function bandMeans(bytes: Buffer, top: number, bottom: number) {
+    const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const sums = [0, 0, 0]
+    const from = Math.floor(info.height * top)
+    const to = Math.floor(info.height * bottom)
+    for (let y = from; y < to; y++) {
+      for (let x = 0; x < info.width; x++) {
+        const i = (y * info.width + x) * 3
+        for (let c = 0; c < 3; c++) sums[c]! += data[i + c]!
+      }
+    }
+    const n = (to - from) * info.width
+    return sums.map((v) => v / n) as [number, number, number]
+  }
+  const brightness = (m: [number, number, number]) => (m[0] + m[1] + m[2]) / 3
+
+  it('paints a night city darker than a sunny desert, in either language', async () => {
+    for (const [night, desert] of [
+      ['night city', 'sunny desert'],
+      ['ночной город', 'солнечная пустыня'],
+    ] as const) {
+      for (const seed of [1, 2, 3]) {
+        const dark = brightness(await channelMeans(await scene(night, { seed })))
+        const light = brightness(await channelMeans(await scene(desert, { seed })))
+        expect(dark, `${night} / ${desert}, seed ${seed}`).toBeLessThan(light - 60)
+      }
+    }
+  })
+
+  it('puts blue water in the lower half of a sea', async () => {
+    for (const prompt of ['the sea', 'море', 'морем', 'ocean waves']) {
+      for (const seed of [1, 2, 3]) {
+        const [r, g, b] = await bandMeans(await scene(prompt, { seed }), 0.65, 1)
+        expect(b, `${prompt}, seed ${seed}`).toBeGreaterThan(r + 30)
+        expect(b, `${prompt}, seed ${seed}`).toBeGreaterThan(g + 10)
+      }
+    }
+  })
+
+  it('makes a red prompt redder', async () => {
+    const redness = (m: [number, number, number]) => m[0] - (m[1] + m[2]) / 2
+    for (const [plain, red] of [
+      ['sky', 'red sky'],
+      ['небо', 'красное небо'],
+      ['flowers', 'red flowers'],
+      ['цветы', 'красные цветы'],
+      ['abcdef', 'abcdef red'],
+    ] as const) {
+      const a = redness(await channelMeans(await scene(plain)))
+      const b = redness(await channelMeans(await scene(red)))
+      expect(b, `${red} against ${plain}`).toBeGreaterThan(a + 12)
+    }
+  })
+
+  it('lights a sunset warmer than a day and a night darker than both', async () => {
+    const day = await channelMeans(await scene('горы днём'))
+    const sunset = await channelMeans(await scene('горы на закате'))
+    const night = await channelMeans(await scene('горы ночью'))
+    expect(sunset[0] - sunset[2]).toBeGreaterThan(day[0] - day[2] + 20)
+    expect(brightness(night)).toBeLessThan(brightness(sunset) - 40)
+    expect(brightness(night)).toBeLessThan(brightness(day) - 60)
+  })
+
+  it('draws a figure in the middle of a portrait, darker than its sides', async () => {
+    const bytes = await scene('портрет девушки', { aspectRatio: '3:4' })
+    const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const lum = (x: number, y: number) => {
+      const i = (Math.floor(y) * info.width + Math.floor(x)) * 3
+      return (data[i]! + data[i + 1]! + data[i + 2]!) / 3
+    }
+    const y = info.height * 0.92
+    expect(lum(info.width / 2, y)).toBeLessThan(lum(info.width * 0.03, info.height * 0.3) - 40)
+  })
+
+  it('gives an unknown prompt an abstract picture with colour and contrast', async () => {
+    const { channels } = await sharp(await scene('qwerty zxcv')).stats()
+    expect(Math.max(...channels.slice(0, 3).map((c) => c.stdev))).toBeGreaterThan(20)
+  })
+
+  it('keeps the picture the same for the same prompt and seed, and changes it with the seed', async () => {
+    const a = await scene('закат над морем', { seed: 11, style: 'watercolor' })
+    const b = await scene('закат над морем', { seed: 11, style: 'watercolor' })
+    const c = await scene('закат над морем', { seed: 12, style: 'watercolor' })
+    expect(a.equals(b)).toBe(true)
+    expect(a.equals(c)).toBe(false)
+  })
+
+  it('makes the styles look like their names on a scene', async () => {
+    const prompt = 'sunny desert'
+    const plain = await channelMeans(await scene(prompt))
+    // Watercolour: paper shows at the corners.
+    const water = await sharp(await scene(prompt, { style: 'watercolor' }))
+      .removeAlpha()
+      .raw()
+      .toBuffer()
+    expect(Math.min(water[0]!, water[1]!, water[2]!)).toBeGreaterThan(200)
+    // Noir: grey. Neon: deep shadows, darker than the plain picture.
+    const noir = await channelMeans(await scene(prompt, { style: 'noir' }))
+    expect(Math.max(...noir) - Math.min(...noir)).toBeLessThan(1.5)
+    const neon = await channelMeans(await scene(prompt, { style: 'neon' }))
+    expect(brightness(neon)).toBeLessThan(brightness(plain) - 25)
+    // Comic: dark ink outlines, which the plain picture does not have.
+    const ink = async (bytes: Buffer) => {
+      const raw = await sharp(bytes).removeAlpha().raw().toBuffer()
+      let dark = 0
+      for (let i = 0; i < raw.length; i += 3) if (Math.max(raw[i]!, raw[i + 1]!, raw[i + 2]!) < 45) dark++
+      return dark / (raw.length / 3)
+    }
+    const comicInk = await ink(await scene(prompt, { style: 'comic' }))
+    expect(comicInk).toBeGreaterThan(0.0015)
+    expect(comicInk).toBeGreaterThan((await ink(await scene(prompt))) * 5)
+  })
+})

@@ -1,10 +1,14 @@
 /**
- * What the local engine draws from the prompt alone: a palette from its
- * colour and mood words (the hash decides the rest) and an abstract
- * composition of a gradient sky and two motifs, painted with sharp.
+ * What the local engine draws from the prompt alone. When its words name
+ * things it can draw (words.server.ts), a composed scene
+ * (landscape.server.ts); otherwise an abstract picture: a palette from its
+ * colour and mood words (the hash decides the rest) and a composition of a
+ * gradient sky and two motifs. Both are SVG painted with sharp.
  */
 import sharp from 'sharp'
+import { isDrawable, landscapeSvg } from './landscape.server'
 import { addGrain, between, hash32, mulberry32, pick, toRaw, type Random } from './raw.server'
+import { readPrompt, type ColourName } from './words.server'
 
 const f = (n: number) => n.toFixed(1)
 
@@ -13,38 +17,27 @@ const f = (n: number) => n.toFixed(1)
 // decides the rest.
 
 type Mood = 'dark' | 'light' | 'normal'
-type Hint = { stems: string[]; hue?: number; mood?: Mood }
 
-const HINTS: Hint[] = [
-  { stems: ['red', 'красн', 'алый'], hue: 355 },
-  { stems: ['orange', 'оранж', 'апельсин'], hue: 28 },
-  { stems: ['yellow', 'жёлт', 'желт', 'lemon', 'лимон'], hue: 52 },
-  { stems: ['gold', 'золот'], hue: 44 },
-  { stems: ['green', 'зелён', 'зелен', 'forest', 'лес', 'grass', 'трав', 'leaf', 'лист'], hue: 125 },
-  { stems: ['blue', 'син', 'голуб', 'sea', 'мор', 'ocean', 'океан', 'river', 'рек', 'sky', 'неб'], hue: 205 },
-  { stems: ['purple', 'violet', 'фиолет', 'сирен', 'lilac'], hue: 275 },
-  { stems: ['pink', 'розов', 'rose', 'роз', 'flower', 'цвет'], hue: 330 },
-  { stems: ['sunset', 'закат', 'sunrise', 'рассвет', 'autumn', 'осен'], hue: 18 },
-  { stems: ['fire', 'огон', 'огн', 'flame', 'пламя'], hue: 12 },
-  { stems: ['desert', 'пустын', 'sand', 'песо', 'песк'], hue: 38 },
-  { stems: ['night', 'ноч', 'space', 'космос', 'star', 'звёзд', 'звезд', 'dark', 'тёмн', 'темн'], mood: 'dark' },
-  { stems: ['snow', 'снег', 'снеж', 'winter', 'зим', 'ice', 'лёд', 'лед'], hue: 200, mood: 'light' },
-  { stems: ['morning', 'утр', 'light', 'светл', 'cloud', 'облак', 'white', 'бел'], mood: 'light' },
-  { stems: ['black', 'чёрн', 'черн'], mood: 'dark' },
-]
+const HUES: Partial<Record<ColourName, number>> = {
+  red: 355,
+  orange: 28,
+  yellow: 52,
+  gold: 44,
+  green: 125,
+  turquoise: 175,
+  blue: 215,
+  lightblue: 200,
+  purple: 275,
+  pink: 330,
+  brown: 25,
+}
 
 function promptHints(prompt: string): { hue?: number; mood: Mood } {
-  const words = prompt.split(/[^\p{L}\p{N}]+/u).filter(Boolean)
-  let hue: number | undefined
-  let mood: Mood = 'normal'
-  for (const word of words) {
-    for (const hint of HINTS) {
-      if (!hint.stems.some((stem) => word.startsWith(stem))) continue
-      hue ??= hint.hue
-      if (hint.mood && mood === 'normal') mood = hint.mood
-    }
-  }
-  return { hue, mood }
+  const reading = readPrompt(prompt)
+  const hue = reading.colours.map((c) => HUES[c]).find((h) => h !== undefined)
+  const dark = reading.colours.includes('black') || reading.moods.has('gloomy')
+  const light = reading.colours.includes('white') || reading.moods.has('pastel')
+  return { hue, mood: dark ? 'dark' : light ? 'light' : 'normal' }
 }
 
 function hsl(h: number, s: number, l: number): string {
@@ -230,8 +223,11 @@ export async function paintScene(
   height: number,
   random: Random,
 ) {
-  const svg = sceneSvg(width, height, makePalette(prompt, seed, index), random)
+  const reading = readPrompt(prompt)
+  const svg = isDrawable(reading)
+    ? landscapeSvg(reading, width, height, random)
+    : sceneSvg(width, height, makePalette(prompt, seed, index), random)
   const raw = await toRaw(sharp(Buffer.from(svg)).flatten({ background: '#000000' }))
-  addGrain(raw, random, 7)
+  addGrain(raw, random, 6)
   return raw
 }
