@@ -46,7 +46,18 @@ const taken = []
 async function shot(page, name, locale, device, { fullPage = false } = {}) {
   // Web fonts and images settle before the picture is taken.
   await page.evaluate(() => document.fonts.ready)
+  if (fullPage) {
+    // Lazy images load as a person scrolls to them: scroll once to the end and back.
+    await page.evaluate(async () => {
+      for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+        scrollTo(0, y)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      scrollTo(0, 0)
+    })
+  }
   await page.waitForLoadState('networkidle')
+  await page.waitForFunction(() => [...document.images].every((img) => img.complete))
   const file = path.join(OUT, `${name}-${locale}-${device}.png`)
   await page.screenshot({ path: file, fullPage })
   taken.push(path.relative(ROOT, file))
