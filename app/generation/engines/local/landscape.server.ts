@@ -7,7 +7,7 @@
  * words tint it. Every random choice comes from the seeded `random`.
  */
 import type { ColourName, PromptReading, TimeOfDay } from './words.server'
-import { between, type Random } from './raw.server'
+import { between, hsl, type Random } from './raw.server'
 
 type Hsl = [number, number, number]
 /** How strongly a colour word tints a part of the picture. */
@@ -36,18 +36,7 @@ const TINT: Record<Role, number> = { sky: 0.6, water: 0.45, land: 0.18, accent: 
 const f = (n: number) => n.toFixed(1)
 
 function hex([h, s, l]: Hsl): string {
-  const hue = ((h % 360) + 360) % 360
-  const sat = Math.min(1, Math.max(0, s / 100))
-  const lig = Math.min(1, Math.max(0, l / 100))
-  const a = sat * Math.min(lig, 1 - lig)
-  const channel = (n: number) => {
-    const k = (n + hue / 30) % 12
-    const v = lig - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))
-    return Math.round(v * 255)
-      .toString(16)
-      .padStart(2, '0')
-  }
-  return `#${channel(0)}${channel(8)}${channel(4)}`
+  return hsl(h, s, l)
 }
 
 function towardsHue(h: number, target: number, amount: number): number {

@@ -50,3 +50,19 @@ export async function toRaw(pipeline: Sharp): Promise<Raw> {
   if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`)
   return { data, width: info.width, height: info.height }
 }
+
+/** A colour given as hue (degrees), saturation and lightness (percent) as an SVG hex colour. */
+export function hsl(h: number, s: number, l: number): string {
+  const hue = ((h % 360) + 360) % 360
+  const sat = Math.min(1, Math.max(0, s / 100))
+  const lig = Math.min(1, Math.max(0, l / 100))
+  const a = sat * Math.min(lig, 1 - lig)
+  const channel = (n: number) => {
+    const k = (n + hue / 30) % 12
+    const v = lig - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))
+    return Math.round(v * 255)
+      .toString(16)
+      .padStart(2, '0')
+  }
+  return `#${channel(0)}${channel(8)}${channel(4)}`
+}

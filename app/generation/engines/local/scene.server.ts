@@ -7,7 +7,7 @@
  */
 import sharp from 'sharp'
 import { isDrawable, landscapeSvg } from './landscape.server'
-import { addGrain, between, hash32, mulberry32, pick, toRaw, type Random } from './raw.server'
+import { addGrain, between, hash32, hsl, mulberry32, pick, toRaw, type Random } from './raw.server'
 import { readPrompt, type ColourName } from './words.server'
 
 const f = (n: number) => n.toFixed(1)
@@ -38,21 +38,6 @@ function promptHints(prompt: string): { hue?: number; mood: Mood } {
   const dark = reading.colours.includes('black') || reading.moods.has('gloomy')
   const light = reading.colours.includes('white') || reading.moods.has('pastel')
   return { hue, mood: dark ? 'dark' : light ? 'light' : 'normal' }
-}
-
-function hsl(h: number, s: number, l: number): string {
-  const hue = ((h % 360) + 360) % 360
-  const sat = Math.min(1, Math.max(0, s / 100))
-  const lig = Math.min(1, Math.max(0, l / 100))
-  const a = sat * Math.min(lig, 1 - lig)
-  const channel = (n: number) => {
-    const k = (n + hue / 30) % 12
-    const v = lig - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))
-    return Math.round(v * 255)
-      .toString(16)
-      .padStart(2, '0')
-  }
-  return `#${channel(0)}${channel(8)}${channel(4)}`
 }
 
 type Palette = { sky: [string, string, string]; shapes: string[]; glow: string }
