@@ -98,7 +98,7 @@ export default function Account() {
       ) : null}
       <p>{t('account.signedInAs', { email })}</p>
       {email && !emailVerified ? <VerifyEmailNotice locale={locale} email={email} /> : null}
-      <ul>
+      <ul className="account-menu">
         <li>
           <Link to={`/${locale}/account/payments`}>{t('checkout:payments.title')}</Link>
         </li>
