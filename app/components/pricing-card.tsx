@@ -1,25 +1,13 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-
-/** What a pricing card needs of a pack (the pricing page's priced pack). */
-export type PricingCardPack = {
-  id: string
-  name: string
-  description: string
-  badge: string | null
-  credits: number
-  priceKopecks: number
-  price: string
-  perCredit: string
-  checkoutHref: string
-}
+import type { PricedPack } from '~/flows/pages/index.server'
 
 /**
  * The pack whose credit costs least, compared in integer kopecks
  * (a/b < c/d as a·d < c·b). Null when there is nothing to compare (fewer than
  * two packs) or when the lowest price is shared: "best value" must be true.
  */
-export function bestValuePackId(packs: ReadonlyArray<Pick<PricingCardPack, 'id' | 'credits' | 'priceKopecks'>>) {
+export function bestValuePackId(packs: ReadonlyArray<Pick<PricedPack, 'id' | 'credits' | 'priceKopecks'>>) {
   const valid = packs.filter((p) => p.credits > 0)
   if (valid.length < 2) return null
   let best = valid[0]!
@@ -43,7 +31,7 @@ export function cardBadges(badge: string | null, bestValue: boolean, bestValueLa
   return { editors: badge, editorsSayBestValue: bestValue && same, bestValue: bestValue && !same }
 }
 
-export function PricingCard({ pack, bestValue }: { pack: PricingCardPack; bestValue: boolean }) {
+export function PricingCard({ pack, bestValue }: { pack: PricedPack; bestValue: boolean }) {
   const { t } = useTranslation(['pricing', 'common'])
   const headingId = `pack-${pack.id.replace(/[^A-Za-z0-9_-]/g, '-')}`
   const credits = t('common:credits', { count: pack.credits })
