@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { balanceOf } from '~/credits/movements.server'
 import { creditMovements } from '~/credits/schema'
-import { users } from '~/identity/schema'
 import { postgresDatabaseForFile } from '../../tests/db'
-import { orderValues } from '../../tests/support/orders'
+import { insertWaitingOrder } from '../../tests/support/orders'
 import { cancelOrder } from './cancel.server'
 import { expireOverdueOrders, PAYMENT_DEADLINE_HOURS } from './deadline.server'
 import { applyNotification } from './notifications.server'
@@ -17,20 +15,8 @@ import { orders } from './schema'
 // takes the order's row lock first, the money taken ends up credited, once.
 const database = postgresDatabaseForFile()
 
-async function waitingOrder(createdAt = new Date()) {
-  const userId = `buyer-${randomUUID()}`
-  await database.db
-    .insert(users)
-    .values({ id: userId, email: `${userId}@mail.example`, emailNormalized: `${userId}@mail.example` })
-  const values = orderValues({
-    userId,
-    status: 'pending',
-    paymentId: String(Math.floor(Math.random() * 1e12)),
-    paymentUrl: 'https://pay.example/p',
-    createdAt,
-  })
-  await database.db.insert(orders).values(values)
-  return { id: values.id!, userId, paymentId: values.paymentId! }
+function waitingOrder(createdAt = new Date()) {
+  return insertWaitingOrder(database.db, { createdAt })
 }
 
 function confirmed(order: { id: string; paymentId: string }) {

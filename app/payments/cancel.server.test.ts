@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { balanceOf } from '~/credits/movements.server'
-import { users } from '~/identity/schema'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
-import { orderValues } from '../../tests/support/orders'
+import { insertWaitingOrder } from '../../tests/support/orders'
 import { cancelOrder } from './cancel.server'
 import { expireOverdueOrders, PAYMENT_DEADLINE_HOURS } from './deadline.server'
 import { listOrdersForExport } from './export.server'
@@ -20,20 +18,8 @@ afterAll(async () => {
   await handle?.close()
 })
 
-async function waitingOrder(overrides: Partial<typeof orders.$inferInsert> = {}) {
-  const userId = `buyer-${randomUUID()}`
-  await handle.db
-    .insert(users)
-    .values({ id: userId, email: `${userId}@mail.example`, emailNormalized: `${userId}@mail.example` })
-  const values = orderValues({
-    userId,
-    status: 'pending',
-    paymentId: String(Math.floor(Math.random() * 1e12)),
-    paymentUrl: 'https://pay.example/p',
-    ...overrides,
-  })
-  await handle.db.insert(orders).values(values)
-  return { id: values.id!, userId, paymentId: values.paymentId! }
+function waitingOrder(overrides: Partial<typeof orders.$inferInsert> = {}) {
+  return insertWaitingOrder(handle.db, overrides)
 }
 
 function bank(answer: CancelUnpaidOutcome) {
