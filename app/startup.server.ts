@@ -3,7 +3,8 @@ import { sweepVerificationTokens, sweepPasswordResetTokens, deleteExpiredSession
 import { deleteInactiveGuests, startRetentionSchedule } from '~/flows/retention/index.server'
 import { closeDb, getDb, type Database } from '~/platform/db/client.server'
 import { getEnv } from '~/platform/env.server'
-import { disclosureProblems } from '~/legal/index.server'
+import { disclosureProblems, followContentChanges } from '~/legal/index.server'
+import { getContentSource } from '~/content/index.server'
 import { sweepOldPhotos, loadModerationRules, startWorker, type GenerationWorker } from '~/generation/index.server'
 import { startJobSchedule, type JobSchedule, type ScheduledJob } from '~/platform/job-schedule.server'
 import { getStorage } from '~/platform/storage/index.server'
@@ -21,6 +22,7 @@ let mailDelivery: { stop(): void } | undefined
 let housekeeping: JobSchedule | undefined
 let worker: GenerationWorker | undefined
 let mediaProbe: MediaProbe | null = null
+let contentChanges: { stop(): void } | undefined
 
 const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
 
@@ -97,6 +99,12 @@ export async function prepareServer() {
   void disclosureProblems(env).catch((error: unknown) =>
     logger.error({ err: error, event: 'register.disclosure-check.failed' }, 'could not check disclosures'),
   )
+  // A publish webhook reaches one instance; the others drop their caches within seconds.
+  contentChanges = followContentChanges(
+    db,
+    () => getContentSource().invalidate(),
+    env.CONTENT_CHANGE_CHECK_SECONDS * 1000,
+  )
   retention = startRetentionSchedule(db)
   // Mail owed by registrations and payments whose first attempt failed, or whose sender stopped.
   mailDelivery = startMailDelivery(db, renderAccountMail)
@@ -107,6 +115,7 @@ export async function prepareServer() {
 
 /** Closes what prepareServer opened, on SIGTERM/SIGINT. */
 export async function shutdownServer() {
+  contentChanges?.stop()
   retention?.stop()
   mailDelivery?.stop()
   housekeeping?.stop()

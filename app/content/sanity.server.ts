@@ -60,6 +60,16 @@ export function createSanityContentSource(config: SanityContentConfig): ContentS
   return sourceFor(createPublishedSanityClient(config), config.timeoutMs ?? DEFAULT_TIMEOUT_MS)
 }
 
+/**
+ * Published content from the API itself, past the CDN: the CDN may answer
+ * with the previous revision for a while after a publish, and the publish
+ * webhook must archive the revision that was just published.
+ */
+export function createSanityApiContentSource(config: SanityContentConfig): ContentSource {
+  const client = createClient({ ...baseClientConfig(config), useCdn: false, perspective: 'published' })
+  return sourceFor(client, config.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+}
+
 /** Drafts overlaid on published content, validated the same way; for preview only. */
 export function createSanityPreviewSource(config: SanityContentConfig): ContentSource {
   return sourceFor(createPreviewSanityClient(config), config.timeoutMs ?? DEFAULT_TIMEOUT_MS)

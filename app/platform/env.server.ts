@@ -39,6 +39,8 @@ const settings = z.object({
   SANITY_WEBHOOK_SECRET: optionalString,
   CONTENT_DATASET: z.string().min(1).default('cms/seed/production.ndjson'),
   CONTENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** How often each instance looks whether another one was told of a publish (docs/decisions/021). */
+  CONTENT_CHANGE_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
   GUEST_FREE_CREDITS: z.coerce.number().int().min(0).max(1000).default(3),
   SMTP_URL: optionalString.pipe(
     z
