@@ -13,5 +13,13 @@ export type { ChangesPage } from './documents.server'
 export { renderPlainText, sha256Hex } from './plain-text'
 export { resolveRegisterTables } from './register-tables.server'
 export { verifySanityWebhookBody } from './webhook.server'
-export { followContentChanges, parseDelivery, receivePublication, recentDeliveries } from './publications.server'
-export type { DeliveryResult, PublishDelivery } from './publications.server'
+export {
+  firstPublications,
+  followContentChanges,
+  parseDelivery,
+  receivePublication,
+  recentDeliveries,
+} from './publications.server'
+export type { DeliveryResult, PublicationRecord, PublishDelivery } from './publications.server'
+export type { DeliveryOutcome, SanityDeliveryRow } from './schema'
+export { DELIVERY_OUTCOMES } from './schema'

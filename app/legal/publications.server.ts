@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm'
+import { asc, desc, inArray } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '~/platform/db/client.server'
 import { signalChange, watchChanges, type ChangeWatch } from '~/platform/db/change-signal.server'
@@ -158,6 +158,48 @@ function errorSummary(error: unknown): string {
   if (kind === 'database') return 'The database did not answer.'
   if (kind === 'network') return 'The content source could not be reached.'
   return error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500)
+}
+
+/** Who published a version: the first delivery that brought it to the archive. */
+export type PublicationRecord = {
+  kind: DocumentKind
+  locale: Locale
+  version: number
+  documentId: string
+  revision: string | null
+  publisherId: string | null
+  /** ISO 8601 UTC. */
+  receivedAt: string
+  approval: Record<string, unknown> | null
+}
+
+/**
+ * The first delivery of every version that reached the archive (archived,
+ * already archived, or in conflict): who published it, which revision, and
+ * the approval it carried. A later delivery of the same version (a repeat,
+ * or an edit Sanity allowed) does not replace it; the delivery log keeps all.
+ */
+export async function firstPublications(db: Database): Promise<PublicationRecord[]> {
+  const t = sanityDeliveries
+  const rows = await db
+    .selectDistinctOn([t.kind, t.locale, t.version], {
+      kind: t.kind,
+      locale: t.locale,
+      version: t.version,
+      documentId: t.documentId,
+      revision: t.revision,
+      publisherId: t.publisherId,
+      receivedAt: t.receivedAt,
+      approval: t.approval,
+    })
+    .from(t)
+    .where(inArray(t.outcome, ['archived', 'already-archived', 'conflict']))
+    .orderBy(t.kind, t.locale, t.version, asc(t.receivedAt))
+  return rows.flatMap((row) =>
+    row.kind && row.locale && row.version !== null
+      ? [{ ...row, kind: row.kind, locale: row.locale, version: row.version, receivedAt: row.receivedAt.toISOString() }]
+      : [],
+  )
 }
 
 /** The newest deliveries first (the legal view). */

@@ -41,6 +41,10 @@ const settings = z.object({
   CONTENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** How often each instance looks whether another one was told of a publish (docs/decisions/021). */
   CONTENT_CHANGE_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
+  /** Days before a material version of the terms takes effect that people who accepted an earlier one are told. */
+  LEGAL_NOTICE_DAYS_TERMS: z.coerce.number().int().min(0).max(365).default(30),
+  /** The same for the privacy policy, the cookie policy and the consent. */
+  LEGAL_NOTICE_DAYS_OTHER: z.coerce.number().int().min(0).max(365).default(10),
   GUEST_FREE_CREDITS: z.coerce.number().int().min(0).max(1000).default(3),
   SMTP_URL: optionalString.pipe(
     z
