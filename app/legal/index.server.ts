@@ -1,6 +1,6 @@
 // The surface of legal: the only module other folders import.
 export { allArchivedVersions, archivedVersionsById, getArchivedVersion } from './archive.server'
-export { disclosureProblems } from './disclosure.server'
+export { disclosureProblems, noticesDisclosed } from './disclosure.server'
 export {
   clearArchivedMemo,
   getChangesPage,
