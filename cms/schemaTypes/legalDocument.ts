@@ -177,6 +177,27 @@ export const legalDocument = defineType({
         'Tick when the change affects people’s rights or obligations. Everyone who accepted an earlier version is asked to accept this one again.',
       initialValue: false,
     }),
+    defineField({
+      name: 'approval',
+      title: 'Approval',
+      type: 'object',
+      description:
+        'Recorded by “Approve for publishing”. Publishing needs an approval of the current text by somebody other than the person who publishes.',
+      readOnly: true,
+      hidden: ({ value }) => !value,
+      fields: [
+        defineField({ name: 'name', title: 'Approved by', type: 'string' }),
+        defineField({ name: 'email', title: 'E-mail', type: 'string' }),
+        defineField({ name: 'approvedAt', title: 'Approved at', type: 'datetime' }),
+        defineField({ name: 'userId', title: 'Sanity user id', type: 'string' }),
+        defineField({
+          name: 'contentHash',
+          title: 'Fingerprint of the approved text (SHA-256)',
+          type: 'string',
+          description: 'Kind, language, version, date, title, text, change summary and material flag.',
+        }),
+      ],
+    }),
   ],
   // A draft of a published version may not change it; corrections go into a new version.
   validation: (rule) =>
