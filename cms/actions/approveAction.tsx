@@ -54,7 +54,7 @@ export const ApproveAction: DocumentActionComponent = ({ id, type, draft }) => {
   return {
     label: busy ? 'Approving…' : APPROVE_LABEL,
     title: decision.allowed
-      ? 'Record that you have read this text and agree to publish it. Somebody else then publishes it.'
+      ? 'Record that you have read this text and approve it for publishing. Somebody else then publishes it.'
       : decision.reason,
     disabled: busy || !decision.allowed || !currentUser,
     onHandle: () => setConfirming(true),
