@@ -44,7 +44,9 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 
 describe('canonical content', () => {
   it('sorts keys at every level, drops undefined keys and keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, 1, 2], c: undefined, b: null } })).toBe('{"a":{"b":null,"d":[3,1,2]},"b":1}')
+    expect(canonicalJson({ b: 1, a: { d: [3, 1, 2], c: undefined, b: null } })).toBe(
+      '{"a":{"b":null,"d":[3,1,2]},"b":1}',
+    )
   })
 
   it('covers exactly the version fields, an absent one as null, and nothing of Sanity’s or the approval', () => {
@@ -95,7 +97,13 @@ describe('content hash', () => {
 
 describe('reading a stored approval', () => {
   it('needs a user, a time and a hash', () => {
-    const stored = { userId: 'u1', name: 'Anna', email: 'anna@example.com', approvedAt: '2026-01-10T10:00:00Z', contentHash: 'ab' }
+    const stored = {
+      userId: 'u1',
+      name: 'Anna',
+      email: 'anna@example.com',
+      approvedAt: '2026-01-10T10:00:00Z',
+      contentHash: 'ab',
+    }
     expect(readApproval(stored)).toEqual(stored)
     expect(readApproval({ ...stored, contentHash: '' })).toBeNull()
     expect(readApproval({ ...stored, userId: undefined })).toBeNull()
@@ -182,11 +190,20 @@ describe('can this draft be published?', () => {
 })
 
 describe('can this draft be approved?', () => {
-  const state = { hasDraft: true, isSyncing: false, isValidating: false, hasValidationErrors: false, approval: null, currentHash: 'hash-now' }
+  const state = {
+    hasDraft: true,
+    isSyncing: false,
+    isValidating: false,
+    hasValidationErrors: false,
+    approval: null,
+    currentHash: 'hash-now',
+  }
 
   it('yes, by anyone, when it is saved, valid and not approved as it is', () => {
     expect(decideApprove(state)).toEqual({ allowed: true })
-    expect(decideApprove({ ...state, approval: { ...approval, contentHash: 'hash-before' } })).toEqual({ allowed: true })
+    expect(decideApprove({ ...state, approval: { ...approval, contentHash: 'hash-before' } })).toEqual({
+      allowed: true,
+    })
   })
 
   it('not twice for the same text', () => {
@@ -197,10 +214,16 @@ describe('can this draft be approved?', () => {
   })
 
   it('not while there is nothing valid to approve', () => {
-    expect(decideApprove({ ...state, hasDraft: false })).toMatchObject({ allowed: false, reason: /no unpublished changes/ })
+    expect(decideApprove({ ...state, hasDraft: false })).toMatchObject({
+      allowed: false,
+      reason: /no unpublished changes/,
+    })
     expect(decideApprove({ ...state, isSyncing: true })).toMatchObject({ allowed: false, reason: /being saved/ })
     expect(decideApprove({ ...state, isValidating: true })).toMatchObject({ allowed: false, reason: /being checked/ })
-    expect(decideApprove({ ...state, hasValidationErrors: true })).toMatchObject({ allowed: false, reason: /Fix the errors/ })
+    expect(decideApprove({ ...state, hasValidationErrors: true })).toMatchObject({
+      allowed: false,
+      reason: /Fix the errors/,
+    })
     expect(decideApprove({ ...state, currentHash: null })).toMatchObject({ allowed: false, reason: /Checking/ })
   })
 })

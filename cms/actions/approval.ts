@@ -116,9 +116,7 @@ export interface PublishState {
   currentUserId: string | null
 }
 
-export type PublishDecision =
-  | { allowed: true; approval: Approval }
-  | { allowed: false; reasons: string[] }
+export type PublishDecision = { allowed: true; approval: Approval } | { allowed: false; reasons: string[] }
 
 const OPERATION_REASONS: Record<string, string> = {
   NO_CHANGES: 'There are no unpublished changes.',

@@ -34,14 +34,22 @@ export function counterpartsAt(rows: readonly StoredVersion[], effectiveFrom: un
  * The warning the confirmation shows when the other language has nothing
  * taking effect at the same moment, or null when it does.
  */
-export function otherLanguageWarning(locale: Locale, rows: readonly StoredVersion[], effectiveFrom: unknown): string | null {
+export function otherLanguageWarning(
+  locale: Locale,
+  rows: readonly StoredVersion[],
+  effectiveFrom: unknown,
+): string | null {
   if (counterpartsAt(rows, effectiveFrom).length > 0) return null
   const other = LOCALE_TITLES[otherLocale(locale)]
   return `The ${other} text has no version (published or draft) in force from the same moment. Readers of the two languages would be shown different versions; publish a matching ${other} version too, unless this change concerns one language only.`
 }
 
 /** What the confirmation says when the other language does have a matching version. */
-export function describeCounterpart(locale: Locale, rows: readonly StoredVersion[], effectiveFrom: unknown): string | null {
+export function describeCounterpart(
+  locale: Locale,
+  rows: readonly StoredVersion[],
+  effectiveFrom: unknown,
+): string | null {
   const [first] = counterpartsAt(rows, effectiveFrom)
   if (!first) return null
   const other = LOCALE_TITLES[otherLocale(locale)]

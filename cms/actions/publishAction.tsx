@@ -223,7 +223,9 @@ function PublishConfirmation({
         {otherRows.status === 'loading' ? (
           <Text muted>Checking the {other} versions…</Text>
         ) : otherRows.status === 'failed' ? (
-          <Text>Could not check the {other} versions: {otherRows.reason}</Text>
+          <Text>
+            Could not check the {other} versions: {otherRows.reason}
+          </Text>
         ) : warning ? (
           <Card tone="caution" padding={3} radius={2} border>
             <Text>{warning}</Text>

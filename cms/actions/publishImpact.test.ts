@@ -61,7 +61,9 @@ describe('asking the site how many accounts are asked again', () => {
       reason: 'the site (https://palitra.example) could not be reached',
     })
     const timeout = new DOMException('The operation timed out.', 'TimeoutError')
-    expect(await fetchPublishImpact({ siteUrl, query, secret: 'abc', fetch: failing(timeout), timeoutMs: 8000 })).toEqual({
+    expect(
+      await fetchPublishImpact({ siteUrl, query, secret: 'abc', fetch: failing(timeout), timeoutMs: 8000 }),
+    ).toEqual({
       known: false,
       reason: 'the site (https://palitra.example) did not answer within 8 seconds',
     })

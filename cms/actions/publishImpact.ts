@@ -20,9 +20,7 @@ export interface PublishImpactQuery {
   version: number
 }
 
-export type PublishImpact =
-  | { known: true; accountsToAskAgain: number }
-  | { known: false; reason: string }
+export type PublishImpact = { known: true; accountsToAskAgain: number } | { known: false; reason: string }
 
 export function publishImpactUrl(siteUrl: string, query: PublishImpactQuery, secret: string): string {
   const url = new URL('/api/studio/publish-impact', `${siteUrl}/`)
@@ -75,7 +73,8 @@ export async function fetchPublishImpact({
       signal: AbortSignal.timeout(timeoutMs),
     })
   } catch (error) {
-    if (isTimeout(error)) return { known: false, reason: `the site (${siteUrl}) did not answer within ${timeoutMs / 1000} seconds` }
+    if (isTimeout(error))
+      return { known: false, reason: `the site (${siteUrl}) did not answer within ${timeoutMs / 1000} seconds` }
     return { known: false, reason: `the site (${siteUrl}) could not be reached` }
   }
   let body: unknown = null

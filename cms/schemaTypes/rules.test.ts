@@ -152,7 +152,9 @@ describe('version numbers', () => {
     expect(checkVersionFollowsLast(3, false, [published(3), published(4)])).toBe(
       `Version 4 is already published, so the next version is 5. ${START_AGAIN}`,
     )
-    expect(checkVersionFollowsLast(5, false, [published(1), published(2)])).toMatch(/Use 3\. The number cannot be changed here/)
+    expect(checkVersionFollowsLast(5, false, [published(1), published(2)])).toMatch(
+      /Use 3\. The number cannot be changed here/,
+    )
     expect(START_AGAIN).toMatch(/discard this draft.*“New version from this one”/)
     expect(checkVersionFollowsLast(2, false, [])).toMatch(/create the version from its kind and language list/)
     expect(checkVersionUnique(3, [published(2), draft(3)])).toMatch(/Continue in that draft, or discard one of the two/)
