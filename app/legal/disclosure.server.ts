@@ -110,12 +110,15 @@ export function resetDisclosureCache() {
  * language (docs/decisions/022). False when no version is in force or the
  * policy cannot be read.
  */
-export async function noticesDisclosed(locale: Locale, now: Date = new Date()): Promise<boolean> {
+export async function noticesDisclosed(
+  locale: Locale,
+  now: Date = new Date(),
+  deps?: Parameters<typeof getPolicyPage>[3],
+): Promise<boolean> {
   try {
-    const page = await getPolicyPage('privacy', locale, now)
+    const page = await getPolicyPage('privacy', locale, now, deps)
     if (page.state !== 'ok') return false
-    // A string comparison, so that a version archived before the table existed simply says no.
-    return page.document.body.some((block) => block._type === 'table' && String(block.register?.table) === 'notices')
+    return page.document.body.some((block) => block._type === 'table' && block.register?.table === 'notices')
   } catch (error) {
     logger.warn(
       { err: error, locale, event: 'notices.disclosure-unknown' },
