@@ -14,6 +14,7 @@ export { renderPlainText, sha256Hex } from './plain-text'
 export { resolveRegisterTables } from './register-tables.server'
 export { verifySanityWebhookBody } from './webhook.server'
 export {
+  archivePublishedVersion,
   firstPublications,
   followContentChanges,
   parseDelivery,

@@ -160,6 +160,24 @@ function errorSummary(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500)
 }
 
+/**
+ * Archives one published version now (the legal view's button for versions
+ * published before the webhook archived them); true when it was not archived before.
+ */
+export async function archivePublishedVersion(
+  db: Database,
+  source: ContentSource,
+  kind: DocumentKind,
+  locale: Locale,
+  version: number,
+): Promise<boolean> {
+  const document = await source.getDocument(kind, locale, version)
+  if (!document) return false
+  const result = await archiveVersion(db, document)
+  clearArchivedMemo()
+  return result.created
+}
+
 /** Who published a version: the first delivery that brought it to the archive. */
 export type PublicationRecord = {
   kind: DocumentKind

@@ -9,3 +9,5 @@ export { parseRequestNumber, requestPage, takeRequestStep } from './request-page
 export { KNOWN_ROLES, changeRole, isKnownRole } from './roles.server'
 export type { StandingCounts, VersionStats } from './stats.server'
 export { versionsPage } from './versions-page.server'
+export { archiveUnarchived, publishingPage } from './publishing-page.server'
+export type { NoticePlan, Publisher, UnarchivedVersion, UpcomingVersion } from './publishing-page.server'
