@@ -16,6 +16,7 @@ import {
   type PublishDelivery,
 } from './publications.server'
 import { sanityDeliveries } from './schema'
+import { approvedContentHash } from './approval.server'
 
 // One database for the file; archive and delivery rows cannot be deleted, so
 // each test uses its own kind, language or version number.
@@ -61,6 +62,7 @@ function sourceAnswering(...answers: Array<LegalDocument | null | Error>): Conte
     listVersions: () => Promise.reject(new Error('not used')),
     getSiteSettings: () => Promise.reject(new Error('not used')),
     creditPacks: () => Promise.reject(new Error('not used')),
+    approvedContent: () => Promise.resolve(null),
     checkHealth: () => Promise.resolve(),
   }
   return source
@@ -200,6 +202,34 @@ describe('receivePublication', () => {
     expect(settings.outcome).toBe('cache-invalidated')
     expect(source.calls).toBe(0)
     expect(await getArchivedVersion(testDb.db, 'privacy', 'ru', 9)).toBeNull()
+  })
+
+  it('records whether the approval covers the published text', async () => {
+    vi.spyOn(logger, 'info').mockImplementation(() => undefined)
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined)
+    const raw = { kind: 'consent', locale: 'en', version: 4, title: 'Consent', body: [], material: true }
+    const source = { ...sourceAnswering(doc('consent', 'en', 4)), approvedContent: async () => raw }
+    const covered = await receivePublication(
+      deps(source),
+      delivery({ kind: 'consent', locale: 'en', version: 4, approval: { contentHash: approvedContentHash(raw) } }),
+    )
+    expect((await deliveryRow(covered.deliveryId)).approvalMatches).toBe(true)
+
+    const other = await receivePublication(
+      deps(source),
+      delivery({ kind: 'consent', locale: 'en', version: 4, approval: { contentHash: 'f'.repeat(64) } }),
+    )
+    expect((await deliveryRow(other.deliveryId)).approvalMatches).toBe(false)
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({ event: 'legal.approval.mismatch' }),
+      expect.any(String),
+    )
+
+    const none = await receivePublication(
+      deps(source),
+      delivery({ kind: 'consent', locale: 'en', version: 4, approval: null }),
+    )
+    expect((await deliveryRow(none.deliveryId)).approvalMatches).toBeNull()
   })
 
   it('keeps the delivery log append-only', async () => {

@@ -7,6 +7,7 @@ import { LOCALES, type Locale } from '~/platform/i18n/locales'
 import { logger } from '~/platform/log.server'
 import { unavailableKind } from '~/platform/unavailable.server'
 import { ContentUnavailableError, type ContentSource } from '~/content/index.server'
+import { approvalCovers } from './approval.server'
 import { archiveVersion } from './archive.server'
 import { clearArchivedMemo } from './documents.server'
 import { sanityDeliveries, type DeliveryOutcome, type SanityDeliveryRow } from './schema'
@@ -83,6 +84,7 @@ export async function receivePublication(deps: PublicationDeps, delivery: Publis
   let archivedVersionId: string | null = null
   let detail: string | null = null
   let failure: unknown = null
+  let approvalMatches: boolean | null = null
 
   if (isLegal && delivery.operation === 'delete') {
     outcome = 'deleted'
@@ -97,6 +99,14 @@ export async function receivePublication(deps: PublicationDeps, delivery: Publis
         const archived = await archiveVersion(deps.db, found)
         archivedVersionId = archived.id
         outcome = archived.conflict ? 'conflict' : archived.created ? 'archived' : 'already-archived'
+        if (delivery.approval)
+          approvalMatches = approvalCovers(delivery.approval, await deps.source.approvedContent(found.id))
+        if (approvalMatches === false) {
+          logger.error(
+            { event: 'legal.approval.mismatch', documentId: found.id, revision: delivery._rev },
+            'a legal version was published with an approval that does not cover its text',
+          )
+        }
         if (archived.conflict) {
           detail = 'The archive holds different text under this version number; the archived text is kept.'
         } else if (found.id !== delivery._id) {
@@ -115,7 +125,7 @@ export async function receivePublication(deps: PublicationDeps, delivery: Publis
 
   const [row] = await deps.db
     .insert(sanityDeliveries)
-    .values({ ...base, outcome, archivedVersionId, detail })
+    .values({ ...base, outcome, archivedVersionId, detail, approvalMatches })
     .returning({ id: sanityDeliveries.id })
   // After the record, so that a change is never signalled without its trace.
   await signalChange(deps.db, 'content')
@@ -189,6 +199,8 @@ export type PublicationRecord = {
   /** ISO 8601 UTC. */
   receivedAt: string
   approval: Record<string, unknown> | null
+  /** Whether the approval covers the published text (null: nothing to compare). */
+  approvalMatches: boolean | null
 }
 
 /**
@@ -209,6 +221,7 @@ export async function firstPublications(db: Database): Promise<PublicationRecord
       publisherId: t.publisherId,
       receivedAt: t.receivedAt,
       approval: t.approval,
+      approvalMatches: t.approvalMatches,
     })
     .from(t)
     .where(inArray(t.outcome, ['archived', 'already-archived', 'conflict']))

@@ -89,6 +89,12 @@ export const sanityDeliveries = pgTable(
     version: integer('version'),
     /** The document's `approval` field as published (who approved which content). */
     approval: jsonb('approval').$type<Record<string, unknown>>(),
+    /**
+     * Whether the approval's content hash is the hash of what was published
+     * (app/legal/approval.server.ts); null when there was no approval hash or
+     * nothing was published to compare.
+     */
+    approvalMatches: boolean('approval_matches'),
     outcome: text('outcome', { enum: DELIVERY_OUTCOMES }).notNull(),
     archivedVersionId: uuid('archived_version_id').references(() => legalDocumentVersions.id),
     /** Why a delivery ended 'not-found', 'conflict' or 'failed', in words for the legal view. */

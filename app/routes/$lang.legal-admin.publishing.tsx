@@ -250,6 +250,12 @@ function PublisherCell({ version, locale }: { version: UpcomingVersion; locale: 
               : ''
           }`
         : t('publishing.noApproval')}
+      {publisher.approvalMatches === false ? (
+        <>
+          <br />
+          <strong>{t('publishing.approvalMismatch')}</strong>
+        </>
+      ) : null}
       {publisher.selfApproved ? (
         <>
           <br />

@@ -37,6 +37,8 @@ export type Publisher = {
   approvedAt: string | null
   /** The approval names the same Sanity user as the publisher (the Studio refuses that; the API does not). */
   selfApproved: boolean
+  /** False when the approval's hash is not the published text's (approved something else); null: nothing to compare. */
+  approvalMatches: boolean | null
 }
 
 export type NoticePlan = {
@@ -88,6 +90,7 @@ function publisherOf(record: PublicationRecord | undefined): Publisher | null {
     approver: name && email ? `${name} (${email})` : (name ?? email ?? approverId),
     approvedAt: text(approval.approvedAt),
     selfApproved: approverId !== null && approverId === record.publisherId,
+    approvalMatches: record.approvalMatches,
   }
 }
 
