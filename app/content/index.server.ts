@@ -69,3 +69,6 @@ export function closeContentSource(): void {
 
 export { compareCreditPacks } from './credit-pack'
 export type { CreditPack } from './credit-pack'
+
+export { getPreviewAccess, previewAccessFor, PREVIEW_SECRETS_FILE } from './preview.server'
+export type { PreviewAccess } from './preview.server'
