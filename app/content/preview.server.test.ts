@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { SANITY_FIXTURE_DATASET as FIXTURE } from '../../tests/mocks/sanity'
-import { createLocalPreviewAccess, LocalPreviewClient, previewAccessFor, PREVIEW_SECRETS_FILE } from './preview.server'
+import {
+  createLocalPreviewAccess,
+  LocalPreviewClient,
+  previewAccessFor,
+  PREVIEW_SECRETS_FILE,
+  writeLocalPreviewSecret,
+} from './preview.server'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -100,6 +106,35 @@ describe('the secret of a preview address on the local dataset', () => {
     const access = createLocalPreviewAccess({ ...files, now: () => NOW })
     expect(await access.validate(url('fresh-secret'))).toBe(true)
     expect(await access.validate(url('side-file-secret'))).toBe(false)
+  })
+})
+
+describe('a secret written for npm run preview:link', () => {
+  test('is valid for an hour; writing another drops the expired ones and keeps the live ones', async () => {
+    const files = await dataset()
+    const first = await writeLocalPreviewSecret(files.secretsPath, { now: NOW })
+    expect(first.expiresAt.toISOString()).toBe('2026-12-07T11:00:00.000Z')
+    const at = (minutes: number) =>
+      createLocalPreviewAccess({ ...files, now: () => new Date(NOW.getTime() + minutes * 60_000) })
+    expect(await at(59).validate(url(first.secret))).toBe(true)
+    expect(await at(61).validate(url(first.secret))).toBe(false)
+    const secretsIn = async () =>
+      (await readFile(files.secretsPath, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { secret: string }).secret)
+    const second = await writeLocalPreviewSecret(files.secretsPath, { now: new Date(NOW.getTime() + 30 * 60_000) })
+    expect(await secretsIn()).toEqual(['side-file-secret', first.secret, second.secret])
+    // Seventy minutes on, every earlier secret has expired and is dropped.
+    const third = await writeLocalPreviewSecret(files.secretsPath, { now: new Date(NOW.getTime() + 70 * 60_000) })
+    expect(await secretsIn()).toEqual([second.secret, third.secret])
+  })
+
+  test('starts the file when DATA_DIR has none', async () => {
+    const files = await dataset()
+    await rm(files.secretsPath)
+    const { secret } = await writeLocalPreviewSecret(files.secretsPath, { now: NOW })
+    expect(await createLocalPreviewAccess({ ...files, now: () => NOW }).validate(url(secret))).toBe(true)
   })
 })
 

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { ClientPerspective } from '@sanity/client'
 import { validatePreviewUrl, type SanityClientLike } from '@sanity/preview-url-secret'
@@ -167,6 +168,43 @@ export function previewAccessFor(env: PreviewEnv, options: { now?: () => Date } 
     secretsPath: path.join(env.dataDir, PREVIEW_SECRETS_FILE),
     now: options.now,
   })
+}
+
+/** How long a secret lives: the same hour `validatePreviewUrl` allows. */
+const SECRET_TTL_MS = 60 * 60 * 1000
+
+/**
+ * Writes a fresh preview secret to the side file (what `npm run preview:link`
+ * does without a Studio), dropping the expired ones, and returns it. The
+ * document has the shape `createPreviewSecret` gives it in Sanity.
+ */
+export async function writeLocalPreviewSecret(
+  secretsPath: string,
+  options: { now?: Date; source?: string } = {},
+): Promise<{ secret: string; expiresAt: Date }> {
+  const now = options.now ?? new Date()
+  const kept = (await readNdjson(secretsPath, false)).filter(
+    (d) =>
+      d._type === SECRET_TYPE &&
+      typeof d._updatedAt === 'string' &&
+      now.getTime() - Date.parse(d._updatedAt) < SECRET_TTL_MS,
+  )
+  const secret = randomBytes(24).toString('base64url')
+  kept.push({
+    _id: `drafts.${randomUUID()}`,
+    _type: SECRET_TYPE,
+    _updatedAt: now.toISOString(),
+    secret,
+    source: options.source ?? 'npm run preview:link',
+    studioUrl: null,
+    userId: null,
+  })
+  await mkdir(path.dirname(secretsPath), { recursive: true })
+  // Written aside and renamed, so a preview being checked never reads half a file.
+  const temporary = `${secretsPath}.${process.pid}.tmp`
+  await writeFile(temporary, kept.map((d) => JSON.stringify(d)).join('\n') + '\n', { mode: 0o600 })
+  await rename(temporary, secretsPath)
+  return { secret, expiresAt: new Date(now.getTime() + SECRET_TTL_MS) }
 }
 
 let warnedOff = false
