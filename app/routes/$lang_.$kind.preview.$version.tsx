@@ -1,6 +1,7 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteErrorPage } from '~/components/error-page'
 import { LegalDocumentView } from '~/components/legal-document-view'
 import { DiffText } from '~/components/legal-diff'
 import { SiteFooter } from '~/components/site-footer'
@@ -21,6 +22,12 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => errorHeaders ?? loaderHeaders
+
+// Its own boundary, so that a refusal keeps the headers above (Remix takes an
+// error's headers from the route whose boundary shows it).
+export function ErrorBoundary() {
+  return <RouteErrorPage />
+}
 
 export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
   ...(page ? [{ title: page.title }] : []),
