@@ -83,6 +83,10 @@ async function readNdjson(file: string, required: boolean): Promise<DatasetDocum
   return parseRawDatasetNdjson(text, file)
 }
 
+function isParams(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 /**
  * A stand-in for the Sanity client over the local dataset, with just what
  * `validatePreviewUrl` and the preview's queries use: `config().token` (the
@@ -105,7 +109,8 @@ export class LocalPreviewClient implements SanityClientLike {
     return new LocalPreviewClient({ ...this.options, perspective })
   }
 
-  async fetch<R>(query: string, params: Record<string, unknown> = {}): Promise<R> {
+  async fetch<R, Q = Record<string, unknown>>(query: string, rawParams?: Q): Promise<R> {
+    const params = isParams(rawParams) ? rawParams : {}
     const perspective = this.options.perspective ?? 'raw'
     const content = await readNdjson(this.options.datasetPath, true)
     // Secrets from the side file, and nothing else from it.

@@ -21,8 +21,8 @@ const DRAFT = {
 
 let secret = ''
 
-test.beforeAll(async ({}, testInfo) => {
-  const baseURL = testInfo.project.use.baseURL!
+test.beforeAll(async () => {
+  const baseURL = test.info().project.use.baseURL!
   const { stdout } = await run(path.resolve('node_modules/.bin/tsx'), ['scripts/preview-link.ts', 'ru', 'terms', '2'], {
     env: {
       ...process.env,
