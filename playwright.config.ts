@@ -71,8 +71,9 @@ const ACCOUNTS_DATASET = 'tests/fixtures/e2e/accounts-dataset.ndjson'
 const E2E_TELEGRAM_BOT_TOKEN = '123456:e2e-test-bot-token'
 const E2E_TELEGRAM_BOT_NAME = (process.env.PALITRA_E2E_TELEGRAM_BOT ??= 'PalitraE2eBot')
 
-// The Studio of the "fixture" server (never reached: only its origin is named in headers); preview.spec.ts reads it back.
-const E2E_STUDIO_URL = (process.env.PALITRA_E2E_STUDIO_URL ??= 'https://studio.palitra-e2e.example')
+// The Studio of the "fixture" server: preview.spec.ts serves a stand-in page there that frames the preview.
+process.env.PALITRA_E2E_STUDIO_PORT ??= String(await freePort())
+const E2E_STUDIO_URL = `http://127.0.0.1:${process.env.PALITRA_E2E_STUDIO_PORT}`
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SEED_SPECS =

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { expect, test } from '@playwright/test'
@@ -12,7 +14,8 @@ import { LOCALES, ui, type Locale } from './support/ui-text'
 // one; the server checks it with the same validatePreviewUrl as for Sanity.
 
 const run = promisify(execFile)
-const STUDIO = process.env.PALITRA_E2E_STUDIO_URL!
+const STUDIO_PORT = Number(process.env.PALITRA_E2E_STUDIO_PORT)
+const STUDIO = `http://127.0.0.1:${STUDIO_PORT}`
 
 const DRAFT = {
   title: { ru: 'Тестовые условия использования', en: 'Test Terms of Use' },
@@ -119,6 +122,47 @@ for (const locale of LOCALES) {
     })
   })
 }
+
+/** A page on its own origin (a local server on `port`, 0 for any) that frames the preview and a public page. */
+async function framingPage(port: number, baseURL: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+    response.end(`<!doctype html><title>Studio</title>
+      <iframe id="preview" src="${baseURL}${previewPath('en')}"></iframe>
+      <iframe id="policy" src="${baseURL}/en/terms"></iframe>`)
+  })
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const { port: bound } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${bound}/desk`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+test('the Studio can show the preview in a frame; no other site can, and no public page can be framed', async ({
+  page,
+  baseURL,
+}) => {
+  const shown = () => page.frames().map((frame) => frame.url())
+  const studio = await framingPage(STUDIO_PORT, baseURL!)
+  try {
+    await page.goto(studio.url)
+    await expect(page.frameLocator('#preview').getByText(ui('en', 'legal:preview.barTitle'))).toBeVisible()
+    await page.waitForLoadState('load')
+    expect(shown()).not.toContain(`${baseURL}/en/terms`)
+  } finally {
+    await studio.close()
+  }
+  const elsewhere = await framingPage(0, baseURL!)
+  try {
+    await page.goto(elsewhere.url)
+    await page.waitForLoadState('load')
+    expect(shown()).not.toContain(`${baseURL}${previewPath('en')}`)
+    expect(shown()).not.toContain(`${baseURL}/en/terms`)
+  } finally {
+    await elsewhere.close()
+  }
+})
 
 test('screenshots of the preview, desktop and phone', async ({ browser }, testInfo) => {
   for (const locale of LOCALES) {
