@@ -94,3 +94,6 @@ export function closeContentSource(): void {
 
 export { compareCreditPacks } from './credit-pack'
 export type { CreditPack } from './credit-pack'
+
+export { getPreviewAccess, previewAccessFor, PREVIEW_SECRETS_FILE, writeLocalPreviewSecret } from './preview.server'
+export type { PreviewAccess } from './preview.server'

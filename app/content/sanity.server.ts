@@ -33,8 +33,9 @@ export function createPublishedSanityClient(config: SanityContentConfig): Sanity
 }
 
 /**
- * A client that sees drafts, for a future preview mode. It needs the token and
- * bypasses the CDN (the CDN never serves drafts). The site does not use it yet.
+ * A client that sees drafts, for the draft preview (./preview.server.ts): it
+ * reads drafts and checks preview secrets. It needs the token and bypasses the
+ * CDN (the CDN never serves drafts).
  */
 export function createPreviewSanityClient(config: SanityContentConfig): SanityClient {
   if (!config.token) throw new Error('draft preview needs SANITY_READ_TOKEN')

@@ -9,7 +9,9 @@ export {
   getVersionList,
   getVersionPage,
 } from './documents.server'
-export type { ChangesPage } from './documents.server'
+export type { ChangesPage, TextComparison } from './documents.server'
+export { getPreviewPage } from './preview.server'
+export type { PreviewDocument, PreviewPage } from './preview.server'
 export { renderPlainText, sha256Hex } from './plain-text'
 export { resolveRegisterTables } from './register-tables.server'
 export { verifySanityWebhookBody } from './webhook.server'
