@@ -278,6 +278,12 @@ function NoticeCell({ version, locale }: { version: UpcomingVersion; locale: Loc
         date: formatDate(plan.dueAt, locale, true),
         days: plan.days,
       })}
+      {plan.late ? (
+        <>
+          <br />
+          <strong>{t('publishing.noticeLate', { days: plan.days })}</strong>
+        </>
+      ) : null}
       <br />
       <span className="legal-admin__muted">
         {!plan.disclosed

@@ -49,6 +49,8 @@ export type NoticePlan = {
   accountsToTell: number
   /** False while the privacy policy in force in this language does not disclose notices. */
   disclosed: boolean
+  /** Published (archived) after the notices were due: people get less notice than the period promises. */
+  late: boolean
   progress: NoticeProgress | null
 }
 
@@ -159,9 +161,11 @@ export async function publishingPage(db: Database, now: Date = new Date(), sourc
     let notices: NoticePlan | null = null
     if (v.material) {
       if (!disclosure.has(v.locale)) disclosure.set(v.locale, await noticesDisclosed(v.locale, now))
+      const dueAt = noticeDueAt(v.effectiveFrom, v.kind, env)
       notices = {
         days: noticeDays(v.kind, env),
-        dueAt: noticeDueAt(v.effectiveFrom, v.kind, env).toISOString(),
+        dueAt: dueAt.toISOString(),
+        late: Date.parse(row?.firstSeenAt ?? now.toISOString()) > dueAt.getTime(),
         accountsToTell: await countAccountsHoldingEarlierVersion(db, v, relations),
         disclosed: disclosure.get(v.locale) ?? false,
         progress: row ? (progress.get(row.id) ?? null) : null,

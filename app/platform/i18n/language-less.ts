@@ -33,6 +33,7 @@ export const LANGUAGE_LESS_PAGES = [
   'legal-admin',
   'legal-admin/archive-check',
   'legal-admin/calendar',
+  'legal-admin/publishing',
   'legal-admin/requests',
   'legal-admin/versions',
   'login',
