@@ -165,11 +165,11 @@ try {
       const file = path.join(OUT, `notice-${locale}-${device}.png`)
       await page.screenshot({ path: file })
       taken.push(file)
-      if (device === 'desktop') {
+      {
         await signIn(context, locale, people.ru)
         await page.goto(`/${locale}/legal-admin/publishing`)
         await page.evaluate(() => document.fonts.ready)
-        const publishing = path.join(OUT, `publishing-${locale}-desktop.png`)
+        const publishing = path.join(OUT, `publishing-${locale}-${device}.png`)
         await page.screenshot({ path: publishing, fullPage: true })
         taken.push(publishing)
       }

@@ -79,7 +79,7 @@ export default function LegalAdminPublishing() {
         {upcoming.length === 0 ? (
           <p>{t('publishing.upcomingEmpty')}</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap table-wrap--stacks">
             <table className="legal-admin__table">
               <caption className="visually-hidden">{t('publishing.upcomingCaption')}</caption>
               <thead>
@@ -96,25 +96,25 @@ export default function LegalAdminPublishing() {
                   <tr key={`${v.kind}/${v.locale}/${v.version}`}>
                     <th scope="row">
                       <Link to={`/${v.locale}/${v.kind}/v/${v.version}`}>
-                        {documentName(v.kind, v.locale)}, {t('overview.versionLink', { version: v.version })}
+                        {documentName(v.kind, v.locale)}, {t('publishing.versionName', { version: v.version })}
                       </Link>
                       <br />
                       <span className="legal-admin__muted">
                         {v.material ? t('publishing.material') : t('publishing.notMaterial')}
                       </span>
                     </th>
-                    <td>
+                    <td data-label={t('publishing.effectiveFrom')}>
                       <Moment iso={v.effectiveFrom} locale={locale} />
                     </td>
-                    <td>
+                    <td data-label={t('publishing.archived')}>
                       {v.archivedAt
                         ? t('publishing.archivedAt', { date: formatDate(v.archivedAt, locale, true) })
                         : t('publishing.notArchived')}
                     </td>
-                    <td>
+                    <td data-label={t('publishing.publishedBy')}>
                       <PublisherCell version={v} locale={locale} />
                     </td>
-                    <td>
+                    <td data-label={t('publishing.notices')}>
                       <NoticeCell version={v} locale={locale} />
                     </td>
                   </tr>
@@ -140,8 +140,8 @@ export default function LegalAdminPublishing() {
             <ul>
               {unarchived.map((v) => (
                 <li key={`${v.kind}/${v.locale}/${v.version}`}>
-                  {documentName(v.kind, v.locale)}, {t('overview.versionLink', { version: v.version })} ·{' '}
-                  {t('overview.effectiveFrom', { date: formatDate(v.effectiveFrom, locale) })}
+                  {documentName(v.kind, v.locale)}, {t('publishing.versionName', { version: v.version })} ·{' '}
+                  {t('publishing.effectiveOn', { date: formatDate(v.effectiveFrom, locale) })}
                 </li>
               ))}
             </ul>
@@ -160,7 +160,7 @@ export default function LegalAdminPublishing() {
         {deliveries.length === 0 ? (
           <p>{t('publishing.deliveriesEmpty')}</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap table-wrap--stacks">
             <table className="legal-admin__table">
               <caption className="visually-hidden">{t('publishing.deliveriesCaption')}</caption>
               <thead>
@@ -177,9 +177,9 @@ export default function LegalAdminPublishing() {
                     <td>
                       <time dateTime={d.receivedAt}>{formatDate(d.receivedAt, locale, true)}</time>
                     </td>
-                    <td>
+                    <td data-label={t('publishing.document')}>
                       {d.kind && d.locale && d.version
-                        ? `${documentName(d.kind, d.locale)}, ${t('overview.versionLink', { version: d.version })}`
+                        ? `${documentName(d.kind, d.locale)}, ${t('publishing.versionName', { version: d.version })}`
                         : (d.documentType ?? d.documentId)}
                       {d.operation ? ` (${t(`publishing.operations.${d.operation}`)})` : null}
                       {d.revision ? (
@@ -191,8 +191,10 @@ export default function LegalAdminPublishing() {
                         </>
                       ) : null}
                     </td>
-                    <td>{d.publisherId ? t('publishing.publisher', { id: d.publisherId }) : '—'}</td>
-                    <td>
+                    <td data-label={t('publishing.publishedBy')}>
+                      {d.publisherId ? t('publishing.publisher', { id: d.publisherId }) : '—'}
+                    </td>
+                    <td data-label={t('publishing.outcome')}>
                       {t(`publishing.outcomes.${d.outcome}`)}
                       {d.detail ? (
                         <>
