@@ -1,0 +1,96 @@
+import { expect, test as base } from '@playwright/test'
+import { dataset, projectId } from '../../../cms/environment'
+import { seedDocuments } from './dataset'
+import { SanityStandIn } from './stand-in'
+import { StudioPage } from './studio-page'
+import { serveStudio, type StudioServer } from './studio-server'
+
+/** The token the Studio sends; the stand-in accepts no other. */
+export const STUDIO_TOKEN = 'studio-suite-token'
+
+/** Where the Studio keeps a token login (sanity's getAuthTokenStorageKey): `__studio_auth_token_<projectId>`. */
+export const AUTH_TOKEN_STORAGE_KEY = `__studio_auth_token_${projectId}`
+
+interface WorkerFixtures {
+  /** The built Studio (cms/dist) on a loopback port. */
+  studioServer: StudioServer
+  /** The Sanity API stand-in: one per worker, its dataset reset before every test. */
+  standIn: SanityStandIn
+}
+
+interface TestFixtures {
+  /** Resets the stand-in before the test and fails the test on any request it did not know. */
+  standInGuard: void
+  /** The Studio in the test's page, signed in. */
+  studio: StudioPage
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  studioServer: [
+    async ({}, use) => {
+      const server = await serveStudio()
+      await use(server)
+      await server.close()
+    },
+    { scope: 'worker' },
+  ],
+
+  standIn: [
+    async ({ studioServer }, use) => {
+      const standIn = await SanityStandIn.start({
+        projectId,
+        dataset,
+        studioOrigin: studioServer.origin,
+        token: STUDIO_TOKEN,
+      })
+      await use(standIn)
+      await standIn.close()
+    },
+    { scope: 'worker' },
+  ],
+
+  // The browser resolves the Sanity host names to the stand-in and nothing else at all.
+  launchOptions: [
+    async ({ launchOptions, standIn }, use) => {
+      await use({
+        ...launchOptions,
+        args: [...(launchOptions.args ?? []), `--host-resolver-rules=${standIn.hostResolverRules()}`],
+      })
+    },
+    { scope: 'worker' },
+  ],
+
+  baseURL: async ({ studioServer }, use) => {
+    await use(studioServer.origin)
+  },
+
+  // Signed in before the first page loads: the Studio reads a token login from localStorage.
+  storageState: async ({ studioServer }, use) => {
+    await use({
+      cookies: [],
+      origins: [
+        {
+          origin: studioServer.origin,
+          localStorage: [{ name: AUTH_TOKEN_STORAGE_KEY, value: JSON.stringify({ token: STUDIO_TOKEN }) }],
+        },
+      ],
+    })
+  },
+
+  standInGuard: [
+    async ({ standIn }, use) => {
+      standIn.reset(seedDocuments())
+      await use()
+      expect(standIn.unknownRequests, 'requests the Sanity stand-in does not know (method, host and path)').toEqual(
+        [],
+      )
+    },
+    { auto: true },
+  ],
+
+  studio: async ({ page, standIn }, use) => {
+    await use(new StudioPage(page, standIn))
+  },
+})
+
+export { expect }

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { expect, type Locator, type Page } from '@playwright/test'
+import { publishedIdOf } from './content-lake'
+import { KIND_TITLES, LOCALE_TITLES, type Kind, type Locale } from './dataset'
+import type { SanityStandIn } from './stand-in'
+import { ROOT } from './studio-server'
+
+/** Where STUDIO_SHOTS=1 writes the legal team guide's screenshots. */
+export const SHOTS_DIR = path.join(ROOT, 'docs/legal-team')
+
+/**
+ * The Studio as the legal team sees it, driven through the words on screen
+ * (the labels come from cms/ and from Sanity's English UI).
+ */
+export class StudioPage {
+  constructor(
+    readonly page: Page,
+    readonly standIn: SanityStandIn,
+  ) {}
+
+  /** The list of versions of one kind in one language, newest first. */
+  async openVersionList(kind: Kind, locale: Locale): Promise<Locator> {
+    await this.page.goto(`/structure/${kind};${kind}-${locale}`)
+    const list = this.versionList(kind, locale)
+    await expect(list.getByRole('option').first()).toBeVisible()
+    return list
+  }
+
+  /** The list box of versions; each option is named by the version's preview title and subtitle. */
+  versionList(kind: Kind, locale: Locale): Locator {
+    return this.page.getByRole('listbox', { name: `${KIND_TITLES[kind]} · ${LOCALE_TITLES[locale]}`, exact: true })
+  }
+
+  /** Opens a document (published or draft) by its id, as a link from elsewhere would. */
+  async openDocument(id: string, title: string): Promise<void> {
+    await this.page.goto(`/intent/edit/id=${encodeURIComponent(publishedIdOf(id))};type=legalDocument/`)
+    await this.expectDocumentTitle(title)
+  }
+
+  async expectDocumentTitle(title: string): Promise<void> {
+    await expect(this.documentPane().getByRole('heading', { name: title, exact: true })).toBeVisible()
+  }
+
+  documentPane(): Locator {
+    return this.page.locator('[data-testid="document-pane"]')
+  }
+
+  /** A document action in the footer (the primary one, or one behind the ⋯ menu). */
+  footerAction(label: string | RegExp): Locator {
+    return this.page.locator('[data-testid="pane-footer"]').getByRole('button', { name: label })
+  }
+
+  publishButton(): Locator {
+    return this.page.getByTestId('action-publish')
+  }
+
+  /** Opens the ⋯ menu of document actions and returns one of its items (the menu stays open). */
+  async menuAction(label: string | RegExp): Promise<Locator> {
+    await this.page.getByTestId('action-menu-button').click()
+    await expect(this.page.getByRole('menu')).toBeVisible()
+    return this.page.getByRole('menu').getByRole('menuitem', { name: label })
+  }
+
+  /** Opens the ⋯ menu of document actions and returns its items' labels. */
+  async moreActions(): Promise<string[]> {
+    await this.page.getByTestId('action-menu-button').click()
+    const menu = this.page.getByRole('menu')
+    await expect(menu).toBeVisible()
+    const labels = await menu.getByRole('menuitem').allInnerTexts()
+    await this.page.keyboard.press('Escape')
+    return labels.map((label) => label.trim())
+  }
+
+  /** Opens the validation panel of the open document. */
+  async openValidation(): Promise<Locator> {
+    const panel = this.validationPanel()
+    if (!(await panel.isVisible())) await this.page.getByRole('button', { name: 'Validation', exact: true }).click()
+    await expect(panel).toBeVisible()
+    return panel
+  }
+
+  validationPanel(): Locator {
+    return this.page.locator('aside[data-ui="DocumentInspectorPanel"]').filter({
+      has: this.page.getByRole('heading', { name: 'Validation' }),
+    })
+  }
+
+  /**
+   * One entry of the validation panel: the field's title and the message.
+   * Errors are tone "critical", warnings tone "caution".
+   */
+  validationEntry(field: string, message: string | RegExp): Locator {
+    return this.validationPanel()
+      .getByRole('button')
+      .filter({ has: this.page.getByText(field, { exact: true }) })
+      .filter({ hasText: message })
+  }
+
+  async expectValidation(field: string, message: string | RegExp, level: 'error' | 'warning' = 'error') {
+    const entry = this.validationEntry(field, message)
+    await expect(entry, `${level} on ${field}: ${String(message)}`).toBeVisible()
+    await expect(entry).toHaveAttribute('data-tone', level === 'error' ? 'critical' : 'caution')
+  }
+
+  /** A field of the form, by its name in the schema (cms/schemaTypes/legalDocument.ts). */
+  field(name: string): Locator {
+    return this.documentPane().getByTestId(`field-${name}`)
+  }
+
+  /** With STUDIO_SHOTS=1, a screenshot for the legal team's guide (docs/legal-team/<name>.png). */
+  async shot(name: string, target?: Locator): Promise<void> {
+    if (process.env.STUDIO_SHOTS !== '1') return
+    mkdirSync(SHOTS_DIR, { recursive: true })
+    const file = path.join(SHOTS_DIR, `${name}.png`)
+    // The caret and hover effects would make every run's picture differ.
+    await this.page.mouse.move(0, 0)
+    if (target) await target.screenshot({ path: file, animations: 'disabled', caret: 'hide' })
+    else await this.page.screenshot({ path: file, animations: 'disabled', caret: 'hide' })
+  }
+}
