@@ -1,5 +1,12 @@
 import { expect, test } from './support/fixtures'
-import { escapeRegExp, lastPublished, nextVersionDraft, publishedVersions, seedDocuments, versionTitle } from './support/dataset'
+import {
+  escapeRegExp,
+  lastPublished,
+  nextVersionDraft,
+  publishedVersions,
+  seedDocuments,
+  versionTitle,
+} from './support/dataset'
 
 // “New version from this one” (cms/actions/newVersionAction.ts) on the newest
 // published privacy policy in English.
@@ -20,7 +27,12 @@ test('creates a draft of the next version from the published text, then opens it
   await studio.openDocument(source._id, versionTitle(KIND, LOCALE, source.version))
   const action = studio.footerAction('New version from this one')
   await expect(action).toBeEnabled()
-  await studio.shot('new-version-action')
+  await studio.shot('new-version-action', {
+    hover: {
+      target: action,
+      tooltip: 'Start a draft of the next version with this text. The published version stays as it is.',
+    },
+  })
   await action.click()
 
   // The Studio opens the new draft…

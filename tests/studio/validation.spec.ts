@@ -84,10 +84,7 @@ test('a number already published, a date that is not one, lists too deep and bad
     `Version ${last.version} of this document in this language is already published. Each number can be used once.`,
   )
   await studio.expectValidation('In force from', 'This is not a valid date and time.')
-  await studio.expectValidation(
-    'Text',
-    'Lists can be nested at most 4 levels deep; the site cannot show deeper ones.',
-  )
+  await studio.expectValidation('Text', 'Lists can be nested at most 4 levels deep; the site cannot show deeper ones.')
   await studio.expectValidation(
     'Address',
     'Use a web address (https://…), an email link (mailto:…) or a path on this site starting with a single / (for example /ru/privacy).',

@@ -234,7 +234,11 @@ export class TransactionBuilder {
     const existing = this.get(patch.id)
     if (!existing) throw new LakeError(404, `Cannot modify nonexistent document "${patch.id}"`, 'documentNotFoundError')
     if (patch.ifRevisionID && patch.ifRevisionID !== existing._rev) {
-      throw new LakeError(409, `Document "${patch.id}" has unexpected revision ID ("${existing._rev}")`, 'conflictError')
+      throw new LakeError(
+        409,
+        `Document "${patch.id}" has unexpected revision ID ("${existing._rev}")`,
+        'conflictError',
+      )
     }
     const mutation: MutationBody = { patch }
     const patched = new this.mutator.Mutation({ mutations: [mutation] }).apply(existing)

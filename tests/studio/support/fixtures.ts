@@ -27,6 +27,8 @@ interface TestFixtures {
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   studioServer: [
+    // Playwright reads a fixture's dependencies from this pattern; this one has none.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const server = await serveStudio()
       await use(server)
@@ -81,9 +83,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({ standIn }, use) => {
       standIn.reset(seedDocuments())
       await use()
-      expect(standIn.unknownRequests, 'requests the Sanity stand-in does not know (method, host and path)').toEqual(
-        [],
-      )
+      expect(standIn.unknownRequests, 'requests the Sanity stand-in does not know (method, host and path)').toEqual([])
     },
     { auto: true },
   ],

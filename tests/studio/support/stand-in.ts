@@ -84,8 +84,13 @@ const DELIBERATE_404: ReadonlyArray<{ method: string; path: RegExp; why: string 
   { method: 'GET', path: /^\/help$/, why: 'the help menu and the update check' },
   { method: 'GET', path: /^\/journey\/[a-z-]+$/, why: 'announcements, trial and plan limit notices' },
   { method: 'POST', path: /^\/intake\/(feedback|batch)$/, why: 'telemetry' },
-  { method: 'POST', path: /^\/descriptors\/claim$/, why: 'schema descriptors for Sanity’s cloud tools' },
-  { method: 'GET', path: /^\/data\/history\//, why: 'document history (the review-changes panel); the stand-in keeps none' },
+  { method: 'GET', path: /^\/intake\/telemetry-status$/, why: 'telemetry consent' },
+  { method: 'POST', path: /^\/descriptors\/(claim|synchronize)$/, why: 'schema descriptors for Sanity’s cloud tools' },
+  {
+    method: 'GET',
+    path: /^\/data\/history\//,
+    why: 'document history (the review-changes panel); the stand-in keeps none',
+  },
   { method: 'GET', path: /^\/socket\/[^/]+$/, why: 'presence (the websocket); nobody else is editing' },
   { method: 'GET', path: /^\/agent\/[^/]+\/bundles\/mine\/listen$/, why: 'AI agent bundles' },
   { method: 'GET', path: /^\/projects\/[^/]+\/user-applications$/, why: 'deployed Studios of the project' },
@@ -139,6 +144,8 @@ export class SanityStandIn {
     this.routes = [
       { method: 'GET', path: /^\/users\/me$/, handler: () => this.currentUser() },
       { method: 'GET', path: /^\/auth\/id$/, handler: () => this.authId() },
+      // Avatars and names of people (presence, history): only the signed-in user exists.
+      { method: 'GET', path: /^\/users\/[^/]+$/, handler: (r) => this.users(r) },
       { method: 'GET', path: /^\/ping$/, handler: () => ({ status: 200, json: { message: 'PONG' } }), anonymous: true },
       { method: 'GET', path: new RegExp(`^/projects/${escape(options.projectId)}$`), handler: () => this.project() },
       {
@@ -148,10 +155,18 @@ export class SanityStandIn {
       },
       { method: 'GET', path: new RegExp(`^${data.replace('([a-z]+)', 'query')}$`), handler: (r) => this.query(r) },
       { method: 'POST', path: new RegExp(`^${data.replace('([a-z]+)', 'query')}$`), handler: (r) => this.query(r) },
-      { method: 'GET', path: new RegExp(`^${data.replace('([a-z]+)', 'doc')}/(.+)$`), handler: (r) => this.getDocuments(r) },
+      {
+        method: 'GET',
+        path: new RegExp(`^${data.replace('([a-z]+)', 'doc')}/(.+)$`),
+        handler: (r) => this.getDocuments(r),
+      },
       { method: 'GET', path: new RegExp(`^${data.replace('([a-z]+)', 'listen')}$`), handler: (r) => this.listen(r) },
       // The Studio times a request here to report latency; only the status matters.
-      { method: 'GET', path: new RegExp(`^${data.replace('([a-z]+)', 'ping')}$`), handler: () => ({ status: 200, json: {} }) },
+      {
+        method: 'GET',
+        path: new RegExp(`^${data.replace('([a-z]+)', 'ping')}$`),
+        handler: () => ({ status: 200, json: {} }),
+      },
       { method: 'POST', path: new RegExp(`^${data.replace('([a-z]+)', 'mutate')}$`), handler: (r) => this.mutate(r) },
       { method: 'POST', path: new RegExp(`^${data.replace('([a-z]+)', 'actions')}$`), handler: (r) => this.actions(r) },
     ]
@@ -317,18 +332,24 @@ export class SanityStandIn {
 
   // --- users and project -------------------------------------------------
 
-  private currentUser(): ApiAnswer {
+  private profile(): Record<string, unknown> {
     return {
-      status: 200,
-      json: {
-        id: this.user.id,
-        name: this.user.name,
-        email: this.user.email,
-        provider: 'sanity',
-        role: this.user.roles[0] ?? 'viewer',
-        roles: this.user.roles.map((name) => ({ name, title: titleCase(name) })),
-      },
+      id: this.user.id,
+      name: this.user.name,
+      email: this.user.email,
+      provider: 'sanity',
+      role: this.user.roles[0] ?? 'viewer',
+      roles: this.user.roles.map((name) => ({ name, title: titleCase(name) })),
     }
+  }
+
+  private currentUser(): ApiAnswer {
+    return { status: 200, json: this.profile() }
+  }
+
+  private users(request: IncomingApiRequest): ApiAnswer {
+    const ids = decodeURIComponent(request.path.slice('/users/'.length)).split(',')
+    return { status: 200, json: ids.includes(this.user.id) ? [this.profile()] : [] }
   }
 
   private authId(): ApiAnswer {
@@ -444,7 +465,8 @@ export class SanityStandIn {
         if (listener.includePreviousRevision && change.before) event.previous = change.before
         // A whole-document replacement is a valid mendoza patch: opcode 0 ("Value") with the new
         // value. The Studio applies it to the document without its _rev.
-        if (listener.effects) event.effects = { apply: [0, withoutRev(change.after)], revert: [0, withoutRev(change.before)] }
+        if (listener.effects)
+          event.effects = { apply: [0, withoutRev(change.after)], revert: [0, withoutRev(change.before)] }
         listener.write('mutation', event)
       }
     }
@@ -619,7 +641,8 @@ function paramsFromQuery(query: URLSearchParams): Record<string, unknown> {
 
 /** Without one, API versions from 2025-02-19 on read the published perspective, older ones raw. */
 function perspectiveOf(value: unknown, apiVersion: string): Perspective | null {
-  if (value === undefined || value === null) return apiVersion >= '2025-02-19' && apiVersion !== 'X' ? 'published' : 'raw'
+  if (value === undefined || value === null)
+    return apiVersion >= '2025-02-19' && apiVersion !== 'X' ? 'published' : 'raw'
   if (value === 'raw') return 'raw'
   if (value === 'published') return 'published'
   if (value === 'drafts' || value === 'previewDrafts') return 'drafts'

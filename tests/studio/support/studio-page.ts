@@ -69,7 +69,8 @@ export class StudioPage {
     await expect(menu).toBeVisible()
     const labels = await menu.getByRole('menuitem').allInnerTexts()
     await this.page.keyboard.press('Escape')
-    return labels.map((label) => label.trim())
+    // An item's text ends with its keyboard shortcut on lines of its own.
+    return labels.map((label) => label.split('\n')[0]?.trim() ?? '')
   }
 
   /** Opens the validation panel of the open document. */
@@ -103,19 +104,33 @@ export class StudioPage {
     await expect(entry).toHaveAttribute('data-tone', level === 'error' ? 'critical' : 'caution')
   }
 
+  /** The text, number or date input of a field. */
+  input(name: string): Locator {
+    return this.field(name).locator('input:not([type="radio"]):not([type="checkbox"]), textarea').first()
+  }
+
   /** A field of the form, by its name in the schema (cms/schemaTypes/legalDocument.ts). */
   field(name: string): Locator {
     return this.documentPane().getByTestId(`field-${name}`)
   }
 
-  /** With STUDIO_SHOTS=1, a screenshot for the legal team's guide (docs/legal-team/<name>.png). */
-  async shot(name: string, target?: Locator): Promise<void> {
+  /**
+   * With STUDIO_SHOTS=1, a screenshot of the page for the legal team's guide
+   * (docs/legal-team/<name>.png), with the pointer on `hover.target` (showing
+   * its tooltip, `hover.tooltip`) or out of the way.
+   */
+  async shot(name: string, options: { hover?: { target: Locator; tooltip: string } } = {}): Promise<void> {
     if (process.env.STUDIO_SHOTS !== '1') return
     mkdirSync(SHOTS_DIR, { recursive: true })
-    const file = path.join(SHOTS_DIR, `${name}.png`)
-    // The caret and hover effects would make every run's picture differ.
+    // The Studio focuses the first field on opening; its focus ring and tooltip are noise here.
+    await this.page.evaluate(() => {
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur()
+    })
     await this.page.mouse.move(0, 0)
-    if (target) await target.screenshot({ path: file, animations: 'disabled', caret: 'hide' })
-    else await this.page.screenshot({ path: file, animations: 'disabled', caret: 'hide' })
+    if (options.hover) {
+      await options.hover.target.hover()
+      await expect(this.page.getByText(options.hover.tooltip)).toBeVisible()
+    }
+    await this.page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' })
   }
 }
