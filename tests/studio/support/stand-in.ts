@@ -170,7 +170,12 @@ export class SanityStandIn {
       { method: 'POST', path: new RegExp(`^${data.replace('([a-z]+)', 'mutate')}$`), handler: (r) => this.mutate(r) },
       { method: 'POST', path: new RegExp(`^${data.replace('([a-z]+)', 'actions')}$`), handler: (r) => this.actions(r) },
     ]
-    this.lake.subscribe((transaction) => void this.broadcast(transaction))
+    this.lake.subscribe((transaction) => {
+      // A listener query groq-js cannot run is a protocol change too; it must not crash the worker.
+      this.broadcast(transaction).catch((error: unknown) => {
+        this.unknownRequests.push(`listener event for ${transaction.id} failed: ${String(error)}`)
+      })
+    })
   }
 
   static async start(options: StandInOptions): Promise<SanityStandIn> {
@@ -180,7 +185,14 @@ export class SanityStandIn {
     // six HTTP/1.1 connections Chromium allows per host would starve it.
     const server = createSecureServer({ key, cert, allowHTTP1: true })
     const standIn = new SanityStandIn(server, options)
-    server.on('request', (req, res) => void standIn.handle(req, res))
+    server.on('request', (req, res) => {
+      standIn.handle(req, res).catch((error: unknown) => {
+        // A stream the browser closed mid-answer is fine; anything else is the stand-in's own bug.
+        if (!req.destroyed) standIn.unknownRequests.push(`${req.method} ${req.url} (crashed: ${String(error)})`)
+      })
+    })
+    // Chromium drops connections and streams whenever a page closes; that is not an error here.
+    server.on('sessionError', () => {})
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     return standIn
   }
@@ -291,6 +303,7 @@ export class SanityStandIn {
       this.send(res, 404, { error: 'Not Found', message: `unknown host ${host}` })
       return
     }
+    res.on('error', () => {})
     const route = this.routes.find((candidate) => candidate.method === method && candidate.path.test(path))
     if (!route) {
       const deliberate = DELIBERATE_404.find((candidate) => candidate.method === method && candidate.path.test(path))
