@@ -84,6 +84,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       standIn.reset(seedDocuments())
       await use()
       expect(standIn.unknownRequests, 'requests the Sanity stand-in does not know (method, host and path)').toEqual([])
+      // Over HTTP/1.1 the listeners would starve each other (six connections per host).
+      const listeners = standIn.requests.filter((request) => request.path.startsWith('/data/listen/'))
+      expect(listeners.filter((request) => request.httpVersion !== '2.0').map((request) => request.path)).toEqual([])
     },
     { auto: true },
   ],

@@ -59,6 +59,8 @@ export const DEFAULT_USER: StandInUser = {
 export interface RecordedRequest {
   method: string
   host: string
+  /** '2.0' for HTTP/2 (the listeners need it), '1.1' otherwise. */
+  httpVersion: string
   /** The API version of the path (`2025-02-19`, `1`, `X`), or '' when it had none. */
   apiVersion: string
   path: string
@@ -295,7 +297,15 @@ export class SanityStandIn {
       this.send(res, 400, { error: 'Bad Request', message: 'The body is not JSON' })
       return
     }
-    const recorded: RecordedRequest = { method, host, apiVersion, path, query: url.searchParams, body }
+    const recorded: RecordedRequest = {
+      method,
+      host,
+      httpVersion: req.httpVersion,
+      apiVersion,
+      path,
+      query: url.searchParams,
+      body,
+    }
     this.requests.push(recorded)
 
     if (!isSanityApiHost(host, this.options.projectId)) {
