@@ -142,17 +142,23 @@ export class SanityStandIn {
     private readonly server: Http2SecureServer,
     readonly options: StandInOptions,
   ) {
-    const data = `/data/([a-z]+)/${escape(options.dataset)}`
+    const data = `/data/([a-z]+)/${escapeForRegExp(options.dataset)}`
     this.routes = [
       { method: 'GET', path: /^\/users\/me$/, handler: () => this.currentUser() },
       { method: 'GET', path: /^\/auth\/id$/, handler: () => this.authId() },
       // Avatars and names of people (presence, history): only the signed-in user exists.
       { method: 'GET', path: /^\/users\/[^/]+$/, handler: (r) => this.users(r) },
       { method: 'GET', path: /^\/ping$/, handler: () => ({ status: 200, json: { message: 'PONG' } }), anonymous: true },
-      { method: 'GET', path: new RegExp(`^/projects/${escape(options.projectId)}$`), handler: () => this.project() },
       {
         method: 'GET',
-        path: new RegExp(`^/projects/${escape(options.projectId)}/datasets/${escape(options.dataset)}/acl$`),
+        path: new RegExp(`^/projects/${escapeForRegExp(options.projectId)}$`),
+        handler: () => this.project(),
+      },
+      {
+        method: 'GET',
+        path: new RegExp(
+          `^/projects/${escapeForRegExp(options.projectId)}/datasets/${escapeForRegExp(options.dataset)}/acl$`,
+        ),
         handler: () => ({ status: 200, json: this.grants }),
       },
       { method: 'GET', path: new RegExp(`^${data.replace('([a-z]+)', 'query')}$`), handler: (r) => this.query(r) },
@@ -645,7 +651,7 @@ function withoutRev(document: StoredDocument | null): Omit<StoredDocument, '_rev
   return rest
 }
 
-function escape(text: string): string {
+function escapeForRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
