@@ -56,6 +56,8 @@ process.env.PALITRA_E2E_LEGAL_DATABASE_URL ??= (() => {
   url.pathname = `/palitra_e2e_legal_${run.replaceAll('-', '').slice(0, 16)}`
   return url.toString()
 })()
+// The fixture server's: preview.spec.ts writes a preview secret there with `npm run preview:link`.
+process.env.PALITRA_E2E_FIXTURE_DATA_DIR ??= path.join(os.tmpdir(), `palitra-e2e-fixture-data-${run}`)
 const accountsDataDir = process.env.PALITRA_E2E_ACCOUNTS_DATA_DIR
 const seedDataDir = process.env.PALITRA_E2E_SEED_DATA_DIR
 const reacceptDataset = process.env.PALITRA_E2E_REACCEPT_DATASET
@@ -68,6 +70,10 @@ const ACCOUNTS_DATASET = 'tests/fixtures/e2e/accounts-dataset.ndjson'
 // The Telegram bot of the "seed" server; telegram-sign-in.spec.ts reads the name back.
 const E2E_TELEGRAM_BOT_TOKEN = '123456:e2e-test-bot-token'
 const E2E_TELEGRAM_BOT_NAME = (process.env.PALITRA_E2E_TELEGRAM_BOT ??= 'PalitraE2eBot')
+
+// The Studio of the "fixture" server: preview.spec.ts serves a stand-in page there that frames the preview.
+process.env.PALITRA_E2E_STUDIO_PORT ??= String(await freePort())
+const E2E_STUDIO_URL = `http://127.0.0.1:${process.env.PALITRA_E2E_STUDIO_PORT}`
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SEED_SPECS =
@@ -151,7 +157,13 @@ export default defineConfig({
     },
   ],
   webServer: [
-    server('fixture', fixturePort, 'tests/fixtures/e2e/dataset.ndjson'),
+    // The Studio's address lets preview.spec.ts check that only the preview may be framed, and only by it.
+    server('fixture', fixturePort, 'tests/fixtures/e2e/dataset.ndjson', [
+      '--data-dir',
+      process.env.PALITRA_E2E_FIXTURE_DATA_DIR,
+      '--env',
+      `SANITY_STUDIO_URL=${E2E_STUDIO_URL}`,
+    ]),
     // With Telegram sign-in switched on (a made-up bot; the browser never reaches
     // telegram.org: telegram-sign-in.spec.ts answers for it).
     server('seed', seedPort, undefined, [

@@ -12,6 +12,8 @@ import { cacheablePageKey, PageCache, withNonce } from '~/platform/page-cache.se
 import { RETRY_AFTER_SECONDS } from '~/platform/unavailable.server'
 import { NonceContext } from '~/platform/security/nonce'
 import { isRenderablePath } from '~/platform/security/request-path'
+import { framedByStudio, studioOrigin } from '~/platform/security/studio'
+import { getEnv } from '~/platform/env.server'
 
 export { prepareServer, shutdownServer } from './startup.server'
 
@@ -37,10 +39,10 @@ export default async function handleRequest(
   const nonce = loadContext.cspNonce
   // Only pages get the policy; a 304 must not carry it (the browser would
   // pair a new nonce with the body it kept, whose scripts carry the old one).
+  const studio = framedByStudioRoute(remixContext) ? studioOrigin(getEnv().SANITY_STUDIO_URL) : null
+  const policy = studio ? framedByStudio(loadContext.contentSecurityPolicy, studio) : loadContext.contentSecurityPolicy
   const withPolicy = () => {
-    if (loadContext.contentSecurityPolicy) {
-      responseHeaders.set('Content-Security-Policy', loadContext.contentSecurityPolicy)
-    }
+    if (policy) responseHeaders.set('Content-Security-Policy', policy)
   }
   // A 503 page (a database or the documents unavailable: ./lib/unavailable.server) says when to come back.
   if (responseStatusCode === 503 && !responseHeaders.has('Retry-After')) {
@@ -124,6 +126,14 @@ export default async function handleRequest(
       },
     )
     setTimeout(abort, ABORT_DELAY)
+  })
+}
+
+/** A route that declares `handle.framedByStudio` (the draft preview) may be shown in a frame by the Studio. */
+function framedByStudioRoute(context: EntryContext): boolean {
+  return context.staticHandlerContext.matches.some((match) => {
+    const handle: unknown = context.routeModules[match.route.id]?.handle
+    return typeof handle === 'object' && handle !== null && 'framedByStudio' in handle && handle.framedByStudio === true
   })
 }
 

@@ -1,9 +1,12 @@
-import { renderAccountMail } from '~/flows/account/index.server'
+import { accountMailFinished, renderAccountMail } from '~/flows/account/index.server'
 import { sweepVerificationTokens, sweepPasswordResetTokens, deleteExpiredSessions } from '~/identity/index.server'
 import { deleteInactiveGuests, startRetentionSchedule } from '~/flows/retention/index.server'
 import { closeDb, getDb, type Database } from '~/platform/db/client.server'
 import { getEnv } from '~/platform/env.server'
-import { disclosureProblems } from '~/legal/index.server'
+import { disclosureProblems, followContentChanges } from '~/legal/index.server'
+import { getContentSource } from '~/content/index.server'
+import { issueDueNotices } from '~/flows/legal-notices/index.server'
+import { mailLinkBase } from '~/platform/mail/links.server'
 import { sweepOldPhotos, loadModerationRules, startWorker, type GenerationWorker } from '~/generation/index.server'
 import { startJobSchedule, type JobSchedule, type ScheduledJob } from '~/platform/job-schedule.server'
 import { getStorage } from '~/platform/storage/index.server'
@@ -21,8 +24,11 @@ let mailDelivery: { stop(): void } | undefined
 let housekeeping: JobSchedule | undefined
 let worker: GenerationWorker | undefined
 let mediaProbe: MediaProbe | null = null
+let contentChanges: { stop(): void } | undefined
+let notices: JobSchedule | undefined
 
 const HOUSEKEEPING_INTERVAL_MS = 6 * 60 * 60 * 1000
+const NOTICE_INTERVAL_MS = 60 * 60 * 1000
 
 /**
  * What only matters until it expires, removed every six hours (so within
@@ -97,19 +103,38 @@ export async function prepareServer() {
   void disclosureProblems(env).catch((error: unknown) =>
     logger.error({ err: error, event: 'register.disclosure-check.failed' }, 'could not check disclosures'),
   )
+  // A publish webhook reaches one instance; the others drop their caches within seconds.
+  contentChanges = followContentChanges(
+    db,
+    () => getContentSource().invalidate(),
+    env.CONTENT_CHANGE_CHECK_SECONDS * 1000,
+  )
   retention = startRetentionSchedule(db)
   // Mail owed by registrations and payments whose first attempt failed, or whose sender stopped.
-  mailDelivery = startMailDelivery(db, renderAccountMail)
+  mailDelivery = startMailDelivery(db, renderAccountMail, { onFinished: accountMailFinished })
   housekeeping = startJobSchedule(housekeepingJobs(db), HOUSEKEEPING_INTERVAL_MS)
+  // Advance notices of material versions, on every instance (each person is told once, by the unique key).
+  notices = startJobSchedule(
+    [
+      {
+        event: 'notices.issue',
+        message: 'issued the advance notices that were due',
+        run: (now) => issueDueNotices(db, { now, settings: env, baseUrl: mailLinkBase(null, env) }),
+      },
+    ],
+    NOTICE_INTERVAL_MS,
+  )
   // 0 leaves the queue to `npm run worker`.
   worker = env.WORKER_CONCURRENCY > 0 ? startWorker(db, env.WORKER_CONCURRENCY) : undefined
 }
 
 /** Closes what prepareServer opened, on SIGTERM/SIGINT. */
 export async function shutdownServer() {
+  contentChanges?.stop()
   retention?.stop()
   mailDelivery?.stop()
   housekeeping?.stop()
+  notices?.stop()
   await worker?.stop()
   await mediaProbe?.stop().catch(() => {})
   await closeDb()

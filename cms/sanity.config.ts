@@ -6,14 +6,14 @@ import { apiVersion, dataset, projectId } from './environment'
 import { schemaTypes } from './schemaTypes'
 import { SITE_SETTINGS_ID } from './schemaTypes/siteSettings'
 import { NEXT_VERSION_TEMPLATE_ID, nextVersionTemplate } from './schemaTypes/templates'
-import { structure } from './structure'
+import { defaultDocumentNode, structure } from './structure'
 
 export default defineConfig({
   name: 'default',
   title: 'Palitra · legal documents',
   projectId,
   dataset,
-  plugins: [structureTool({ structure }), visionTool({ defaultApiVersion: apiVersion })],
+  plugins: [structureTool({ structure, defaultDocumentNode }), visionTool({ defaultApiVersion: apiVersion })],
   schema: {
     types: schemaTypes,
     // Site settings exist once, under a fixed id, so no template may create another.

@@ -192,6 +192,25 @@ describe('methods the site does not serve', () => {
     expect((await send(port, { method: 'TRACK', path: '/en' })).status).toBe(400)
   })
 
+  it("answers the Studio's CORS preflight of /api/studio/* (204, its origin only) and nothing else's", async () => {
+    const studio = 'https://palitra.sanity.studio'
+    const port = await startEdge({ SANITY_STUDIO_URL: `${studio}/desk` })
+    const path = '/api/studio/publish-impact?kind=terms&locale=ru&version=2'
+    const fromStudio = await send(port, { method: 'OPTIONS', path, headers: { Origin: studio } })
+    expect(fromStudio.status).toBe(204)
+    expect(fromStudio.headers['access-control-allow-origin']).toBe(studio)
+    expect(fromStudio.headers['access-control-allow-methods']).toBe('GET')
+    expect(fromStudio.headers['cache-control']).toBe('no-store')
+    const fromElsewhere = await send(port, { method: 'OPTIONS', path, headers: { Origin: 'https://evil.example' } })
+    expect(fromElsewhere.status).toBe(204)
+    expect(fromElsewhere.headers['access-control-allow-origin']).toBeUndefined()
+    // Any other path keeps its 405, and the preflight never reaches the handler.
+    expect((await send(port, { method: 'OPTIONS', path: '/api/page-view', headers: { Origin: studio } })).status).toBe(
+      405,
+    )
+    expect(fromStudio.body).toBe('')
+  })
+
   it('CONNECT answers 405 instead of a dropped connection', async () => {
     const port = await startEdge()
     const answer = await new Promise<{ status: number; allow: string | undefined }>((resolve, reject) => {

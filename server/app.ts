@@ -5,7 +5,8 @@
  * In order:
  *  1. a request id and the request log line;
  *  2. methods the site does not serve (TRACE, TRACK, PUT, OPTIONS…) answer
- *     405 with Allow; CONNECT too (see listen());
+ *     405 with Allow; CONNECT too (see listen()); only the Studio's CORS
+ *     preflight of /api/studio/* is answered (204);
  *  3. security headers on every response, and a fresh CSP nonce;
  *  4. the cross-site request check, on the path the router will use;
  *  5. with PUBLIC_URL, the request is re-addressed to it (Host, no
@@ -27,11 +28,18 @@ import type { Env } from '../app/platform/env.server'
 import { logger, withRequestContext } from '../app/platform/log.server'
 import { isSameOriginRequest } from '../app/platform/security/csrf'
 import { contentSecurityPolicy, newNonce, strictTransportSecurity } from '../app/platform/security/headers'
+import { STUDIO_API_PREFIX, studioOrigin, studioPreflightHeaders } from '../app/platform/security/studio'
 import { bodyLimit } from './body-limit'
 
 export type EdgeSettings = Pick<
   Env,
-  'NODE_ENV' | 'PUBLIC_URL' | 'trustProxy' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_BOT_NAME' | 'TBANK_TERMINAL_KEY'
+  | 'NODE_ENV'
+  | 'PUBLIC_URL'
+  | 'trustProxy'
+  | 'TELEGRAM_BOT_TOKEN'
+  | 'TELEGRAM_BOT_NAME'
+  | 'TBANK_TERMINAL_KEY'
+  | 'SANITY_STUDIO_URL'
 >
 
 /** What the edge hands the handler in res.locals (and server/index.ts passes to Remix as load context). */
@@ -134,8 +142,14 @@ export function createApp({ env, handler, before = [] }: CreateAppOptions): Expr
   app.use((req, res, next) => {
     if ((ALLOWED_METHODS as readonly string[]).includes(req.method)) return next()
     const method = /^[A-Z-]{1,20}$/.test(req.method) ? req.method : '?'
-    res.setHeader('Allow', ALLOW)
     const url = routerUrl('http://edge.invalid', req.originalUrl)
+    // The Studio's CORS preflight of its API (Remix serves no OPTIONS): answered here, nothing else is.
+    if (req.method === 'OPTIONS' && url?.pathname.startsWith(STUDIO_API_PREFIX)) {
+      const headers = studioPreflightHeaders(req.get('origin'), studioOrigin(env.SANITY_STUDIO_URL))
+      for (const [name, value] of headers) res.setHeader(name, value)
+      return res.status(204).end()
+    }
+    res.setHeader('Allow', ALLOW)
     plain(res, 405, strings[localeOf(url?.pathname ?? '/')].methodNotAllowed.replace('{{method}}', method))
   })
 

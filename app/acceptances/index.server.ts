@@ -27,7 +27,11 @@ export { listCookieConsentsForExport } from './export.server'
 export { emptyEventCounts, statsByVersion } from './stats.server'
 export type { EventCounts } from './stats.server'
 export { ledgerPageOfVersion } from './version-ledger.server'
-export { accountStandingGroups } from './standing.server'
-export type { AccountRelations, StandingGroup } from './standing.server'
+export {
+  accountStandingGroups,
+  accountsHoldingEarlierVersion,
+  countAccountsHoldingEarlierVersion,
+} from './standing.server'
+export type { AccountRelations, EarlierVersionHolder, EarlierVersionTarget, StandingGroup } from './standing.server'
 export { insertConsentId, lockConsentId, unlinkGuestConsents, updateConsentId } from './consent-ids.server'
 export type { ConsentIdLink } from './consent-ids.server'

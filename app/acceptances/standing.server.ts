@@ -39,39 +39,9 @@ export async function accountStandingGroups(
   kinds: readonly DocumentKind[],
   relations: AccountRelations,
 ): Promise<StandingGroup[]> {
-  const kindValues = sql.join(
-    kinds.map((kind) => sql`(${kind}::text)`),
-    sql`, `,
-  )
+  const kindValues = valuesOf(kinds)
   const result = await db.execute(sql`
-    with accounts as (${relations.accounts}),
-    guest_links as (${relations.guestLinks}),
-    subject_rows as (
-      select coalesce(a.user_id, g.user_id) as user_id,
-             a.kind, a.locale, a.version, a.scope, a.state, a.recorded_at
-      from acceptances a
-      left join guest_links g on g.guest_id = a.guest_id
-      where a.kind in (select kind from (values ${kindValues}) as asked(kind))
-        and (a.user_id is not null or g.user_id is not null)
-    ),
-    in_force_rows as (
-      select r.user_id, r.kind, r.locale, r.version, r.recorded_at
-      from subject_rows r
-      where r.state = 'given'
-        and not exists (
-          select 1 from subject_rows w
-          where w.user_id = r.user_id
-            and w.kind = r.kind
-            and w.state = 'withdrawn'
-            and (w.scope is null or w.scope = r.scope)
-            and w.recorded_at >= r.recorded_at
-        )
-    ),
-    per_locale as (
-      select distinct on (user_id, kind, locale) user_id, kind, locale, version, recorded_at
-      from in_force_rows
-      order by user_id, kind, locale, version desc, recorded_at desc
-    ),
+    with ${inForceAcceptances(kinds, relations)},
     latest as (
       select distinct on (user_id, kind) user_id, kind, locale, version
       from per_locale
@@ -98,4 +68,103 @@ export async function accountStandingGroups(
     latestVersion: row.latest_version === null ? null : Number(row.latest_version),
     accounts: Number(row.accounts),
   }))
+}
+
+function valuesOf(kinds: readonly DocumentKind[]): SQL {
+  return sql.join(
+    kinds.map((kind) => sql`(${kind}::text)`),
+    sql`, `,
+  )
+}
+
+/**
+ * The common table expressions both questions below start from: `accounts`,
+ * `guest_links`, `subject_rows` (each account's ledger rows, its linked
+ * guests' included), `in_force_rows` (given and not withdrawn since) and
+ * `per_locale` (the highest version left per account, kind and language).
+ */
+function inForceAcceptances(kinds: readonly DocumentKind[], relations: AccountRelations): SQL {
+  return sql`accounts as (${relations.accounts}),
+    guest_links as (${relations.guestLinks}),
+    subject_rows as (
+      select coalesce(a.user_id, g.user_id) as user_id,
+             a.kind, a.locale, a.version, a.scope, a.state, a.recorded_at
+      from acceptances a
+      left join guest_links g on g.guest_id = a.guest_id
+      where a.kind in (select kind from (values ${valuesOf(kinds)}) as asked(kind))
+        and (a.user_id is not null or g.user_id is not null)
+    ),
+    in_force_rows as (
+      select r.user_id, r.kind, r.locale, r.version, r.recorded_at
+      from subject_rows r
+      where r.state = 'given'
+        and not exists (
+          select 1 from subject_rows w
+          where w.user_id = r.user_id
+            and w.kind = r.kind
+            and w.state = 'withdrawn'
+            and (w.scope is null or w.scope = r.scope)
+            and w.recorded_at >= r.recorded_at
+        )
+    ),
+    per_locale as (
+      select distinct on (user_id, kind, locale) user_id, kind, locale, version, recorded_at
+      from in_force_rows
+      order by user_id, kind, locale, version desc, recorded_at desc
+    )`
+}
+
+/** An account whose acceptance of a document in one language is of an earlier version than a given one. */
+export type EarlierVersionHolder = { userId: string; accountLocale: Locale; acceptedVersion: number }
+
+export type EarlierVersionTarget = { kind: DocumentKind; locale: Locale; version: number }
+
+/**
+ * Accounts whose highest acceptance in force of `target.kind` in
+ * `target.locale` is a version below `target.version`: the people a new
+ * material version concerns (it asks them again once in force, and they are
+ * told of it in advance). The same reading of the ledger as
+ * accountStandingGroups. `exclude` is a relation of `(user_id)` to leave out
+ * (accounts already told); pages go by user id.
+ */
+export async function accountsHoldingEarlierVersion(
+  db: Database,
+  target: EarlierVersionTarget,
+  relations: AccountRelations & { exclude?: SQL },
+  page: { after?: string; limit: number },
+): Promise<EarlierVersionHolder[]> {
+  const result = await db.execute(sql`
+    with ${inForceAcceptances([target.kind], relations)}
+    select u.id as user_id, u.locale as account_locale, p.version as accepted_version
+    from accounts u
+    join per_locale p on p.user_id = u.id and p.kind = ${target.kind} and p.locale = ${target.locale}
+    where p.version < ${target.version}
+      ${page.after === undefined ? sql`` : sql`and u.id > ${page.after}`}
+      ${relations.exclude ? sql`and u.id not in (${relations.exclude})` : sql``}
+    order by u.id
+    limit ${page.limit}
+  `)
+  const rows = (result as unknown as { rows: Array<Record<string, unknown>> }).rows
+  return rows.map((row) => ({
+    userId: String(row.user_id),
+    accountLocale: row.account_locale as Locale,
+    acceptedVersion: Number(row.accepted_version),
+  }))
+}
+
+/** How many accounts accountsHoldingEarlierVersion would list, in one query. */
+export async function countAccountsHoldingEarlierVersion(
+  db: Database,
+  target: EarlierVersionTarget,
+  relations: AccountRelations,
+): Promise<number> {
+  const result = await db.execute(sql`
+    with ${inForceAcceptances([target.kind], relations)}
+    select count(*)::int as accounts
+    from accounts u
+    join per_locale p on p.user_id = u.id and p.kind = ${target.kind} and p.locale = ${target.locale}
+    where p.version < ${target.version}
+  `)
+  const [row] = (result as unknown as { rows: Array<{ accounts: number | string }> }).rows
+  return Number(row?.accounts ?? 0)
 }

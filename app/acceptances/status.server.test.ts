@@ -101,6 +101,7 @@ describe('currentVersionsForAcceptance', () => {
       getDocument: () => Promise.reject(new ContentUnavailableError('down')),
       getSiteSettings: () => Promise.reject(new ContentUnavailableError('down')),
       creditPacks: () => Promise.reject(new ContentUnavailableError('down')),
+      approvedContent: () => Promise.reject(new ContentUnavailableError('down')),
       checkHealth: () => Promise.reject(new ContentUnavailableError('down')),
     }
     await currentVersionsForAcceptance(['privacy'], 'ru', { now: TIMELINE.jan, deps: deps() })

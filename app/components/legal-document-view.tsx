@@ -24,6 +24,9 @@ export type LegalDocumentViewProps = {
   anchorIds: Record<string, string>
   settings: SiteSettings | null
   notice?: React.ReactNode
+  /** Shown inside the page's main region, before and after the document (the draft preview's panels). */
+  before?: React.ReactNode
+  after?: React.ReactNode
 }
 
 const subscribeToNothing = () => () => {}
@@ -52,6 +55,7 @@ export function LegalDocumentView(props: LegalDocumentViewProps) {
   const base = `/${locale}/${kind}`
   return (
     <main id="main">
+      {props.before}
       <article className={`legal${props.toc.length >= 2 ? ' legal--with-toc' : ''}`} aria-labelledby="document-title">
         {/* The head comes first, so a phone shows the title before the contents list; a wide
             screen puts the list in a column of its own beside the head and the text. */}
@@ -96,6 +100,7 @@ export function LegalDocumentView(props: LegalDocumentViewProps) {
           </p>
         </div>
       </article>
+      {props.after}
     </main>
   )
 }

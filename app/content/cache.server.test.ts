@@ -41,6 +41,7 @@ function scriptedSource() {
     getDocument: vi.fn(async () => null),
     getSiteSettings: vi.fn(async () => null),
     creditPacks: vi.fn(async () => []),
+    approvedContent: vi.fn(async () => null),
     checkHealth: vi.fn(async () => {}),
     close: vi.fn(),
   }

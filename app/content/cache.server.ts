@@ -161,6 +161,7 @@ export function createCachedContentSource(source: ContentSource, options: Conten
       read(`document:${kind}:${locale}:${version}`, () => source.getDocument(kind, locale, version)),
     getSiteSettings: (locale) => read(`settings:${locale}`, () => source.getSiteSettings(locale), isNothing),
     creditPacks: () => read('creditPacks', () => source.creditPacks()),
+    approvedContent: (documentId) => source.approvedContent(documentId),
     checkHealth: () => source.checkHealth(),
     freshness: () => (refused.size > 0 || source.freshness?.() === 'stale' ? 'stale' : 'ok'),
     invalidate() {

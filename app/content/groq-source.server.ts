@@ -1,5 +1,6 @@
 import type { ContentSource } from './source'
 import {
+  APPROVED_CONTENT_QUERY,
   CREDIT_PACKS_QUERY,
   HEALTH_QUERY,
   LEGAL_DOCUMENT_QUERY,
@@ -30,6 +31,12 @@ export function createGroqContentSource(name: ContentSource['name'], run: GroqRu
     },
     async creditPacks() {
       return validateCreditPacks(await run(CREDIT_PACKS_QUERY, {}))
+    },
+    async approvedContent(documentId) {
+      const value = await run(APPROVED_CONTENT_QUERY, { id: documentId })
+      return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : null
     },
     async checkHealth() {
       const count = await run(HEALTH_QUERY, {})

@@ -2,7 +2,8 @@ import { getEnv, type Env } from '~/platform/env.server'
 import { logger } from '~/platform/log.server'
 import { createCachedContentSource, type CachedContentSource } from './cache.server'
 import { createLocalContentSource, type LocalContentSourceOptions } from './local.server'
-import { createSanityContentSource } from './sanity.server'
+import { createSanityApiContentSource, createSanityContentSource } from './sanity.server'
+import type { ContentSource } from './source'
 
 export type { CachedContentSource } from './cache.server'
 export { ContentUnavailableError, type ContentSource } from './source'
@@ -61,11 +62,38 @@ export function getContentSource(): CachedContentSource {
   return (globalStore[SOURCE_KEY] ??= createContentSource(getEnv()))
 }
 
+const DIRECT_KEY = Symbol.for('palitra.directContentSource')
+const directStore = globalThis as unknown as Record<symbol, ContentSource | undefined>
+
+/**
+ * Published content as it is this moment, for the publish webhook: with
+ * Sanity, its API without the CDN and without this process's cache; with the
+ * local dataset, the process's source after invalidate() (the file is the
+ * only copy, and it is re-read on change).
+ */
+export function getUncachedContentSource(): ContentSource {
+  const env = getEnv()
+  if (!env.SANITY_PROJECT_ID) {
+    const cached = getContentSource()
+    cached.invalidate()
+    return cached
+  }
+  return (directStore[DIRECT_KEY] ??= createSanityApiContentSource({
+    projectId: env.SANITY_PROJECT_ID,
+    dataset: env.SANITY_DATASET,
+    apiVersion: env.SANITY_API_VERSION,
+  }))
+}
+
 /** Closes the process-wide source (shutdown, tests); the next getContentSource() creates a new one. */
 export function closeContentSource(): void {
   globalStore[SOURCE_KEY]?.close()
   globalStore[SOURCE_KEY] = undefined
+  directStore[DIRECT_KEY] = undefined
 }
 
 export { compareCreditPacks } from './credit-pack'
 export type { CreditPack } from './credit-pack'
+
+export { getPreviewAccess, previewAccessFor, PREVIEW_SECRETS_FILE, writeLocalPreviewSecret } from './preview.server'
+export type { PreviewAccess } from './preview.server'

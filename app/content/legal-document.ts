@@ -31,7 +31,7 @@ export const textBlockSchema = z.object({
   markDefs: z.array(linkMarkSchema).default([]),
 })
 
-export const REGISTER_TABLES = ['cookies', 'retention', 'processors', 'requests'] as const
+export const REGISTER_TABLES = ['cookies', 'retention', 'processors', 'requests', 'notices'] as const
 export type RegisterTableName = (typeof REGISTER_TABLES)[number]
 
 export const tableBlockSchema = z.object({
@@ -57,7 +57,8 @@ export const tableBlockSchema = z.object({
 
 /**
  * A placeholder the legal team inserts in the Studio: "the cookie table", "the
- * retention table", "the recipients table (these services)". The site fills
+ * retention table", "the recipients table (these services)", "the response
+ * times", "the advance notices of material changes". The site fills
  * it from the register of processing when it archives the version, so the
  * archived text (and its hash) holds the exact rows the person was shown.
  */

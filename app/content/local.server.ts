@@ -41,11 +41,24 @@ export function parseDatasetNdjson(text: string, file: string): DatasetDocument[
 }
 
 /**
+ * Every document of the file, drafts and release versions included (perspective
+ * 'raw'): what the draft preview reads (./preview.server.ts). Lines that are
+ * not documents are skipped, as above.
+ */
+export function parseRawDatasetNdjson(text: string, file: string): DatasetDocument[] {
+  return parseDataset(text, file, { keepUnpublished: true }).documents
+}
+
+/**
  * The published documents, and the numbers of the lines that are not a
  * document at all (not JSON, or JSON without an _id). `sanity dataset export`
  * never writes such a line: one means the file was cut short or garbled.
  */
-function parseDataset(text: string, file: string): { documents: DatasetDocument[]; malformedLines: number[] } {
+function parseDataset(
+  text: string,
+  file: string,
+  { keepUnpublished = false }: { keepUnpublished?: boolean } = {},
+): { documents: DatasetDocument[]; malformedLines: number[] } {
   const documents: DatasetDocument[] = []
   const malformedLines: number[] = []
   const lines = text.split('\n')
@@ -68,7 +81,7 @@ function parseDataset(text: string, file: string): { documents: DatasetDocument[
       malformedLines.push(index + 1)
       continue
     }
-    if (value._id.startsWith('drafts.') || value._id.startsWith('versions.')) continue
+    if (!keepUnpublished && (value._id.startsWith('drafts.') || value._id.startsWith('versions.'))) continue
     documents.push(value)
   }
   return { documents, malformedLines }

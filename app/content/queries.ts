@@ -76,3 +76,20 @@ export const CREDIT_PACKS_QUERY = /* groq */ `
  * document, 0 when it holds none (the slice stops the scan at the first hit).
  */
 export const HEALTH_QUERY = /* groq */ `count(*[_type == "legalDocument"][0...1])`
+
+/**
+ * The fields of one published legal document that a second person's approval
+ * covers, raw (before validation), absent ones as null: the site hashes them
+ * the way the Studio did (app/legal/approval.server.ts).
+ */
+export const APPROVED_CONTENT_QUERY = /* groq */ `
+*[_type == "legalDocument" && _id == $id][0] {
+  kind,
+  locale,
+  version,
+  effectiveFrom,
+  title,
+  body,
+  changeSummary,
+  material
+}`

@@ -33,8 +33,9 @@ export function createPublishedSanityClient(config: SanityContentConfig): Sanity
 }
 
 /**
- * A client that sees drafts, for a future preview mode. It needs the token and
- * bypasses the CDN (the CDN never serves drafts). The site does not use it yet.
+ * A client that sees drafts, for the draft preview (./preview.server.ts): it
+ * reads drafts and checks preview secrets. It needs the token and bypasses the
+ * CDN (the CDN never serves drafts).
  */
 export function createPreviewSanityClient(config: SanityContentConfig): SanityClient {
   if (!config.token) throw new Error('draft preview needs SANITY_READ_TOKEN')
@@ -58,6 +59,16 @@ function sourceFor(client: SanityClient, timeoutMs: number): ContentSource {
 /** Published legal content from Sanity (perspective 'published', API CDN). */
 export function createSanityContentSource(config: SanityContentConfig): ContentSource {
   return sourceFor(createPublishedSanityClient(config), config.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+}
+
+/**
+ * Published content from the API itself, past the CDN: the CDN may answer
+ * with the previous revision for a while after a publish, and the publish
+ * webhook must archive the revision that was just published.
+ */
+export function createSanityApiContentSource(config: SanityContentConfig): ContentSource {
+  const client = createClient({ ...baseClientConfig(config), useCdn: false, perspective: 'published' })
+  return sourceFor(client, config.timeoutMs ?? DEFAULT_TIMEOUT_MS)
 }
 
 /** Drafts overlaid on published content, validated the same way; for preview only. */

@@ -19,6 +19,12 @@ export interface ContentSource {
   getSiteSettings(locale: Locale): Promise<SiteSettings | null>
   /** Credit packs on sale, in pricing-page order; invalid packs are left out. */
   creditPacks(): Promise<CreditPack[]>
+  /**
+   * The raw fields of a published legal document that an approval covers
+   * (queries.ts, APPROVED_CONTENT_QUERY), or null when it is not published.
+   * Never cached: the publish webhook checks the approval against them.
+   */
+  approvedContent(documentId: string): Promise<Record<string, unknown> | null>
   /** Throws when the source cannot answer (used by /readyz). */
   checkHealth(): Promise<void>
   /**

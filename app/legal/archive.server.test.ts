@@ -86,8 +86,9 @@ describe('archiveVersion', () => {
     expect(first.body).toEqual(input.body)
     expect(new Date(first.firstSeenAt).toISOString()).toBe(first.firstSeenAt)
 
+    expect(first.created).toBe(true)
     const second = await archiveVersion(testDb.db, structuredClone(input))
-    expect(second).toEqual(first)
+    expect(second).toEqual({ ...first, created: false })
     expect(await rowsFor('privacy', 'ru')).toBe(1)
   })
 
@@ -96,6 +97,8 @@ describe('archiveVersion', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => archiveVersion(testDb.db, input)))
     expect(new Set(results.map((r) => r.id)).size).toBe(1)
     expect(results.every((r) => !r.conflict)).toBe(true)
+    // Exactly one of the concurrent calls wrote the row.
+    expect(results.filter((r) => r.created)).toHaveLength(1)
     expect(await rowsFor('cookies', 'ru')).toBe(1)
   })
 
@@ -118,8 +121,9 @@ describe('archiveVersion', () => {
     const result = await archiveVersion(testDb.db, edited)
 
     expect(result.conflict).toBe(true)
-    const { conflict: _conflict, ...archived } = result
-    const { conflict: _original, ...originalRow } = original
+    expect(result.created).toBe(false)
+    const { conflict: _conflict, created: _created, ...archived } = result
+    const { conflict: _original, created: _originalCreated, ...originalRow } = original
     expect(archived).toEqual(originalRow)
     expect(result.title).toBe('Privacy policy')
 

@@ -42,6 +42,8 @@ export type ArchiveResult = ArchivedVersion & {
    * and stays what the site serves for that version.
    */
   conflict: boolean
+  /** True when this call wrote the row: the archive did not hold the version before. */
+  created: boolean
 }
 
 const table = legalDocumentVersions
@@ -104,7 +106,7 @@ export async function archiveVersion(db: Database, source: LegalDocument): Promi
         { event: 'legal.archive.created', kind: doc.kind, locale: doc.locale, version: doc.version, sha256 },
         'archived a legal document version',
       )
-      return { ...toArchivedVersion(inserted), conflict: false }
+      return { ...toArchivedVersion(inserted), conflict: false, created: true }
     }
     archived = await findRow(db, doc.kind, doc.locale, doc.version)
     if (!archived) {
@@ -128,10 +130,10 @@ export async function archiveVersion(db: Database, source: LegalDocument): Promi
         ? 'legal document or the register of processing it shows changed without a new version number; the archived text is kept and served: publish a new version'
         : 'legal document changed without a new version number; the archived text is kept and served',
     )
-    return { ...toArchivedVersion(archived), conflict: true }
+    return { ...toArchivedVersion(archived), conflict: true, created: false }
   }
   warnOnMetadataDrift(archived, doc)
-  return { ...toArchivedVersion(archived), conflict: false }
+  return { ...toArchivedVersion(archived), conflict: false, created: false }
 }
 
 // Same text, different metadata: not a conflict (the hash covers the text),

@@ -102,3 +102,28 @@ export function resetDisclosureCache() {
   cached = undefined
   lastLogged = ''
 }
+
+/**
+ * Whether the privacy policy in force in `locale` discloses advance notices
+ * of material changes: it holds the `notices` register table (which states
+ * the periods and channels). Until one does, no notice is issued in that
+ * language (docs/decisions/022). False when no version is in force or the
+ * policy cannot be read.
+ */
+export async function noticesDisclosed(
+  locale: Locale,
+  now: Date = new Date(),
+  deps?: Parameters<typeof getPolicyPage>[3],
+): Promise<boolean> {
+  try {
+    const page = await getPolicyPage('privacy', locale, now, deps)
+    if (page.state !== 'ok') return false
+    return page.document.body.some((block) => block._type === 'table' && block.register?.table === 'notices')
+  } catch (error) {
+    logger.warn(
+      { err: error, locale, event: 'notices.disclosure-unknown' },
+      'could not read the privacy policy in force',
+    )
+    return false
+  }
+}

@@ -140,6 +140,7 @@ describe('getPolicyPage', () => {
       getDocument: () => Promise.reject(new ContentUnavailableError('down')),
       getSiteSettings: () => Promise.reject(new ContentUnavailableError('down')),
       creditPacks: () => Promise.reject(new ContentUnavailableError('down')),
+      approvedContent: () => Promise.reject(new ContentUnavailableError('down')),
       checkHealth: () => Promise.reject(new ContentUnavailableError('down')),
     }
     const page = await getPolicyPage('privacy', 'ru', NOW, { db: database.db, source: down })

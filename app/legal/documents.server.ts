@@ -42,7 +42,7 @@ export type PolicyPage =
   | { state: 'missing'; otherLocale: Locale | null }
   | { state: 'not-in-force'; next: VersionInfo | null }
 
-type Deps = { db: Database; source: ContentSource }
+export type Deps = { db: Database; source: ContentSource }
 
 async function defaultDeps(): Promise<Deps> {
   return { db: await getDb(), source: getContentSource() }
@@ -248,12 +248,21 @@ export async function getChangesPage(
   const [a, b] = await Promise.all([loadVersion(d, kind, locale, from), loadVersion(d, kind, locale, to)])
   if (!a || !b) return null
   const { versions } = classifyVersions(list, now)
-  const diff = diffPlainText(a.plainText, b.plainText)
   return {
     from: a,
     to: b,
     versions,
     summaries: versions.filter((v) => v.version > from && v.version <= to).reverse(),
+    ...comparePlainTexts(a.plainText, b.plainText),
+  }
+}
+
+export type TextComparison = Pick<ChangesPage, 'paragraphs' | 'wordsInserted' | 'wordsDeleted'>
+
+/** The word-level difference of two rendered texts, paragraph by paragraph, as the changes page shows it. */
+export function comparePlainTexts(from: string, to: string): TextComparison {
+  const diff = diffPlainText(from, to)
+  return {
     // A table stays a table on the page: its paragraph carries the row-by-row difference too.
     paragraphs: groupByParagraph(diff.segments).map((paragraph) => {
       const table = tableOfParagraph(paragraph)
@@ -262,6 +271,15 @@ export async function getChangesPage(
     wordsInserted: diff.wordsInserted,
     wordsDeleted: diff.wordsDeleted,
   }
+}
+
+/**
+ * Every version the site knows of a kind and locale (the content source's
+ * published list merged with the archive), read without archiving anything.
+ */
+export async function publishedVersions(kind: DocumentKind, locale: Locale, deps?: Deps) {
+  const d = deps ?? (await defaultDeps())
+  return (await knownVersions(d, kind, locale)).list
 }
 
 /** Operator details for a locale; null (and logged) when the source cannot say. */

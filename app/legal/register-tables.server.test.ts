@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Locale } from '~/platform/i18n/locales'
+import { resetEnvForTests } from '~/platform/env.server'
 import { logger } from '~/platform/log.server'
 import { COOKIES, PROCESSORS, RETENTION, type CookieDeclaration } from '~/platform/processing-register'
 import { createTestDatabase, type TestDatabase } from '../../tests/db'
@@ -134,5 +135,67 @@ describe('the response-times table', () => {
     expect(ru.rows.find((r) => r.cells[0] === 'Исправление неточных или неполных данных')!.cells[1]).toBe(
       '7 рабочих дней (ч. 3 ст. 20, ч. 2 ст. 21 152-ФЗ)',
     )
+  })
+})
+
+describe('the advance-notice table', () => {
+  const saved = { terms: process.env.LEGAL_NOTICE_DAYS_TERMS, other: process.env.LEGAL_NOTICE_DAYS_OTHER }
+  function useNoticeDays(terms: string | undefined, other: string | undefined) {
+    for (const [key, value] of [
+      ['LEGAL_NOTICE_DAYS_TERMS', terms],
+      ['LEGAL_NOTICE_DAYS_OTHER', other],
+    ] as const) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+    resetEnvForTests()
+  }
+  afterEach(() => useNoticeDays(saved.terms, saved.other))
+
+  const notices = (locale: Locale) =>
+    renderRegisterTable({ _type: 'registerTable', _key: 'n', table: 'notices' }, locale)
+
+  it('gives each document its notice period from the settings (defaults 30 and 10 days), and how people are told', () => {
+    useNoticeDays(undefined, undefined)
+    const en = notices('en')
+    expect(en.caption).toBe('Advance notice of material changes to the documents')
+    expect(en.register).toEqual({ table: 'notices', ids: ['privacy', 'terms', 'cookies', 'consent'] })
+    expect(en.rows[0]!.cells).toEqual(['Document', 'When we tell you', 'How we tell you'])
+    const row = (name: string) => en.rows.find((r) => r.cells[0] === name)!.cells
+    expect(row('Terms of Service (Public Offer)')[1]).toBe(
+      '30 days before the new version takes effect; if the version is published later than that, within an hour of its publication',
+    )
+    for (const name of ['Privacy Policy', 'Cookie Policy', 'Consent to the Processing of Personal Data']) {
+      expect(row(name)[1]).toMatch(/^10 days before the new version takes effect;/)
+    }
+    expect(row('Privacy Policy')[2]).toMatch(
+      /^A notice on your account page, and an e-mail to your account's address if that address is confirmed;/,
+    )
+
+    const ru = notices('ru')
+    expect(ru.caption).toBe('Предварительное уведомление о существенных изменениях документов')
+    expect(ru.rows[0]!.cells).toEqual(['Документ', 'Когда мы сообщаем', 'Как мы сообщаем'])
+    expect(ru.rows.find((r) => r.cells[0] === 'Пользовательское соглашение (публичная оферта)')!.cells[1]).toBe(
+      'За 30 дней до вступления новой редакции в силу; если редакция опубликована позже, — в течение часа после публикации',
+    )
+    expect(ru.rows.find((r) => r.cells[0] === 'Политика обработки персональных данных')!.cells[2]).toMatch(
+      /письмо на адрес электронной почты аккаунта, если адрес подтверждён/,
+    )
+  })
+
+  it('follows changed settings, with the right plural in Russian', () => {
+    useNoticeDays('21', '1')
+    const ru = notices('ru')
+    const ruWhen = (kind: number) => ru.rows[kind + 1]!.cells[1]
+    expect(ruWhen(1)).toMatch(/^За 21 день до вступления/)
+    expect(ruWhen(0)).toMatch(/^За 1 день до вступления/)
+    const en = notices('en')
+    expect(en.rows[2]!.cells[1]).toMatch(/^21 days before/)
+    expect(en.rows[1]!.cells[1]).toMatch(/^1 day before/)
+
+    useNoticeDays('3', '0')
+    expect(notices('ru').rows[2]!.cells[1]).toMatch(/^За 3 дня до вступления/)
+    expect(notices('en').rows[4]!.cells[1]).toMatch(/^On the day the new version takes effect;/)
+    expect(notices('ru').rows[4]!.cells[1]).toMatch(/^В день вступления новой редакции в силу;/)
   })
 })

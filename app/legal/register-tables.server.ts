@@ -14,8 +14,10 @@ import {
   type RequestLaw,
   type RetentionEntry,
 } from '~/platform/processing-register'
+import { getEnv } from '~/platform/env.server'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import { replyPeriodText } from '~/privacy-requests'
+import { DOCUMENT_KINDS, type DocumentKind } from '~/platform/document-kinds'
 import type { LegalDocument, PortableBody, RegisterTableBlock, RegisterTableName, TableBlock } from '~/content'
 
 /**
@@ -42,6 +44,10 @@ const CAPTIONS: Record<RegisterTableName, Words> = {
     ru: 'Сроки ответа на запросы (со дня получения запроса)',
     en: 'Response times for requests (from the day a request is received)',
   },
+  notices: {
+    ru: 'Предварительное уведомление о существенных изменениях документов',
+    en: 'Advance notice of material changes to the documents',
+  },
 }
 
 const HEADERS: Record<RegisterTableName, Record<Locale, string[]>> = {
@@ -60,6 +66,10 @@ const HEADERS: Record<RegisterTableName, Record<Locale, string[]>> = {
   requests: {
     ru: ['Запрос', 'По 152-ФЗ', 'По GDPR'],
     en: ['Request', 'Under 152-FZ', 'Under the GDPR'],
+  },
+  notices: {
+    ru: ['Документ', 'Когда мы сообщаем', 'Как мы сообщаем'],
+    en: ['Document', 'When we tell you', 'How we tell you'],
   },
 }
 
@@ -144,6 +154,48 @@ function requestRows(locale: Locale) {
   }))
 }
 
+const RU_DAYS: Record<Intl.LDMLPluralRule, string> = {
+  zero: 'дней',
+  one: 'день',
+  two: 'дня',
+  few: 'дня',
+  many: 'дней',
+  other: 'дня',
+}
+const ruPlural = new Intl.PluralRules('ru')
+
+function noticeWhen(days: number, locale: Locale): string {
+  if (locale === 'ru') {
+    const before =
+      days === 0
+        ? 'В день вступления новой редакции в силу'
+        : `За ${days} ${RU_DAYS[ruPlural.select(days)]} до вступления новой редакции в силу`
+    return `${before}; если редакция опубликована позже, — в течение часа после публикации`
+  }
+  const before =
+    days === 0
+      ? 'On the day the new version takes effect'
+      : `${days} ${days === 1 ? 'day' : 'days'} before the new version takes effect`
+  return `${before}; if the version is published later than that, within an hour of its publication`
+}
+
+const NOTICE_HOW: Words = {
+  ru: 'Уведомление на странице аккаунта и письмо на адрес электронной почты аккаунта, если адрес подтверждён; на языке аккаунта, с номером редакции, датой вступления в силу, описанием изменений и ссылкой на сравнение текстов',
+  en: "A notice on your account page, and an e-mail to your account's address if that address is confirmed; in your account's language, with the version number, the effective date, the summary of changes and a link to the comparison of the texts",
+}
+
+function noticeRows(locale: Locale) {
+  // The same settings the notice job reads, so the table says what the code does; the archive keeps the rows as
+  // they were, and a changed setting shows up as a difference the legal team must publish.
+  const env = getEnv()
+  const daysFor = (kind: DocumentKind) => (kind === 'terms' ? env.LEGAL_NOTICE_DAYS_TERMS : env.LEGAL_NOTICE_DAYS_OTHER)
+  const names = getFixedT(locale, 'common')
+  return DOCUMENT_KINDS.map((kind) => ({
+    id: kind,
+    cells: [names(`documentKinds.${kind}`), noticeWhen(daysFor(kind), locale), NOTICE_HOW[locale]],
+  }))
+}
+
 export class RegisterTableError extends Error {
   override name = 'RegisterTableError'
 }
@@ -157,7 +209,9 @@ export function renderRegisterTable(block: RegisterTableBlock, locale: Locale): 
         ? retentionRows(locale)
         : block.table === 'requests'
           ? requestRows(locale)
-          : processorRows(locale, block.include)
+          : block.table === 'notices'
+            ? noticeRows(locale)
+            : processorRows(locale, block.include)
   return {
     _type: 'table',
     _key: block._key,

@@ -63,6 +63,12 @@ export async function enqueueMail(tx: Database, entry: OutboxEntry): Promise<str
 
 export type MailRenderer = (db: Database, row: MailOutboxRow) => Promise<MailMessage | null>
 
+/** What finally became of a row: sent, dropped (nothing to send), or given up after every attempt. */
+export type MailOutcome = 'sent' | 'dropped' | 'failed'
+
+/** Told of each row's final outcome, so that the part that owed the mail can record it. */
+export type MailOutcomeListener = (db: Database, row: MailOutboxRow, outcome: MailOutcome) => Promise<void>
+
 export type DeliveryOptions = {
   render: MailRenderer
   /** Defaults to sendMail; tests capture the messages. */
@@ -70,6 +76,8 @@ export type DeliveryOptions = {
   /** Only these rows (right after the transaction that wrote them); otherwise whatever is due. */
   ids?: string[]
   limit?: number
+  /** Called after a row is finished (not after an attempt that will be retried); its failure is only logged. */
+  onFinished?: MailOutcomeListener
 }
 
 export type DeliveryReport = { sent: number; dropped: number; retrying: number; failed: number }
@@ -128,20 +136,32 @@ async function finish(db: Database, row: MailOutboxRow, status: 'sent' | 'droppe
  * error for the operator.
  */
 export async function deliverMail(db: Database, options: DeliveryOptions): Promise<DeliveryReport> {
-  const { render, send = sendMail, ids, limit = 20 } = options
+  const { render, send = sendMail, ids, limit = 20, onFinished } = options
   const report: DeliveryReport = { sent: 0, dropped: 0, retrying: 0, failed: 0 }
+  const finished = async (row: MailOutboxRow, outcome: MailOutcome) => {
+    try {
+      await onFinished?.(db, row, outcome)
+    } catch (error) {
+      logger.error(
+        { err: error, event: 'mail.outbox.outcome-not-recorded', mailId: row.id },
+        'mail outcome not recorded',
+      )
+    }
+  }
   for (const row of await claim(db, ids, limit)) {
     const context = { mailId: row.id, kind: row.kind, userId: row.userId, attempt: row.attempts }
     try {
       const message = await render(db, row)
       if (!message) {
         await finish(db, row, 'dropped')
+        await finished(row, 'dropped')
         report.dropped++
         logger.info({ event: 'mail.outbox.dropped', ...context }, 'owed mail dropped: nothing left to send')
         continue
       }
       await send(message)
       await finish(db, row, 'sent')
+      await finished(row, 'sent')
       report.sent++
       logger.info({ event: 'mail.outbox.sent', ...context }, 'owed mail sent')
     } catch (error) {
@@ -156,8 +176,10 @@ export async function deliverMail(db: Database, options: DeliveryOptions): Promi
           finishedAt: final ? sql`now()` : null,
         })
         .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.status, 'sending')))
-      if (final) report.failed++
-      else report.retrying++
+      if (final) {
+        report.failed++
+        await finished(row, 'failed')
+      } else report.retrying++
       logger[final ? 'error' : 'warn'](
         { err: error, event: final ? 'mail.outbox.failed' : 'mail.outbox.retry', ...context },
         final ? 'owed mail could not be sent; giving up' : 'owed mail not sent; will try again',
@@ -186,7 +208,11 @@ export async function forgetMailFor(tx: Database, userId: string): Promise<void>
  * first attempt failed, or whose sender stopped, still goes out. Safe on
  * every instance at once: rows are claimed, never shared.
  */
-export function startMailDelivery(db: Database, render: MailRenderer, intervalMs = 60_000): { stop(): void } {
+export function startMailDelivery(
+  db: Database,
+  render: MailRenderer,
+  { intervalMs = 60_000, onFinished }: { intervalMs?: number; onFinished?: MailOutcomeListener } = {},
+): { stop(): void } {
   let running = false
   const tick = async () => {
     if (running) return
@@ -194,7 +220,7 @@ export function startMailDelivery(db: Database, render: MailRenderer, intervalMs
     try {
       // Drain in batches while there is a backlog.
       for (let round = 0; round < 10; round++) {
-        const report = await deliverMail(db, { render })
+        const report = await deliverMail(db, { render, onFinished })
         if (report.sent + report.dropped + report.retrying + report.failed < 20) break
       }
     } catch (error) {

@@ -9,9 +9,17 @@ import { users } from '~/identity/schema'
  * versions accepted); verification: a new confirmation link asked for from
  * the account; payment: the receipt of acceptance after a confirmed payment;
  * registration-attempt: someone tried to register with the address of an
- * existing account (the page said the same as for a new one).
+ * existing account (the page said the same as for a new one);
+ * legal-notice: a material version of a document the account accepted takes
+ * effect soon (the reference is the legal_notices row).
  */
-export const OUTBOX_MAIL_KINDS = ['registration', 'verification', 'payment', 'registration-attempt'] as const
+export const OUTBOX_MAIL_KINDS = [
+  'registration',
+  'verification',
+  'payment',
+  'registration-attempt',
+  'legal-notice',
+] as const
 
 export type OutboxMailKind = (typeof OUTBOX_MAIL_KINDS)[number]
 

@@ -192,6 +192,7 @@ describe('through the content cache', () => {
       getDocument: async () => null,
       getSiteSettings: async () => null,
       creditPacks,
+      approvedContent: async () => null,
       checkHealth: async () => {},
     }
     return { source, creditPacks }

@@ -37,8 +37,16 @@ const settings = z.object({
     .default('2025-02-19'),
   SANITY_READ_TOKEN: optionalString,
   SANITY_WEBHOOK_SECRET: optionalString,
+  /** Where the Studio runs: it may frame the draft preview and read /api/studio/* (only its origin counts). */
+  SANITY_STUDIO_URL: optionalString.pipe(z.url().optional()),
   CONTENT_DATASET: z.string().min(1).default('cms/seed/production.ndjson'),
   CONTENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** How often each instance looks whether another one was told of a publish (docs/decisions/021). */
+  CONTENT_CHANGE_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
+  /** Days before a material version of the terms takes effect that people who accepted an earlier one are told. */
+  LEGAL_NOTICE_DAYS_TERMS: z.coerce.number().int().min(0).max(365).default(30),
+  /** The same for the privacy policy, the cookie policy and the consent. */
+  LEGAL_NOTICE_DAYS_OTHER: z.coerce.number().int().min(0).max(365).default(10),
   GUEST_FREE_CREDITS: z.coerce.number().int().min(0).max(1000).default(3),
   SMTP_URL: optionalString.pipe(
     z
@@ -182,6 +190,16 @@ const schema = settings.superRefine((env, ctx) => {
         code: 'custom',
         path: ['PUBLIC_URL'],
         message: "must be the site's origin only, http(s)://host[:port], without a path (the site is served at /)",
+      })
+    }
+  }
+  if (env.SANITY_STUDIO_URL && URL.canParse(env.SANITY_STUDIO_URL)) {
+    const studio = new URL(env.SANITY_STUDIO_URL)
+    if (!/^https?:$/.test(studio.protocol) || studio.username || studio.password) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SANITY_STUDIO_URL'],
+        message: 'must be the http(s) address of the Studio, e.g. https://palitra.sanity.studio',
       })
     }
   }

@@ -1,7 +1,8 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { LegalDocumentView } from '~/components/legal-document-view'
+import { VersionAnnouncement } from '~/components/version-announcement'
 import { formatDate } from '~/platform/i18n/format'
 import { getPolicyPage } from '~/legal/index.server'
 import { documentExtras, legalRouteParams, legalT, publicPageHeaders } from '~/flows/pages/index.server'
@@ -94,17 +95,11 @@ export default function PolicyPage() {
     <>
       {page.fromArchive ? <p className="notice notice--warning">{t('servedFromArchive')}</p> : null}
       {next ? (
-        <div className="notice" role="note">
-          <p>
-            {t('announcement', { version: next.version, date: formatDate(next.effectiveFrom, locale) })}{' '}
-            {next.material ? t('announcementMaterial') : null}
-          </p>
-          <p>
-            <Link to={`/${locale}/${kind}/changes?from=${document.version}&to=${next.version}`}>
-              {t('announcementLink')}
-            </Link>
-          </p>
-        </div>
+        <VersionAnnouncement
+          locale={locale}
+          next={next}
+          changesHref={`/${locale}/${kind}/changes?from=${document.version}&to=${next.version}`}
+        />
       ) : null}
     </>
   )

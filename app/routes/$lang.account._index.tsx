@@ -21,6 +21,8 @@ import { hasLegalRole } from '~/flows/legal-admin/index.server'
 import { LegalViewLink } from '~/flows/legal-admin'
 import { VerifyEmailNotice } from '~/components/verify-email-notice'
 import { clientError } from '~/platform/i18n/client-errors.server'
+import { accountNotices, dismissNotice } from '~/flows/legal-notices/index.server'
+import { LegalNotices } from '~/components/legal-notices'
 
 export const handle = {
   i18n: ['common', 'account', 'account-data', 'checkout', 'privacy-request', 'legal-admin', 'email'],
@@ -30,7 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = routeLocale(params)
   const { user, session } = await requireUser(request, locale)
   const t = getFixedT(locale, ['account', 'common'])
-  const sessions = await listSessions(await getDb(), user.id, session.id)
+  const db = await getDb()
+  const sessions = await listSessions(db, user.id, session.id)
+  const notices = await accountNotices(db, user.id)
   return {
     locale,
     title: `${t('account.title')} — ${t('common:siteName')}`,
@@ -38,6 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     emailVerified: user.emailVerified,
     welcome: new URL(request.url).searchParams.has('welcome'),
     legalView: hasLegalRole(user.roles),
+    notices,
     sessions: sessions.map((s) => ({
       id: s.id,
       current: s.current,
@@ -55,6 +60,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request, locale)
   const form = await readForm(request)
   const intent = textField(form, 'intent', 40)
+  if (intent === 'dismiss-notice') {
+    // Hiding a notice is reading, not changing the account: it never waits for an acceptance.
+    await dismissNotice(await getDb(), user.id, textField(form, 'notice', 100))
+    return redirect(`/${locale}/account`)
+  }
   // Changing the account waits for pending new versions to be accepted (sign-out, export and deletion never wait).
   if (intent === 'revoke' || intent === 'signout-everywhere') await requireCurrentVersionsAccepted(request, locale)
   const db = await getDb()
@@ -83,7 +93,7 @@ function deviceName(device: UserAgentSummary, t: TFunction<'account'>): string {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function Account() {
-  const { locale, email, emailVerified, sessions, welcome, legalView } = useLoaderData<typeof loader>()
+  const { locale, email, emailVerified, sessions, welcome, legalView, notices } = useLoaderData<typeof loader>()
   const { t } = useTranslation('account')
   return (
     <main id="main">
@@ -98,6 +108,7 @@ export default function Account() {
       ) : null}
       <p>{t('account.signedInAs', { email })}</p>
       {email && !emailVerified ? <VerifyEmailNotice locale={locale} email={email} /> : null}
+      <LegalNotices notices={notices} locale={locale} />
       <ul className="account-menu">
         <li>
           <Link to={`/${locale}/account/payments`}>{t('checkout:payments.title')}</Link>

@@ -38,6 +38,7 @@ export default function LegalAdminLayout() {
   const links = [
     { to: base, label: t('nav.overview'), end: true },
     { to: `${base}/versions`, label: t('nav.versions'), end: false },
+    { to: `${base}/publishing`, label: t('nav.publishing'), end: false },
     { to: `${base}/requests`, label: t('nav.requests'), end: false },
     { to: `${base}/calendar`, label: t('nav.calendar'), end: false },
     { to: `${base}/archive-check`, label: t('nav.archiveCheck'), end: false },

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { getDb } from '~/platform/db/client.server'
 import { getEnv } from '~/platform/env.server'
-import { getContentSource } from '~/content/index.server'
-import { clearArchivedMemo, verifySanityWebhookBody } from '~/legal/index.server'
+import { getContentSource, getUncachedContentSource } from '~/content/index.server'
+import { parseDelivery, receivePublication, verifySanityWebhookBody } from '~/legal/index.server'
 import { logger } from '~/platform/log.server'
 import { refuseWebhook } from '~/platform/security/refused-webhooks.server'
 
@@ -15,8 +15,8 @@ export function loader() {
 
 /**
  * Sanity calls this on publish. The signature is checked against the raw body
- * and must be recent; then the content cache is dropped so the next request
- * reads the published version (and archives it when it is first served).
+ * and must be recent; then every instance's content cache is dropped and a
+ * published legal version is archived at once (app/legal/publications.server.ts).
  * A refused call is limited and summarized (app/platform/security/refused-webhooks.server.ts).
  */
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,12 +38,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return json({ error: 'invalid signature', reason: result.reason }, 401)
   }
-  getContentSource().invalidate()
-  clearArchivedMemo()
-  const payload = result.payload as { _id?: unknown; _type?: unknown } | null
-  logger.info(
-    { event: 'sanity.webhook.accepted', documentId: payload?._id, documentType: payload?._type },
-    'content changed in Sanity; cache invalidated',
-  )
-  return json({ ok: true }, 200)
+  const delivery = parseDelivery(result.payload, request.headers.get('idempotency-key'))
+  if (!delivery) {
+    // Signed by Sanity, so the webhook's projection is wrong, not the sender.
+    getContentSource().invalidate()
+    logger.error(
+      { event: 'sanity.webhook.unusable' },
+      'a signed Sanity webhook without a document id: check its projection',
+    )
+    return json({ error: 'the payload names no document (_id)' }, 400)
+  }
+  try {
+    const outcome = await receivePublication(
+      { db: await getDb(), source: getUncachedContentSource(), invalidateCache: () => getContentSource().invalidate() },
+      delivery,
+    )
+    return json({ ok: true, ...outcome }, 200)
+  } catch (error) {
+    logger.error(
+      { event: 'sanity.webhook.failed', err: error, documentId: delivery._id },
+      'could not archive a publish',
+    )
+    // Sanity delivers again later; archiving the same version twice is harmless.
+    return json({ error: 'not archived yet; deliver again' }, 503, { 'Retry-After': '30' })
+  }
 }

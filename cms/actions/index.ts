@@ -1,5 +1,7 @@
 import type { DocumentActionComponent, DocumentActionsResolver } from 'sanity'
+import { ApproveAction } from './approveAction'
 import { NewVersionAction } from './newVersionAction'
+import { ConfirmedPublishAction } from './publishAction'
 
 /**
  * Keeps a built-in action for documents that were never published. A
@@ -28,8 +30,11 @@ export const resolveDocumentActions: DocumentActionsResolver = (previous, contex
     ...previous
       // A duplicate would carry the same version number; the new-version action replaces it.
       .filter(({ action }) => action !== 'duplicate')
-      .map((action) =>
-        action.action === 'delete' || action.action === 'unpublish' ? onlyBeforePublication(action) : action,
-      ),
+      .flatMap((action) => {
+        // Publishing needs a second person's approval and a confirmation (docs/legal-team.md).
+        if (action.action === 'publish') return [ConfirmedPublishAction, ApproveAction]
+        if (action.action === 'delete' || action.action === 'unpublish') return [onlyBeforePublication(action)]
+        return [action]
+      }),
   ]
 }

@@ -13,6 +13,7 @@ import {
   formatMoment,
   isPublishedDocumentId,
   publishedIdOf,
+  VERSION_MISSING,
 } from './rules'
 import { fetchSeries } from './series'
 import { DOCUMENT_KINDS, KIND_TITLES, LOCALE_TITLES, LOCALES, isDocumentKind, isLocale } from './vocabulary'
@@ -33,6 +34,14 @@ function isFrozen(document: Record<string, unknown> | undefined): boolean {
   return Boolean(document?._rev) && typeof document?._id === 'string' && isPublishedId(document._id)
 }
 
+/**
+ * Kind and language identify the series a version belongs to: once chosen
+ * (the list's template and “New version from this one” set them), they stay.
+ */
+function lockedOnceSet({ value }: { value?: unknown }): boolean {
+  return value !== undefined && value !== null && value !== ''
+}
+
 export const legalDocument = defineType({
   name: 'legalDocument',
   title: 'Legal document',
@@ -44,6 +53,7 @@ export const legalDocument = defineType({
       name: 'kind',
       title: 'Kind',
       type: 'string',
+      readOnly: lockedOnceSet,
       options: { list: DOCUMENT_KINDS.map((value) => ({ value, title: KIND_TITLES[value] })), layout: 'radio' },
       validation: (rule) => rule.required(),
     }),
@@ -51,6 +61,7 @@ export const legalDocument = defineType({
       name: 'locale',
       title: 'Language',
       type: 'string',
+      readOnly: lockedOnceSet,
       options: {
         list: LOCALES.map((value) => ({ value, title: LOCALE_TITLES[value] })),
         layout: 'radio',
@@ -63,9 +74,12 @@ export const legalDocument = defineType({
       title: 'Version',
       type: 'number',
       description: 'Set for you: the last published version of this document in this language, plus one.',
-      validation: (rule) =>
+      // Never typed: a number input would lock after its first digit. The
+      // list's template and “New version from this one” always set it.
+      readOnly: true,
+      validation: (rule) => [
+        rule.required().error(VERSION_MISSING),
         rule
-          .required()
           .integer()
           .min(1)
           .custom(async (version, context) => {
@@ -75,6 +89,7 @@ export const legalDocument = defineType({
             if (unique !== true) return unique
             return checkVersionFollowsLast(version, series.isPublished, series.siblings)
           }),
+      ],
     }),
     defineField({
       name: 'effectiveFrom',
@@ -161,6 +176,27 @@ export const legalDocument = defineType({
       description:
         'Tick when the change affects people’s rights or obligations. Everyone who accepted an earlier version is asked to accept this one again.',
       initialValue: false,
+    }),
+    defineField({
+      name: 'approval',
+      title: 'Approval',
+      type: 'object',
+      description:
+        'Recorded by “Approve for publishing”. Publishing needs an approval of the current text by somebody other than the person who publishes.',
+      readOnly: true,
+      hidden: ({ value }) => !value,
+      fields: [
+        defineField({ name: 'name', title: 'Approved by', type: 'string' }),
+        defineField({ name: 'email', title: 'E-mail', type: 'string' }),
+        defineField({ name: 'approvedAt', title: 'Approved at', type: 'datetime' }),
+        defineField({ name: 'userId', title: 'Sanity user id', type: 'string' }),
+        defineField({
+          name: 'contentHash',
+          title: 'Fingerprint of the approved text (SHA-256)',
+          type: 'string',
+          description: 'Kind, language, version, date, title, text, change summary and material flag.',
+        }),
+      ],
     }),
   ],
   // A draft of a published version may not change it; corrections go into a new version.

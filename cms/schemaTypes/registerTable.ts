@@ -20,6 +20,7 @@ export const registerTable = defineType({
           { title: 'Data, purposes, grounds and retention periods', value: 'retention' },
           { title: 'Recipients and countries (the services chosen below)', value: 'processors' },
           { title: 'Response times for data-subject requests', value: 'requests' },
+          { title: 'Advance notice of material changes (days before, and how)', value: 'notices' },
         ],
         layout: 'radio',
       },

@@ -16,6 +16,7 @@ import {
   newVersionFrom,
   nextVersionNumber,
   publishedIdOf,
+  START_AGAIN,
   type SiblingVersion,
 } from './rules'
 
@@ -141,6 +142,22 @@ describe('version numbers', () => {
     expect(checkVersionUnique(2, [published(1), published(2)])).toMatch(/Version 2 .* is already published/)
     expect(checkVersionUnique(3, [published(1), published(2), draft(3)])).toMatch(/unpublished draft/)
     expect(checkVersionUnique(3, [published(1), published(2)])).toBe(true)
+  })
+
+  it('says how to start again, since the number of a draft cannot be changed', () => {
+    // Somebody else published version 3 first: this draft's 3 is taken for good.
+    expect(checkVersionUnique(3, [published(1), published(2), published(3)])).toBe(
+      `Version 3 of this document in this language is already published. Each number can be used once. ${START_AGAIN}`,
+    )
+    expect(checkVersionFollowsLast(3, false, [published(3), published(4)])).toBe(
+      `Version 4 is already published, so the next version is 5. ${START_AGAIN}`,
+    )
+    expect(checkVersionFollowsLast(5, false, [published(1), published(2)])).toMatch(
+      /Use 3\. The number cannot be changed here/,
+    )
+    expect(START_AGAIN).toMatch(/discard this draft.*“New version from this one”/)
+    expect(checkVersionFollowsLast(2, false, [])).toMatch(/create the version from its kind and language list/)
+    expect(checkVersionUnique(3, [published(2), draft(3)])).toMatch(/Continue in that draft, or discard one of the two/)
   })
 
   it('leaves a missing number to the required-field rule', () => {

@@ -71,6 +71,18 @@ export function describeSeries(
 
 // --- version numbers ------------------------------------------------------
 
+/**
+ * Kind, language and number cannot be changed once set (legalDocument.ts), so
+ * a draft whose number was taken meanwhile (somebody else published first)
+ * cannot be renumbered: its text moves to a fresh draft instead.
+ */
+export const START_AGAIN =
+  'The number cannot be changed here: copy any text you need, discard this draft, then open the latest published version and choose “New version from this one”.'
+
+/** A draft always gets its number from the list it was created in or from “New version from this one”. */
+export const VERSION_MISSING =
+  'This draft has no version number, and it cannot be typed in. Discard it and create the version from its kind and language list, or with “New version from this one”.'
+
 export function lastPublishedVersion(siblings: readonly SiblingVersion[]): SiblingVersion | undefined {
   let last: SiblingVersion | undefined
   for (const sibling of siblings) {
@@ -89,8 +101,11 @@ export function checkVersionUnique(version: unknown, siblings: readonly SiblingV
   if (typeof version !== 'number') return true
   const clash = siblings.find((sibling) => sibling.version === version)
   if (!clash) return true
-  const where = clash.published ? 'is already published' : 'already exists as an unpublished draft'
-  return `Version ${version} of this document in this language ${where}. Each number can be used once.`
+  // The number is locked once set, so each message says how to get out.
+  if (clash.published) {
+    return `Version ${version} of this document in this language is already published. Each number can be used once. ${START_AGAIN}`
+  }
+  return `Version ${version} of this document in this language already exists as an unpublished draft. Each number can be used once. Continue in that draft, or discard one of the two.`
 }
 
 /**
@@ -106,11 +121,13 @@ export function checkVersionFollowsLast(
   const last = lastPublishedVersion(siblings)
   const expected = (last?.version ?? 0) + 1
   if (version === expected) return true
-  if (!last) return 'Nothing is published yet for this document in this language, so this is version 1.'
-  if (version <= last.version) {
-    return `Version ${last.version} is already published, so the next version is ${expected}.`
+  if (!last) {
+    return 'Nothing is published yet for this document in this language, so this is version 1. The number cannot be changed here: discard this draft and create the version from its kind and language list.'
   }
-  return `Version ${last.version} is the last published one; ${version} would leave a gap. Use ${expected}.`
+  if (version <= last.version) {
+    return `Version ${last.version} is already published, so the next version is ${expected}. ${START_AGAIN}`
+  }
+  return `Version ${last.version} is the last published one; ${version} would leave a gap. Use ${expected}. ${START_AGAIN}`
 }
 
 // --- dates ----------------------------------------------------------------

@@ -122,9 +122,10 @@ export function markdownToPortableText(markdown, keySeed) {
       textBlock(heading[2], { style: `h${heading[1].length}` })
       continue
     }
-    // `{{register cookies}}`, `{{register retention}}`, `{{register requests}}`, `{{register processors smtp tbank}}`:
+    // `{{register cookies}}`, `{{register retention}}`, `{{register requests}}`, `{{register notices}}`,
+    // `{{register processors smtp tbank}}`:
     // a placeholder the site fills from the register of processing when it archives the version.
-    const register = /^\{\{register (cookies|retention|processors|requests)((?: [a-z0-9-]+)*)\}\}$/.exec(trimmed)
+    const register = /^\{\{register (cookies|retention|processors|requests|notices)((?: [a-z0-9-]+)*)\}\}$/.exec(trimmed)
     if (register) {
       flushParagraph()
       const include = register[2].trim() ? register[2].trim().split(' ') : undefined

@@ -1,4 +1,4 @@
-import type { StructureResolver } from 'sanity/structure'
+import type { DefaultDocumentNodeResolver, StructureResolver } from 'sanity/structure'
 import { apiVersion } from '../environment'
 import { SITE_SETTINGS_ID } from '../schemaTypes/siteSettings'
 import { NEXT_VERSION_TEMPLATE_ID } from '../schemaTypes/templates'
@@ -10,6 +10,7 @@ import {
   type DocumentKind,
   type Locale,
 } from '../schemaTypes/vocabulary'
+import { PreviewPane } from './preview-pane'
 
 // Site settings first (a single document), the credit packs on sale and off,
 // then one entry per kind of legal document, split by language, each listing
@@ -64,3 +65,9 @@ export const structure: StructureResolver = (S) => {
       ...DOCUMENT_KINDS.map(kindItem),
     ])
 }
+
+// Legal documents open with two tabs: the form, and the site's preview of the draft.
+export const defaultDocumentNode: DefaultDocumentNodeResolver = (S, { schemaType }) =>
+  schemaType === 'legalDocument'
+    ? S.document().views([S.view.form(), S.view.component(PreviewPane).id('preview').title('Preview')])
+    : S.document()

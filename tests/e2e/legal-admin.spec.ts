@@ -28,7 +28,7 @@ import { ui } from './support/ui-text'
 
 const run = promisify(execFile)
 const locale = 'en'
-const LEGAL_PAGES = ['', '/versions', '/archive-check', '/requests', '/calendar']
+const LEGAL_PAGES = ['', '/versions', '/publishing', '/archive-check', '/requests', '/calendar']
 
 function databaseUrl(): string {
   const url = process.env.PALITRA_E2E_LEGAL_DATABASE_URL
@@ -193,6 +193,23 @@ test('the legal team sees the acceptances, downloads the evidence and checks the
   ).toBeVisible()
   await hydrated(page)
   await expectAccessible(page, 'legal archive check')
+
+  // Publishing: versions the dataset publishes but the archive lacks (privacy v1, superseded and
+  // never shown here) are archived with one button.
+  await legalNav(page)
+    .getByRole('link', { name: ui(locale, 'legal-admin:nav.publishing') })
+    .click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ui(locale, 'legal-admin:publishing.title'))
+  await hydrated(page)
+  await expectAccessible(page, 'legal publishing')
+  const archiveNow = page.getByRole('button', { name: ui(locale, 'legal-admin:publishing.archiveNow') })
+  await expect(
+    page.getByRole('listitem').filter({ hasText: ui(locale, 'common:documentKinds.privacy') }),
+  ).not.toHaveCount(0)
+  await archiveNow.click()
+  await expect(page.getByText(ui(locale, 'legal-admin:publishing.unarchivedEmpty'))).toBeVisible()
+  await expect(archiveNow).toHaveCount(0)
+  await expect(page.getByText(ui(locale, 'legal-admin:publishing.deliveriesEmpty'))).toBeVisible()
 })
 
 test('a request filed through the privacy request form shows up in the legal view', async ({

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { COOKIES, RETENTION, type CookieDeclaration, type RetentionEntry } from '../../app/platform/processing-register'
-import { LOCALES, type Locale } from './support/ui-text'
+import { DOCUMENT_KINDS } from '../../app/platform/document-kinds'
+import { LOCALES, ui, type Locale } from './support/ui-text'
 
 // Runs against the shipped seed dataset. The newest version of the cookie
 // policy and of the privacy policy shows tables filled from the register of
@@ -39,6 +40,23 @@ for (const locale of LOCALES) {
     const cells = await firstCells(page)
     for (const entry of Object.values(RETENTION) as RetentionEntry[])
       expect(cells, entry.id).toContain(entry.data[locale])
+  })
+
+  test(`${locale}: the newest privacy policy says, for each document, when and how account holders are told of a material change`, async ({
+    page,
+  }) => {
+    await openNewest(page, locale, 'privacy')
+    const caption =
+      locale === 'ru'
+        ? 'Предварительное уведомление о существенных изменениях документов'
+        : 'Advance notice of material changes to the documents'
+    const table = page.locator('.legal-body table').filter({ has: page.locator('caption', { hasText: caption }) })
+    await expect(table).toHaveCount(1)
+    const rows = await table
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')))
+    expect(rows.map((cells) => cells[0])).toEqual(DOCUMENT_KINDS.map((kind) => ui(locale, `documentKinds.${kind}`)))
+    for (const cells of rows) expect(cells[1]).toMatch(/\d/)
   })
 
   test(`${locale}: on a phone, the cookie table reads as one card per cookie`, async ({ page }) => {

@@ -7,6 +7,7 @@ import type * as LayoutRoute from '~/routes/$lang.legal-admin'
 import type * as OverviewRoute from '~/routes/$lang.legal-admin._index'
 import type * as VersionsRoute from '~/routes/$lang.legal-admin.versions._index'
 import type * as ArchiveCheckRoute from '~/routes/$lang.legal-admin.archive-check'
+import type * as PublishingRoute from '~/routes/$lang.legal-admin.publishing'
 import type * as CsvRoute from '~/routes/$lang.legal-admin.versions.$id[.]csv'
 import type * as RegisterRoute from '~/routes/$lang.register'
 import type * as GuestRoute from '~/routes/$lang.guest'
@@ -32,6 +33,7 @@ let routes: {
   overview: typeof OverviewRoute
   versions: typeof VersionsRoute
   archiveCheck: typeof ArchiveCheckRoute
+  publishing: typeof PublishingRoute
   csv: typeof CsvRoute
   register: typeof RegisterRoute
   guest: typeof GuestRoute
@@ -89,6 +91,7 @@ beforeAll(async () => {
     overview: await import('~/routes/$lang.legal-admin._index'),
     versions: await import('~/routes/$lang.legal-admin.versions._index'),
     archiveCheck: await import('~/routes/$lang.legal-admin.archive-check'),
+    publishing: await import('~/routes/$lang.legal-admin.publishing'),
     csv: await import('~/routes/$lang.legal-admin.versions.$id[.]csv'),
     register: await import('~/routes/$lang.register'),
     guest: await import('~/routes/$lang.guest'),
@@ -137,6 +140,7 @@ const pages = () =>
     ['overview', '/ru/legal-admin', routes.overview.loader],
     ['versions', '/ru/legal-admin/versions', routes.versions.loader],
     ['archive check', '/ru/legal-admin/archive-check', routes.archiveCheck.loader],
+    ['publishing', '/ru/legal-admin/publishing', routes.publishing.loader],
   ] as const
 
 describe('who may see the legal view', () => {
@@ -273,5 +277,76 @@ describe('the pages', () => {
       })) as Response
       expect(response.status, id).toBe(404)
     }
+  })
+})
+
+describe('the publishing page', () => {
+  type Listed = { kind: string; locale: string; version: number }
+  const names = (list: Listed[]) => list.map((v) => `${v.kind}/${v.locale}/v${v.version}`).sort()
+  const load = async () =>
+    (await routes.publishing.loader({
+      request: get('/ru/legal-admin/publishing', legal.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as unknown as DataResult
+
+  it('lists every published version not in force yet, and the published versions the archive lacks', async () => {
+    const { getContentSource } = await import('~/content/index.server')
+    const { allArchivedVersions } = await import('~/legal/index.server')
+    const { getDb } = await import('~/platform/db/client.server')
+    const source = getContentSource()
+    const now = Date.now()
+    const published: Array<Listed & { effectiveFrom: string }> = []
+    for (const kind of ['privacy', 'terms', 'cookies', 'consent'] as const) {
+      for (const locale of ['ru', 'en'] as const) {
+        for (const v of await source.listVersions(kind, locale)) published.push(v)
+      }
+    }
+    const archived = new Set(names(await allArchivedVersions(await getDb())))
+
+    const page = await load()
+    expect(names(page.data.upcoming as Listed[])).toEqual(
+      names(published.filter((v) => Date.parse(v.effectiveFrom) > now)),
+    )
+    const unarchived = page.data.unarchived as Listed[]
+    expect(names(unarchived)).toEqual(names(published).filter((name) => !archived.has(name)))
+    expect(unarchived.length).toBeGreaterThan(0)
+
+    const done = (await routes.publishing.action({
+      request: post('/ru/legal-admin/publishing', { intent: 'archive-unarchived' }, legal.cookie),
+      params: { lang: 'ru' },
+      context: {},
+    })) as unknown as DataResult
+    expect(done.data.archived).toBe(unarchived.length)
+    expect((await load()).data.unarchived).toEqual([])
+  })
+
+  it('says for a material upcoming version how many accounts are to be told and when', async () => {
+    const upcoming = (await load()).data.upcoming as Array<
+      Listed & { material: boolean; notices: { accountsToTell: number; days: number } | null }
+    >
+    for (const v of upcoming) {
+      if (!v.material) expect(v.notices).toBeNull()
+      else expect(v.notices!.days).toBe(v.kind === 'terms' ? 30 : 10)
+    }
+  })
+
+  it('refuses an unknown action with 400 and is a 404 for anyone outside the legal team', async () => {
+    const unknown = await thrownBy(() =>
+      routes.publishing.action({
+        request: post('/ru/legal-admin/publishing', { intent: 'publish-everything' }, legal.cookie),
+        params: { lang: 'ru' },
+        context: {},
+      }),
+    )
+    expect(statusOf(unknown)).toBe(400)
+    const outsider = await thrownBy(() =>
+      routes.publishing.action({
+        request: post('/ru/legal-admin/publishing', { intent: 'archive-unarchived' }, member.cookie),
+        params: { lang: 'ru' },
+        context: {},
+      }),
+    )
+    expect(statusOf(outsider)).toBe(404)
   })
 })

@@ -7,7 +7,7 @@ export { confirmFromForm, resendVerification } from './email-verification.server
 export { AccountGoneError, buildPersonalDataExport, EXPORT_SECTION_KEYS, exportResponse } from './export.server'
 export { GUEST_KINDS, startGuestSession } from './guest-start.server'
 export { signIn } from './login.server'
-export { deliverAccountMailSoon, renderAccountMail } from './mails.server'
+export { accountMailFinished, deliverAccountMailSoon, renderAccountMail } from './mails.server'
 export { completeReset, inspectResetLink, requestResetLink, storedMailPreviewed } from './password-reset.server'
 export { completeProviderSignup, finishProviderSignIn, pendingProviderProfile } from './provider-sign-in.server'
 export {

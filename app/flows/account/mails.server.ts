@@ -22,7 +22,15 @@ import { createVerificationToken, VERIFY_TOKEN_TTL_HOURS, verificationState } fr
 import { acceptancesForAction, type AcceptedForAction } from '~/acceptances/index.server'
 import { getDb, type Database } from '~/platform/db/client.server'
 import { findOrder } from '~/payments/index.server'
-import { type MailOutboxRow, deliverMail, type DeliveryOptions, type DeliveryReport } from '~/outbox/index.server'
+import {
+  type MailOutboxRow,
+  deliverMail,
+  type DeliveryOptions,
+  type DeliveryReport,
+  type MailOutcomeListener,
+} from '~/outbox/index.server'
+import { getArchivedVersion } from '~/legal/index.server'
+import { findNotice, recordNoticeMail } from '~/notices/index.server'
 import { formatDate, formatMoney } from '~/platform/i18n/format'
 import { getFixedT } from '~/platform/i18n/i18next.server'
 import type { Locale } from '~/platform/i18n/locales'
@@ -176,6 +184,45 @@ async function registrationAttemptMail(db: Database, row: MailOutboxRow): Promis
   }
 }
 
+/**
+ * Advance notice of a material version (app/flows/legal-notices): only to a
+ * confirmed address; without one, the notice on the account page is the
+ * only one, and the record says the e-mail was not sent.
+ */
+async function legalNoticeMail(db: Database, row: MailOutboxRow): Promise<MailMessage | null> {
+  const notice = row.referenceId ? await findNotice(db, row.referenceId) : null
+  if (!notice) return null
+  const account = await verificationState(db, row.userId)
+  if (!account?.email || !account.verifiedAt) return null
+  const version = await getArchivedVersion(db, notice.kind, notice.locale, notice.version)
+  if (!version) return null
+  const t = tFor(row.locale)
+  const document = t(`common:documentKinds.${notice.kind}`)
+  const date = formatDate(version.effectiveFrom, row.locale, true)
+  const compare = `/${notice.locale}/${notice.kind}/changes?${new URLSearchParams({
+    from: String(notice.acceptedVersion),
+    to: String(notice.version),
+  })}`
+  return {
+    to: account.email,
+    subject: t('email:mail.notice.subject', { document, date: formatDate(version.effectiveFrom, row.locale) }),
+    text: [
+      t('email:mail.notice.text', {
+        document,
+        date,
+        version: notice.version,
+        accepted: notice.acceptedVersion,
+        language: t(`email:mail.notice.languages.${notice.locale}`),
+      }),
+      ...(version.changeSummary ? [t('email:mail.notice.summary', { summary: version.changeSummary })] : []),
+      t('email:mail.notice.compare', { link: absoluteLink(row.baseUrl, compare) }),
+      t('email:mail.notice.next', { link: absoluteLink(row.baseUrl, `/${row.locale}/account/delete`) }),
+      t('email:mail.notice.why'),
+      t('email:mail.signature'),
+    ].join('\n\n'),
+  }
+}
+
 /** Builds the mail a row owes; null when there is nothing left to send. */
 export async function renderAccountMail(db: Database, row: MailOutboxRow): Promise<MailMessage | null> {
   switch (row.kind) {
@@ -187,7 +234,15 @@ export async function renderAccountMail(db: Database, row: MailOutboxRow): Promi
       return paymentMail(db, row)
     case 'registration-attempt':
       return registrationAttemptMail(db, row)
+    case 'legal-notice':
+      return legalNoticeMail(db, row)
   }
+}
+
+/** Records what became of a mail where its part keeps a record of it (advance notices). */
+export const accountMailFinished: MailOutcomeListener = async (db, row, outcome) => {
+  if (row.kind !== 'legal-notice' || !row.referenceId) return
+  await recordNoticeMail(db, row.referenceId, outcome === 'dropped' ? 'not-sent' : outcome)
 }
 
 /** Sends owed account mail now (the rows `ids`, or all that are due). */
@@ -195,7 +250,7 @@ export function deliverAccountMail(
   db: Database,
   options: Omit<DeliveryOptions, 'render'> = {},
 ): Promise<DeliveryReport> {
-  return deliverMail(db, { ...options, render: renderAccountMail })
+  return deliverMail(db, { onFinished: accountMailFinished, ...options, render: renderAccountMail })
 }
 
 /**

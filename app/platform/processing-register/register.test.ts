@@ -41,6 +41,10 @@ const OWN_SETTINGS = new Set([
   'MODERATION_RULES_FILE',
   'RECEIPT_TAXATION',
   'RECEIPT_TAX',
+  'CONTENT_CHANGE_CHECK_SECONDS',
+  // The notice periods before a material change; the privacy policy's notices table is rendered from them.
+  'LEGAL_NOTICE_DAYS_TERMS',
+  'LEGAL_NOTICE_DAYS_OTHER',
 ])
 
 // tests/mocks has one file per outside vendor; each is an integration the register must know.

@@ -141,6 +141,26 @@ export const RETENTION = {
     },
     enforcedBy: 'sweepMailOutbox',
   },
+  // Notices of a material change, owed under clause 12.4 of the terms (from version 6): the contract, not a
+  // statute, obliges us to send them, so the ground is the contract (docs/decisions/022).
+  legalNotices: {
+    id: 'legalNotices',
+    data: {
+      ru: 'Уведомления о существенных изменениях документов: аккаунт, документ и редакция, время уведомления, результат отправки письма (передано почтовому серверу, не удалось отправить или не отправлялось, потому что адрес не подтверждён), время, когда вы закрыли уведомление',
+      en: 'Notices of material changes to the documents: the account, the document and version, when the notice was issued, the outcome of the e-mail (handed to the mail server, failed, or not sent because the address is not confirmed), when you dismissed the notice',
+    },
+    purpose: {
+      ru: 'Заблаговременное уведомление о существенных изменениях документов и подтверждение того, что оно сделано',
+      en: 'Telling you in advance about material changes to the documents, and showing that we did',
+    },
+    ground: CONTRACT,
+    period: { kind: 'while', until: 'account' },
+    periodText: {
+      ru: 'Пока существует аккаунт; удаляются при удалении аккаунта',
+      en: 'While the account exists; erased when the account is deleted',
+    },
+    enforcedBy: 'deleteOwnAccount',
+  },
   uploadedPhotos: {
     id: 'uploadedPhotos',
     data: { ru: 'Загруженные фотографии', en: 'Uploaded photos' },

@@ -67,11 +67,13 @@ describe('the newest texts agree with the register', () => {
   })
 
   it.each(LOCALES)(
-    'the privacy policy (%s) renders retention, recipients and response times from the register',
+    'the privacy policy (%s) renders retention, recipients, response times and notice periods from the register',
     async (locale) => {
       const doc = await newest('privacy', locale)
       const tables = registerTables(doc)
-      expect(tables.map((b) => b.table).sort()).toEqual(['processors', 'requests', 'retention'])
+      // The notices table is also what switches the advance notices of material changes on: they are sent only
+      // where the privacy policy in force in that language contains it (docs/decisions/022).
+      expect(tables.map((b) => b.table).sort()).toEqual(['notices', 'processors', 'requests', 'retention'])
       // Every outside service in Russia that receives personal data is disclosed,
       // including the data centre, which no setting switches on. The one
       // exception is an image-generation provider while the policy says in
@@ -150,5 +152,39 @@ describe('the newest texts agree with the register', () => {
     ]
     expect(groups.filter((group) => !COUNTED[group])).toEqual([])
     expect(groups.filter((group) => !COUNTED[group]![locale].test(text))).toEqual([])
+  })
+
+  // Account holders are told by e-mail about material changes (docs/decisions/022), so no text may still say
+  // that no e-mails about changes are sent. The patterns are checked against the versions that said so.
+  const NO_CHANGE_MAILS: Record<Locale, RegExp[]> = {
+    en: [
+      /no e-mails about changes/i,
+      /do not notify you of changes[^.]*by e-mail/i,
+      /does not send e-mails about new versions/i,
+      /not (?:send|sent)[^.]*e-mails? about (?:changes|new versions)/i,
+    ],
+    ru: [
+      /писем об изменениях[^.]*не (?:отправляем|рассылаем|отправляет|рассылает)/i,
+      /по электронной почте[^.]*об изменениях[^.]*не сообща/i,
+      /писем о новых редакциях[^.]*не рассылает/i,
+      /не (?:отправляем|рассылаем|отправляет|рассылает)[^.]*писем (?:об изменениях|о новых редакциях)/i,
+    ],
+  }
+
+  it.each(cases)('%s (%s): does not say that no e-mails about changes are sent', async (kind, locale) => {
+    const text = prose(await newest(kind, locale))
+    expect(NO_CHANGE_MAILS[locale].filter((pattern) => pattern.test(text)).map(String)).toEqual([])
+  })
+
+  it.each(LOCALES)('the no-e-mail patterns (%s) catch what the earlier texts said', async (locale) => {
+    const earlier = await Promise.all(
+      (['privacy', 'terms'] as const).map(async (kind) => {
+        const doc = await source.getDocument(kind, locale, 5)
+        if (!doc) throw new Error(`${kind}/${locale} v5 is missing`)
+        return prose(doc)
+      }),
+    )
+    const caught = (text: string) => NO_CHANGE_MAILS[locale].some((pattern) => pattern.test(text))
+    expect(earlier.map(caught)).toEqual([true, true])
   })
 })

@@ -9,7 +9,7 @@
  * are verified first and never reach this module, so they are never limited.
  */
 import { createHash } from 'node:crypto'
-import { lt, sql } from 'drizzle-orm'
+import { desc, eq, lt, sql } from 'drizzle-orm'
 import type { Database } from '~/platform/db/client.server'
 import { refusedWebhooks } from './schema'
 import { logger } from '~/platform/log.server'
@@ -72,4 +72,18 @@ export async function sweepRefusedWebhooks(
     ) returning id
   `)
   return old.length + (over as unknown as { rows: unknown[] }).rows.length
+}
+
+/** The newest summaries of refused calls to one webhook (the legal view shows Sanity's). */
+export async function recentRefusedWebhooks(db: Database, webhook: RefusedWebhookName, limit = 20) {
+  return db
+    .select({
+      receivedAt: refusedWebhooks.receivedAt,
+      reason: refusedWebhooks.reason,
+      byteLength: refusedWebhooks.byteLength,
+    })
+    .from(refusedWebhooks)
+    .where(eq(refusedWebhooks.webhook, webhook))
+    .orderBy(desc(refusedWebhooks.receivedAt))
+    .limit(limit)
 }

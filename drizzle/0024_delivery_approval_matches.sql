@@ -1,0 +1,1 @@
+ALTER TABLE "sanity_deliveries" ADD COLUMN "approval_matches" boolean;
