@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { approvedContentHash } from '../../../app/legal/approval.server'
 import { isDraftId, isVersionId, type StoredDocument } from './content-lake'
+import type { StandInUser } from './stand-in'
 import { ROOT } from './studio-server'
 
 /** The dataset every test starts from: the shipped seed (what `sanity dataset import` would load). */
@@ -137,4 +139,22 @@ export function nextVersionDraft(
 
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/**
+ * The draft with an approval by `user` of exactly its content, hashed as the
+ * site hashes it (app/legal/approval.server.ts), as “Approve for publishing”
+ * would have recorded it.
+ */
+export function approvedBy<T extends StoredDocument>(draft: T, user: StandInUser, approvedAt = new Date()): T {
+  return {
+    ...draft,
+    approval: {
+      userId: user.id,
+      name: user.name,
+      email: user.email,
+      approvedAt: approvedAt.toISOString(),
+      contentHash: approvedContentHash(draft),
+    },
+  }
 }

@@ -1,15 +1,12 @@
 import { expect, test as base } from '@playwright/test'
 import { dataset, projectId } from '../../../cms/environment'
 import { seedDocuments } from './dataset'
+import { SiteStandIn } from './site'
 import { SanityStandIn } from './stand-in'
-import { StudioPage } from './studio-page'
+import { AUTH_TOKEN_STORAGE_KEY, COLLEAGUE_TOKEN, STUDIO_TOKEN, StudioPage } from './studio-page'
 import { serveStudio, type StudioServer } from './studio-server'
 
-/** The token the Studio sends; the stand-in accepts no other. */
-export const STUDIO_TOKEN = 'studio-suite-token'
-
-/** Where the Studio keeps a token login (sanity's getAuthTokenStorageKey): `__studio_auth_token_<projectId>`. */
-export const AUTH_TOKEN_STORAGE_KEY = `__studio_auth_token_${projectId}`
+export { AUTH_TOKEN_STORAGE_KEY, COLLEAGUE_TOKEN, STUDIO_TOKEN }
 
 interface WorkerFixtures {
   /** The built Studio (cms/dist) on a loopback port. */
@@ -23,6 +20,8 @@ interface TestFixtures {
   standInGuard: void
   /** The Studio in the test's page, signed in. */
   studio: StudioPage
+  /** The web site (SANITY_STUDIO_SITE_URL) answered by Playwright in the test's page. */
+  site: SiteStandIn
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -44,6 +43,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         dataset,
         studioOrigin: studioServer.origin,
         token: STUDIO_TOKEN,
+        colleagueToken: COLLEAGUE_TOKEN,
       })
       await use(standIn)
       await standIn.close()
@@ -93,6 +93,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   studio: async ({ page, standIn }, use) => {
     await use(new StudioPage(page, standIn))
+  },
+
+  site: async ({ page, standIn, studioServer }, use) => {
+    const site = new SiteStandIn(standIn, studioServer.origin)
+    await site.attach(page)
+    await use(site)
+    expect(site.unknown, 'requests to the site the site stand-in does not know').toEqual([])
   },
 })
 

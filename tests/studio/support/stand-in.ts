@@ -55,6 +55,14 @@ export const DEFAULT_USER: StandInUser = {
   roles: ['administrator'],
 }
 
+/** A second member of the project, signed in with `StandInOptions.colleagueToken` (approval needs two people). */
+export const COLLEAGUE: StandInUser = {
+  id: 'pLegalReviewer02',
+  name: 'Pavel Reviewer',
+  email: 'pavel.reviewer@palitra.example',
+  roles: ['administrator'],
+}
+
 /** What the stand-in saw: method, host, path (without the API version) and parsed body. */
 export interface RecordedRequest {
   method: string
@@ -73,8 +81,10 @@ export interface StandInOptions {
   dataset: string
   /** The Studio's origin, the only one CORS lets in. */
   studioOrigin: string
-  /** The token the Studio sends (from localStorage); other tokens are refused. */
+  /** The token of `standIn.user` (the Studio reads it from localStorage). */
   token: string
+  /** The token of `standIn.colleague`. Any other token is refused. */
+  colleagueToken: string
 }
 
 // Known endpoints the Studio calls that this suite does not need: answered 404
@@ -114,6 +124,8 @@ interface Route {
 interface IncomingApiRequest extends RecordedRequest {
   raw: Http2ServerRequest
   response: Http2ServerResponse
+  /** Who the token belongs to (the anonymous CORS probe has nobody). */
+  user: StandInUser | null
 }
 
 type ApiAnswer = { status: number; json: unknown } | 'stream'
@@ -133,7 +145,10 @@ export class SanityStandIn {
   readonly requests: RecordedRequest[] = []
   /** Requests the stand-in does not know: each one fails the test. */
   readonly unknownRequests: string[] = []
+  /** Signed in with `options.token`. */
   user: StandInUser = DEFAULT_USER
+  /** Signed in with `options.colleagueToken`. */
+  colleague: StandInUser = COLLEAGUE
   grants: Grant[] = ADMINISTRATOR_GRANTS
   private readonly listeners = new Set<Listener>()
   private readonly routes: Route[]
@@ -144,15 +159,15 @@ export class SanityStandIn {
   ) {
     const data = `/data/([a-z]+)/${escapeForRegExp(options.dataset)}`
     this.routes = [
-      { method: 'GET', path: /^\/users\/me$/, handler: () => this.currentUser() },
-      { method: 'GET', path: /^\/auth\/id$/, handler: () => this.authId() },
-      // Avatars and names of people (presence, history): only the signed-in user exists.
+      { method: 'GET', path: /^\/users\/me$/, handler: (r) => this.currentUser(r) },
+      { method: 'GET', path: /^\/auth\/id$/, handler: (r) => this.authId(r) },
+      // Avatars and names of people (presence, history): the two members of the project.
       { method: 'GET', path: /^\/users\/[^/]+$/, handler: (r) => this.users(r) },
       { method: 'GET', path: /^\/ping$/, handler: () => ({ status: 200, json: { message: 'PONG' } }), anonymous: true },
       {
         method: 'GET',
         path: new RegExp(`^/projects/${escapeForRegExp(options.projectId)}$`),
-        handler: () => this.project(),
+        handler: (r) => this.project(r),
       },
       {
         method: 'GET',
@@ -229,6 +244,7 @@ export class SanityStandIn {
     this.requests.length = 0
     this.unknownRequests.length = 0
     this.user = DEFAULT_USER
+    this.colleague = COLLEAGUE
     this.grants = ADMINISTRATOR_GRANTS
   }
 
@@ -327,12 +343,13 @@ export class SanityStandIn {
       this.send(res, 404, { error: 'Not Found', message: deliberate ? deliberate.why : 'unknown to the stand-in' })
       return
     }
-    if (!route.anonymous && !this.authorized(req)) {
+    const user = this.signedIn(req)
+    if (!route.anonymous && !user) {
       this.send(res, 401, { error: 'Unauthorized', message: 'Session not found', statusCode: 401 })
       return
     }
     try {
-      const answer = await route.handler({ ...recorded, raw: req, response: res })
+      const answer = await route.handler({ ...recorded, raw: req, response: res, user })
       if (answer !== 'stream') this.send(res, answer.status, answer.json)
     } catch (error) {
       if (error instanceof LakeError) {
@@ -349,8 +366,16 @@ export class SanityStandIn {
     }
   }
 
-  private authorized(req: Http2ServerRequest): boolean {
-    return req.headers.authorization === `Bearer ${this.options.token}`
+  /** The user a request's token belongs to, or null for a missing or unknown token. */
+  private signedIn(req: Http2ServerRequest): StandInUser | null {
+    const authorization = req.headers.authorization
+    if (authorization === `Bearer ${this.options.token}`) return this.user
+    if (authorization === `Bearer ${this.options.colleagueToken}`) return this.colleague
+    return null
+  }
+
+  private members(): StandInUser[] {
+    return [this.user, this.colleague]
   }
 
   private send(res: Http2ServerResponse, status: number, json: unknown): void {
@@ -361,31 +386,37 @@ export class SanityStandIn {
 
   // --- users and project -------------------------------------------------
 
-  private profile(): Record<string, unknown> {
+  private profile(user: StandInUser): Record<string, unknown> {
     return {
-      id: this.user.id,
-      name: this.user.name,
-      email: this.user.email,
+      id: user.id,
+      name: user.name,
+      email: user.email,
       provider: 'sanity',
-      role: this.user.roles[0] ?? 'viewer',
-      roles: this.user.roles.map((name) => ({ name, title: titleCase(name) })),
+      role: user.roles[0] ?? 'viewer',
+      roles: user.roles.map((name) => ({ name, title: titleCase(name) })),
     }
   }
 
-  private currentUser(): ApiAnswer {
-    return { status: 200, json: this.profile() }
+  private currentUser(request: IncomingApiRequest): ApiAnswer {
+    return { status: 200, json: this.profile(signedInUser(request)) }
   }
 
   private users(request: IncomingApiRequest): ApiAnswer {
     const ids = decodeURIComponent(request.path.slice('/users/'.length)).split(',')
-    return { status: 200, json: ids.includes(this.user.id) ? [this.profile()] : [] }
+    return {
+      status: 200,
+      json: this.members()
+        .filter((user) => ids.includes(user.id))
+        .map((user) => this.profile(user)),
+    }
   }
 
-  private authId(): ApiAnswer {
-    return { status: 200, json: { id: this.user.id } }
+  private authId(request: IncomingApiRequest): ApiAnswer {
+    return { status: 200, json: { id: signedInUser(request).id } }
   }
 
-  private project(): ApiAnswer {
+  private project(request: IncomingApiRequest): ApiAnswer {
+    const current = signedInUser(request)
     const now = '2026-01-01T00:00:00.000Z'
     return {
       status: 200,
@@ -401,17 +432,15 @@ export class SanityStandIn {
         metadata: {},
         features: [],
         pendingInvites: 0,
-        members: [
-          {
-            id: this.user.id,
-            createdAt: now,
-            updatedAt: now,
-            isCurrentUser: true,
-            isRobot: false,
-            role: this.user.roles[0] ?? 'viewer',
-            roles: this.user.roles.map((name) => ({ name, title: titleCase(name) })),
-          },
-        ],
+        members: this.members().map((user) => ({
+          id: user.id,
+          createdAt: now,
+          updatedAt: now,
+          isCurrentUser: user.id === current.id,
+          isRobot: false,
+          role: user.roles[0] ?? 'viewer',
+          roles: user.roles.map((name) => ({ name, title: titleCase(name) })),
+        })),
       },
     }
   }
@@ -505,11 +534,18 @@ export class SanityStandIn {
 
   private async mutate(request: IncomingApiRequest): Promise<ApiAnswer> {
     const body = isRecord(request.body) ? request.body : {}
-    const mutations = Array.isArray(body.mutations) ? body.mutations.filter(isRecord) : []
+    const mutations = await Promise.all(
+      (Array.isArray(body.mutations) ? body.mutations.filter(isRecord) : []).map((mutation) =>
+        this.resolveDeleteByQuery(mutation),
+      ),
+    )
     const transaction = await this.lake.transact(
-      { id: typeof body.transactionId === 'string' ? body.transactionId : undefined, identity: this.user.id },
+      {
+        id: typeof body.transactionId === 'string' ? body.transactionId : undefined,
+        identity: signedInUser(request).id,
+      },
       (tx) => {
-        for (const mutation of mutations) this.applyMutation(tx, mutation, request)
+        for (const mutation of mutations.flat()) this.applyMutation(tx, mutation, request)
       },
     )
     const returnDocuments = request.query.get('returnDocuments') === 'true'
@@ -524,6 +560,23 @@ export class SanityStandIn {
         })),
       },
     }
+  }
+
+  /**
+   * `{delete: {query, params}}` (what createPreviewSecret sends to clear expired
+   * secrets) becomes one `{delete: {id}}` per document the query selects in
+   * the raw dataset; every other mutation is kept as it is.
+   */
+  private async resolveDeleteByQuery(mutation: MutationBody): Promise<MutationBody[]> {
+    const target = mutation.delete
+    if (Object.keys(mutation).length !== 1 || !isRecord(target) || typeof target.query !== 'string') return [mutation]
+    const params = isRecord(target.params) ? target.params : {}
+    const selected = await this.lake.query(target.query, params, 'raw')
+    const documents = Array.isArray(selected) ? selected : selected ? [selected] : []
+    return documents
+      .filter(isRecord)
+      .filter((document) => typeof document._id === 'string')
+      .map((document) => ({ delete: { id: document._id } }))
   }
 
   private applyMutation(tx: TransactionBuilder, mutation: MutationBody, request: IncomingApiRequest): void {
@@ -550,7 +603,10 @@ export class SanityStandIn {
     const body = isRecord(request.body) ? request.body : {}
     const actions = Array.isArray(body.actions) ? body.actions.filter(isRecord) : []
     const transaction = await this.lake.transact(
-      { id: typeof body.transactionId === 'string' ? body.transactionId : undefined, identity: this.user.id },
+      {
+        id: typeof body.transactionId === 'string' ? body.transactionId : undefined,
+        identity: signedInUser(request).id,
+      },
       (tx) => {
         for (const action of actions) this.applyAction(tx, action, request)
       },
@@ -620,6 +676,12 @@ export class SanityStandIn {
 }
 
 // --- helpers ---------------------------------------------------------------
+
+/** The route required a token, so somebody is signed in. */
+function signedInUser(request: IncomingApiRequest): StandInUser {
+  if (!request.user) throw new Error(`${request.path} needs a signed-in user`)
+  return request.user
+}
 
 export function hostNames(projectId: string): string[] {
   return [`${projectId}.api.sanity.io`, `${projectId}.apicdn.sanity.io`, 'api.sanity.io']

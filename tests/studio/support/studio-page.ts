@@ -1,10 +1,20 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { expect, type Locator, type Page } from '@playwright/test'
+import { projectId } from '../../../cms/environment'
 import { publishedIdOf } from './content-lake'
 import { KIND_TITLES, LOCALE_TITLES, type Kind, type Locale } from './dataset'
 import type { SanityStandIn } from './stand-in'
 import { ROOT } from './studio-server'
+
+/** The token of the stand-in's `user`, the one every test starts signed in with. */
+export const STUDIO_TOKEN = 'studio-suite-token'
+
+/** The token of the stand-in's `colleague`, the second member of the project. */
+export const COLLEAGUE_TOKEN = 'studio-suite-token-colleague'
+
+/** Where the Studio keeps a token login (sanity's getAuthTokenStorageKey): `__studio_auth_token_<projectId>`. */
+export const AUTH_TOKEN_STORAGE_KEY = `__studio_auth_token_${projectId}`
 
 /** Where STUDIO_SHOTS=1 writes the legal team guide's screenshots. */
 export const SHOTS_DIR = path.join(ROOT, 'docs/legal-team')
@@ -18,6 +28,27 @@ export class StudioPage {
     readonly page: Page,
     readonly standIn: SanityStandIn,
   ) {}
+
+  /**
+   * Signs in as the stand-in's `user` or `colleague` and loads the page again
+   * (the Studio reads the token when it starts), then waits for `title`.
+   */
+  async signInAs(who: 'user' | 'colleague', title: string): Promise<void> {
+    const token = who === 'user' ? STUDIO_TOKEN : COLLEAGUE_TOKEN
+    await this.page.evaluate(([storageKey, value]) => window.localStorage.setItem(storageKey, value), [
+      AUTH_TOKEN_STORAGE_KEY,
+      JSON.stringify({ token }),
+    ] as const)
+    await this.page.reload()
+    await this.expectDocumentTitle(title)
+  }
+
+  /** The tooltip of a footer action, shown by hovering over it (a disabled action says why). */
+  async expectTooltip(target: Locator, text: string | RegExp): Promise<void> {
+    await this.page.mouse.move(0, 0)
+    await target.hover()
+    await expect(this.page.getByText(text, { exact: true })).toBeVisible()
+  }
 
   /** The list of versions of one kind in one language, newest first. */
   async openVersionList(kind: Kind, locale: Locale): Promise<Locator> {
@@ -53,6 +84,37 @@ export class StudioPage {
 
   publishButton(): Locator {
     return this.page.getByTestId('action-publish')
+  }
+
+  /** “Approve for publishing” from the ⋯ menu, confirmed with **Approve** (cms/actions/approveAction.tsx). */
+  async approve(): Promise<void> {
+    await (await this.menuAction('Approve for publishing')).click()
+    await this.approveConfirmButton().click()
+    await expect(this.approveConfirmButton()).toBeHidden()
+  }
+
+  /** The confirmation pops up over the footer (a popover, not a dialog). */
+  approveConfirmButton(): Locator {
+    return this.page.getByRole('button', { name: 'Approve', exact: true })
+  }
+
+  /** The publish confirmation (cms/actions/publishAction.tsx), opened from the footer's Publish. */
+  async openPublishConfirmation(): Promise<Locator> {
+    await expect(this.publishButton()).toBeEnabled()
+    await this.publishButton().click()
+    const dialog = this.publishConfirmation()
+    await expect(dialog).toBeVisible()
+    return dialog
+  }
+
+  /** The dialog titled “Publish this version?”. */
+  publishConfirmation(): Locator {
+    return this.page.getByRole('dialog').filter({ has: this.page.getByTestId('publish-confirmation') })
+  }
+
+  /** One row of the publish confirmation: kind, language, version, effective, material, impact, approval, other-language. */
+  confirmationRow(row: string): Locator {
+    return this.page.getByTestId(`publish-confirmation-${row}`)
   }
 
   /** Opens the ⋯ menu of document actions and returns one of its items (the menu stays open). */
