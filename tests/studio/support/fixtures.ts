@@ -20,7 +20,7 @@ interface TestFixtures {
   standInGuard: void
   /** The Studio in the test's page, signed in. */
   studio: StudioPage
-  /** The web site (SANITY_STUDIO_SITE_URL) answered by Playwright in the test's page. */
+  /** The web site (SANITY_STUDIO_SITE_URL) answered by Playwright in the test's page (every test). */
   site: SiteStandIn
 }
 
@@ -95,12 +95,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(new StudioPage(page, standIn))
   },
 
-  site: async ({ page, standIn, studioServer }, use) => {
-    const site = new SiteStandIn(standIn, studioServer.origin)
-    await site.attach(page)
-    await use(site)
-    expect(site.unknown, 'requests to the site the site stand-in does not know').toEqual([])
-  },
+  // Every test: the page never reaches a real site, and a request to an unknown path of it fails the test.
+  site: [
+    async ({ page, standIn, studioServer }, use) => {
+      const site = new SiteStandIn(standIn, studioServer.origin)
+      await site.attach(page)
+      await use(site)
+      expect(site.unknown, 'requests to the site the site stand-in does not know').toEqual([])
+    },
+    { auto: true },
+  ],
 })
 
 export { expect }
