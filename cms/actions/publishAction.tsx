@@ -16,7 +16,7 @@ import { KIND_TITLES, LOCALE_TITLES, isDocumentKind, isLocale } from '../schemaT
 import { decidePublish, describeApprover, type Approval } from './approval'
 import { formatMoscow, formatUtc } from './moments'
 import { describeCounterpart, otherLanguageWarning, otherLocale } from './otherLanguage'
-import { askSiteForPublishImpact, describePublishImpact, type PublishImpact } from './publishImpact'
+import { askSiteForPublishImpact, describeNotice, describePublishImpact, type PublishImpact } from './publishImpact'
 import { useDraftState } from './useDraftState'
 
 export const PUBLISH_LABEL = 'Publish'
@@ -185,6 +185,7 @@ function PublishConfirmation({
   if (!known) return <Text>This document has no valid kind, language or version number.</Text>
 
   const other = LOCALE_TITLES[otherLocale(locale)]
+  const notice = describeNotice(material, effectiveFrom, impact)
   const warning = otherRows.status === 'done' ? otherLanguageWarning(locale, otherRows.value, effectiveFrom) : null
 
   return (
@@ -211,6 +212,15 @@ function PublishConfirmation({
       </Row>
       <Row label="Accounts asked to accept again" testId="publish-confirmation-impact">
         <Text>{describePublishImpact(material, impact)}</Text>
+      </Row>
+      <Row label="Advance notice" testId="publish-confirmation-notice">
+        {notice.late ? (
+          <Card tone="caution" padding={3} radius={2} border>
+            <Text>{notice.text}</Text>
+          </Card>
+        ) : (
+          <Text>{notice.text}</Text>
+        )}
       </Row>
       <Row label="Approved by" testId="publish-confirmation-approval">
         <Text>

@@ -2,6 +2,7 @@ import type { SanityClient } from 'sanity'
 import { describe, expect, it } from 'vitest'
 import {
   askSiteForPublishImpact,
+  describeNotice,
   describePublishImpact,
   fetchPublishImpact,
   publishImpactUrl,
@@ -40,7 +41,7 @@ describe('asking the site how many accounts are asked again', () => {
       secret: 'abc',
       fetch: answering(200, '{"accountsToAskAgain":42}', seen),
     })
-    expect(impact).toEqual({ known: true, accountsToAskAgain: 42 })
+    expect(impact).toEqual({ known: true, accountsToAskAgain: 42, noticeDays: null })
     expect(seen).toEqual([publishImpactUrl(siteUrl, query, 'abc')])
   })
 
@@ -84,7 +85,13 @@ describe('asking the site how many accounts are asked again', () => {
   })
 
   it('accepts only a whole, non-negative count', () => {
-    expect(readPublishImpact(200, { accountsToAskAgain: 0 })).toEqual({ known: true, accountsToAskAgain: 0 })
+    expect(readPublishImpact(200, { accountsToAskAgain: 0 })).toEqual({
+      known: true,
+      accountsToAskAgain: 0,
+      noticeDays: null,
+    })
+    expect(readPublishImpact(200, { accountsToAskAgain: 3, noticeDays: 30 })).toMatchObject({ noticeDays: 30 })
+    expect(readPublishImpact(200, { accountsToAskAgain: 3, noticeDays: -1 })).toMatchObject({ noticeDays: null })
     expect(readPublishImpact(200, { accountsToAskAgain: 1.5 }).known).toBe(false)
     expect(readPublishImpact(200, { accountsToAskAgain: '3' }).known).toBe(false)
     expect(readPublishImpact(200, null).known).toBe(false)
@@ -94,17 +101,17 @@ describe('asking the site how many accounts are asked again', () => {
 describe('what the confirmation says', () => {
   it('nobody for a change that is not material, whatever the site says', () => {
     expect(describePublishImpact(false, null)).toBe('Nobody: this is not a material change.')
-    expect(describePublishImpact(false, { known: true, accountsToAskAgain: 7 })).toBe(
+    expect(describePublishImpact(false, { known: true, accountsToAskAgain: 7, noticeDays: null })).toBe(
       'Nobody: this is not a material change.',
     )
   })
 
   it('the count, or why it is unknown, for a material change', () => {
     expect(describePublishImpact(true, null)).toBe('Counting…')
-    expect(describePublishImpact(true, { known: true, accountsToAskAgain: 1 })).toBe(
+    expect(describePublishImpact(true, { known: true, accountsToAskAgain: 1, noticeDays: null })).toBe(
       '1 account, once this version takes effect.',
     )
-    expect(describePublishImpact(true, { known: true, accountsToAskAgain: 1250 })).toBe(
+    expect(describePublishImpact(true, { known: true, accountsToAskAgain: 1250, noticeDays: null })).toBe(
       '1250 accounts, once this version takes effect.',
     )
     expect(describePublishImpact(true, { known: false, reason: 'the site answered with status 500' })).toBe(
@@ -131,5 +138,33 @@ describe('the secret the site checks', () => {
       known: false,
       reason: 'the Studio could not create a secret for the site: Insufficient permissions',
     })
+  })
+})
+
+describe('describeNotice', () => {
+  const now = new Date('2026-12-07T10:00:00Z')
+  const known = (accountsToAskAgain: number, noticeDays: number | null) =>
+    ({ known: true, accountsToAskAgain, noticeDays }) as const
+
+  it('says when the accounts are told, in UTC', () => {
+    expect(describeNotice(true, '2027-01-11T00:00:00Z', known(42, 30), now)).toEqual({
+      text: '42 accounts will be told by e-mail and on their account page on 2026-12-12 00:00 UTC, 30 days before it takes effect.',
+      late: false,
+    })
+  })
+
+  it('warns when the notice moment has passed, with the days actually left', () => {
+    const notice = describeNotice(true, '2026-12-12T10:00:00Z', known(1, 30), now)
+    expect(notice.late).toBe(true)
+    expect(notice.text).toContain('that moment (2026-11-12 10:00 UTC) has passed')
+    expect(notice.text).toContain('the notice reaches 1 account within the hour, 5 days before it takes effect')
+  })
+
+  it('has nothing to announce for a change that is not material, and says so when it cannot know', () => {
+    expect(describeNotice(false, '2027-01-11T00:00:00Z', null, now).text).toMatch(/^None/)
+    expect(describeNotice(true, '2027-01-11T00:00:00Z', null, now).text).toBe('Checking…')
+    expect(describeNotice(true, '2027-01-11T00:00:00Z', known(3, null), now).text).toMatch(/^Unknown/)
+    expect(describeNotice(true, '2027-01-11T00:00:00Z', { known: false, reason: 'down' }, now).text).toMatch(/^Unknown/)
+    expect(describeNotice(true, undefined, known(3, 10), now).text).toBe('Set the date first.')
   })
 })

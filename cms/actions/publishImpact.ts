@@ -20,7 +20,14 @@ export interface PublishImpactQuery {
   version: number
 }
 
-export type PublishImpact = { known: true; accountsToAskAgain: number } | { known: false; reason: string }
+export type PublishImpact =
+  | {
+      known: true
+      accountsToAskAgain: number
+      /** Days before the effective date that the site tells those accounts (null: the site did not say). */
+      noticeDays: number | null
+    }
+  | { known: false; reason: string }
 
 export function publishImpactUrl(siteUrl: string, query: PublishImpactQuery, secret: string): string {
   const url = new URL('/api/studio/publish-impact', `${siteUrl}/`)
@@ -37,10 +44,13 @@ export function readPublishImpact(status: number, body: unknown): PublishImpact 
   if (status !== 200) return { known: false, reason: `the site answered with status ${status}` }
   const count =
     typeof body === 'object' && body !== null ? (body as { accountsToAskAgain?: unknown }).accountsToAskAgain : null
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-    return { known: false, reason: 'the site’s answer had no count in it' }
-  }
-  return { known: true, accountsToAskAgain: count }
+  if (!isCount(count)) return { known: false, reason: 'the site’s answer had no count in it' }
+  const days = (body as { noticeDays?: unknown }).noticeDays
+  return { known: true, accountsToAskAgain: count, noticeDays: isCount(days) ? days : null }
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0
 }
 
 function isTimeout(error: unknown): boolean {
@@ -95,6 +105,48 @@ export function describePublishImpact(material: boolean, impact: PublishImpact |
   if (!impact.known) return `Unknown: ${impact.reason}. You can still publish.`
   const count = impact.accountsToAskAgain
   return `${count} ${count === 1 ? 'account' : 'accounts'}, once this version takes effect.`
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** `2026-12-01 21:00 UTC`. */
+function utc(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+}
+
+/**
+ * The confirmation's line about the advance notice people get of a material
+ * version (the site sends it `noticeDays` before the effective date): when,
+ * or a warning when that moment has passed, so that they would be told late.
+ */
+export function describeNotice(
+  material: boolean,
+  effectiveFrom: unknown,
+  impact: PublishImpact | null,
+  now: Date = new Date(),
+): { text: string; late: boolean } {
+  if (!material)
+    return { text: 'None: only material changes are announced by e-mail and on the account page.', late: false }
+  if (!impact) return { text: 'Checking…', late: false }
+  if (!impact.known || impact.noticeDays === null) {
+    return { text: 'Unknown: the site did not say when it tells people.', late: false }
+  }
+  const takesEffect = typeof effectiveFrom === 'string' ? new Date(effectiveFrom) : null
+  if (!takesEffect || Number.isNaN(takesEffect.getTime())) return { text: 'Set the date first.', late: false }
+  const days = impact.noticeDays
+  const due = new Date(takesEffect.getTime() - days * DAY_MS)
+  const people = `${impact.accountsToAskAgain} ${impact.accountsToAskAgain === 1 ? 'account' : 'accounts'}`
+  if (due.getTime() > now.getTime()) {
+    return {
+      text: `${people} will be told by e-mail and on their account page on ${utc(due)}, ${days} days before it takes effect.`,
+      late: false,
+    }
+  }
+  const left = Math.max(0, Math.floor((takesEffect.getTime() - now.getTime()) / DAY_MS))
+  return {
+    text: `Too late for the full notice: people are to be told ${days} days before a version takes effect, and that moment (${utc(due)}) has passed. Published now, the notice reaches ${people} within the hour, ${left} ${left === 1 ? 'day' : 'days'} before it takes effect. Consider a later “In force from”.`,
+    late: true,
+  }
 }
 
 /**

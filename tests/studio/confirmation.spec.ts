@@ -24,7 +24,7 @@ test('a material version: the dates, the accounts asked again, the other languag
   const draft = approvedBy(nextVersionDraft(documents, 'terms', 'en', { material: true }), standIn.colleague)
   standIn.lake.reset([...documents, draft])
   const publishedBefore = standIn.lake.get(publishedIdOf(draft._id))
-  site.publishImpact = { status: 200, json: { accountsToAskAgain: 42 } }
+  site.publishImpact = { status: 200, json: { accountsToAskAgain: 42, noticeDays: 10 } }
   await studio.openDocument(draft._id, versionTitle('terms', 'en', draft.version))
 
   const dialog = await studio.openPublishConfirmation()
@@ -39,6 +39,11 @@ test('a material version: the dates, the accounts asked again, the other languag
     'Yes: everyone who accepted an earlier version is asked to accept this one.',
   )
   await expect(studio.confirmationRow('impact')).toContainText('42 accounts, once this version takes effect.')
+  // Told ten days before the effective date, which is further away than that.
+  const noticeAt = new Date(new Date(String(draft.effectiveFrom)).getTime() - 10 * 24 * HOUR)
+  await expect(studio.confirmationRow('notice')).toContainText(
+    `42 accounts will be told by e-mail and on their account page on ${formatMoment(noticeAt.toISOString())}, 10 days before it takes effect.`,
+  )
   await expect(studio.confirmationRow('approval')).toContainText(
     `${standIn.colleague.name} (${standIn.colleague.email})`,
   )
@@ -61,6 +66,13 @@ test('a material version: the dates, the accounts asked again, the other languag
   expect(standIn.actionsSeen().filter((action) => action.actionType === 'sanity.action.document.publish')).toEqual([])
   expect(standIn.lake.get(draft._id)).toMatchObject({ version: draft.version })
   expect(standIn.lake.get(publishedIdOf(draft._id))).toEqual(publishedBefore)
+
+  // A notice period longer than the time left: the confirmation warns that people would be told late.
+  site.publishImpact = { status: 200, json: { accountsToAskAgain: 42, noticeDays: 90 } }
+  await studio.openPublishConfirmation()
+  await expect(studio.confirmationRow('notice')).toContainText('Too late for the full notice')
+  await dialog.getByRole('button', { name: 'Cancel', exact: true }).click()
+  await expect(dialog).toBeHidden()
 
   // A site that refuses the secret: the count is unknown, and publishing is still possible.
   site.publishImpact = { status: 401, json: { error: 'invalid-secret', message: 'Unknown secret' } }

@@ -86,7 +86,8 @@ describe('GET /api/studio/publish-impact', () => {
   it('answers how many accounts a version would ask again, readable by the Studio only, never cached', async () => {
     const answer = await ask(`kind=terms&locale=ru&version=2&sanity-preview-secret=${SECRET}`)
     expect(answer.status).toBe(200)
-    expect(await answer.json()).toEqual({ accountsToAskAgain: 2 })
+    // With the notice period of the terms (LEGAL_NOTICE_DAYS_TERMS, 30 by default).
+    expect(await answer.json()).toEqual({ accountsToAskAgain: 2, noticeDays: 30 })
     expect(answer.headers.get('Content-Type')).toMatch(/^application\/json/)
     expect(answer.headers.get('Cache-Control')).toBe('no-store')
     expect(answer.headers.get('Access-Control-Allow-Origin')).toBe(STUDIO)
@@ -97,6 +98,7 @@ describe('GET /api/studio/publish-impact', () => {
     expect(elsewhere.headers.get('Access-Control-Allow-Origin')).toBeNull()
     expect(await (await ask(`kind=terms&locale=en&version=2&sanity-preview-secret=${SECRET}`)).json()).toEqual({
       accountsToAskAgain: 0,
+      noticeDays: 30,
     })
   })
 

@@ -5,6 +5,7 @@ import { guestLinksRelation, liveAccountsRelation } from '~/identity/index.serve
 import { getDb, type Database } from '~/platform/db/client.server'
 import { DOCUMENT_KINDS } from '~/platform/document-kinds'
 import { getEnv } from '~/platform/env.server'
+import { noticeDays as noticeDaysFor } from '~/flows/legal-notices/index.server'
 import { LOCALES } from '~/platform/i18n/locales'
 import { studioCorsHeaders, studioOrigin } from '~/platform/security/studio'
 
@@ -71,5 +72,7 @@ export async function publishImpact(request: Request, options: PublishImpactOpti
     accounts: liveAccountsRelation(),
     guestLinks: guestLinksRelation(),
   })
-  return json({ accountsToAskAgain }, 200, headers())
+  // When those accounts are told of a material version (app/flows/legal-notices), for the Studio to show.
+  const noticeDays = noticeDaysFor(parsed.data.kind, getEnv())
+  return json({ accountsToAskAgain, noticeDays }, 200, headers())
 }
