@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { defineConfig, devices } from '@playwright/test'
 import { freePort } from './tests/e2e/support/production-server.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/support/chromium.mjs'
 
 /**
  * End-to-end tests against the production build (`npm run build` first;
@@ -75,7 +76,6 @@ const E2E_TELEGRAM_BOT_NAME = (process.env.PALITRA_E2E_TELEGRAM_BOT ??= 'Palitra
 process.env.PALITRA_E2E_STUDIO_PORT ??= String(await freePort())
 const E2E_STUDIO_URL = `http://127.0.0.1:${process.env.PALITRA_E2E_STUDIO_PORT}`
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SEED_SPECS =
   /(seed-content|accessibility|payments|cookie-consent|telegram-sign-in|register-tables|edge-headers|layout)\.spec\.ts$/
 const ACCOUNTS_SPECS = /(accounts|generation|privacy-requests|malformed-input|client-navigation)\.spec\.ts$/
@@ -112,15 +112,8 @@ export default defineConfig({
     ...devices['Desktop Chrome'],
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import { ensureBuild, ROOT, startProductionServer } from '../tests/e2e/support/production-server.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/chromium.mjs'
 
 const { values } = parseArgs({
   options: { rebuild: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -31,15 +32,8 @@ ensureBuild({ rebuild: values.rebuild })
 mkdirSync(OUT, { recursive: true })
 const server = await startProductionServer({ stdio: 'ignore' })
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
 })
 
 const taken = []

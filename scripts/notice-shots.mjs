@@ -16,6 +16,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import { ensureBuild, ROOT, startProductionServer } from '../tests/e2e/support/production-server.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/chromium.mjs'
 
 const { values } = parseArgs({ options: { rebuild: { type: 'boolean', default: false } } })
 const OUT = path.join(ROOT, 'docs/legal-team')
@@ -78,15 +79,8 @@ for (const locale of ['ru', 'en']) {
 writeFileSync(dataset, documents.map((d) => JSON.stringify(d)).join('\n') + '\n')
 
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
 })
 const people = {}
 const taken = []

@@ -113,3 +113,31 @@ export function DiffText({ paragraphs }: { paragraphs: DiffParagraph[] }) {
   flush()
   return <div className="diff">{parts}</div>
 }
+
+/** How many words changed, the legend, and the difference; or a line saying nothing changed. */
+export function WordDiff({
+  paragraphs,
+  wordsInserted,
+  wordsDeleted,
+}: {
+  paragraphs: DiffParagraph[]
+  wordsInserted: number
+  wordsDeleted: number
+}) {
+  const { t } = useTranslation('legal')
+  if (wordsInserted + wordsDeleted === 0) return <p>{t('changes.noChanges')}</p>
+  return (
+    <>
+      <p>{t('changes.counts', { inserted: wordsInserted, deleted: wordsDeleted })}</p>
+      <ul className="diff-legend" aria-label={t('changes.legendHeading')}>
+        <li>
+          <ins className="diff-insert">{t('changes.legendInserted')}</ins>
+        </li>
+        <li>
+          <del className="diff-delete">{t('changes.legendDeleted')}</del>
+        </li>
+      </ul>
+      <DiffText paragraphs={paragraphs} />
+    </>
+  )
+}

@@ -66,18 +66,14 @@ const DIRECT_KEY = Symbol.for('palitra.directContentSource')
 const directStore = globalThis as unknown as Record<symbol, ContentSource | undefined>
 
 /**
- * Published content as it is this moment, for the publish webhook: with
- * Sanity, its API without the CDN and without this process's cache; with the
- * local dataset, the process's source after invalidate() (the file is the
- * only copy, and it is re-read on change).
+ * Published content past the CDN, for the publish webhook: with Sanity, its
+ * API without the CDN and without this process's cache; with the local
+ * dataset, the process's own source (the file is the only copy and is re-read
+ * when it changes; the webhook drops the cache before it reads).
  */
 export function getUncachedContentSource(): ContentSource {
   const env = getEnv()
-  if (!env.SANITY_PROJECT_ID) {
-    const cached = getContentSource()
-    cached.invalidate()
-    return cached
-  }
+  if (!env.SANITY_PROJECT_ID) return getContentSource()
   return (directStore[DIRECT_KEY] ??= createSanityApiContentSource({
     projectId: env.SANITY_PROJECT_ID,
     dataset: env.SANITY_DATASET,

@@ -1,44 +1,21 @@
 import { createHash } from 'node:crypto'
+import { APPROVAL_CONTENT_FIELDS, approvalCanonicalText } from '../../cms/actions/approval'
 
 /**
  * The Studio records a second person's approval on a legal draft with the
- * SHA-256 of the content approved (cms/actions/approval.ts states the
- * canonical form; the two must agree byte for byte, which approval.server.test.ts
- * checks against the Studio's own function). The publish webhook hashes the
- * published document the same way, so an approval that does not cover what
- * was published (written past the Studio, or for other text) shows.
+ * SHA-256 of the content approved. The publish webhook hashes the published
+ * document over the Studio's own canonical text (cms/actions/approval.ts, a
+ * module with no Sanity imports, where the canonical form is stated), so the
+ * two sides cannot drift apart, and an approval that does not cover what was
+ * published (written past the Studio, or for other text) shows.
  */
 
-/** The fields an approval covers, in the Studio's VERSION_CONTENT_FIELDS. */
-export const APPROVED_FIELDS = [
-  'kind',
-  'locale',
-  'version',
-  'effectiveFrom',
-  'title',
-  'body',
-  'changeSummary',
-  'material',
-] as const
-
-function canonicalValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : canonicalValue(item)))
-  if (typeof value !== 'object' || value === null) return value
-  const record = value as Record<string, unknown>
-  const sorted: Record<string, unknown> = {}
-  for (const key of Object.keys(record).sort()) {
-    if (record[key] !== undefined) sorted[key] = canonicalValue(record[key])
-  }
-  return sorted
-}
+/** The fields an approval covers. */
+export const APPROVED_FIELDS = APPROVAL_CONTENT_FIELDS
 
 /** SHA-256 (lower-case hex) of the approved fields of a document, in the canonical form. */
 export function approvedContentHash(document: Readonly<Record<string, unknown>>): string {
-  const content: Record<string, unknown> = {}
-  for (const field of APPROVED_FIELDS) content[field] = document[field] ?? null
-  return createHash('sha256')
-    .update(JSON.stringify(canonicalValue(content)), 'utf8')
-    .digest('hex')
+  return createHash('sha256').update(approvalCanonicalText(document), 'utf8').digest('hex')
 }
 
 /**

@@ -2,8 +2,8 @@ import { getDb } from '~/platform/db/client.server'
 import type { Locale } from '~/platform/i18n/locales'
 import { logger } from '~/platform/log.server'
 import { getContentSource, ContentUnavailableError, type ContentSource } from '~/content/index.server'
-import type { DocumentKind, LegalDocument, PortableBody } from '~/content'
-import { getArchivedVersion } from './archive.server'
+import type { DocumentKind, LegalDocument } from '~/content'
+import { getArchivedVersion, type ArchivedVersion } from './archive.server'
 import {
   classifyVersions,
   comparePlainTexts,
@@ -24,19 +24,8 @@ import type { Database } from '~/platform/db/client.server'
  * does not hold it yet, rendered from the published content the same way.
  * Nothing is archived and nothing is written.
  */
-export type PreviewDocument = {
-  kind: DocumentKind
-  locale: Locale
-  version: number
-  effectiveFrom: string
-  title: string
-  body: PortableBody
-  changeSummary: string | null
-  material: boolean
-  plainText: string
-  /** The hash the archive will hold, if the register does not change before the version is first served. */
-  sha256: string
-}
+/** An archived version's fields; `sha256` is the hash the archive will hold, if the register does not change first. */
+export type PreviewDocument = Omit<ArchivedVersion, 'id' | 'sourceDocumentId' | 'firstSeenAt'>
 
 export type PreviewPage = {
   draft: PreviewDocument

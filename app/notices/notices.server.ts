@@ -68,16 +68,11 @@ export type AccountNotice = Pick<
 > & { issuedAt: string }
 
 /**
- * The notices an account has not dismissed, of versions not yet in force
- * (`stillComing`: the archive ids of versions whose effective date is still
- * ahead, which the caller knows from the archive). Oldest first.
+ * The notices an account has not dismissed, oldest first. Whether their
+ * versions are still to come is the caller's to judge (the archive holds the
+ * dates); for almost every account this is one indexed read that finds none.
  */
-export async function openNoticesFor(
-  db: Database,
-  userId: string,
-  stillComing: readonly string[],
-): Promise<AccountNotice[]> {
-  if (stillComing.length === 0) return []
+export async function openNoticesFor(db: Database, userId: string): Promise<AccountNotice[]> {
   const rows = await db
     .select({
       id: legalNotices.id,
@@ -89,13 +84,7 @@ export async function openNoticesFor(
       issuedAt: legalNotices.issuedAt,
     })
     .from(legalNotices)
-    .where(
-      and(
-        eq(legalNotices.userId, userId),
-        isNull(legalNotices.dismissedAt),
-        inArray(legalNotices.documentVersionId, [...stillComing]),
-      ),
-    )
+    .where(and(eq(legalNotices.userId, userId), isNull(legalNotices.dismissedAt)))
     .orderBy(asc(legalNotices.issuedAt))
   return rows.map((row) => ({ ...row, issuedAt: row.issuedAt.toISOString() }))
 }

@@ -1,7 +1,7 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { DiffText } from '~/components/legal-diff'
+import { WordDiff } from '~/components/legal-diff'
 import { formatDate } from '~/platform/i18n/format'
 import { changesPage, legalRouteParams } from '~/flows/pages/index.server'
 import { clientError } from '~/platform/i18n/client-errors.server'
@@ -26,7 +26,6 @@ export default function ChangesPage() {
   const { t } = useTranslation('legal')
   const { locale, kind } = page
   const base = `/${locale}/${kind}`
-  const changed = page.wordsInserted + page.wordsDeleted > 0
   return (
     <main id="main">
       <h1>{t('changes.title', { document: page.documentName, from: page.from.version, to: page.to.version })}</h1>
@@ -88,22 +87,7 @@ export default function ChangesPage() {
 
       <section aria-labelledby="diff-heading">
         <h2 id="diff-heading">{t('changes.diffHeading')}</h2>
-        {changed ? (
-          <>
-            <p>{t('changes.counts', { inserted: page.wordsInserted, deleted: page.wordsDeleted })}</p>
-            <ul className="diff-legend" aria-label={t('changes.legendHeading')}>
-              <li>
-                <ins className="diff-insert">{t('changes.legendInserted')}</ins>
-              </li>
-              <li>
-                <del className="diff-delete">{t('changes.legendDeleted')}</del>
-              </li>
-            </ul>
-            <DiffText paragraphs={page.paragraphs} />
-          </>
-        ) : (
-          <p>{t('changes.noChanges')}</p>
-        )}
+        <WordDiff paragraphs={page.paragraphs} wordsInserted={page.wordsInserted} wordsDeleted={page.wordsDeleted} />
       </section>
     </main>
   )

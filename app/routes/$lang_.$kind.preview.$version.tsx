@@ -3,7 +3,7 @@ import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { RouteErrorPage } from '~/components/error-page'
 import { LegalDocumentView } from '~/components/legal-document-view'
-import { DiffText } from '~/components/legal-diff'
+import { WordDiff } from '~/components/legal-diff'
 import { SiteFooter } from '~/components/site-footer'
 import { SiteHeader } from '~/components/site-header'
 import { VersionAnnouncement } from '~/components/version-announcement'
@@ -39,7 +39,6 @@ export default function DraftPreviewPage() {
   const { t } = useTranslation('legal')
   const { locale, kind, draft, inForce, comparison } = page
   const effective = formatDate(draft.effectiveFrom, locale)
-  const changed = comparison !== null && comparison.wordsInserted + comparison.wordsDeleted > 0
 
   const about = (
     <section className="preview-panel" aria-labelledby="preview-about-heading">
@@ -77,21 +76,12 @@ export default function DraftPreviewPage() {
       </h2>
       {comparison === null ? (
         <p>{t('preview.firstVersion')}</p>
-      ) : changed ? (
-        <>
-          <p>{t('changes.counts', { inserted: comparison.wordsInserted, deleted: comparison.wordsDeleted })}</p>
-          <ul className="diff-legend" aria-label={t('changes.legendHeading')}>
-            <li>
-              <ins className="diff-insert">{t('changes.legendInserted')}</ins>
-            </li>
-            <li>
-              <del className="diff-delete">{t('changes.legendDeleted')}</del>
-            </li>
-          </ul>
-          <DiffText paragraphs={comparison.paragraphs} />
-        </>
       ) : (
-        <p>{t('changes.noChanges')}</p>
+        <WordDiff
+          paragraphs={comparison.paragraphs}
+          wordsInserted={comparison.wordsInserted}
+          wordsDeleted={comparison.wordsDeleted}
+        />
       )}
     </section>
   )

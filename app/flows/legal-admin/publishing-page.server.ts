@@ -180,9 +180,7 @@ export async function publishingPage(db: Database, now: Date = new Date(), sourc
   }
   upcoming.sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom) || a.kind.localeCompare(b.kind))
 
-  const unarchived = (listed ?? [])
-    .filter((v) => !archivedByKey.has(key(v.kind, v.locale, v.version)))
-    .map(({ material: _material, ...v }) => v)
+  const unarchived = notArchived(listed ?? [], archivedByKey)
 
   return {
     sourceReachable: listed !== null,
@@ -206,13 +204,19 @@ export async function publishingPage(db: Database, now: Date = new Date(), sourc
   }
 }
 
+/** The published versions the archive does not hold. */
+function notArchived(listed: Array<UnarchivedVersion & { material: boolean }>, archived: ReadonlyMap<string, unknown>) {
+  return listed.filter((v) => !archived.has(key(v.kind, v.locale, v.version))).map(({ material: _material, ...v }) => v)
+}
+
 /** Archives every version the source publishes that the archive lacks (the page's button); returns how many. */
-export async function archiveUnarchived(db: Database, now: Date = new Date()): Promise<number> {
-  const { unarchived } = await publishingPage(db, now)
-  const source = getUncachedContentSource()
-  let archived = 0
-  for (const v of unarchived) {
-    if (await archivePublishedVersion(db, source, v.kind, v.locale, v.version)) archived += 1
+export async function archiveUnarchived(db: Database, source: ContentSource = getContentSource()): Promise<number> {
+  const [archived, listed] = await Promise.all([allArchivedVersions(db), publishedVersions(source)])
+  const archivedByKey = new Map(archived.map((v) => [key(v.kind, v.locale, v.version), v]))
+  const fetchFrom = getUncachedContentSource()
+  let count = 0
+  for (const v of notArchived(listed ?? [], archivedByKey)) {
+    if (await archivePublishedVersion(db, fetchFrom, v.kind, v.locale, v.version)) count += 1
   }
-  return archived
+  return count
 }

@@ -1,6 +1,6 @@
 import { accountsHoldingEarlierVersion } from '~/acceptances/index.server'
 import { guestLinksRelation, liveAccountsRelation } from '~/identity/index.server'
-import { allArchivedVersions, noticesDisclosed } from '~/legal/index.server'
+import { allArchivedVersions, archivedVersionsById, noticesDisclosed } from '~/legal/index.server'
 import { insertNotices, openNoticesFor, toldAccountsRelation } from '~/notices/index.server'
 import { enqueueMail } from '~/outbox/index.server'
 import type { Database } from '~/platform/db/client.server'
@@ -143,15 +143,16 @@ export async function accountNotices(
   userId: string,
   now: Date = new Date(),
 ): Promise<AccountNoticeView[]> {
-  const coming = new Map(
-    (await allArchivedVersions(db))
-      .filter((v) => v.material && Date.parse(v.effectiveFrom) > now.getTime())
-      .map((v) => [v.id, v]),
+  // The account's own notices first: the archive is read only for the versions they name.
+  const open = await openNoticesFor(db, userId)
+  if (open.length === 0) return []
+  const versions = await archivedVersionsById(
+    db,
+    open.map((notice) => notice.documentVersionId),
   )
-  const open = await openNoticesFor(db, userId, [...coming.keys()])
   return open.flatMap((notice) => {
-    const version = coming.get(notice.documentVersionId)
-    if (!version) return []
+    const version = versions.get(notice.documentVersionId)
+    if (!version || Date.parse(version.effectiveFrom) <= now.getTime()) return []
     return [
       {
         id: notice.id,
