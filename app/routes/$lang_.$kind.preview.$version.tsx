@@ -14,7 +14,8 @@ import { formatDate } from '~/platform/i18n/format'
 // banner (a form that records a choice), notices that ask to accept versions,
 // and counts a guest's visit. A preview shows no form, records nothing and
 // sets no cookie; it has no action either, so nothing can be posted to it.
-export const handle = { i18n: ['common', 'legal'], framedByStudio: true }
+// 'account' for the header's sign-in links, which the site layout would otherwise bring.
+export const handle = { i18n: ['common', 'account', 'legal'], framedByStudio: true }
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const { page, headers } = await previewPage(request, params)

@@ -51,6 +51,9 @@ for (const locale of LOCALES) {
       expect(response?.status()).toBe(200)
       await expect(page.locator('html')).toHaveAttribute('lang', locale)
       await expect(page.getByRole('region', { name: ui(locale, 'legal:preview.barTitle') })).toBeVisible()
+      // The header outside the site layout still speaks the page's language.
+      await expect(page.getByRole('link', { name: ui(locale, 'account:nav.signIn'), exact: true })).toBeVisible()
+      await expect(page.locator('body')).not.toContainText('nav.signIn')
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(DRAFT.title[locale])
       const article = page.locator('article.legal')
       await expect(article).toContainText('E2E-DRAFT-TEXT')
