@@ -1,3 +1,4 @@
+import type { TLSSocket } from 'node:tls'
 import { randomUUID } from 'node:crypto'
 import {
   createSecureServer,
@@ -216,6 +217,12 @@ export class SanityStandIn {
     })
     // Chromium drops connections and streams whenever a page closes; that is not an error here.
     server.on('sessionError', () => {})
+    // Every connection, so that close() can end them: server.close() alone waits for
+    // the browser to hang up, which it may never do before the worker's teardown times out.
+    server.on('secureConnection', (socket: TLSSocket) => {
+      standIn.connections.add(socket)
+      socket.on('close', () => standIn.connections.delete(socket))
+    })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     return standIn
   }
@@ -268,10 +275,15 @@ export class SanityStandIn {
       })
   }
 
+  /** The open TLS connections (HTTP/2 sessions and HTTP/1.1 sockets alike). */
+  readonly connections = new Set<TLSSocket>()
+
   async close(): Promise<void> {
     for (const listener of this.listeners) listener.write('disconnect', { reason: 'stand-in stopping' })
     this.listeners.clear()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    for (const connection of this.connections) connection.destroy()
+    await closed
   }
 
   // --- plumbing ----------------------------------------------------------
